@@ -1,0 +1,103 @@
+/*
+ * cli: what every "herald" command shares: the loaded config, the open
+ * database, output format flags, and the one-transaction-per-command
+ * rule (a failed command leaves the database as it was).
+ */
+#ifndef HERALD_CLI_H
+#define HERALD_CLI_H
+
+#include <getopt.h>
+#include <stdint.h>
+#include <sysexits.h>
+
+#include "conf/conf.h"
+#include "store/db.h"
+
+struct cli {
+	const char *conf_path;
+	struct conf *conf;
+	struct db *db;
+	int json;
+	int csv;
+};
+
+struct cli_command {
+	const char *noun;
+	const char *verb;	/* NULL: the noun alone */
+	int (*run)(struct cli *, int, char **);
+	const char *args;	/* usage after "herald NOUN VERB" */
+	const char *summary;
+	const char *help;	/* more lines for --help, or NULL */
+};
+
+/* Print "herald: ..." on stderr and return code (for "return cli_fail"). */
+int cli_fail(int code, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* "invalid address" failure (65) with the value quoted safely. */
+int cli_fail_addr(const char *what, const char *arg, const char *why);
+/* Load the config (exit 78 on error). */
+int cli_load_conf(struct cli *c);
+/* Load config and open an initialised database (exit codes as SPEC). */
+int cli_open(struct cli *c);
+/* BEGIN IMMEDIATE; on a lock still held after the timeout: 75. */
+int cli_begin(struct cli *c);
+/* COMMIT and nudge a running daemon; 0 or an exit code. */
+int cli_commit(struct cli *c);
+void cli_rollback(struct cli *c);
+
+/*
+ * Parse options with getopt_long after the command words. Handles
+ * --help (prints usage, returns -2 meaning "exit 0") and unknown options
+ * (returns -1 meaning "exit 64"). Otherwise returns the option value; 0
+ * when options are exhausted, leaving optind at the first operand.
+ */
+int cli_getopt(const struct cli_command *cmd, int argc, char **argv,
+    const struct option *opts);
+/* Print the usage of cmd (to stdout for --help, stderr otherwise). */
+void cli_usage(const struct cli_command *cmd, int to_stdout);
+/* Exit code for a cli_getopt() result of -1 or -2. */
+int cli_getopt_exit(int rc);
+/* Look up the command being run (for usage messages). */
+const struct cli_command *cli_current(void);
+/* The --json / --csv options every listing command shares. */
+#define CLI_FORMAT_OPTS \
+	{ "json", no_argument, NULL, 'J' }, { "csv", no_argument, NULL, 'C' }
+
+/* Commands, one file per noun. */
+int cmd_init(struct cli *, int, char **);
+int cmd_check(struct cli *, int, char **);
+int cmd_contact_import(struct cli *, int, char **);
+int cmd_contact_add(struct cli *, int, char **);
+int cmd_contact_show(struct cli *, int, char **);
+int cmd_contact_list(struct cli *, int, char **);
+int cmd_contact_set(struct cli *, int, char **);
+int cmd_contact_export(struct cli *, int, char **);
+int cmd_contact_erase(struct cli *, int, char **);
+int cmd_org_list(struct cli *, int, char **);
+int cmd_org_show(struct cli *, int, char **);
+int cmd_list_create(struct cli *, int, char **);
+int cmd_list_add(struct cli *, int, char **);
+int cmd_list_remove(struct cli *, int, char **);
+int cmd_list_show(struct cli *, int, char **);
+int cmd_list_ls(struct cli *, int, char **);
+int cmd_event_create(struct cli *, int, char **);
+int cmd_event_ls(struct cli *, int, char **);
+int cmd_log(struct cli *, int, char **);
+int cmd_log_add(struct cli *, int, char **);
+
+
+
+#include <sqlite3.h>
+/*
+ * Print every row of st as a table, CSV or a JSON array of objects, by
+ * the --json/--csv flags. cols names the columns in order; a leading '@'
+ * marks a time (seconds, printed as ISO 8601 UTC), '#' an integer.
+ * Returns the number of rows.
+ */
+long cli_print_rows(struct cli *c, sqlite3_stmt *st, const char *const *cols);
+struct json;
+/* The same rows as a JSON array value inside a document being written. */
+long cli_json_rows(struct json *j, sqlite3_stmt *st, const char *const *cols);
+/* Parse only --json/--csv (and --help); returns like cli_getopt. */
+int cli_format_opts(struct cli *c, int argc, char **argv);
+#endif

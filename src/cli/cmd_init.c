@@ -1,0 +1,129 @@
+/* cmd_init: "herald init" and "herald check". */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "store/schema.h"
+
+#define SECRET_BYTES 32
+
+/*
+ * The token secret: 32 random bytes as hex, written to a temporary file
+ * with mode 0600 and renamed into place, so a crash never leaves a short
+ * secret behind.
+ */
+static int
+init_secret(const char *path, int *created)
+{
+	unsigned char raw[SECRET_BYTES];
+	char hex[SECRET_BYTES * 2 + 2], tmp[4096];
+	int fd, i;
+
+	*created = 0;
+	if (access(path, F_OK) == 0)
+		return 0;
+	if (getrandom(raw, sizeof raw, 0) != (ssize_t)sizeof raw)
+		return cli_fail(EX_OSERR, "getrandom: %s", strerror(errno));
+	for (i = 0; i < SECRET_BYTES; i++)
+		snprintf(hex + 2 * i, 3, "%02x", raw[i]);
+	hex[SECRET_BYTES * 2] = '\n';
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600))
+	    == -1)
+		return cli_fail(EX_CANTCREAT, "%s: %s", tmp, strerror(errno));
+	if (write(fd, hex, SECRET_BYTES * 2 + 1) != SECRET_BYTES * 2 + 1 ||
+	    fsync(fd) == -1 || close(fd) == -1 || rename(tmp, path) == -1) {
+		unlink(tmp);
+		return cli_fail(EX_CANTCREAT, "%s: %s", path, strerror(errno));
+	}
+	*created = 1;
+	return 0;
+}
+
+int
+cmd_init(struct cli *c, int argc, char **argv)
+{
+	char err[1024];
+	int rc, created, applied, existed;
+
+	if ((rc = cli_getopt(cli_current(), argc, argv, NULL)) != 0)
+		return cli_getopt_exit(rc);
+	if ((rc = cli_load_conf(c)) != 0)
+		return rc;
+	existed = access(c->conf->database, F_OK) == 0;
+	if ((c->db = db_open(c->conf->database, 1, err, sizeof err)) == NULL)
+		return cli_fail(EX_CANTCREAT, "%s", err);
+	if ((applied = schema_migrate(c->db, err, sizeof err)) == -1)
+		return cli_fail(EX_CANTCREAT, "%s", err);
+	if ((rc = init_secret(c->conf->secret_file, &created)) != 0)
+		return rc;
+	printf("config    %s: ok\n", c->conf->path);
+	printf("database  %s: schema %d (%s)\n", c->conf->database,
+	    schema_version(c->db), !existed ? "created" :
+	    applied ? "upgraded" : "up to date");
+	printf("secret    %s: %s\n", c->conf->secret_file,
+	    created ? "created" : "kept");
+	return 0;
+}
+
+/* One line of the check report; returns 1 when the item failed. */
+static int
+check_line(const char *what, int ok, const char *detail)
+{
+	printf("%-9s %-4s %s\n", what, ok ? "ok" : "FAIL", detail);
+	return !ok;
+}
+
+static int
+check_secret(const char *path)
+{
+	struct stat st;
+	char detail[4200];
+
+	if (stat(path, &st) == -1) {
+		snprintf(detail, sizeof detail, "%s: %s (run herald init)", path,
+		    strerror(errno));
+		return check_line("secret", 0, detail);
+	}
+	if (st.st_mode & 077) {
+		snprintf(detail, sizeof detail, "%s: readable by others "
+		    "(chmod 600)", path);
+		return check_line("secret", 0, detail);
+	}
+	return check_line("secret", 1, path);
+}
+
+int
+cmd_check(struct cli *c, int argc, char **argv)
+{
+	char err[1024], detail[4200];
+	struct stat st;
+	int rc, failed = 0;
+
+	if ((rc = cli_getopt(cli_current(), argc, argv, NULL)) != 0)
+		return cli_getopt_exit(rc);
+	if ((rc = cli_load_conf(c)) != 0) {
+		check_line("config", 0, c->conf_path);
+		return rc;
+	}
+	check_line("config", 1, c->conf->path);
+	if ((c->db = db_open(c->conf->database, 0, err, sizeof err)) == NULL)
+		failed += check_line("database", 0, err);
+	else if (schema_check(c->db, err, sizeof err) == -1)
+		failed += check_line("database", 0, err);
+	else
+		failed += check_line("database", 1, c->conf->database);
+	failed += check_secret(c->conf->secret_file);
+	if (stat(c->conf->templates, &st) == -1 || !S_ISDIR(st.st_mode)) {
+		snprintf(detail, sizeof detail, "%s: not a directory",
+		    c->conf->templates);
+		failed += check_line("templates", 0, detail);
+	} else
+		check_line("templates", 1, c->conf->templates);
+	return failed ? EX_CONFIG : 0;
+}

@@ -1,0 +1,281 @@
+/* cmd_list: "herald list create|add|remove|show|ls". */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/out.h"
+#include "lib/addr.h"
+#include "lib/text.h"
+#include "store/contact.h"
+#include "store/list.h"
+#include "store/org.h"
+
+#define LIST_NAME_MAX 64
+
+static int
+list_lookup(struct cli *c, const char *name, struct list *l)
+{
+	int found = list_get(c->db, name, l);
+
+	if (found == 1)
+		return 0;
+	if (found == 0)
+		return cli_fail(EX_DATAERR, "unknown list \"%s\"", name);
+	return cli_fail(EX_IOERR, "database: %s", db_errmsg(c->db));
+}
+
+/* The contact id for an address, creating a bare contact if needed. */
+static int
+list_contact(struct cli *c, const char *arg, int64_t *id, int *created)
+{
+	struct contact ct;
+	enum contact_result res;
+	const char *why;
+	char *email = addr_normalize(arg, &why);
+
+	if (email == NULL)
+		return cli_fail_addr("", arg, why);
+	contact_init(&ct);
+	ct.email = email;
+	*id = contact_upsert(c->db, &ct, 0, &res);
+	*created = res == CONTACT_ADDED;
+	contact_clear(&ct);
+	if (*id == -1)
+		return cli_fail(EX_IOERR, "database: %s", db_errmsg(c->db));
+	return 0;
+}
+
+int
+cmd_list_create(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "kind", required_argument, NULL, 'k' },
+		{ "owner", required_argument, NULL, 'o' },
+		{ "parent", required_argument, NULL, 'p' },
+		{ "org", required_argument, NULL, 'O' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *kind = NULL, *owner = NULL, *parent = NULL, *org = NULL;
+	const char *name, *why;
+	struct list pl;
+	int64_t parent_id = 0, org_id = 0, list_id, owner_id;
+	int ch, rc, created;
+
+	while ((ch = cli_getopt(cli_current(), argc, argv, opts)) > 0)
+		switch (ch) {
+		case 'k': kind = optarg; break;
+		case 'o': owner = optarg; break;
+		case 'p': parent = optarg; break;
+		case 'O': org = optarg; break;
+		}
+	if (ch < 0)
+		return cli_getopt_exit(ch);
+	if (argc - optind != 1 || kind == NULL) {
+		cli_usage(cli_current(), 0);
+		return EX_USAGE;
+	}
+	name = argv[optind];
+	if (!text_is_slug(name) || strlen(name) > LIST_NAME_MAX)
+		return cli_fail(EX_DATAERR, "list name \"%s\": use a-z, 0-9 and -",
+		    name);
+	if (!list_kind_valid(kind))
+		return cli_fail(EX_USAGE, "--kind \"%s\": announce, relay or "
+		    "discussion", kind);
+	if (org && !text_header_safe(org, &why))
+		return cli_fail(EX_DATAERR, "--org: %s", why);
+	if ((rc = cli_open(c)) != 0 || (rc = cli_begin(c)) != 0)
+		return rc;
+	if (parent) {
+		if ((rc = list_lookup(c, parent, &pl)) != 0)
+			goto fail;
+		parent_id = pl.id;
+		list_clear(&pl);
+	}
+	if (org && (org_id = org_ensure(c->db, org, "")) == -1) {
+		rc = cli_fail(EX_IOERR, "database: %s", db_errmsg(c->db));
+		goto fail;
+	}
+	if ((list_id = list_create(c->db, name, kind, parent_id, org_id)) == -1) {
+		rc = errno == EEXIST ?
+		    cli_fail(EX_DATAERR, "list \"%s\" already exists", name) :
+		    cli_fail(EX_IOERR, "database: %s", db_errmsg(c->db));
+		goto fail;
+	}
+	if (owner && ((rc = list_contact(c, owner, &owner_id, &created)) != 0 ||
+	    list_add_member(c->db, list_id, owner_id, "owner") == -1)) {
+		rc = rc ? rc : cli_fail(EX_IOERR, "database: %s",
+		    db_errmsg(c->db));
+		goto fail;
+	}
+	if ((rc = cli_commit(c)) == 0)
+		printf("created %s list %s <%s@%s>\n", kind, name, name,
+		    c->conf->lists_domain);
+	return rc;
+fail:
+	cli_rollback(c);
+	return rc;
+}
+
+/* add and remove share everything but the verb. */
+static int
+list_members_change(struct cli *c, int argc, char **argv, int add)
+{
+	static const struct option opts[] = {
+		{ "role", required_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *role = "member";
+	struct list l;
+	int64_t id;
+	int ch, rc = 0, i, created, r;
+	long changed = 0;
+
+	while ((ch = cli_getopt(cli_current(), argc, argv,
+	    add ? opts : NULL)) > 0)
+		role = optarg;
+	if (ch < 0)
+		return cli_getopt_exit(ch);
+	if (argc - optind < 2) {
+		cli_usage(cli_current(), 0);
+		return EX_USAGE;
+	}
+	if (!list_role_valid(role))
+		return cli_fail(EX_USAGE, "--role \"%s\": member, owner or "
+		    "moderator", role);
+	if ((rc = cli_open(c)) != 0 || (rc = cli_begin(c)) != 0)
+		return rc;
+	if ((rc = list_lookup(c, argv[optind], &l)) != 0) {
+		cli_rollback(c);
+		return rc;
+	}
+	for (i = optind + 1; rc == 0 && i < argc; i++) {
+		if ((rc = list_contact(c, argv[i], &id, &created)) != 0)
+			break;
+		r = add ? list_add_member(c->db, l.id, id, role) :
+		    list_remove_member(c->db, l.id, id);
+		if (r == -1)
+			rc = cli_fail(EX_IOERR, "database: %s", db_errmsg(c->db));
+		else if (!add && r == 0)
+			fprintf(stderr, "herald: %s was not on %s\n", argv[i],
+			    l.name);
+		changed += r > 0;
+	}
+	if (rc != 0)
+		cli_rollback(c);
+	else if ((rc = cli_commit(c)) == 0)
+		printf("%s: %ld %s\n", l.name, changed,
+		    add ? "added or changed" : "removed");
+	list_clear(&l);
+	return rc;
+}
+
+int
+cmd_list_add(struct cli *c, int argc, char **argv)
+{
+	return list_members_change(c, argc, argv, 1);
+}
+
+int
+cmd_list_remove(struct cli *c, int argc, char **argv)
+{
+	return list_members_change(c, argc, argv, 0);
+}
+
+int
+cmd_list_show(struct cli *c, int argc, char **argv)
+{
+	static const char *const head[] = { "email", "name", "role", "state" };
+	struct table *t;
+	struct list l;
+	struct json j;
+	sqlite3_stmt *st;
+	char addr[320];
+	int ch, rc;
+
+	if ((ch = cli_format_opts(c, argc, argv)) < 0)
+		return cli_getopt_exit(ch);
+	if (argc - optind != 1) {
+		cli_usage(cli_current(), 0);
+		return EX_USAGE;
+	}
+	if ((rc = cli_open(c)) != 0 || (rc = list_lookup(c, argv[optind], &l)))
+		return rc;
+	snprintf(addr, sizeof addr, "%s@%s", l.name, c->conf->lists_domain);
+	st = db_prepare(c->db, "SELECT c.email, c.name, m.role, m.state "
+	    "FROM membership m JOIN contact c ON c.id = m.contact_id "
+	    "WHERE m.list_id = ? ORDER BY m.role = 'member', m.role, c.email");
+	sqlite3_bind_int64(st, 1, l.id);
+	json_init(&j, stdout);
+	t = table_new(4, head);
+	if (c->json) {
+		json_open(&j, '{');
+		json_kstr(&j, "name", l.name);
+		json_kstr(&j, "kind", l.kind);
+		json_kstr(&j, "address", addr);
+		json_kstr(&j, "parent", *l.parent ? l.parent : NULL);
+		json_kstr(&j, "organisation", *l.organisation ?
+		    l.organisation : NULL);
+		json_key(&j, "members");
+		json_open(&j, '[');
+	}
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *row[4] = { db_col_text(st, 0), db_col_text(st, 1),
+		    db_col_text(st, 2), db_col_text(st, 3) };
+
+		if (c->json) {
+			json_open(&j, '{');
+			json_kstr(&j, "email", row[0]);
+			json_kstr(&j, "name", row[1]);
+			json_kstr(&j, "role", row[2]);
+			json_kstr(&j, "state", row[3]);
+			json_close(&j, '}');
+		} else
+			table_add(t, row);
+	}
+	sqlite3_finalize(st);
+	if (c->json) {
+		json_close(&j, ']');
+		json_close(&j, '}');
+	} else if (c->csv)
+		table_print_csv(t, stdout);
+	else {
+		printf("%s <%s>: %s list", l.name, addr, l.kind);
+		if (*l.parent)
+			printf(", parent %s", l.parent);
+		if (*l.organisation)
+			printf(", organisation %s", l.organisation);
+		printf(", %zu people\n\n", table_rows(t));
+		table_print(t, stdout);
+	}
+	table_free(&t);
+	list_clear(&l);
+	return 0;
+}
+
+int
+cmd_list_ls(struct cli *c, int argc, char **argv)
+{
+	static const char *const cols[] = { "name", "kind", "address",
+	    "parent", "organisation", "#members", "#owners", NULL };
+	sqlite3_stmt *st;
+	int ch, rc;
+
+	if ((ch = cli_format_opts(c, argc, argv)) < 0)
+		return cli_getopt_exit(ch);
+	if ((rc = cli_open(c)) != 0)
+		return rc;
+	st = db_prepare(c->db, "SELECT l.name, l.kind, l.name || '@' || ?, "
+	    "COALESCE(p.name, ''), COALESCE(o.name, ''), "
+	    "(SELECT count(*) FROM membership m WHERE m.list_id = l.id "
+	    " AND m.role = 'member' AND m.state = 'active'), "
+	    "(SELECT count(*) FROM membership m WHERE m.list_id = l.id "
+	    " AND m.role = 'owner') "
+	    "FROM list l LEFT JOIN list p ON p.id = l.parent_id "
+	    "LEFT JOIN organisation o ON o.id = l.org_id ORDER BY l.name");
+	db_bind_text(st, 1, c->conf->lists_domain);
+	cli_print_rows(c, st, cols);
+	sqlite3_finalize(st);
+	return 0;
+}

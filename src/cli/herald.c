@@ -1,0 +1,158 @@
+/*
+ * herald: the organisers' command-line tool. A table maps "NOUN VERB" to
+ * a function in cmd_NOUN.c; main() only finds the entry and hands over.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "lib/log.h"
+
+static const struct cli_command commands[] = {
+	{ "init", NULL, cmd_init, "",
+	  "Create or upgrade the database and the token secret; check the "
+	  "config.", "Harmless when repeated.\n" },
+	{ "check", NULL, cmd_check, "",
+	  "Report on the config and the database.", NULL },
+	{ "contact", "import", cmd_contact_import,
+	  "FILE.csv [--list LIST] [--update]",
+	  "Import contacts from a UTF-8 CSV file with a header row.",
+	  "Columns email, name, organisation, country, language, role; any\n"
+	  "other column becomes an attribute. An empty cell sets nothing.\n"
+	  "Existing contacts are changed only with --update. Bad rows are\n"
+	  "reported with their line and skipped (exit 65).\n"
+	  "  --list LIST  also add every imported contact to LIST\n"
+	  "  --update     overwrite existing contacts' fields\n" },
+	{ "contact", "add", cmd_contact_add,
+	  "EMAIL [--name N] [--org O] [--role R] [--lang L] [--country C] "
+	  "[KEY=VALUE...]", "Add one contact (KEY=VALUE are attributes).",
+	  NULL },
+	{ "contact", "show", cmd_contact_show, "EMAIL [--json]",
+	  "Details, lists, RSVPs and contact log of one person.", NULL },
+	{ "contact", "list", cmd_contact_list,
+	  "[--list L] [--org O] [--role R] [--status S] [--json|--csv]",
+	  "List contacts.", NULL },
+	{ "contact", "set", cmd_contact_set, "EMAIL KEY=VALUE...",
+	  "Change fields (name, organisation, role, country, language, "
+	  "status, email) or attributes (an empty value removes one).", NULL },
+	{ "contact", "export", cmd_contact_export, "[EMAIL]",
+	  "Everything herald holds on a person (or on everybody), as JSON.",
+	  NULL },
+	{ "contact", "erase", cmd_contact_erase, "EMAIL",
+	  "Forget a person, keeping only anonymous counts.", NULL },
+	{ "org", "list", cmd_org_list, "[--json|--csv]",
+	  "List organisations with their number of contacts.", NULL },
+	{ "org", "show", cmd_org_show, "ORG [--json]",
+	  "One organisation: its contacts, lists and recent log.", NULL },
+	{ "list", "create", cmd_list_create,
+	  "NAME --kind announce|relay|discussion [--owner EMAIL] "
+	  "[--parent LIST] [--org ORG]", "Create a mailing list.",
+	  "NAME is [a-z0-9-]+; the list's address is NAME@lists_domain.\n" },
+	{ "list", "add", cmd_list_add,
+	  "NAME EMAIL... [--role member|owner|moderator]",
+	  "Add people to a list (unknown addresses become contacts).", NULL },
+	{ "list", "remove", cmd_list_remove, "NAME EMAIL...",
+	  "Remove people from a list.", NULL },
+	{ "list", "show", cmd_list_show, "NAME [--json|--csv]",
+	  "A list and its members.", NULL },
+	{ "list", "ls", cmd_list_ls, "[--json|--csv]", "All lists.", NULL },
+	{ "event", "create", cmd_event_create,
+	  "NAME --title TEXT --start TIME --end TIME [--location L] "
+	  "[--tz ZONE] [--capacity N]", "Create an event.",
+	  "TIME is ISO 8601: 2027-03-02T09:00, optional seconds, Z or an\n"
+	  "offset; without one it is read in --tz, else local time.\n" },
+	{ "event", "ls", cmd_event_ls, "[--json|--csv]", "All events.", NULL },
+	{ "log", "add", cmd_log_add, "EMAIL TEXT",
+	  "Add a note to a person's contact log (a call, a meeting).", NULL },
+	{ "log", NULL, cmd_log,
+	  "[--contact E] [--org O] [--list L] [--campaign C] [--since T] "
+	  "[--json|--csv]", "The contact log, newest last.", NULL },
+};
+
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+static void
+usage(FILE *f)
+{
+	size_t i;
+
+	fputs("usage: herald [-c FILE] COMMAND [ARGS]\n\ncommands:\n", f);
+	for (i = 0; i < NCOMMANDS; i++) {
+		char name[32];
+
+		snprintf(name, sizeof name, "%s%s%s", commands[i].noun,
+		    commands[i].verb ? " " : "",
+		    commands[i].verb ? commands[i].verb : "");
+		fprintf(f, "  %-16s %s\n", name, commands[i].summary);
+	}
+	fputs("\nEvery command takes --help. Config: -c FILE, else "
+	    "$HERALD_CONF, else /etc/herald/herald.conf.\n", f);
+}
+
+static const struct cli_command *
+find_command(int argc, char **argv, int *used)
+{
+	size_t i;
+
+	for (i = 0; i < NCOMMANDS; i++) {
+		const struct cli_command *c = &commands[i];
+
+		if (strcmp(c->noun, argv[0]) != 0)
+			continue;
+		if (c->verb == NULL) {
+			*used = 1;
+			return c;
+		}
+		if (argc > 1 && strcmp(c->verb, argv[1]) == 0) {
+			*used = 2;
+			return c;
+		}
+	}
+	return NULL;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct cli cli = { 0 };
+	const struct cli_command *cmd;
+	const char *conf = NULL;
+	int ch, used, rc;
+
+	log_init("herald", 1);
+	/* "+": stop at the command word; its options are its own. */
+	while ((ch = getopt_long(argc, argv, "+c:hV", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'c': conf = optarg; break;
+		case 'h': usage(stdout); return 0;
+		case 'V': puts("herald " HERALD_VERSION); return 0;
+		default: usage(stderr); return EX_USAGE;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 0) {
+		usage(stderr);
+		return EX_USAGE;
+	}
+	if ((cmd = find_command(argc, argv, &used)) == NULL) {
+		fprintf(stderr, "herald: unknown command \"%s%s%s\"\n", argv[0],
+		    argc > 1 ? " " : "", argc > 1 ? argv[1] : "");
+		usage(stderr);
+		return EX_USAGE;
+	}
+	cli.conf_path = conf_default_path(conf);
+	optind = 0;	/* GNU getopt: start afresh on the command's words */
+	rc = cmd->run(&cli, argc - used + 1, argv + used - 1);
+	db_close(&cli.db);
+	conf_free(&cli.conf);
+	return rc;
+}

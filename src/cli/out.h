@@ -1,0 +1,45 @@
+/*
+ * out: how listing commands print: aligned tables for people, CSV
+ * (RFC 4180) and JSON for programs.
+ */
+#ifndef HERALD_OUT_H
+#define HERALD_OUT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+struct table;
+
+struct table *table_new(int ncols, const char *const *headers);
+/* Append a row of ncols strings (copied; NULL prints as ""). */
+void table_add(struct table *t, const char *const *cells);
+void table_print(const struct table *t, FILE *f);
+void table_print_csv(const struct table *t, FILE *f);
+size_t table_rows(const struct table *t);
+void table_free(struct table **t);
+
+/* One CSV field, quoted when needed. */
+void out_csv_field(FILE *f, const char *s);
+
+/* A streaming JSON writer with commas handled for the caller. */
+struct json {
+	FILE *f;
+	int depth;
+	int need_comma[32];
+};
+
+void json_init(struct json *j, FILE *f);
+void json_open(struct json *j, char c);	/* '{' or '[' */
+void json_close(struct json *j, char c);	/* '}' or ']'; newline at end */
+void json_key(struct json *j, const char *k);
+void json_str(struct json *j, const char *s);	/* NULL prints null */
+void json_int(struct json *j, int64_t v);
+void json_null(struct json *j);
+void json_bool(struct json *j, int v);
+/* Shorthands for "key": value. */
+void json_kstr(struct json *j, const char *k, const char *s);
+void json_kint(struct json *j, const char *k, int64_t v);
+/* "key": "ISO time" or null when t == 0. */
+void json_ktime(struct json *j, const char *k, int64_t t);
+
+#endif

@@ -1,0 +1,61 @@
+/*
+ * conf: herald.conf (libconfig), SPEC section 2. Every key is checked for
+ * presence, type and range at load; unknown keys are errors. Relative
+ * paths are made absolute against the config file's directory.
+ */
+#ifndef HERALD_CONF_H
+#define HERALD_CONF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum conf_tls { CONF_TLS_OFF, CONF_TLS_AUTO, CONF_TLS_REQUIRED };
+
+struct conf_server {
+	char *url;
+	int tls;		/* enum conf_tls */
+	int verify;
+	char *user;
+	char *password_file;	/* absolute path or "" */
+};
+
+struct conf {
+	char *path;		/* the file this was read from */
+	char *database;
+	char *templates;
+	char *secret_file;
+	char *sender_name;
+	char *sender_address;
+	char *sender_domain;
+	char *lists_domain;
+	struct conf_server smtp;
+	int64_t smtp_connections;
+	int64_t smtp_rate;
+	int64_t smtp_retry_min;
+	int64_t smtp_retry_max;
+	int64_t smtp_give_up;
+	struct conf_server imap;
+	int imap_idle;
+	int64_t imap_poll;
+	char *imap_done_folder;
+	char *delimiter;
+};
+
+/*
+ * Resolve the config path: explicit, else $HERALD_CONF, else
+ * /etc/herald/herald.conf. Returns a static or environment string.
+ */
+const char *conf_default_path(const char *explicit_path);
+/*
+ * Load and validate path. On error returns NULL and writes one line
+ * "FILE:LINE: KEY: what is wrong" into err.
+ */
+struct conf *conf_load(const char *path, char *err, size_t errlen);
+void conf_free(struct conf **c);
+/*
+ * Read the first line of a password file (mode is not checked here).
+ * Returns a malloc'd string or NULL with err set.
+ */
+char *conf_read_password(const char *file, char *err, size_t errlen);
+
+#endif

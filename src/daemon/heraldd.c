@@ -1,0 +1,272 @@
+/*
+ * heraldd: the daemon. One process, one poll loop (loop.c): the nudge
+ * socket wakes it when the CLI changed something, a one-second tick
+ * catches whatever a lost nudge missed, signals only set flags that the
+ * loop acts on (Redis style).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "conf/conf.h"
+#include "daemon/loop.h"
+#include "lib/log.h"
+#include "lib/nudge.h"
+#include "store/db.h"
+#include "store/schema.h"
+
+#define DAEMON_TICK_MS 1000
+
+struct daemon {
+	struct conf *conf;
+	struct db *db;
+	struct loop *loop;
+	int nudge_fd;
+	int lock_fd;
+	char nudge_path[256];
+	int64_t data_version;
+	unsigned long passes;
+};
+
+static volatile sig_atomic_t got_term, got_hup;
+
+static void
+on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		got_hup = 1;
+	else
+		got_term = 1;
+}
+
+static void
+daemon_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
+/*
+ * One daemon per database: an exclusive lock on "DB.lock", held for the
+ * process's life. Two senders on one queue would be safe (claims are
+ * atomic) but would double the connection and rate limits.
+ */
+static int
+daemon_lock(struct daemon *d)
+{
+	char path[4200];
+
+	snprintf(path, sizeof path, "%s.lock", d->conf->database);
+	if ((d->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1) {
+		log_warn("%s", path);
+		return EX_CANTCREAT;
+	}
+	if (flock(d->lock_fd, LOCK_EX | LOCK_NB) == -1) {
+		log_warnx("%s: another heraldd is running on this database",
+		    path);
+		return EX_TEMPFAIL;
+	}
+	return 0;
+}
+
+/*
+ * The daemon's work pass: run when the database changed (nudge or
+ * PRAGMA data_version) and on every tick. Sending, ingesting and
+ * follow-ups hang their work here as they arrive.
+ */
+static void
+daemon_pass(struct daemon *d, const char *why)
+{
+	int64_t v = db_int_query(d->db, "PRAGMA data_version", NULL);
+
+	if (v != d->data_version) {
+		log_debug("database changed (%s)", why);
+		d->data_version = v;
+	}
+	d->passes++;
+}
+
+static void
+daemon_on_nudge(struct loop *l, int fd, int revents, void *arg)
+{
+	struct daemon *d = arg;
+
+	(void)l;
+	(void)revents;
+	if (nudge_drain(fd) > 0) {
+		log_debug("nudged by herald");
+		daemon_pass(d, "nudge");
+	}
+}
+
+static void
+daemon_on_tick(struct loop *l, void *arg)
+{
+	struct daemon *d = arg;
+
+	daemon_pass(d, "tick");
+	loop_timer(l, DAEMON_TICK_MS, daemon_on_tick, d);
+}
+
+/* SIGHUP: read the config again; keep the old one if the new is bad. */
+static void
+daemon_reload(struct daemon *d)
+{
+	char err[1024];
+	struct conf *nc = conf_load(d->conf->path, err, sizeof err);
+
+	if (nc == NULL) {
+		log_warnx("reload failed, keeping the old config: %s", err);
+		return;
+	}
+	if (strcmp(nc->database, d->conf->database) != 0) {
+		log_warnx("reload: database moved to %s; keeping %s until "
+		    "restart", nc->database, d->conf->database);
+		free(nc->database);
+		nc->database = strdup(d->conf->database);
+	}
+	conf_free(&d->conf);
+	d->conf = nc;
+	log_info("config reloaded from %s", d->conf->path);
+}
+
+static int
+daemon_open(struct daemon *d, const char *conf_path)
+{
+	char err[1024];
+	int rc;
+
+	if ((d->conf = conf_load(conf_path, err, sizeof err)) == NULL) {
+		log_warnx("%s", err);
+		return EX_CONFIG;
+	}
+	if (access(d->conf->database, F_OK) == -1) {
+		log_warnx("%s: no database: run \"herald init\"",
+		    d->conf->database);
+		return EX_CONFIG;
+	}
+	if ((d->db = db_open(d->conf->database, 0, err, sizeof err)) == NULL) {
+		log_warnx("%s", err);
+		return EX_IOERR;
+	}
+	if (schema_check(d->db, err, sizeof err) == -1) {
+		log_warnx("%s", err);
+		return EX_CONFIG;
+	}
+	if ((rc = daemon_lock(d)) != 0)
+		return rc;
+	if (nudge_path(d->conf->database, d->nudge_path,
+	    sizeof d->nudge_path) == -1 ||
+	    (d->nudge_fd = nudge_listen(d->nudge_path)) == -1) {
+		log_warn("nudge socket %s (falling back to the 1 s tick)",
+		    d->nudge_path);
+		d->nudge_fd = -1;
+		d->nudge_path[0] = '\0';
+	}
+	return 0;
+}
+
+static void
+daemon_close(struct daemon *d)
+{
+	if (d->nudge_fd != -1) {
+		close(d->nudge_fd);
+		unlink(d->nudge_path);
+	}
+	if (d->lock_fd > 0)
+		close(d->lock_fd);
+	loop_free(&d->loop);
+	db_close(&d->db);
+	conf_free(&d->conf);
+}
+
+static int
+daemon_run(struct daemon *d)
+{
+	d->loop = loop_new();
+	if (d->nudge_fd != -1)
+		loop_watch(d->loop, d->nudge_fd, POLLIN, daemon_on_nudge, d);
+	loop_timer(d->loop, 0, daemon_on_tick, d);
+	log_info("started: database %s", d->conf->database);
+	while (!got_term) {
+		if (got_hup) {
+			got_hup = 0;
+			daemon_reload(d);
+		}
+		if (loop_once(d->loop, DAEMON_TICK_MS) == -1) {
+			log_warn("poll");
+			return EX_OSERR;
+		}
+	}
+	log_info("stopping on signal after %lu passes", d->passes);
+	return 0;
+}
+
+static void
+usage(FILE *f)
+{
+	fputs("usage: heraldd [-fv] [-c FILE]\n"
+	    "  -c FILE  config file (default $HERALD_CONF, else "
+	    "/etc/herald/herald.conf)\n"
+	    "  -f       stay in the foreground and log to stderr\n"
+	    "  -v       verbose (debug) logging\n"
+	    "  -n       check the config and database, then exit\n", f);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct daemon d = { .nudge_fd = -1, .lock_fd = -1 };
+	const char *conf = NULL;
+	int ch, fg = 0, verbose = 0, check_only = 0, rc;
+
+	while ((ch = getopt(argc, argv, "c:fhnvV")) != -1)
+		switch (ch) {
+		case 'c': conf = optarg; break;
+		case 'f': fg = 1; break;
+		case 'n': check_only = 1; break;
+		case 'v': verbose = 1; break;
+		case 'h': usage(stdout); return 0;
+		case 'V': puts("heraldd " HERALD_VERSION); return 0;
+		default: usage(stderr); return EX_USAGE;
+		}
+	if (optind != argc) {
+		usage(stderr);
+		return EX_USAGE;
+	}
+	log_init("heraldd", 1);
+	log_set_verbose(verbose);
+	daemon_signals();
+	if ((rc = daemon_open(&d, conf_default_path(conf))) != 0 || check_only) {
+		daemon_close(&d);
+		return rc;
+	}
+	if (!fg) {
+		/* errors above went to the terminal; from here on, syslog */
+		if (daemon(0, 0) == -1) {
+			log_warn("daemon");
+			daemon_close(&d);
+			return EX_OSERR;
+		}
+		log_init("heraldd", 0);
+	}
+	rc = daemon_run(&d);
+	daemon_close(&d);
+	return rc;
+}

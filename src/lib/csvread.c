@@ -1,0 +1,207 @@
+/* csvread: see csvread.h. */
+#include "lib/csvread.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "lib/xmalloc.h"
+
+struct csvread {
+	FILE *f;
+	struct csv_parser p;
+	char *line;
+	size_t linesize;
+	long lineno;
+	int64_t offset, size;
+	int at_boundary;	/* no record is open in the parser */
+	int eof;
+	/* the record being built */
+	struct csvrow cur;
+	size_t fieldcap;
+	/* finished records not yet handed out (a CR-only file can end
+	 * several in one line) */
+	struct csvrow *done;
+	size_t ndone, donecap, next;
+	long cur_start;
+};
+
+static void
+csvread_row_free(struct csvrow *row)
+{
+	size_t i;
+
+	for (i = 0; i < row->nfields; i++)
+		free(row->fields[i]);
+	free(row->fields);
+	free(row->lens);
+	memset(row, 0, sizeof *row);
+}
+
+static void
+csvread_field_cb(void *data, size_t len, void *priv)
+{
+	struct csvread *r = priv;
+	struct csvrow *row = &r->cur;
+	char *copy = xmalloc(len + 1);
+
+	if (len)
+		memcpy(copy, data, len);
+	copy[len] = '\0';
+	if (row->nfields == r->fieldcap) {
+		r->fieldcap = r->fieldcap ? r->fieldcap * 2 : 16;
+		row->fields = xrealloc(row->fields,
+		    r->fieldcap * sizeof *row->fields);
+		row->lens = xrealloc(row->lens, r->fieldcap * sizeof *row->lens);
+	}
+	row->fields[row->nfields] = copy;
+	row->lens[row->nfields++] = len;
+}
+
+static void
+csvread_row_cb(int c, void *priv)
+{
+	struct csvread *r = priv;
+
+	(void)c;
+	if (r->ndone == r->donecap) {
+		r->donecap = r->donecap ? r->donecap * 2 : 4;
+		r->done = xrealloc(r->done, r->donecap * sizeof *r->done);
+	}
+	r->cur.line = r->cur_start;
+	r->done[r->ndone++] = r->cur;
+	memset(&r->cur, 0, sizeof r->cur);
+	r->fieldcap = 0;
+	/* a second record ending in the same line starts on that line */
+	r->cur_start = r->lineno;
+	r->at_boundary = 1;
+}
+
+struct csvread *
+csvread_open(const char *path)
+{
+	struct csvread *r;
+	struct stat st;
+	FILE *f;
+
+	if ((f = fopen(path, "r")) == NULL)
+		return NULL;
+	if (fstat(fileno(f), &st) == -1 || S_ISDIR(st.st_mode)) {
+		fclose(f);
+		errno = EISDIR;
+		return NULL;
+	}
+	r = xcalloc(1, sizeof *r);
+	r->f = f;
+	r->size = st.st_size;
+	r->at_boundary = 1;
+	if (csv_init(&r->p, CSV_STRICT_FINI) != 0)
+		abort();
+	return r;
+}
+
+static int
+csvread_blank(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] != '\r' && s[i] != '\n')
+			return 0;
+	return 1;
+}
+
+/* Feed one more physical line to libcsv. */
+static int
+csvread_feed(struct csvread *r, char *err, size_t errlen)
+{
+	ssize_t n;
+	char *s;
+
+	errno = 0;
+	if ((n = getline(&r->line, &r->linesize, r->f)) == -1) {
+		if (ferror(r->f)) {
+			snprintf(err, errlen, "read error: %s", strerror(errno));
+			return -1;
+		}
+		r->eof = 1;
+		if (csv_fini(&r->p, csvread_field_cb, csvread_row_cb, r) != 0) {
+			snprintf(err, errlen, "line %ld: quoted field is never "
+			    "closed", r->cur_start);
+			return -1;
+		}
+		return 0;
+	}
+	r->lineno++;
+	r->offset += n;
+	s = r->line;
+	if (r->lineno == 1 && n >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0) {
+		s += 3;
+		n -= 3;
+	}
+	if (r->at_boundary) {
+		if (csvread_blank(s, (size_t)n))
+			return 0;
+		r->cur_start = r->lineno;
+		r->at_boundary = 0;
+	}
+	if (csv_parse(&r->p, s, (size_t)n, csvread_field_cb, csvread_row_cb,
+	    r) != (size_t)n) {
+		snprintf(err, errlen, "line %ld: %s", r->lineno,
+		    csv_strerror(csv_error(&r->p)));
+		return -1;
+	}
+	return 0;
+}
+
+int
+csvread_next(struct csvread *r, struct csvrow **row, char *err,
+    size_t errlen)
+{
+	if (r->next > 0 && r->next == r->ndone) {
+		while (r->ndone > 0)
+			csvread_row_free(&r->done[--r->ndone]);
+		r->next = 0;
+	}
+	while (r->next == r->ndone) {
+		if (r->eof)
+			return 0;
+		if (csvread_feed(r, err, errlen) == -1)
+			return -1;
+	}
+	*row = &r->done[r->next++];
+	return 1;
+}
+
+int64_t
+csvread_offset(const struct csvread *r)
+{
+	return r->offset;
+}
+
+int64_t
+csvread_size(const struct csvread *r)
+{
+	return r->size;
+}
+
+void
+csvread_close(struct csvread **rp)
+{
+	struct csvread *r = *rp;
+
+	if (r == NULL)
+		return;
+	while (r->ndone > 0)
+		csvread_row_free(&r->done[--r->ndone]);
+	csvread_row_free(&r->cur);
+	free(r->done);
+	free(r->line);
+	csv_free(&r->p);
+	fclose(r->f);
+	free(r);
+	*rp = NULL;
+}

@@ -1,0 +1,35 @@
+/*
+ * csvread: records from a CSV file (RFC 4180, parsed by libcsv) with the
+ * line each record starts on, so errors can name "FILE:LINE". Quoted
+ * fields may hold commas and line breaks; blank lines are skipped; a
+ * UTF-8 byte-order mark is dropped.
+ */
+#ifndef HERALD_CSVREAD_H
+#define HERALD_CSVREAD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct csvread;
+
+struct csvrow {
+	long line;		/* physical line the record starts on */
+	size_t nfields;
+	char **fields;		/* NUL-terminated copies */
+	size_t *lens;		/* byte lengths (a field may contain NUL) */
+};
+
+/* NULL with errno set when the file cannot be opened. */
+struct csvread *csvread_open(const char *path);
+/*
+ * The next record: 1 and *row (valid until the next call), 0 at end of
+ * file, -1 on a read error or an unterminated quote at the end (err set).
+ */
+int csvread_next(struct csvread *r, struct csvrow **row, char *err,
+    size_t errlen);
+/* Bytes consumed so far and the file's size, for a progress bar. */
+int64_t csvread_offset(const struct csvread *r);
+int64_t csvread_size(const struct csvread *r);
+void csvread_close(struct csvread **r);
+
+#endif

@@ -1,0 +1,171 @@
+/* timeutil: see timeutil.h. */
+#include "lib/timeutil.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "lib/xmalloc.h"
+
+/* Read exactly n digits. */
+static int
+time_digits(const char **p, int n, int *out)
+{
+	int v = 0, i;
+
+	for (i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)(*p)[i]))
+			return -1;
+		v = v * 10 + ((*p)[i] - '0');
+	}
+	*p += n;
+	*out = v;
+	return 0;
+}
+
+int
+time_zone_valid(const char *tz)
+{
+	char path[512];
+	struct stat st;
+
+	if (tz == NULL || *tz == '\0' || strstr(tz, "..") || tz[0] == '/')
+		return 0;
+	if (strcmp(tz, "UTC") == 0)
+		return 1;
+	snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", tz);
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/*
+ * mktime() in another zone: the C library only knows TZ, so switch it
+ * for the call and put it back. Single-threaded callers only.
+ */
+static int64_t
+time_mktime_in(struct tm *tm, const char *tz)
+{
+	char *old = getenv("TZ") ? xstrdup(getenv("TZ")) : NULL;
+	time_t t;
+
+	if (tz && *tz)
+		setenv("TZ", tz, 1);
+	tzset();
+	tm->tm_isdst = -1;
+	t = mktime(tm);
+	if (old) {
+		setenv("TZ", old, 1);
+		free(old);
+	} else
+		unsetenv("TZ");
+	tzset();
+	return (int64_t)t;
+}
+
+static int
+time_parse_offset(const char *p, int *offset)
+{
+	int hh, mm = 0, sign;
+
+	if (*p == 'Z' || *p == 'z') {
+		*offset = 0;
+		return p[1] == '\0' ? 0 : -1;
+	}
+	if (*p != '+' && *p != '-')
+		return -1;
+	sign = *p++ == '-' ? -1 : 1;
+	if (time_digits(&p, 2, &hh) == -1)
+		return -1;
+	if (*p == ':')
+		p++;
+	if (*p && time_digits(&p, 2, &mm) == -1)
+		return -1;
+	if (*p || hh > 23 || mm > 59)
+		return -1;
+	*offset = sign * (hh * 3600 + mm * 60);
+	return 0;
+}
+
+int
+time_parse(const char *s, const char *tz, int64_t *out)
+{
+	struct tm tm;
+	const char *p = s;
+	int y, mo, d, h, mi, sec = 0, offset;
+
+	memset(&tm, 0, sizeof tm);
+	if (time_digits(&p, 4, &y) || *p++ != '-' ||
+	    time_digits(&p, 2, &mo) || *p++ != '-' ||
+	    time_digits(&p, 2, &d) || (*p != 'T' && *p != ' '))
+		return -1;
+	p++;
+	if (time_digits(&p, 2, &h) || *p++ != ':' || time_digits(&p, 2, &mi))
+		return -1;
+	if (*p == ':') {
+		p++;
+		if (time_digits(&p, 2, &sec))
+			return -1;
+	}
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
+	    sec > 60)
+		return -1;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	if (*p == '\0') {
+		if (tz && *tz && !time_zone_valid(tz))
+			return -1;
+		*out = time_mktime_in(&tm, tz);
+		/* mktime normalises 31 February into March: refuse that */
+		return tm.tm_mday == d && tm.tm_mon == mo - 1 ? 0 : -1;
+	}
+	if (time_parse_offset(p, &offset) == -1)
+		return -1;
+	*out = (int64_t)timegm(&tm) - offset;
+	return tm.tm_mday == d ? 0 : -1;
+}
+
+int
+time_parse_duration(const char *s, int64_t *out)
+{
+	char *end;
+	long long v;
+	int64_t unit;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	v = strtoll(s, &end, 10);
+	switch (*end) {
+	case 's': unit = 1; break;
+	case 'm': unit = 60; break;
+	case 'h': unit = 3600; break;
+	case 'd': unit = 86400; break;
+	case 'w': unit = 7 * 86400; break;
+	default: return -1;
+	}
+	if (end[1] != '\0' || v < 0 || v > INT64_MAX / unit / 2)
+		return -1;
+	*out = (int64_t)v * unit;
+	return 0;
+}
+
+char *
+time_format_utc(int64_t t, char *buf, size_t len)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+
+	gmtime_r(&tt, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return buf;
+}
+
+int64_t
+time_now(void)
+{
+	return (int64_t)time(NULL);
+}

@@ -1,0 +1,28 @@
+/*
+ * timeutil: the TIME and DURATION arguments of SPEC section 4, and the
+ * one timestamp format herald stores and prints (UTC, ISO 8601).
+ */
+#ifndef HERALD_TIMEUTIL_H
+#define HERALD_TIMEUTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+/*
+ * Parse "2017-12-02T09:00", "2017-12-02 09:00", optional ":SS", then an
+ * optional "Z" or "+HH:MM"/"-HHMM". Without an offset the time is read in
+ * zone tz (an IANA name such as "Europe/Paris"), or local time when tz is
+ * NULL or "". Returns 0 and *out (seconds since the epoch) or -1.
+ */
+int time_parse(const char *s, const char *tz, int64_t *out);
+/* "30m", "12h", "5d", "90s", "2w" -> seconds; -1 on error. */
+int time_parse_duration(const char *s, int64_t *out);
+/* 1 when tz names a zone in the system's tz database. */
+int time_zone_valid(const char *tz);
+/* "2026-11-28T04:50:41Z" into buf (at least 21 bytes). */
+char *time_format_utc(int64_t t, char *buf, size_t len);
+/* Seconds since the epoch, now. */
+int64_t time_now(void);
+
+#endif

@@ -1,0 +1,70 @@
+/* event: see event.h. */
+#include "store/event.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/timeutil.h"
+
+int64_t
+event_create(struct db *d, const struct event *e)
+{
+	sqlite3_stmt *st = db_cached(d, "INSERT INTO event (name, title, "
+	    "start_at, end_at, location, tz, capacity, created) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+	int rc;
+
+	db_bind_text(st, 1, e->name);
+	db_bind_text(st, 2, e->title);
+	sqlite3_bind_int64(st, 3, e->start_at);
+	sqlite3_bind_int64(st, 4, e->end_at);
+	db_bind_text(st, 5, e->location ? e->location : "");
+	db_bind_text(st, 6, e->tz ? e->tz : "");
+	if (e->capacity >= 0)
+		sqlite3_bind_int64(st, 7, e->capacity);
+	else
+		sqlite3_bind_null(st, 7);
+	sqlite3_bind_int64(st, 8, time_now());
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_CONSTRAINT_UNIQUE) {
+		errno = EEXIST;
+		return -1;
+	}
+	return rc == SQLITE_DONE ? sqlite3_last_insert_rowid(d->h) : -1;
+}
+
+int
+event_get(struct db *d, const char *name, struct event *e)
+{
+	sqlite3_stmt *st = db_cached(d, "SELECT id, name, title, start_at, "
+	    "end_at, location, tz, COALESCE(capacity, -1) FROM event "
+	    "WHERE name = ?");
+	int rc;
+
+	memset(e, 0, sizeof *e);
+	db_bind_text(st, 1, name);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		e->id = sqlite3_column_int64(st, 0);
+		e->name = db_col_dup(st, 1);
+		e->title = db_col_dup(st, 2);
+		e->start_at = sqlite3_column_int64(st, 3);
+		e->end_at = sqlite3_column_int64(st, 4);
+		e->location = db_col_dup(st, 5);
+		e->tz = db_col_dup(st, 6);
+		e->capacity = sqlite3_column_int64(st, 7);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+void
+event_clear(struct event *e)
+{
+	free(e->name);
+	free(e->title);
+	free(e->location);
+	free(e->tz);
+	memset(e, 0, sizeof *e);
+}

@@ -1,0 +1,25 @@
+/* event: meetings that campaigns invite to, with capacity for RSVPs. */
+#ifndef HERALD_EVENT_H
+#define HERALD_EVENT_H
+
+#include <stdint.h>
+
+#include "store/db.h"
+
+struct event {
+	int64_t id;
+	char *name;
+	char *title;
+	int64_t start_at, end_at;
+	char *location;
+	char *tz;
+	int64_t capacity;	/* -1: no limit */
+};
+
+/* Returns the new id, or -1 (errno EEXIST when the name is taken). */
+int64_t event_create(struct db *d, const struct event *e);
+/* 1 found, 0 not, -1 error. */
+int event_get(struct db *d, const char *name, struct event *e);
+void event_clear(struct event *e);
+
+#endif

@@ -1,0 +1,41 @@
+/*
+ * filter: which contacts a command or campaign means. The text form is
+ * SPEC's --where: "role=delegate,country=MX,lang!=en,attr.funding=yes",
+ * terms joined by "," meaning "and". Fields map to fixed SQL fragments
+ * and values are bound, so no user text ever becomes SQL.
+ */
+#ifndef HERALD_FILTER_H
+#define HERALD_FILTER_H
+
+#include <stddef.h>
+
+#include "lib/buf.h"
+#include "store/db.h"
+
+struct filter_term {
+	int field;		/* index into the field table in filter.c */
+	int negate;
+	char *key;		/* attribute name for attr.KEY */
+	char *value;
+};
+
+struct filter {
+	struct filter_term *terms;
+	size_t n;
+};
+
+void filter_init(struct filter *f);
+void filter_free(struct filter *f);
+/* Add "field=value" or "field!=value" terms; -1 with *why on error. */
+int filter_parse(struct filter *f, const char *text, const char **why);
+/* Add one term by field name ("list", "org", "role", "status", ...). */
+int filter_add(struct filter *f, const char *field, const char *value,
+    int negate, const char **why);
+/*
+ * Append "SELECT c.id FROM contact c ... WHERE ..." to sql; bind the
+ * values with filter_bind() starting at parameter 1.
+ */
+void filter_sql(const struct filter *f, struct buf *sql);
+void filter_bind(const struct filter *f, sqlite3_stmt *st);
+
+#endif

@@ -1,0 +1,124 @@
+/* list: see list.h. */
+#include "store/list.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/timeutil.h"
+#include "lib/xmalloc.h"
+
+int
+list_kind_valid(const char *kind)
+{
+	return strcmp(kind, "announce") == 0 || strcmp(kind, "relay") == 0 ||
+	    strcmp(kind, "discussion") == 0;
+}
+
+int
+list_role_valid(const char *role)
+{
+	return strcmp(role, "member") == 0 || strcmp(role, "owner") == 0 ||
+	    strcmp(role, "moderator") == 0;
+}
+
+int
+list_get(struct db *d, const char *name, struct list *l)
+{
+	sqlite3_stmt *st = db_cached(d, "SELECT l.id, l.name, l.kind, "
+	    "COALESCE(p.name, ''), COALESCE(o.name, ''), l.created "
+	    "FROM list l LEFT JOIN list p ON p.id = l.parent_id "
+	    "LEFT JOIN organisation o ON o.id = l.org_id WHERE l.name = ?");
+	int rc;
+
+	memset(l, 0, sizeof *l);
+	db_bind_text(st, 1, name);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		l->id = sqlite3_column_int64(st, 0);
+		l->name = db_col_dup(st, 1);
+		l->kind = db_col_dup(st, 2);
+		l->parent = db_col_dup(st, 3);
+		l->organisation = db_col_dup(st, 4);
+		l->created = sqlite3_column_int64(st, 5);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+void
+list_clear(struct list *l)
+{
+	free(l->name);
+	free(l->kind);
+	free(l->parent);
+	free(l->organisation);
+	memset(l, 0, sizeof *l);
+}
+
+int64_t
+list_create(struct db *d, const char *name, const char *kind,
+    int64_t parent_id, int64_t org_id)
+{
+	sqlite3_stmt *st = db_cached(d, "INSERT INTO list (name, kind, "
+	    "parent_id, org_id, created) VALUES (?, ?, ?, ?, ?)");
+	int rc;
+
+	db_bind_text(st, 1, name);
+	db_bind_text(st, 2, kind);
+	db_bind_id(st, 3, parent_id);
+	db_bind_id(st, 4, org_id);
+	sqlite3_bind_int64(st, 5, time_now());
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_CONSTRAINT_UNIQUE) {
+		errno = EEXIST;
+		return -1;
+	}
+	if (rc != SQLITE_DONE)
+		return -1;
+	return sqlite3_last_insert_rowid(d->h);
+}
+
+int
+list_add_member(struct db *d, int64_t list_id, int64_t contact_id,
+    const char *role)
+{
+	sqlite3_stmt *st = db_cached(d, "SELECT role, state FROM membership "
+	    "WHERE list_id = ? AND contact_id = ?");
+	int64_t now = time_now();
+	int rc, ret = 1;
+
+	sqlite3_bind_int64(st, 1, list_id);
+	sqlite3_bind_int64(st, 2, contact_id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		ret = strcmp(db_col_text(st, 0), role) != 0 ? 2 :
+		    strcmp(db_col_text(st, 1), "active") != 0 ? 1 : 0;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return -1;
+	if (ret == 0)
+		return 0;
+	st = db_cached(d, "INSERT INTO membership (list_id, contact_id, role, "
+	    "state, created, updated) VALUES (?1, ?2, ?3, 'active', ?4, ?4) "
+	    "ON CONFLICT (list_id, contact_id) DO UPDATE SET role = ?3, "
+	    "state = 'active', updated = ?4");
+	sqlite3_bind_int64(st, 1, list_id);
+	sqlite3_bind_int64(st, 2, contact_id);
+	db_bind_text(st, 3, role);
+	sqlite3_bind_int64(st, 4, now);
+	return db_step_done(d, st) == -1 ? -1 : ret;
+}
+
+int
+list_remove_member(struct db *d, int64_t list_id, int64_t contact_id)
+{
+	sqlite3_stmt *st = db_cached(d, "DELETE FROM membership "
+	    "WHERE list_id = ? AND contact_id = ?");
+
+	sqlite3_bind_int64(st, 1, list_id);
+	sqlite3_bind_int64(st, 2, contact_id);
+	if (db_step_done(d, st) == -1)
+		return -1;
+	return sqlite3_changes(d->h) > 0;
+}

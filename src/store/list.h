@@ -1,0 +1,37 @@
+/* list: mailing lists (announce, relay, discussion) and memberships. */
+#ifndef HERALD_LIST_H
+#define HERALD_LIST_H
+
+#include <stdint.h>
+
+#include "store/db.h"
+
+struct list {
+	int64_t id;
+	char *name;
+	char *kind;
+	char *parent;		/* parent list name or "" */
+	char *organisation;	/* "" when none */
+	int64_t created;
+};
+
+/* 1 when kind is announce, relay or discussion. */
+int list_kind_valid(const char *kind);
+/* 1 when role is member, owner or moderator. */
+int list_role_valid(const char *role);
+/* 1 found, 0 not, -1 error. */
+int list_get(struct db *d, const char *name, struct list *l);
+void list_clear(struct list *l);
+/* Returns the new id or -1 (a duplicate name is -1 with errno EEXIST). */
+int64_t list_create(struct db *d, const char *name, const char *kind,
+    int64_t parent_id, int64_t org_id);
+/*
+ * Add or change a membership (state active). Returns 1 when added, 0 when
+ * it already existed with this role, 2 when the role changed, -1 error.
+ */
+int list_add_member(struct db *d, int64_t list_id, int64_t contact_id,
+    const char *role);
+/* 1 removed, 0 was not a member, -1 error. */
+int list_remove_member(struct db *d, int64_t list_id, int64_t contact_id);
+
+#endif

@@ -1,0 +1,19 @@
+/* org: organisations (civil-society, government, network, ...). */
+#ifndef HERALD_ORG_H
+#define HERALD_ORG_H
+
+#include <stdint.h>
+
+#include "store/db.h"
+
+/* Id of the organisation called name (case-insensitive), 0 if none. */
+int64_t org_find(struct db *d, const char *name);
+/*
+ * Id of name, creating it when missing with kind (may be "") — the kind
+ * is a hint from the first contact's role. -1 on error.
+ */
+int64_t org_ensure(struct db *d, const char *name, const char *kind);
+/* The organisation kind a contact role suggests ("" when none). */
+const char *org_kind_for_role(const char *role);
+
+#endif

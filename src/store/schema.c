@@ -1,0 +1,282 @@
+/* schema: see schema.h. The tables are described in docs/schema.md. */
+#include "store/schema.h"
+
+#include <stdio.h>
+
+static const char *const schema_migrations[] = {
+/* 1: the whole model of SPEC section 3. */
+"CREATE TABLE organisation ("
+"  id INTEGER PRIMARY KEY,"
+"  name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+"  kind TEXT NOT NULL DEFAULT '',"
+"  country TEXT NOT NULL DEFAULT '',"
+"  created INTEGER NOT NULL);"
+"CREATE TABLE contact ("
+"  id INTEGER PRIMARY KEY,"
+"  email TEXT NOT NULL UNIQUE,"		/* domain lower-cased */
+"  name TEXT NOT NULL DEFAULT '',"
+"  org_id INTEGER REFERENCES organisation(id) ON DELETE SET NULL,"
+"  role TEXT NOT NULL DEFAULT '',"
+"  country TEXT NOT NULL DEFAULT '',"
+"  language TEXT NOT NULL DEFAULT '',"
+"  status TEXT NOT NULL DEFAULT 'active' CHECK (status IN"
+"    ('active','bouncing','disabled','unsubscribed')),"
+"  bounce_score REAL NOT NULL DEFAULT 0,"
+"  bounce_last INTEGER,"
+"  created INTEGER NOT NULL,"
+"  updated INTEGER NOT NULL);"
+"CREATE INDEX contact_org ON contact(org_id);"
+"CREATE TABLE contact_attr ("
+"  contact_id INTEGER NOT NULL REFERENCES contact(id) ON DELETE CASCADE,"
+"  key TEXT NOT NULL,"
+"  value TEXT NOT NULL,"
+"  PRIMARY KEY (contact_id, key)) WITHOUT ROWID;"
+"CREATE TABLE list ("
+"  id INTEGER PRIMARY KEY,"
+"  name TEXT NOT NULL UNIQUE,"
+"  kind TEXT NOT NULL CHECK (kind IN ('announce','relay','discussion')),"
+"  parent_id INTEGER REFERENCES list(id) ON DELETE SET NULL,"
+"  org_id INTEGER REFERENCES organisation(id) ON DELETE SET NULL,"
+"  subject_tag TEXT NOT NULL DEFAULT '',"
+"  created INTEGER NOT NULL);"
+"CREATE TABLE membership ("
+"  list_id INTEGER NOT NULL REFERENCES list(id) ON DELETE CASCADE,"
+"  contact_id INTEGER NOT NULL REFERENCES contact(id) ON DELETE CASCADE,"
+"  role TEXT NOT NULL DEFAULT 'member' CHECK (role IN"
+"    ('member','owner','moderator')),"
+"  state TEXT NOT NULL DEFAULT 'active' CHECK (state IN"
+"    ('pending','active','unsubscribed')),"
+"  created INTEGER NOT NULL,"
+"  updated INTEGER NOT NULL,"
+"  PRIMARY KEY (list_id, contact_id)) WITHOUT ROWID;"
+"CREATE INDEX membership_contact ON membership(contact_id);"
+"CREATE TABLE event ("
+"  id INTEGER PRIMARY KEY,"
+"  name TEXT NOT NULL UNIQUE,"
+"  title TEXT NOT NULL,"
+"  start_at INTEGER NOT NULL,"
+"  end_at INTEGER NOT NULL,"
+"  location TEXT NOT NULL DEFAULT '',"
+"  tz TEXT NOT NULL DEFAULT '',"
+"  capacity INTEGER,"			/* NULL: no limit */
+"  sequence INTEGER NOT NULL DEFAULT 0,"	/* iCalendar SEQUENCE */
+"  created INTEGER NOT NULL,"
+"  CHECK (end_at >= start_at));"
+"CREATE TABLE campaign ("
+"  id INTEGER PRIMARY KEY,"
+"  name TEXT NOT NULL UNIQUE,"
+"  list_id INTEGER REFERENCES list(id),"
+"  filter TEXT,"
+"  template TEXT NOT NULL,"
+"  event_id INTEGER REFERENCES event(id),"
+"  send_at INTEGER,"
+"  state TEXT NOT NULL DEFAULT 'draft' CHECK (state IN"
+"    ('draft','scheduled','sending','paused','done','cancelled')),"
+"  started_at INTEGER,"
+"  finished_at INTEGER,"
+"  created INTEGER NOT NULL,"
+"  CHECK (list_id IS NOT NULL OR filter IS NOT NULL));"
+"CREATE TABLE followup ("
+"  id INTEGER PRIMARY KEY,"
+"  campaign_id INTEGER NOT NULL REFERENCES campaign(id) ON DELETE CASCADE,"
+"  template TEXT NOT NULL,"
+"  after_secs INTEGER NOT NULL,"
+"  target TEXT NOT NULL CHECK (target IN"
+"    ('no-reply','yes','no','maybe','all')),"
+"  max_rounds INTEGER NOT NULL DEFAULT 1,"
+"  rounds_done INTEGER NOT NULL DEFAULT 0,"
+"  next_at INTEGER,"
+"  created INTEGER NOT NULL);"
+"CREATE TABLE inbound ("
+"  id INTEGER PRIMARY KEY,"
+"  mailbox TEXT NOT NULL DEFAULT '',"
+"  uidvalidity INTEGER,"
+"  uid INTEGER,"
+"  message_id TEXT NOT NULL DEFAULT '',"
+"  hash TEXT NOT NULL DEFAULT '',"	/* SHA-256 of the raw message */
+"  kind TEXT NOT NULL CHECK (kind IN ('reply','rsvp','bounce','autoreply',"
+"    'command','post','held','loop','unmatched')),"
+"  from_addr TEXT NOT NULL DEFAULT '',"
+"  subject TEXT NOT NULL DEFAULT '',"
+"  rcpt_addr TEXT NOT NULL DEFAULT '',"
+"  contact_id INTEGER REFERENCES contact(id) ON DELETE SET NULL,"
+"  message_ref INTEGER REFERENCES message(id) ON DELETE SET NULL,"
+"  campaign_id INTEGER REFERENCES campaign(id) ON DELETE SET NULL,"
+"  list_id INTEGER REFERENCES list(id) ON DELETE SET NULL,"
+"  rsvp TEXT,"
+"  dsn_status TEXT,"
+"  hard INTEGER,"
+"  flags TEXT NOT NULL DEFAULT '',"	/* e.g. 'unverified,other-sender' */
+"  detail TEXT NOT NULL DEFAULT '',"	/* why it was classified so */
+"  held_state TEXT CHECK (held_state IN"
+"    ('held','approved','rejected','expired')),"
+"  size INTEGER NOT NULL DEFAULT 0,"
+"  received_at INTEGER NOT NULL,"
+"  UNIQUE (mailbox, uidvalidity, uid));"
+"CREATE INDEX inbound_dedupe ON inbound(message_id, hash);"
+"CREATE INDEX inbound_kind ON inbound(kind);"
+/* The raw text of posts kept for moderation or relaying. */
+"CREATE TABLE inbound_raw ("
+"  inbound_id INTEGER PRIMARY KEY REFERENCES inbound(id) ON DELETE CASCADE,"
+"  raw BLOB NOT NULL);"
+"CREATE TABLE message ("
+"  id INTEGER PRIMARY KEY,"
+"  campaign_id INTEGER REFERENCES campaign(id),"
+"  followup_id INTEGER REFERENCES followup(id),"
+"  round INTEGER NOT NULL DEFAULT 0,"
+"  post_id INTEGER REFERENCES inbound(id),"	/* a relayed post */
+"  list_id INTEGER REFERENCES list(id) ON DELETE SET NULL,"
+"  contact_id INTEGER REFERENCES contact(id) ON DELETE SET NULL,"
+"  rcpt TEXT NOT NULL,"
+"  token TEXT NOT NULL UNIQUE,"
+"  message_id TEXT NOT NULL UNIQUE,"
+"  state TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued','sending',"
+"    'sent','deferred','failed','bounced','uncertain','cancelled')),"
+"  attempts INTEGER NOT NULL DEFAULT 0,"
+"  next_attempt INTEGER NOT NULL DEFAULT 0,"
+"  first_attempt INTEGER,"
+"  last_reply TEXT NOT NULL DEFAULT '',"
+"  created INTEGER NOT NULL,"
+"  updated INTEGER NOT NULL,"
+"  sent_at INTEGER);"
+"CREATE INDEX message_due ON message(state, next_attempt, id);"
+"CREATE INDEX message_campaign ON message(campaign_id, state);"
+"CREATE INDEX message_contact ON message(contact_id);"
+"CREATE TABLE rsvp ("
+"  id INTEGER PRIMARY KEY,"
+"  event_id INTEGER NOT NULL REFERENCES event(id) ON DELETE CASCADE,"
+"  contact_id INTEGER REFERENCES contact(id) ON DELETE SET NULL,"
+"  answer TEXT NOT NULL CHECK (answer IN"
+"    ('yes','no','maybe','waitlist','none')),"
+"  source TEXT NOT NULL CHECK (source IN"
+"    ('reply','address','calendar','organiser')),"
+"  at INTEGER NOT NULL,"
+"  UNIQUE (event_id, contact_id));"
+"CREATE TABLE activity ("
+"  id INTEGER PRIMARY KEY,"
+"  at INTEGER NOT NULL,"
+"  direction TEXT NOT NULL CHECK (direction IN ('in','out','note')),"
+"  kind TEXT NOT NULL,"
+"  contact_id INTEGER REFERENCES contact(id) ON DELETE SET NULL,"
+"  org_id INTEGER REFERENCES organisation(id) ON DELETE SET NULL,"
+"  list_id INTEGER REFERENCES list(id) ON DELETE SET NULL,"
+"  campaign_id INTEGER REFERENCES campaign(id) ON DELETE SET NULL,"
+"  message_ref INTEGER REFERENCES message(id) ON DELETE SET NULL,"
+"  inbound_ref INTEGER REFERENCES inbound(id) ON DELETE SET NULL,"
+"  summary TEXT NOT NULL DEFAULT '');"
+"CREATE INDEX activity_contact ON activity(contact_id, at);"
+"CREATE INDEX activity_org ON activity(org_id, at);"
+"CREATE INDEX activity_list ON activity(list_id, at);"
+"CREATE INDEX activity_campaign ON activity(campaign_id, at);"
+"CREATE INDEX activity_at ON activity(at);"
+/* Where the ingester is in each mailbox. */
+"CREATE TABLE imap_state ("
+"  mailbox TEXT PRIMARY KEY,"
+"  uidvalidity INTEGER NOT NULL,"
+"  last_uid INTEGER NOT NULL DEFAULT 0,"
+"  resyncs INTEGER NOT NULL DEFAULT 0,"
+"  updated INTEGER NOT NULL);"
+/* Double opt-in and confirmed unsubscribe tokens. */
+"CREATE TABLE confirmation ("
+"  id INTEGER PRIMARY KEY,"
+"  token TEXT NOT NULL UNIQUE,"
+"  list_id INTEGER NOT NULL REFERENCES list(id) ON DELETE CASCADE,"
+"  email TEXT NOT NULL,"
+"  action TEXT NOT NULL CHECK (action IN ('subscribe','unsubscribe')),"
+"  created INTEGER NOT NULL,"
+"  expires INTEGER NOT NULL,"
+"  used INTEGER);"
+"CREATE INDEX confirmation_email ON confirmation(email, created);"
+/* Automatic answers sent, for RFC 3834 rate limits. */
+"CREATE TABLE autoresponse ("
+"  email TEXT NOT NULL,"
+"  day INTEGER NOT NULL,"
+"  count INTEGER NOT NULL DEFAULT 0,"
+"  PRIMARY KEY (email, day)) WITHOUT ROWID;"
+/* Counts kept when a contact is erased (GDPR), nothing personal. */
+"CREATE TABLE erasure ("
+"  id INTEGER PRIMARY KEY,"
+"  at INTEGER NOT NULL);",
+};
+
+#define SCHEMA_COUNT ((int)(sizeof schema_migrations / sizeof schema_migrations[0]))
+
+int
+schema_latest(void)
+{
+	return SCHEMA_COUNT;
+}
+
+int
+schema_version(struct db *d)
+{
+	return (int)db_int_query(d, "PRAGMA user_version", NULL);
+}
+
+static int
+schema_apply(struct db *d, int to, char *err, size_t errlen)
+{
+	char *msg = NULL;
+	char pragma[64];
+
+	if (db_begin(d) == -1) {
+		snprintf(err, errlen, "%s: cannot lock database: %s", d->path,
+		    db_errmsg(d));
+		return -1;
+	}
+	/* Re-check under the lock: another process may have migrated. */
+	if (schema_version(d) >= to) {
+		db_rollback(d);
+		return 0;
+	}
+	snprintf(pragma, sizeof pragma, "PRAGMA user_version=%d", to);
+	if (sqlite3_exec(d->h, schema_migrations[to - 1], NULL, NULL, &msg)
+	    != SQLITE_OK ||
+	    sqlite3_exec(d->h, pragma, NULL, NULL, &msg) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: migration %d: %s", d->path, to,
+		    msg ? msg : db_errmsg(d));
+		sqlite3_free(msg);
+		db_rollback(d);
+		return -1;
+	}
+	if (db_commit(d) == -1) {
+		snprintf(err, errlen, "%s: migration %d: commit failed",
+		    d->path, to);
+		return -1;
+	}
+	return 1;
+}
+
+int
+schema_migrate(struct db *d, char *err, size_t errlen)
+{
+	int v = schema_version(d), applied = 0, rc;
+
+	if (v > SCHEMA_COUNT) {
+		snprintf(err, errlen, "%s: schema version %d is newer than this "
+		    "herald (%d)", d->path, v, SCHEMA_COUNT);
+		return -1;
+	}
+	for (; v < SCHEMA_COUNT; v++) {
+		if ((rc = schema_apply(d, v + 1, err, errlen)) == -1)
+			return -1;
+		applied += rc;
+	}
+	return applied;
+}
+
+int
+schema_check(struct db *d, char *err, size_t errlen)
+{
+	int v = schema_version(d);
+
+	if (v == SCHEMA_COUNT)
+		return 0;
+	if (v < SCHEMA_COUNT)
+		snprintf(err, errlen, "%s: database schema is version %d, herald "
+		    "needs %d: run \"herald init\"", d->path, v, SCHEMA_COUNT);
+	else
+		snprintf(err, errlen, "%s: schema version %d is newer than this "
+		    "herald (%d)", d->path, v, SCHEMA_COUNT);
+	return -1;
+}

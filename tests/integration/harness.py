@@ -1,0 +1,678 @@
+#!/usr/bin/python3
+"""Private mail servers for herald's integration tests (stdlib only).
+
+    with Servers(tmpdir, dovecot=True, sink=True, postfix=False) as s:
+        ... s.imap_port, s.lmtp_port, s.smtp_port, s.postfix_port ...
+
+Everything lives under one work directory and listens on free ports of
+127.0.0.1 only, so two test runs can share the machine.  Must run as root
+(Dovecot and Postfix drop privileges to their own users).
+
+Command line (for demo scripts):
+    python3 harness.py start DIR [--postfix] [--tls] [--no-sink] [--no-dovecot]
+        starts the servers, writes DIR/servers.env and returns;
+    python3 harness.py stop DIR
+        stops whatever was started in DIR.
+"""
+
+import atexit
+import imaplib
+import json
+import os
+import pwd
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+SMTP_SINK = shutil.which("smtp-sink", path="/usr/sbin:/usr/bin:/usr/libexec/postfix") \
+    or "/usr/sbin/smtp-sink"
+DOVECOT = "/usr/sbin/dovecot"
+POSTFIX = "/usr/sbin/postfix"
+LOCAL_DOMAINS = ("example.org", "lists.example.org")
+
+
+class HarnessError(RuntimeError):
+    pass
+
+
+# ---------------------------------------------------------------- helpers
+
+def free_port():
+    """A loopback port nobody listens on now (another run may take it
+    before we bind it: starters retry with a new port on failure)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def listening(port):
+    """True if something LISTENs on 127.0.0.1:port.  Reads /proc instead of
+    connecting, so probes never show up as sessions in the servers (a
+    connect would count against smtp-sink's -n and fault options)."""
+    want = "0100007F:%04X" % port
+    try:
+        with open("/proc/net/tcp") as f:
+            for line in f.readlines()[1:]:
+                fields = line.split()
+                if fields[1] == want and fields[3] == "0A":
+                    return True
+    except OSError:
+        pass
+    return False
+
+
+def wait_for(cond, timeout, what):
+    deadline = time.monotonic() + timeout
+    while not cond():
+        if time.monotonic() > deadline:
+            raise HarnessError("timed out waiting for " + what)
+        time.sleep(0.02)
+
+
+def pid_alive(pid):
+    """False for dead or zombie processes (a zombie still 'exists' for
+    kill(pid, 0), which fooled a first version of the stop logic)."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def read_pid(path):
+    try:
+        with open(path) as f:
+            return int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def kill_and_wait(pid, timeout=10):
+    """SIGTERM, then SIGKILL if it lingers; returns when the pid is gone."""
+    if not pid or not pid_alive(pid):
+        return
+    try:
+        os.kill(pid, signal.SIGTERM)
+        try:
+            wait_for(lambda: not pid_alive(pid), timeout, "pid %d" % pid)
+        except HarnessError:
+            os.kill(pid, signal.SIGKILL)
+            wait_for(lambda: not pid_alive(pid), 5, "pid %d" % pid)
+    except ProcessLookupError:
+        pass
+    # Reap it if it is our own child (Popen'ed smtp-sink).
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        pass
+
+
+def chown(path, user):
+    pw = pwd.getpwnam(user)
+    os.chown(path, pw.pw_uid, pw.pw_gid)
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True,
+                          text=True, **kw)
+
+
+def tail(path, n=20):
+    try:
+        with open(path, errors="replace") as f:
+            return "".join(f.readlines()[-n:])
+    except OSError:
+        return ""
+
+
+class SinkMessage:
+    """One transaction captured by smtp-sink.
+
+    mail_from / rcpt_to are bare addresses ('' for the null sender);
+    mail_args / rcpt_args keep the full command arguments (SIZE=, ORCPT=,
+    ...).  data is the message as received, dot-unstuffed, with CRLF line
+    ends: smtp-sink drops every CR it reads, so bare CRs/LFs sent by the
+    client cannot be told apart here (raw_data keeps the LF-only form)."""
+
+    def __init__(self, path, helo, mail_args, rcpt_args, raw_data):
+        self.path = path
+        self.helo = helo
+        self.mail_args = mail_args
+        self.rcpt_args = rcpt_args
+        self.mail_from = _addr(mail_args)
+        self.rcpt_to = [_addr(a) for a in rcpt_args]
+        self.raw_data = raw_data
+        self.data = raw_data.replace(b"\n", b"\r\n")
+
+    def __getitem__(self, key):          # also usable like a dict
+        return getattr(self, key)
+
+    def __repr__(self):
+        return "SinkMessage(from=%r, to=%r, %d bytes)" % (
+            self.mail_from, self.rcpt_to, len(self.data))
+
+
+def _addr(args):
+    m = re.match(r"\s*<([^>]*)>", args)
+    return m.group(1) if m else args.split()[0] if args.split() else ""
+
+
+def parse_sink_dump(path):
+    """Parse one smtp-sink -d file; None while the transaction is still
+    before DATA (the file exists from MAIL FROM on and is unlinked if the
+    transaction is aborted).  A file whose DATA is still arriving cannot be
+    recognised: read dumps only after the client got its reply."""
+    with open(path, "rb") as f:
+        raw = f.read()
+    helo, mail, rcpts = None, "", []
+    lines = raw.split(b"\n")
+    for i, line in enumerate(lines):
+        text = line.decode("utf-8", "replace")
+        if text.startswith("X-Helo-Args: "):
+            helo = text[13:]
+        elif text.startswith("X-Mail-Args: "):
+            mail = text[13:]
+        elif text.startswith("X-Rcpt-Args: "):
+            rcpts.append(text[13:])
+        elif text.startswith("Received: "):
+            # smtp-sink's own Received: is 3 lines; the message follows,
+            # then one extra "\n" written for the final "." line.
+            body = b"\n".join(lines[i + 3:])
+            if body.endswith(b"\n"):
+                body = body[:-1]
+            return SinkMessage(path, helo, mail, rcpts, body)
+    return None
+
+
+# ---------------------------------------------------------------- servers
+
+class Servers:
+    """Start private Dovecot / smtp-sink / Postfix instances in workdir.
+
+    Use as a context manager; stop() also runs at interpreter exit."""
+
+    def __init__(self, workdir, dovecot=True, sink=True, postfix=False,
+                 sink_args=(), dovecot_tls=False):
+        self.workdir = os.path.abspath(workdir)
+        self.want_dovecot = dovecot or postfix   # Postfix delivers into it
+        self.want_sink = sink
+        self.want_postfix = postfix
+        self.sink_args = list(sink_args)
+        self.dovecot_tls = dovecot_tls
+        self.imap_user, self.imap_password = "office", "secret"
+        self.users = {self.imap_user: self.imap_password}
+        self.imap_port = self.lmtp_port = None
+        self.smtp_port = self.postfix_port = None
+        self.ca_file = None
+        self._sink_proc = None
+        self._started = False
+        self.dovecot_dir = os.path.join(self.workdir, "dovecot")
+        self.sink_dir = os.path.join(self.workdir, "sink")
+        self.sink_dump = os.path.join(self.sink_dir, "dump")
+        self.postfix_dir = os.path.join(self.workdir, "postfix")
+
+    # -- lifecycle
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def start(self):
+        if os.geteuid() != 0:
+            raise HarnessError("the harness must run as root")
+        os.makedirs(self.workdir, exist_ok=True)
+        # Dovecot's and Postfix's unprivileged processes must traverse it
+        # (mkdtemp makes it 0700).
+        os.chmod(self.workdir, 0o755)
+        atexit.register(self.stop)
+        self._started = True
+        try:
+            if self.want_dovecot:
+                self._start_dovecot()
+            if self.want_sink:
+                self._start_sink()
+            if self.want_postfix:
+                self._start_postfix()
+        except BaseException:
+            self.stop()
+            raise
+        self._save_state()
+        return self
+
+    def stop(self):
+        """Stop everything started in workdir (works from another process
+        too: everything is found through pid files and harness.json)."""
+        state = self._load_state()
+        for k in ("imap_port", "lmtp_port", "smtp_port", "postfix_port"):
+            if getattr(self, k) is None:
+                setattr(self, k, state.get(k))
+        self.stop_postfix()
+        self.stop_sink()
+        self.stop_dovecot()
+        try:
+            atexit.unregister(self.stop)
+        except Exception:
+            pass
+
+    def detach(self):
+        """Leave the servers running after this process exits (CLI)."""
+        atexit.unregister(self.stop)
+
+    def _state_file(self):
+        return os.path.join(self.workdir, "harness.json")
+
+    def _save_state(self):
+        state = {k: getattr(self, k) for k in (
+            "imap_port", "lmtp_port", "smtp_port", "postfix_port",
+            "imap_user", "imap_password", "ca_file", "sink_dump")}
+        with open(self._state_file(), "w") as f:
+            json.dump(state, f)
+
+    def _load_state(self):
+        try:
+            with open(self._state_file()) as f:
+                return json.load(f)
+        except (OSError, ValueError):
+            return {}
+
+    def env(self):
+        """Shell-syntax summary, the content of servers.env."""
+        vals = {"IMAP_PORT": self.imap_port, "LMTP_PORT": self.lmtp_port,
+                "SMTP_PORT": self.smtp_port, "POSTFIX_PORT": self.postfix_port,
+                "IMAP_HOST": "127.0.0.1",
+                "IMAP_USER": self.imap_user, "IMAP_PASSWORD": self.imap_password,
+                "SINK_DUMP": self.sink_dump if self.want_sink else None,
+                "CA_FILE": self.ca_file, "WORKDIR": self.workdir}
+        return "".join("%s=%s\n" % (k, v) for k, v in vals.items()
+                       if v is not None)
+
+    # -- Dovecot
+
+    def _write_dovecot_conf(self):
+        d = self.dovecot_dir
+        ssl = "ssl = no\n"
+        if self.dovecot_tls:
+            self.ca_file = os.path.join(d, "cert.pem")
+            if not os.path.exists(self.ca_file):
+                # Self-signed; the cert is its own CA (CA:TRUE from req -x509).
+                r = run(["openssl", "req", "-x509", "-newkey", "rsa:2048",
+                         "-nodes", "-days", "30", "-subj", "/CN=127.0.0.1",
+                         "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+                         "-keyout", os.path.join(d, "key.pem"),
+                         "-out", self.ca_file])
+                if r.returncode:
+                    raise HarnessError("openssl req failed: " + r.stderr)
+            ssl = "ssl = yes\nssl_cert = <%s\nssl_key = <%s/key.pem\n" % (
+                self.ca_file, d)
+        conf = f"""# written by tests/integration/harness.py
+protocols = imap lmtp
+listen = 127.0.0.1
+base_dir = {d}/run
+state_dir = {d}/state
+log_path = {d}/dovecot.log
+{ssl}disable_plaintext_auth = no
+auth_mechanisms = plain login
+# Login processes run as 'dovecot'; without this: "UID 103 not permitted".
+first_valid_uid = 100
+# LMTP gets "office@example.org" from Postfix: drop the domain.
+auth_username_format = %Ln
+recipient_delimiter = +
+# Delivered-To: shows the ORCPT Postfix passes (the address before aliasing).
+lmtp_hdr_delivery_address = original
+mail_location = maildir:{d}/mail/%n/Maildir
+# Test data need not survive a power cut; this keeps big runs fast.
+mail_fsync = never
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%n {d}/users
+}}
+userdb {{
+  driver = static
+  args = uid=dovecot gid=dovecot home={d}/mail/%n
+}}
+service imap-login {{
+  inet_listener imap {{
+    address = 127.0.0.1
+    port = {self.imap_port}
+  }}
+  inet_listener imaps {{
+    port = 0
+  }}
+}}
+service lmtp {{
+  inet_listener lmtp {{
+    address = 127.0.0.1
+    port = {self.lmtp_port}
+  }}
+}}
+"""
+        with open(os.path.join(d, "dovecot.conf"), "w") as f:
+            f.write(conf)
+
+    def _write_users(self):
+        path = os.path.join(self.dovecot_dir, "users")
+        with open(path + ".tmp", "w") as f:
+            for u, p in self.users.items():
+                f.write("%s:{PLAIN}%s\n" % (u, p))
+        os.chmod(path + ".tmp", 0o600)
+        os.replace(path + ".tmp", path)   # Dovecot rereads it when it changes
+
+    def add_user(self, user, password):
+        """Add (or change) an IMAP user; works while Dovecot runs."""
+        self.users[user] = password
+        self._write_users()
+
+    def _start_dovecot(self):
+        d = self.dovecot_dir
+        for sub in ("", "run", "state"):
+            os.makedirs(os.path.join(d, sub), exist_ok=True)
+        os.makedirs(os.path.join(d, "mail"), exist_ok=True)
+        chown(os.path.join(d, "mail"), "dovecot")
+        self._write_users()
+        fixed = self.imap_port is not None       # restart keeps the ports
+        for attempt in range(5):
+            if not fixed:
+                self.imap_port, self.lmtp_port = free_port(), free_port()
+            self._write_dovecot_conf()
+            r = run([DOVECOT, "-c", os.path.join(d, "dovecot.conf")])
+            if r.returncode == 0:
+                break
+            # "already running": the previous master (restart) is still
+            # shutting down; "Address already in use": lost a port race.
+            time.sleep(0.3)
+        else:
+            raise HarnessError("dovecot did not start: %s\n%s" % (
+                r.stderr, tail(os.path.join(d, "dovecot.log"))))
+        wait_for(lambda: listening(self.imap_port) and listening(self.lmtp_port),
+                 10, "dovecot listeners")
+
+    def stop_dovecot(self):
+        pid = read_pid(os.path.join(self.dovecot_dir, "run", "master.pid"))
+        kill_and_wait(pid)
+        # Login processes inherit the listening sockets: wait until closed.
+        for port in (self.imap_port, self.lmtp_port):
+            if port:
+                wait_for(lambda: not listening(port), 10, "port %d closed" % port)
+
+    def restart_dovecot(self):
+        self.stop_dovecot()
+        self._start_dovecot()
+
+    def maildir(self, user="office"):
+        return os.path.join(self.dovecot_dir, "mail", user, "Maildir")
+
+    # -- IMAP helpers (plain imaplib, no TLS)
+
+    def imap_connect(self, user="office"):
+        c = imaplib.IMAP4("127.0.0.1", self.imap_port, timeout=10)
+        c.login(user, self.users[user])
+        return c
+
+    def imap_append(self, raw, mailbox="INBOX", user="office", flags=None):
+        """APPEND raw (bytes, CRLF preferred) to mailbox; creates a missing
+        mailbox.  Returns the new UID (from APPENDUID)."""
+        c = self.imap_connect(user)
+        try:
+            typ, data = c.append(mailbox, flags, None, raw)
+            if typ != "OK" and b"TRYCREATE" in b" ".join(data):
+                c.create(mailbox)
+                typ, data = c.append(mailbox, flags, None, raw)
+            if typ != "OK":
+                raise HarnessError("APPEND failed: %r" % data)
+            m = re.search(rb"APPENDUID \d+ (\d+)", data[0] or b"")
+            return int(m.group(1)) if m else None
+        finally:
+            c.logout()
+
+    def imap_messages(self, mailbox="INBOX", user="office"):
+        """[(uid, flags tuple, raw bytes)] sorted by UID; does not set \\Seen."""
+        c = self.imap_connect(user)
+        try:
+            typ, data = c.select(mailbox, readonly=True)
+            if typ != "OK":
+                raise HarnessError("SELECT %s failed: %r" % (mailbox, data))
+            if int(data[0]) == 0:
+                return []
+            typ, data = c.uid("FETCH", "1:*", "(UID FLAGS BODY.PEEK[])")
+            out = []
+            for item in data:
+                if not isinstance(item, tuple):
+                    continue        # the b')' closing each literal
+                head = item[0]
+                uid = int(re.search(rb"UID (\d+)", head).group(1))
+                flags = re.search(rb"FLAGS \(([^)]*)\)", head).group(1)
+                out.append((uid, tuple(flags.decode().split()), item[1]))
+            return sorted(out)
+        finally:
+            c.logout()
+
+    # -- smtp-sink
+
+    def _start_sink(self, args=None):
+        if args is not None:
+            self.sink_args = list(args)
+        os.makedirs(self.sink_dump, exist_ok=True)
+        fixed = self.smtp_port is not None
+        for attempt in range(5):
+            if not fixed:
+                self.smtp_port = free_port()
+            cmd = [SMTP_SINK]
+            if os.geteuid() == 0:
+                cmd += ["-u", "nobody"]     # it refuses to run as root
+                chown(self.sink_dump, "nobody")
+            # -d: one file per transaction, name = time + random hex.
+            cmd += ["-d", self.sink_dump + "/%Y%m%d%H%M%S."]
+            cmd += self.sink_args + ["127.0.0.1:%d" % self.smtp_port, "100"]
+            log = open(os.path.join(self.sink_dir, "sink.log"), "ab")
+            # Own session: survives the CLI's exit and a terminal's ^C.
+            self._sink_proc = subprocess.Popen(
+                cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                start_new_session=True)
+            log.close()
+            with open(os.path.join(self.sink_dir, "pid"), "w") as f:
+                f.write("%d\n" % self._sink_proc.pid)
+            try:
+                wait_for(lambda: listening(self.smtp_port)
+                         or self._sink_proc.poll() is not None, 10, "smtp-sink")
+            except HarnessError:
+                self.stop_sink()
+                raise
+            if self._sink_proc.poll() is None:
+                return
+            time.sleep(0.2)     # exited: probably lost a port race, retry
+        raise HarnessError("smtp-sink did not start: %s\n%s" % (
+            cmd, tail(os.path.join(self.sink_dir, "sink.log"))))
+
+    def stop_sink(self):
+        pidfile = os.path.join(self.sink_dir, "pid")
+        kill_and_wait(read_pid(pidfile))
+        if self._sink_proc:
+            self._sink_proc.wait()
+            self._sink_proc = None
+        if os.path.exists(pidfile):
+            os.unlink(pidfile)
+        if self.smtp_port:
+            wait_for(lambda: not listening(self.smtp_port), 10, "sink port closed")
+
+    def restart_sink(self, extra_args=()):
+        """Restart on the same port with new fault options (replacing the
+        previous sink_args); the captured messages are kept."""
+        self.stop_sink()
+        self._start_sink(list(extra_args))
+
+    def sink_messages(self):
+        """Completed transactions, oldest first, as SinkMessage objects."""
+        out = []
+        try:
+            names = os.listdir(self.sink_dump)
+        except FileNotFoundError:
+            return out
+        paths = [os.path.join(self.sink_dump, n) for n in names]
+        paths.sort(key=lambda p: (os.stat(p).st_mtime_ns, p))
+        for p in paths:
+            try:
+                m = parse_sink_dump(p)
+            except FileNotFoundError:       # aborted transaction, unlinked
+                continue
+            if m:
+                out.append(m)
+        return out
+
+    def clear_sink(self):
+        for n in os.listdir(self.sink_dump):
+            os.unlink(os.path.join(self.sink_dump, n))
+
+    # -- Postfix
+
+    def _postfix_conf(self):
+        p = self.postfix_dir
+        aliases = os.path.join(p, "etc", "virtual_alias")
+        with open(aliases, "w") as f:
+            # Catch-all: every address of the test domains goes to office.
+            f.write("/@(lists\\.)?example\\.org$/ office@example.org\n")
+        main = f"""# written by tests/integration/harness.py
+compatibility_level = 3.6
+queue_directory = {p}/queue
+data_directory = {p}/data
+meta_directory = /etc/postfix
+daemon_directory = /usr/lib/postfix/sbin
+command_directory = /usr/sbin
+shlib_directory = /usr/lib/postfix
+mail_owner = postfix
+setgid_group = postdrop
+myhostname = postfix.herald.test
+mydomain = herald.test
+myorigin = $myhostname
+mydestination =
+inet_interfaces = loopback-only
+inet_protocols = ipv4
+mynetworks = 127.0.0.0/8
+smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination
+# No syslog here: postlogd writes this file.
+maillog_file = {p}/maillog
+# Nothing may leave the machine: mail for other domains fails at once.
+default_transport = error:herald test instance: no outside delivery
+relay_transport = error:herald test instance: no outside delivery
+local_transport = error:herald test instance: no local delivery
+alias_maps =
+alias_database =
+smtpd_peername_lookup = no
+smtp_dns_support_level = disabled
+recipient_delimiter = +
+virtual_mailbox_domains = {" ".join(LOCAL_DOMAINS)}
+virtual_alias_maps = regexp:{aliases}
+virtual_transport = lmtp:inet:127.0.0.1:{self.lmtp_port}
+biff = no
+"""
+        master = f"""# written by tests/integration/harness.py; chroot n everywhere
+127.0.0.1:{self.postfix_port} inet n - n - - smtpd
+pickup    unix  n       -       n       60      1       pickup
+cleanup   unix  n       -       n       -       0       cleanup
+qmgr      unix  n       -       n       300     1       qmgr
+rewrite   unix  -       -       n       -       -       trivial-rewrite
+bounce    unix  -       -       n       -       0       bounce
+defer     unix  -       -       n       -       0       bounce
+trace     unix  -       -       n       -       0       bounce
+verify    unix  -       -       n       -       1       verify
+flush     unix  n       -       n       1000?   0       flush
+proxymap  unix  -       -       n       -       -       proxymap
+showq     unix  n       -       n       -       -       showq
+error     unix  -       -       n       -       -       error
+retry     unix  -       -       n       -       -       error
+discard   unix  -       -       n       -       -       discard
+lmtp      unix  -       -       n       -       -       lmtp
+anvil     unix  -       -       n       -       1       anvil
+scache    unix  -       -       n       -       1       scache
+postlog   unix-dgram n  -       n       -       1       postlogd
+"""
+        with open(os.path.join(p, "etc", "main.cf"), "w") as f:
+            f.write(main)
+        with open(os.path.join(p, "etc", "master.cf"), "w") as f:
+            f.write(master)
+
+    def _start_postfix(self):
+        p = self.postfix_dir
+        for sub in ("etc", "queue", "data"):
+            os.makedirs(os.path.join(p, sub), exist_ok=True)
+        chown(os.path.join(p, "data"), "postfix")
+        etc = os.path.join(p, "etc")
+        for attempt in range(5):
+            self.postfix_port = free_port()
+            self._postfix_conf()
+            # postfix check/start print errors only to a terminal or syslog;
+            # the maillog tail below is where the reason usually is.
+            r = run([POSTFIX, "-c", etc, "start"])
+            if r.returncode == 0:
+                break
+            time.sleep(0.3)     # e.g. lost a port race; try another port
+        else:
+            raise HarnessError("postfix did not start (rc %d): %s%s\n%s" % (
+                r.returncode, r.stdout, r.stderr,
+                tail(os.path.join(p, "maillog"))))
+        wait_for(lambda: listening(self.postfix_port), 10, "postfix smtpd")
+
+    def stop_postfix(self):
+        pid = read_pid(os.path.join(self.postfix_dir, "queue", "pid", "master.pid"))
+        # The master stops its children; killing it directly avoids
+        # 'postfix stop', which polls in 1 s steps.
+        kill_and_wait(pid)
+        if self.postfix_port:
+            wait_for(lambda: not listening(self.postfix_port), 10,
+                     "postfix port closed")
+
+    def wait_delivered(self, n, timeout=20, user="office"):
+        """Wait until user's INBOX holds at least n messages (counts the
+        Maildir files, no IMAP traffic); returns the count."""
+        md = self.maildir(user)
+
+        def count():
+            total = 0
+            for sub in ("new", "cur"):
+                try:
+                    total += len(os.listdir(os.path.join(md, sub)))
+                except FileNotFoundError:
+                    pass
+            return total
+        try:
+            wait_for(lambda: count() >= n, timeout, "%d delivered" % n)
+        except HarnessError:
+            raise HarnessError("only %d of %d messages delivered; maillog:\n%s"
+                               % (count(), n, tail(os.path.join(
+                                   self.postfix_dir, "maillog"))))
+        return count()
+
+
+# ---------------------------------------------------------------- CLI
+
+def main(argv):
+    import argparse
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("action", choices=("start", "stop"))
+    ap.add_argument("dir")
+    ap.add_argument("--postfix", action="store_true")
+    ap.add_argument("--tls", action="store_true", help="Dovecot STARTTLS")
+    ap.add_argument("--no-sink", action="store_true")
+    ap.add_argument("--no-dovecot", action="store_true")
+    a = ap.parse_args(argv)
+    if a.action == "start":
+        s = Servers(a.dir, dovecot=not a.no_dovecot, sink=not a.no_sink,
+                    postfix=a.postfix, dovecot_tls=a.tls).start()
+        s.detach()
+        env = s.env()
+        with open(os.path.join(s.workdir, "servers.env"), "w") as f:
+            f.write(env)
+        sys.stdout.write(env)
+    else:
+        Servers(a.dir).stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
