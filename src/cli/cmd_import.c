@@ -179,6 +179,8 @@ import_row(struct import_ctx *x, const struct csvrow *row)
 	enum contact_result res;
 	int64_t id;
 
+	if (row->error)
+		return import_skip(x, row->line, "%s", row->error);
 	if (import_row_empty(row))
 		return 0;
 	if (row->nfields != x->cols.n)
@@ -224,6 +226,9 @@ import_rows(struct import_ctx *x, struct csvread *r)
 	progress_start(&bar, "importing", csvread_size(r));
 	while ((got = csvread_next(r, &row, err, sizeof err)) == 1) {
 		if (!header) {
+			if (row->error)
+				return cli_fail(EX_DATAERR, "%s:%ld: header: %s",
+				    x->file, row->line, row->error);
 			if ((rc = import_header(x, row)) != 0)
 				return rc;
 			header = 1;

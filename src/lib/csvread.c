@@ -98,9 +98,25 @@ csvread_open(const char *path)
 	r->f = f;
 	r->size = st.st_size;
 	r->at_boundary = 1;
-	if (csv_init(&r->p, CSV_STRICT_FINI) != 0)
+	if (csv_init(&r->p, CSV_STRICT | CSV_STRICT_FINI) != 0)
 		abort();
 	return r;
+}
+
+/*
+ * Strict parsing stops at a malformed record: hand it out as an error
+ * row and start a fresh parser on the next line.
+ */
+static void
+csvread_bad_record(struct csvread *r, const char *why)
+{
+	csvread_row_free(&r->cur);
+	r->fieldcap = 0;
+	csvread_row_cb(0, r);
+	r->done[r->ndone - 1].error = why;
+	csv_free(&r->p);
+	if (csv_init(&r->p, CSV_STRICT | CSV_STRICT_FINI) != 0)
+		abort();
 }
 
 static int
@@ -128,11 +144,9 @@ csvread_feed(struct csvread *r, char *err, size_t errlen)
 			return -1;
 		}
 		r->eof = 1;
-		if (csv_fini(&r->p, csvread_field_cb, csvread_row_cb, r) != 0) {
-			snprintf(err, errlen, "line %ld: quoted field is never "
-			    "closed", r->cur_start);
-			return -1;
-		}
+		if (csv_fini(&r->p, csvread_field_cb, csvread_row_cb, r) != 0)
+			csvread_bad_record(r, "quoted field is never closed "
+			    "(the rest of the file was read as part of it)");
 		return 0;
 	}
 	r->lineno++;
@@ -150,9 +164,9 @@ csvread_feed(struct csvread *r, char *err, size_t errlen)
 	}
 	if (csv_parse(&r->p, s, (size_t)n, csvread_field_cb, csvread_row_cb,
 	    r) != (size_t)n) {
-		snprintf(err, errlen, "line %ld: %s", r->lineno,
-		    csv_strerror(csv_error(&r->p)));
-		return -1;
+		csvread_bad_record(r, "malformed quotes (a quote inside an "
+		    "unquoted field, or text after a closing quote)");
+		r->at_boundary = 1;
 	}
 	return 0;
 }

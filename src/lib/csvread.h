@@ -17,13 +17,16 @@ struct csvrow {
 	size_t nfields;
 	char **fields;		/* NUL-terminated copies */
 	size_t *lens;		/* byte lengths (a field may contain NUL) */
+	const char *error;	/* malformed record: why (no fields then) */
 };
 
 /* NULL with errno set when the file cannot be opened. */
 struct csvread *csvread_open(const char *path);
 /*
  * The next record: 1 and *row (valid until the next call), 0 at end of
- * file, -1 on a read error or an unterminated quote at the end (err set).
+ * file, -1 on a read error (err set). A malformed record (a stray quote,
+ * a quote never closed) comes back with row->error set and no fields;
+ * reading goes on with the next line.
  */
 int csvread_next(struct csvread *r, struct csvrow **row, char *err,
     size_t errlen);
