@@ -54,6 +54,10 @@ class Workdir:
     def path(self, *names):
         return os.path.join(self.dir, *names)
 
+    def read(self, name):
+        with open(self.path(name), errors="replace") as f:
+            return f.read()
+
     def write(self, name, text, mode="w"):
         p = self.path(name)
         os.makedirs(os.path.dirname(p), exist_ok=True)
@@ -93,9 +97,9 @@ class Workdir:
 
     def start_daemon(self, *args):
         """Start heraldd -f -v; returns the Popen (stderr to a log file)."""
-        log = open(self.path("heraldd.log"), "ab")
-        p = subprocess.Popen([HERALDD, "-f", "-v", "-c", self.conf_path] + list(args),
-                             stdout=log, stderr=log)
+        with open(self.path("heraldd.log"), "ab") as log:
+            p = subprocess.Popen([HERALDD, "-f", "-v", "-c", self.conf_path] + list(args),
+                                 stdout=log, stderr=log)
         self.daemons.append(p)
         return p
 
