@@ -1,0 +1,192 @@
+/* compose: see compose.h. */
+#include "mail/compose.h"
+
+#include <libetpan/libetpan.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/text.h"
+#include "lib/xmalloc.h"
+#include "mail/rfc2047.h"
+
+#define COMPOSE_HEADER_MAX 4096
+
+/* A header value, encoded, as a malloc'd string (libetpan takes it). */
+static char *
+compose_encoded(const char *s)
+{
+	struct buf b;
+
+	buf_init(&b, COMPOSE_HEADER_MAX);
+	if (rfc2047_encode(&b, s) == -1) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_steal(&b);
+}
+
+static struct mailimf_mailbox *
+compose_mailbox(const char *name, const char *addr)
+{
+	char *dn = NULL;
+
+	if (name && *name && (dn = compose_encoded(name)) == NULL)
+		return NULL;
+	return mailimf_mailbox_new(dn, xstrdup(addr));
+}
+
+static struct mailimf_address_list *
+compose_address_list(const char *name, const char *addr)
+{
+	struct mailimf_address_list *l = mailimf_address_list_new_empty();
+	struct mailimf_mailbox *mb = compose_mailbox(name, addr);
+
+	mailimf_address_list_add(l, mailimf_address_new(MAILIMF_ADDRESS_MAILBOX,
+	    mb, NULL));
+	return l;
+}
+
+/* "a b c" -> a clist of malloc'd message ids (libetpan owns them). */
+static clist *
+compose_id_list(const char *ids)
+{
+	clist *l;
+	char *copy, *save = NULL, *id;
+
+	if (ids == NULL || *ids == '\0')
+		return NULL;
+	l = clist_new();
+	copy = xstrdup(ids);
+	for (id = strtok_r(copy, " ", &save); id; id = strtok_r(NULL, " ", &save))
+		clist_append(l, xstrdup(id));
+	free(copy);
+	return l;
+}
+
+static int
+compose_check(const struct compose *m, const char **err)
+{
+	const char *fields[] = { m->from_name, m->from_addr, m->to_name,
+	    m->to_addr, m->reply_to, m->subject, m->message_id,
+	    m->in_reply_to, m->references };
+	const char *why;
+	size_t i;
+
+	for (i = 0; i < sizeof fields / sizeof fields[0]; i++)
+		if (fields[i] && !text_header_safe(fields[i], &why)) {
+			*err = "header value with a line break or control "
+			    "character";
+			return -1;
+		}
+	for (i = 0; i < (size_t)m->nextra; i++)
+		if (!text_header_safe(m->extra[i].value, &why) ||
+		    !text_header_safe(m->extra[i].name, &why) ||
+		    strchr(m->extra[i].name, ':') || strchr(m->extra[i].name, ' ')) {
+			*err = "bad extra header";
+			return -1;
+		}
+	return 0;
+}
+
+static struct mailimf_fields *
+compose_fields(const struct compose *m)
+{
+	struct mailimf_mailbox_list *from = mailimf_mailbox_list_new_empty();
+	struct mailimf_fields *f;
+	int i;
+
+	mailimf_mailbox_list_add(from, compose_mailbox(m->from_name,
+	    m->from_addr));
+	f = mailimf_fields_new_with_data_all(mailimf_get_date((time_t)m->date),
+	    from, NULL,
+	    m->reply_to ? compose_address_list(NULL, m->reply_to) : NULL,
+	    compose_address_list(m->to_name, m->to_addr), NULL, NULL,
+	    xstrdup(m->message_id), compose_id_list(m->in_reply_to),
+	    compose_id_list(m->references), compose_encoded(m->subject));
+	for (i = 0; i < m->nextra; i++)
+		mailimf_fields_add(f, mailimf_field_new_custom(
+		    xstrdup(m->extra[i].name), compose_encoded(m->extra[i].value)));
+	return f;
+}
+
+/* Bodies are sent with CRLF; libetpan's QP encoder keeps line breaks. */
+static char *
+compose_crlf(const char *s)
+{
+	struct buf b;
+
+	buf_init(&b, (size_t)1 << 30);
+	for (; *s; s++) {
+		if (*s == '\n' && (b.len == 0 || b.data[b.len - 1] != '\r'))
+			buf_addc(&b, '\r');
+		if (*s == '\r' && s[1] != '\n') {
+			buf_adds(&b, "\r\n");	/* a lone CR is a line break */
+			continue;
+		}
+		buf_addc(&b, *s);
+	}
+	return buf_steal(&b);
+}
+
+static struct mailmime *
+compose_part(const char *type, const char *method, const char *body,
+    int encoding)
+{
+	struct mailmime_content *ct = mailmime_content_new_with_str(type);
+	struct mailmime *part;
+
+	clist_append(ct->ct_parameters, mailmime_param_new_with_data("charset",
+	    "utf-8"));
+	if (method)
+		clist_append(ct->ct_parameters,
+		    mailmime_param_new_with_data("method", (char *)method));
+	part = mailmime_new_empty(ct, mailmime_fields_new_encoding(encoding));
+	mailmime_set_body_text(part, (char *)body, strlen(body));
+	return part;
+}
+
+int
+compose_build(const struct compose *m, struct buf *out, const char **err)
+{
+	struct mailmime *msg, *alt = NULL;
+	char *text, *html = NULL;
+	MMAPString *s;
+	int col = 0, rc = 0;
+
+	if (compose_check(m, err) == -1)
+		return -1;
+	msg = mailmime_new_message_data(NULL);
+	mailmime_set_imf_fields(msg, compose_fields(m));
+	text = compose_crlf(m->text);
+	if (m->html)
+		html = compose_crlf(m->html);
+	if (m->html || m->calendar) {
+		alt = mailmime_multiple_new("multipart/alternative");
+		mailmime_smart_add_part(alt, compose_part("text/plain", NULL, text,
+		    MAILMIME_MECHANISM_QUOTED_PRINTABLE));
+		if (html)
+			mailmime_smart_add_part(alt, compose_part("text/html", NULL,
+			    html, MAILMIME_MECHANISM_QUOTED_PRINTABLE));
+		if (m->calendar)
+			mailmime_smart_add_part(alt, compose_part("text/calendar",
+			    "REQUEST", m->calendar,
+			    MAILMIME_MECHANISM_QUOTED_PRINTABLE));
+		mailmime_smart_add_part(msg, alt);
+	} else
+		mailmime_smart_add_part(msg, compose_part("text/plain", NULL, text,
+		    MAILMIME_MECHANISM_QUOTED_PRINTABLE));
+	s = mmap_string_new("");
+	if (mailmime_write_mem(s, &col, msg) != MAILIMF_NO_ERROR) {
+		*err = "MIME writer failed";
+		rc = -1;
+	} else if (buf_add(out, s->str, s->len) == -1) {
+		*err = "message too large";
+		rc = -1;
+	}
+	mmap_string_free(s);
+	/* the builder does not own the bodies: free them after the tree */
+	mailmime_free(msg);
+	free(text);
+	free(html);
+	return rc;
+}

@@ -1,0 +1,44 @@
+/*
+ * compose: an outbound message as RFC 5322 + MIME bytes, built with
+ * libetpan's MIME builder. CRLF only, no line over 998 octets, UTF-8
+ * bodies in quoted-printable, non-ASCII header text as RFC 2047 words,
+ * multipart/alternative when there is HTML or a calendar part.
+ *
+ * Every string must already be free of CR/LF/NUL where it reaches a
+ * header (the template engine and the stores guarantee it); compose
+ * checks again and refuses rather than writing a header it did not mean.
+ */
+#ifndef HERALD_COMPOSE_H
+#define HERALD_COMPOSE_H
+
+#include <stdint.h>
+
+#include "lib/buf.h"
+
+#define COMPOSE_MAX_EXTRA 16
+
+struct compose_header {
+	const char *name;
+	const char *value;	/* UTF-8; encoded when needed */
+};
+
+struct compose {
+	const char *from_name, *from_addr;
+	const char *to_name, *to_addr;
+	const char *reply_to;		/* address or NULL */
+	const char *subject;		/* UTF-8 */
+	const char *message_id;		/* without < > */
+	const char *in_reply_to;	/* without < >, or NULL */
+	const char *references;		/* space-separated ids, or NULL */
+	int64_t date;
+	struct compose_header extra[COMPOSE_MAX_EXTRA];
+	int nextra;
+	const char *text;		/* body, LF or CRLF line ends */
+	const char *html;		/* or NULL */
+	const char *calendar;		/* iCalendar (METHOD:REQUEST) or NULL */
+};
+
+/* Append the message to out. -1 with *err set on refusal or overflow. */
+int compose_build(const struct compose *m, struct buf *out, const char **err);
+
+#endif
