@@ -38,6 +38,30 @@ cli_fail_addr(const char *what, const char *arg, const char *why)
 }
 
 int
+cli_require(struct cli *c, const char *what, const char *value)
+{
+	static const struct { const char *what, *sql; } known[] = {
+		{ "list", "SELECT count(*) FROM list WHERE name = ?" },
+		{ "organisation",
+		  "SELECT count(*) FROM organisation WHERE name = ?" },
+		{ "contact", "SELECT count(*) FROM contact WHERE email = ?" },
+		{ "campaign", "SELECT count(*) FROM campaign WHERE name = ?" },
+		{ "event", "SELECT count(*) FROM event WHERE name = ?" },
+	};
+	char q[96];
+	size_t i;
+
+	if (value == NULL)
+		return 0;
+	for (i = 0; i < sizeof known / sizeof known[0]; i++)
+		if (strcmp(known[i].what, what) == 0 &&
+		    db_int_query(c->db, known[i].sql, value) > 0)
+			return 0;
+	return cli_fail(EX_DATAERR, "unknown %s \"%s\"", what,
+	    text_quote(value, q, sizeof q));
+}
+
+int
 cli_load_conf(struct cli *c)
 {
 	char err[1024];
@@ -98,6 +122,12 @@ const struct cli_command *
 cli_current(void)
 {
 	return cli_cmd;
+}
+
+void
+cli_set_current(const struct cli_command *cmd)
+{
+	cli_cmd = cmd;
 }
 
 void

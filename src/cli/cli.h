@@ -35,6 +35,12 @@ int cli_fail(int code, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* "invalid address" failure (65) with the value quoted safely. */
 int cli_fail_addr(const char *what, const char *arg, const char *why);
+/*
+ * 0 when the named thing exists ("list", "organisation", "contact" by
+ * normalised address, "campaign", "event"); else "unknown ..." and 65.
+ * A NULL value is fine (no filter given).
+ */
+int cli_require(struct cli *c, const char *what, const char *value);
 /* Load the config (exit 78 on error). */
 int cli_load_conf(struct cli *c);
 /* Load config and open an initialised database (exit codes as SPEC). */
@@ -57,8 +63,9 @@ int cli_getopt(const struct cli_command *cmd, int argc, char **argv,
 void cli_usage(const struct cli_command *cmd, int to_stdout);
 /* Exit code for a cli_getopt() result of -1 or -2. */
 int cli_getopt_exit(int rc);
-/* Look up the command being run (for usage messages). */
+/* The command being run (for usage messages); main() sets it. */
 const struct cli_command *cli_current(void);
+void cli_set_current(const struct cli_command *cmd);
 /* The --json / --csv options every listing command shares. */
 #define CLI_FORMAT_OPTS \
 	{ "json", no_argument, NULL, 'J' }, { "csv", no_argument, NULL, 'C' }

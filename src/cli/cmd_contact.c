@@ -66,8 +66,10 @@ contact_assign(struct contact *ct, const char *arg, int fields_ok)
 		return cli_fail(EX_USAGE, "\"%s\": expected KEY=VALUE", arg);
 	key = xstrndup(arg, (size_t)(eq - arg));
 	is_attr = !(fields_ok && contact_is_field(key));
-	if (strncmp(key, "attr.", 5) == 0)
+	if (strncmp(key, "attr.", 5) == 0) {
 		memmove(key, key + 5, strlen(key + 5) + 1);
+		is_attr = 1;
+	}
 	if (is_attr && !contact_attr_key_valid(key)) {
 		cli_fail(EX_DATAERR, "\"%s\": attribute names use a-z, 0-9, _ "
 		    "and -", key);
@@ -84,7 +86,16 @@ contact_assign(struct contact *ct, const char *arg, int fields_ok)
 		free(key);
 		return EX_DATAERR;
 	}
-	contact_attr_set(ct, key, v);	/* collected as key/value pairs */
+	if (is_attr && fields_ok) {
+		/* a change set: keep attributes apart from same-named fields */
+		char *k = xmalloc(strlen(key) + 6);
+
+		memcpy(k, "attr.", 5);
+		strcpy(k + 5, key);
+		contact_attr_set(ct, k, v);
+		free(k);
+	} else
+		contact_attr_set(ct, key, v);
 	free(key);
 	free(v);
 	return 0;
@@ -128,9 +139,11 @@ cmd_contact_add(struct cli *c, int argc, char **argv)
 			continue;
 		if ((v = contact_check_field(optfield[i], vals[i], 0, &why))
 		    == NULL) {
+			char q[96];
+
 			contact_clear(&ct);
 			return cli_fail(EX_DATAERR, "--%s \"%s\": %s",
-			    opts[i].name, vals[i], why);
+			    opts[i].name, text_quote(vals[i], q, sizeof q), why);
 		}
 		*(i == 0 ? &ct.name : i == 1 ? &ct.organisation :
 		    i == 2 ? &ct.role : i == 3 ? &ct.language : &ct.country) = v;
@@ -200,7 +213,9 @@ cmd_contact_set(struct cli *c, int argc, char **argv)
 				rc = cli_fail(EX_DATAERR, "%s: already a contact", v);
 			contact_clear(&other);
 		}
-		if (rc == 0 && contact_set(c->db, ct.id, k, v) == -1)
+		if (rc == 0 && (strncmp(k, "attr.", 5) == 0 ?
+		    contact_set_attr(c->db, ct.id, k + 5, v) :
+		    contact_set(c->db, ct.id, k, v)) == -1)
 			rc = cli_fail(EX_IOERR, "database: %s", db_errmsg(c->db));
 	}
 	if (rc != 0)
@@ -293,12 +308,19 @@ cmd_contact_list(struct cli *c, int argc, char **argv)
 		else
 			rc = contact_list_filter(ch, &f);
 	}
-	if (rc == 0 && ch < 0)
-		rc = cli_getopt_exit(ch);
+	if (rc == 0 && ch < 0) {
+		filter_free(&f);
+		return cli_getopt_exit(ch);
+	}
 	if (rc == 0 && optind != argc)
 		rc = cli_fail(EX_USAGE, "unexpected \"%s\"", argv[optind]);
 	if (rc == 0)
 		rc = cli_open(c);
+	for (size_t i = 0; rc == 0 && i < f.n; i++)
+		if (f.terms[i].field == FILTER_LIST_FIELD)
+			rc = cli_require(c, "list", f.terms[i].value);
+		else if (f.terms[i].field == FILTER_ORG_FIELD)
+			rc = cli_require(c, "organisation", f.terms[i].value);
 	if (rc != 0) {
 		filter_free(&f);
 		return rc;

@@ -53,6 +53,8 @@ cmd_init(struct cli *c, int argc, char **argv)
 
 	if ((rc = cli_getopt(cli_current(), argc, argv, NULL)) != 0)
 		return cli_getopt_exit(rc);
+	if (optind != argc)
+		return cli_fail(EX_USAGE, "unexpected \"%s\"", argv[optind]);
 	if ((rc = cli_load_conf(c)) != 0)
 		return rc;
 	existed = access(c->conf->database, F_OK) == 0;
@@ -107,6 +109,8 @@ cmd_check(struct cli *c, int argc, char **argv)
 
 	if ((rc = cli_getopt(cli_current(), argc, argv, NULL)) != 0)
 		return cli_getopt_exit(rc);
+	if (optind != argc)
+		return cli_fail(EX_USAGE, "unexpected \"%s\"", argv[optind]);
 	if ((rc = cli_load_conf(c)) != 0) {
 		check_line("config", 0, c->conf_path);
 		return rc;

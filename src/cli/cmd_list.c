@@ -26,21 +26,30 @@ list_lookup(struct cli *c, const char *name, struct list *l)
 	return cli_fail(EX_IOERR, "database: %s", db_errmsg(c->db));
 }
 
-/* The contact id for an address, creating a bare contact if needed. */
+/*
+ * The contact id for an address. With create, an unknown address becomes
+ * a bare contact; without, it is *id = 0.
+ */
 static int
-list_contact(struct cli *c, const char *arg, int64_t *id, int *created)
+list_contact(struct cli *c, const char *arg, int create, int64_t *id)
 {
 	struct contact ct;
 	enum contact_result res;
 	const char *why;
 	char *email = addr_normalize(arg, &why);
+	int found;
 
 	if (email == NULL)
 		return cli_fail_addr("", arg, why);
 	contact_init(&ct);
-	ct.email = email;
-	*id = contact_upsert(c->db, &ct, 0, &res);
-	*created = res == CONTACT_ADDED;
+	if (!create) {
+		found = contact_get(c->db, email, &ct);
+		*id = found == 1 ? ct.id : found == 0 ? 0 : -1;
+		free(email);
+	} else {
+		ct.email = email;
+		*id = contact_upsert(c->db, &ct, 0, &res);
+	}
 	contact_clear(&ct);
 	if (*id == -1)
 		return cli_fail(EX_IOERR, "database: %s", db_errmsg(c->db));
@@ -61,7 +70,7 @@ cmd_list_create(struct cli *c, int argc, char **argv)
 	const char *name, *why;
 	struct list pl;
 	int64_t parent_id = 0, org_id = 0, list_id, owner_id;
-	int ch, rc, created;
+	int ch, rc;
 
 	while ((ch = cli_getopt(cli_current(), argc, argv, opts)) > 0)
 		switch (ch) {
@@ -103,7 +112,7 @@ cmd_list_create(struct cli *c, int argc, char **argv)
 		    cli_fail(EX_IOERR, "database: %s", db_errmsg(c->db));
 		goto fail;
 	}
-	if (owner && ((rc = list_contact(c, owner, &owner_id, &created)) != 0 ||
+	if (owner && ((rc = list_contact(c, owner, 1, &owner_id)) != 0 ||
 	    list_add_member(c->db, list_id, owner_id, "owner") == -1)) {
 		rc = rc ? rc : cli_fail(EX_IOERR, "database: %s",
 		    db_errmsg(c->db));
@@ -129,7 +138,7 @@ list_members_change(struct cli *c, int argc, char **argv, int add)
 	const char *role = "member";
 	struct list l;
 	int64_t id;
-	int ch, rc = 0, i, created, r;
+	int ch, rc = 0, i, r;
 	long changed = 0;
 
 	while ((ch = cli_getopt(cli_current(), argc, argv,
@@ -151,16 +160,19 @@ list_members_change(struct cli *c, int argc, char **argv, int add)
 		return rc;
 	}
 	for (i = optind + 1; rc == 0 && i < argc; i++) {
-		if ((rc = list_contact(c, argv[i], &id, &created)) != 0)
+		if ((rc = list_contact(c, argv[i], add, &id)) != 0)
 			break;
 		r = add ? list_add_member(c->db, l.id, id, role) :
-		    list_remove_member(c->db, l.id, id);
+		    id ? list_remove_member(c->db, l.id, id) : 0;
 		if (r == -1)
 			rc = cli_fail(EX_IOERR, "database: %s", db_errmsg(c->db));
 		else if (!add && r == 0)
 			fprintf(stderr, "herald: %s was not on %s\n", argv[i],
 			    l.name);
-		changed += r > 0;
+		else if (r == LIST_KEPT_UNSUBSCRIBED)
+			fprintf(stderr, "herald: %s unsubscribed from %s and is "
+			    "not added back\n", argv[i], l.name);
+		changed += r > 0 && r != LIST_KEPT_UNSUBSCRIBED;
 	}
 	if (rc != 0)
 		cli_rollback(c);
@@ -267,7 +279,7 @@ cmd_list_ls(struct cli *c, int argc, char **argv)
 	if ((rc = cli_open(c)) != 0)
 		return rc;
 	st = db_prepare(c->db, "SELECT l.name, l.kind, l.name || '@' || ?, "
-	    "COALESCE(p.name, ''), COALESCE(o.name, ''), "
+	    "p.name, o.name, "
 	    "(SELECT count(*) FROM membership m WHERE m.list_id = l.id "
 	    " AND m.role = 'member' AND m.state = 'active'), "
 	    "(SELECT count(*) FROM membership m WHERE m.list_id = l.id "

@@ -28,10 +28,11 @@ cmd_log_add(struct cli *c, int argc, char **argv)
 		cli_usage(cli_current(), 0);
 		return EX_USAGE;
 	}
-	if (!text_utf8_valid(argv[optind + 1], strlen(argv[optind + 1])) ||
-	    strlen(argv[optind + 1]) > LOG_NOTE_MAX || !*argv[optind + 1])
-		return cli_fail(EX_DATAERR, "note: empty, not UTF-8, or longer "
-		    "than %d bytes", LOG_NOTE_MAX);
+	if (!text_header_safe(argv[optind + 1], &why))
+		return cli_fail(EX_DATAERR, "note: %s (one line of text)", why);
+	if (strlen(argv[optind + 1]) > LOG_NOTE_MAX || !*argv[optind + 1])
+		return cli_fail(EX_DATAERR, "note: empty or longer than %d bytes",
+		    LOG_NOTE_MAX);
 	if ((email = addr_normalize(argv[optind], &why)) == NULL)
 		return cli_fail_addr("", argv[optind], why);
 	if ((rc = cli_open(c)) != 0 || (rc = cli_begin(c)) != 0) {
@@ -114,7 +115,11 @@ cmd_log(struct cli *c, int argc, char **argv)
 		since = time_now() - since;
 	if (vals[0] && (email = addr_normalize(vals[0], &why)) == NULL)
 		return cli_fail_addr("--contact ", vals[0], why);
-	if ((rc = cli_open(c)) != 0) {
+	if ((rc = cli_open(c)) != 0 ||
+	    (rc = cli_require(c, "contact", email)) != 0 ||
+	    (rc = cli_require(c, "organisation", vals[1])) != 0 ||
+	    (rc = cli_require(c, "list", vals[2])) != 0 ||
+	    (rc = cli_require(c, "campaign", vals[3])) != 0) {
 		free(email);
 		return rc;
 	}

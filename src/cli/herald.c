@@ -150,6 +150,7 @@ main(int argc, char **argv)
 		return EX_USAGE;
 	}
 	cli.conf_path = conf_default_path(conf);
+	cli_set_current(cmd);
 	optind = 0;	/* GNU getopt: start afresh on the command's words */
 	rc = cmd->run(&cli, argc - used + 1, argv + used - 1);
 	db_close(&cli.db);

@@ -3,6 +3,8 @@
 
 #include <curl/curl.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <stdarg.h>
 #include <libconfig.h>
 #include <limits.h>
@@ -225,6 +227,25 @@ conf_check_string(struct conf_ctx *x, const struct conf_key *k, int line,
 	}
 }
 
+/* Open and read one byte: access(2) says yes to directories and root. */
+static int
+conf_check_readable(const char *path)
+{
+	struct stat st;
+	char c;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc = 0;
+
+	if (fd == -1)
+		return -1;
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+		rc = -1;
+	} else if (read(fd, &c, 1) == -1)
+		rc = -1;
+	close(fd);
+	return rc;
+}
+
 static int
 conf_store_string(struct conf_ctx *x, struct conf *c,
     const struct conf_key *k, int line, const char *v)
@@ -242,7 +263,7 @@ conf_store_string(struct conf_ctx *x, struct conf *c,
 	case T_PASSFILE:
 		*(char **)p = conf_abspath(x, v);
 		if (k->type == T_PASSFILE && **(char **)p &&
-		    access(*(char **)p, R_OK) == -1)
+		    conf_check_readable(*(char **)p) == -1)
 			return conf_fail(x, line, k->name,
 			    "cannot read password file %s: %s", *(char **)p,
 			    strerror(errno));
@@ -383,7 +404,10 @@ conf_load(const char *path, char *err, size_t errlen)
 		return NULL;
 	}
 	x.dir = conf_dirname(path);
-	c->path = xstrdup(path);
+	/* absolute, so a daemon that chdir'ed to / can reload it */
+	c->path = realpath(path, NULL);
+	if (c->path == NULL)
+		c->path = xstrdup(path);
 	rc = conf_check_unknown(&x, config_root_setting(&cfg), "");
 	for (i = 0; rc == 0 && i < sizeof conf_keys / sizeof conf_keys[0]; i++)
 		rc = conf_load_key(&x, &cfg, c, &conf_keys[i]);

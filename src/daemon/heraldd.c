@@ -147,7 +147,7 @@ daemon_reload(struct daemon *d)
 }
 
 static int
-daemon_open(struct daemon *d, const char *conf_path)
+daemon_open(struct daemon *d, const char *conf_path, int check_only)
 {
 	char err[1024];
 	int rc;
@@ -169,6 +169,8 @@ daemon_open(struct daemon *d, const char *conf_path)
 		log_warnx("%s", err);
 		return EX_CONFIG;
 	}
+	if (check_only)
+		return 0;
 	if ((rc = daemon_lock(d)) != 0)
 		return rc;
 	if (nudge_path(d->conf->database, d->nudge_path,
@@ -221,12 +223,13 @@ daemon_run(struct daemon *d)
 static void
 usage(FILE *f)
 {
-	fputs("usage: heraldd [-fv] [-c FILE]\n"
+	fputs("usage: heraldd [-fnvV] [-c FILE]\n"
 	    "  -c FILE  config file (default $HERALD_CONF, else "
 	    "/etc/herald/herald.conf)\n"
 	    "  -f       stay in the foreground and log to stderr\n"
 	    "  -v       verbose (debug) logging\n"
-	    "  -n       check the config and database, then exit\n", f);
+	    "  -n       check the config and database, then exit\n"
+	    "  -V       print the version\n", f);
 }
 
 int
@@ -253,7 +256,7 @@ main(int argc, char **argv)
 	log_init("heraldd", 1);
 	log_set_verbose(verbose);
 	daemon_signals();
-	if ((rc = daemon_open(&d, conf_default_path(conf))) != 0 || check_only) {
+	if ((rc = daemon_open(&d, conf_default_path(conf), check_only)) != 0 || check_only) {
 		daemon_close(&d);
 		return rc;
 	}

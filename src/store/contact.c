@@ -428,6 +428,15 @@ contact_set(struct db *d, int64_t id, const char *key, const char *value)
 	return contact_touch(d, id);
 }
 
+int
+contact_set_attr(struct db *d, int64_t id, const char *key,
+    const char *value)
+{
+	if (contact_put_attr(d, id, key, value) == -1)
+		return -1;
+	return contact_touch(d, id);
+}
+
 int64_t
 contact_org_id(struct db *d, int64_t contact_id)
 {

@@ -66,8 +66,11 @@ int contact_get_id(struct db *d, int64_t id, struct contact *c);
  */
 int64_t contact_upsert(struct db *d, const struct contact *in, int overwrite,
     enum contact_result *result);
-/* Set one field or attribute ("" removes an attribute). */
+/* Set one field (a name that is not a field sets an attribute). */
 int contact_set(struct db *d, int64_t id, const char *key, const char *value);
+/* Set one attribute, whatever its name ("" removes it). */
+int contact_set_attr(struct db *d, int64_t id, const char *key,
+    const char *value);
 /* Forget a person: see docs/privacy. */
 int contact_erase(struct db *d, int64_t id);
 /* Organisation id of a contact, 0 when none. */

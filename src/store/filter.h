@@ -12,6 +12,10 @@
 #include "lib/buf.h"
 #include "store/db.h"
 
+/* Field numbers callers may need to tell apart. */
+#define FILTER_ORG_FIELD 2
+#define FILTER_LIST_FIELD 7
+
 struct filter_term {
 	int field;		/* index into the field table in filter.c */
 	int negate;

@@ -2,6 +2,7 @@
 #include "store/list.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,18 +88,33 @@ list_add_member(struct db *d, int64_t list_id, int64_t contact_id,
 	sqlite3_stmt *st = db_cached(d, "SELECT role, state FROM membership "
 	    "WHERE list_id = ? AND contact_id = ?");
 	int64_t now = time_now();
+	char keep[16];
 	int rc, ret = 1;
 
 	sqlite3_bind_int64(st, 1, list_id);
 	sqlite3_bind_int64(st, 2, contact_id);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		ret = strcmp(db_col_text(st, 0), role) != 0 ? 2 :
-		    strcmp(db_col_text(st, 1), "active") != 0 ? 1 : 0;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *old_role = db_col_text(st, 0);
+		const char *old_state = db_col_text(st, 1);
+
+		if (strcmp(old_state, "unsubscribed") == 0)
+			ret = LIST_KEPT_UNSUBSCRIBED;
+		else if (strcmp(old_role, role) == 0 ||
+		    strcmp(role, "member") == 0)
+			ret = strcmp(old_state, "active") != 0 ? 1 : 0;
+		else
+			ret = 2;
+		if (strcmp(role, "member") == 0) {
+			/* keep owners owners (copied: reset frees the text) */
+			snprintf(keep, sizeof keep, "%s", old_role);
+			role = keep;
+		}
+	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return -1;
-	if (ret == 0)
-		return 0;
+	if (ret == 0 || ret == LIST_KEPT_UNSUBSCRIBED)
+		return ret;
 	st = db_cached(d, "INSERT INTO membership (list_id, contact_id, role, "
 	    "state, created, updated) VALUES (?1, ?2, ?3, 'active', ?4, ?4) "
 	    "ON CONFLICT (list_id, contact_id) DO UPDATE SET role = ?3, "

@@ -25,9 +25,12 @@ void list_clear(struct list *l);
 /* Returns the new id or -1 (a duplicate name is -1 with errno EEXIST). */
 int64_t list_create(struct db *d, const char *name, const char *kind,
     int64_t parent_id, int64_t org_id);
+#define LIST_KEPT_UNSUBSCRIBED 3
 /*
- * Add or change a membership (state active). Returns 1 when added, 0 when
- * it already existed with this role, 2 when the role changed, -1 error.
+ * Add a membership (state active). Returns 1 when added, 0 when it was
+ * already there, 2 when the role changed, LIST_KEPT_UNSUBSCRIBED when the
+ * person had unsubscribed (consent: only they can come back), -1 on error.
+ * Asking for "member" never demotes an owner or moderator.
  */
 int list_add_member(struct db *d, int64_t list_id, int64_t contact_id,
     const char *role);

@@ -74,6 +74,10 @@ static const char *const schema_migrations[] = {
 "    ('draft','scheduled','sending','paused','done','cancelled')),"
 "  started_at INTEGER,"
 "  finished_at INTEGER,"
+/* recipients left out when the queue was filled, by reason */
+"  skipped_unsubscribed INTEGER NOT NULL DEFAULT 0,"
+"  skipped_bouncing INTEGER NOT NULL DEFAULT 0,"
+"  skipped_disabled INTEGER NOT NULL DEFAULT 0,"
 "  created INTEGER NOT NULL,"
 "  CHECK (list_id IS NOT NULL OR filter IS NOT NULL));"
 "CREATE TABLE followup ("
@@ -127,6 +131,8 @@ static const char *const schema_migrations[] = {
 "  post_id INTEGER REFERENCES inbound(id),"	/* a relayed post */
 "  list_id INTEGER REFERENCES list(id) ON DELETE SET NULL,"
 "  contact_id INTEGER REFERENCES contact(id) ON DELETE SET NULL,"
+"  kind TEXT NOT NULL DEFAULT 'campaign',"	/* campaign, followup, relay, notice */
+"  parent_id INTEGER REFERENCES message(id),"	/* what a follow-up threads to */
 "  rcpt TEXT NOT NULL,"
 "  token TEXT NOT NULL UNIQUE,"
 "  message_id TEXT NOT NULL UNIQUE,"
@@ -138,8 +144,17 @@ static const char *const schema_migrations[] = {
 "  last_reply TEXT NOT NULL DEFAULT '',"
 "  created INTEGER NOT NULL,"
 "  updated INTEGER NOT NULL,"
-"  sent_at INTEGER);"
+"  sent_at INTEGER,"
+/*
+ * Crash bookkeeping (see out/queue.c): a 'sending' row is reserved by
+ * the daemon running on boot claim_boot; transmitting=1 once its SMTP
+ * transaction may have begun.
+ */
+"  claim_boot TEXT,"
+"  transmitting INTEGER NOT NULL DEFAULT 0);"
 "CREATE INDEX message_due ON message(state, next_attempt, id);"
+"CREATE UNIQUE INDEX message_followup ON message(followup_id, round, contact_id)"
+"  WHERE followup_id IS NOT NULL;"
 "CREATE INDEX message_campaign ON message(campaign_id, state);"
 "CREATE INDEX message_contact ON message(contact_id);"
 "CREATE TABLE rsvp ("
