@@ -90,6 +90,22 @@ int cmd_list_ls(struct cli *, int, char **);
 int cmd_event_create(struct cli *, int, char **);
 int cmd_event_ls(struct cli *, int, char **);
 int cmd_log(struct cli *, int, char **);
+int cmd_template_ls(struct cli *, int, char **);
+int cmd_template_show(struct cli *, int, char **);
+int cmd_template_check(struct cli *, int, char **);
+int cmd_campaign_create(struct cli *, int, char **);
+int cmd_campaign_preview(struct cli *, int, char **);
+int cmd_campaign_send(struct cli *, int, char **);
+int cmd_campaign_followup(struct cli *, int, char **);
+int cmd_campaign_pause(struct cli *, int, char **);
+int cmd_campaign_resume(struct cli *, int, char **);
+int cmd_campaign_cancel(struct cli *, int, char **);
+int cmd_campaign_status(struct cli *, int, char **);
+int cmd_campaign_ls(struct cli *, int, char **);
+int cmd_queue(struct cli *, int, char **);
+int cmd_queue_retry(struct cli *, int, char **);
+int cmd_rsvp(struct cli *, int, char **);
+int cmd_rsvp_set(struct cli *, int, char **);
 int cmd_log_add(struct cli *, int, char **);
 
 

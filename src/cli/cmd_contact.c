@@ -327,6 +327,7 @@ cmd_contact_list(struct cli *c, int argc, char **argv)
 	}
 	buf_init(&sql, 1 << 16);
 	filter_sql(&f, &sql);
+	buf_adds(&sql, " ORDER BY c.email");
 	st = db_prepare(c->db, sql.data);
 	filter_bind(&f, st);
 	contact_list_print(c, st);

@@ -102,7 +102,7 @@ cmd_list_create(struct cli *c, int argc, char **argv)
 		parent_id = pl.id;
 		list_clear(&pl);
 	}
-	if (org && (org_id = org_ensure(c->db, org, "")) == -1) {
+	if (org && (org_id = org_ensure(c->db, org, "network", "")) == -1) {
 		rc = cli_fail(EX_IOERR, "database: %s", db_errmsg(c->db));
 		goto fail;
 	}

@@ -16,19 +16,31 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
+
 #include "conf/conf.h"
-#include "daemon/loop.h"
+#include "lib/loop.h"
 #include "lib/log.h"
 #include "lib/nudge.h"
+#include "lib/token.h"
+#include "out/render.h"
+#include "out/sched.h"
+#include "out/sender.h"
 #include "store/db.h"
+#include "store/queue.h"
 #include "store/schema.h"
 
 #define DAEMON_TICK_MS 1000
+/* how long SIGTERM waits for SMTP transactions in flight */
+#define DAEMON_DRAIN_MS 60000
 
 struct daemon {
 	struct conf *conf;
 	struct db *db;
 	struct loop *loop;
+	struct token_key key;
+	struct render *render;
+	struct sender *sender;
 	int nudge_fd;
 	int lock_fd;
 	char nudge_path[256];
@@ -99,6 +111,10 @@ daemon_pass(struct daemon *d, const char *why)
 		log_debug("database changed (%s)", why);
 		d->data_version = v;
 	}
+	if (sched_run(d->db, d->conf, &d->key) < 0)
+		log_warnx("scheduler: %s", db_errmsg(d->db));
+	if (d->sender)
+		sender_pump(d->sender);
 	d->passes++;
 }
 
@@ -143,6 +159,8 @@ daemon_reload(struct daemon *d)
 	}
 	conf_free(&d->conf);
 	d->conf = nc;
+	render_reset(d->render, d->conf);
+	sender_reconfigure(d->sender, d->conf);
 	log_info("config reloaded from %s", d->conf->path);
 }
 
@@ -169,6 +187,10 @@ daemon_open(struct daemon *d, const char *conf_path, int check_only)
 		log_warnx("%s", err);
 		return EX_CONFIG;
 	}
+	if (token_key_load(&d->key, d->conf->secret_file, err, sizeof err) == -1) {
+		log_warnx("%s", err);
+		return EX_CONFIG;
+	}
 	if (check_only)
 		return 0;
 	if ((rc = daemon_lock(d)) != 0)
@@ -187,6 +209,8 @@ daemon_open(struct daemon *d, const char *conf_path, int check_only)
 static void
 daemon_close(struct daemon *d)
 {
+	sender_free(&d->sender);
+	render_free(&d->render);
 	if (d->nudge_fd != -1) {
 		close(d->nudge_fd);
 		unlink(d->nudge_path);
@@ -198,10 +222,53 @@ daemon_close(struct daemon *d)
 	conf_free(&d->conf);
 }
 
+/* Crash recovery, then the parts that do the work. */
+static int
+daemon_start_workers(struct daemon *d)
+{
+	char err[1024];
+	long n = queue_recover(d->db, queue_boot_id());
+
+	if (n < 0) {
+		log_warnx("recovery: %s", db_errmsg(d->db));
+		return EX_IOERR;
+	}
+	if (n > 0)
+		log_info("recovery: %ld messages interrupted by the last stop "
+		    "were re-queued or marked uncertain", n);
+	d->render = render_new(d->db, d->conf, &d->key);
+	if ((d->sender = sender_new(d->db, d->conf, d->render, d->loop, err,
+	    sizeof err)) == NULL) {
+		log_warnx("sender: %s", err);
+		return EX_CONFIG;
+	}
+	return 0;
+}
+
+/* SIGTERM: no new transactions; finish and record those in flight. */
+static void
+daemon_drain(struct daemon *d)
+{
+	int64_t until = loop_now_ms() + DAEMON_DRAIN_MS;
+
+	sender_stop(d->sender);
+	while (!sender_idle(d->sender) && loop_now_ms() < until) {
+		loop_once(d->loop, 200);
+		sender_pump(d->sender);
+	}
+	if (!sender_idle(d->sender))
+		log_warnx("stopping with SMTP transactions unfinished: they "
+		    "will be marked uncertain at the next start");
+}
+
 static int
 daemon_run(struct daemon *d)
 {
+	int rc;
+
 	d->loop = loop_new();
+	if ((rc = daemon_start_workers(d)) != 0)
+		return rc;
 	if (d->nudge_fd != -1)
 		loop_watch(d->loop, d->nudge_fd, POLLIN, daemon_on_nudge, d);
 	loop_timer(d->loop, 0, daemon_on_tick, d);
@@ -217,6 +284,7 @@ daemon_run(struct daemon *d)
 		}
 	}
 	log_info("stopping on signal after %lu passes", d->passes);
+	daemon_drain(d);
 	return 0;
 }
 
@@ -269,7 +337,9 @@ main(int argc, char **argv)
 		}
 		log_init("heraldd", 0);
 	}
+	curl_global_init(CURL_GLOBAL_DEFAULT);
 	rc = daemon_run(&d);
 	daemon_close(&d);
+	curl_global_cleanup();
 	return rc;
 }

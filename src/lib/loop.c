@@ -1,5 +1,5 @@
 /* loop: see loop.h. */
-#include "daemon/loop.h"
+#include "lib/loop.h"
 
 #include <errno.h>
 #include <poll.h>

@@ -13,7 +13,7 @@
 #include "store/org.h"
 
 #define CONTACT_TEXT_MAX 256
-#define CONTACT_ATTR_MAX 1024
+#define CONTACT_ATTR_MAX 8192
 
 static const char *const contact_fields[] = {
 	"email", "name", "organisation", "role", "country", "language",
@@ -277,7 +277,7 @@ contact_insert(struct db *d, const struct contact *in)
 
 	if (contact_is_set(in->organisation) &&
 	    (org = org_ensure(d, in->organisation,
-	    org_kind_for_role(in->role))) == -1)
+	    org_kind_for_role(in->role), in->country)) == -1)
 		return -1;
 	st = db_cached(d, "INSERT INTO contact (email, name, org_id, role, "
 	    "country, language, status, created, updated) "
@@ -407,7 +407,7 @@ contact_set(struct db *d, int64_t id, const char *key, const char *value)
 	if (strcmp(key, "organisation") == 0) {
 		int64_t org = 0;
 
-		if (*value && (org = org_ensure(d, value, "")) == -1)
+		if (*value && (org = org_ensure(d, value, "", "")) == -1)
 			return -1;
 		st = db_cached(d, "UPDATE contact SET org_id = ? WHERE id = ?");
 		db_bind_id(st, 1, org);

@@ -35,16 +35,12 @@ event_create(struct db *d, const struct event *e)
 	return rc == SQLITE_DONE ? sqlite3_last_insert_rowid(d->h) : -1;
 }
 
-int
-event_get(struct db *d, const char *name, struct event *e)
+static int
+event_fill(sqlite3_stmt *st, struct event *e)
 {
-	sqlite3_stmt *st = db_cached(d, "SELECT id, name, title, start_at, "
-	    "end_at, location, tz, COALESCE(capacity, -1) FROM event "
-	    "WHERE name = ?");
 	int rc;
 
 	memset(e, 0, sizeof *e);
-	db_bind_text(st, 1, name);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		e->id = sqlite3_column_int64(st, 0);
 		e->name = db_col_dup(st, 1);
@@ -57,6 +53,27 @@ event_get(struct db *d, const char *name, struct event *e)
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+#define EVENT_COLUMNS "SELECT id, name, title, start_at, end_at, " \
+	"location, tz, COALESCE(capacity, -1) FROM event "
+
+int
+event_get(struct db *d, const char *name, struct event *e)
+{
+	sqlite3_stmt *st = db_cached(d, EVENT_COLUMNS "WHERE name = ?");
+
+	db_bind_text(st, 1, name);
+	return event_fill(st, e);
+}
+
+int
+event_get_id(struct db *d, int64_t id, struct event *e)
+{
+	sqlite3_stmt *st = db_cached(d, EVENT_COLUMNS "WHERE id = ?");
+
+	sqlite3_bind_int64(st, 1, id);
+	return event_fill(st, e);
 }
 
 void

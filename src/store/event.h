@@ -20,6 +20,7 @@ struct event {
 int64_t event_create(struct db *d, const struct event *e);
 /* 1 found, 0 not, -1 error. */
 int event_get(struct db *d, const char *name, struct event *e);
+int event_get_id(struct db *d, int64_t id, struct event *e);
 void event_clear(struct event *e);
 
 #endif

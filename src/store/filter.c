@@ -123,7 +123,6 @@ filter_sql(const struct filter *f, struct buf *sql)
 		buf_adds(sql, f->terms[i].negate ? " AND NOT " : " AND ");
 		buf_adds(sql, filter_fields[f->terms[i].field].sql);
 	}
-	buf_adds(sql, " ORDER BY c.email");
 }
 
 void

@@ -36,7 +36,7 @@ int filter_parse(struct filter *f, const char *text, const char **why);
 int filter_add(struct filter *f, const char *field, const char *value,
     int negate, const char **why);
 /*
- * Append "SELECT c.id FROM contact c ... WHERE ..." to sql; bind the
+ * Append "SELECT c.id FROM contact c WHERE ..." to sql; bind the
  * values with filter_bind() starting at parameter 1.
  */
 void filter_sql(const struct filter *f, struct buf *sql);

@@ -20,18 +20,20 @@ org_find(struct db *d, const char *name)
 }
 
 int64_t
-org_ensure(struct db *d, const char *name, const char *kind)
+org_ensure(struct db *d, const char *name, const char *kind,
+    const char *country)
 {
 	sqlite3_stmt *st;
 	int64_t id = org_find(d, name);
 
 	if (id)
 		return id;
-	st = db_cached(d, "INSERT INTO organisation (name, kind, created) "
-	    "VALUES (?, ?, ?)");
+	st = db_cached(d, "INSERT INTO organisation (name, kind, country, "
+	    "created) VALUES (?, ?, ?, ?)");
 	db_bind_text(st, 1, name);
 	db_bind_text(st, 2, kind ? kind : "");
-	sqlite3_bind_int64(st, 3, time_now());
+	db_bind_text(st, 3, country ? country : "");
+	sqlite3_bind_int64(st, 4, time_now());
 	if (db_step_done(d, st) == -1)
 		return -1;
 	return sqlite3_last_insert_rowid(d->h);

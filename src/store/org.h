@@ -9,10 +9,11 @@
 /* Id of the organisation called name (case-insensitive), 0 if none. */
 int64_t org_find(struct db *d, const char *name);
 /*
- * Id of name, creating it when missing with kind (may be "") — the kind
- * is a hint from the first contact's role. -1 on error.
+ * Id of name, creating it when missing with kind and country (either may
+ * be "" or NULL): hints from the first contact seen. -1 on error.
  */
-int64_t org_ensure(struct db *d, const char *name, const char *kind);
+int64_t org_ensure(struct db *d, const char *name, const char *kind,
+    const char *country);
 /* The organisation kind a contact role suggests ("" when none). */
 const char *org_kind_for_role(const char *role);
 

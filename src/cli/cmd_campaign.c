@@ -1,0 +1,374 @@
+/* cmd_campaign: "herald campaign create|preview|send|pause|resume|cancel|
+ * status|ls|followup". */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/out.h"
+#include "cli/progress.h"
+#include "lib/addr.h"
+#include "lib/text.h"
+#include "lib/timeutil.h"
+#include "lib/token.h"
+#include "out/followup.h"
+#include "out/render.h"
+#include "store/campaign.h"
+#include "store/contact.h"
+#include "store/event.h"
+#include "store/filter.h"
+#include "store/list.h"
+#include "tmpl/tmpl.h"
+
+static int
+campaign_lookup(struct cli *c, const char *name, struct campaign *k)
+{
+	int found = campaign_get(c->db, name, k);
+
+	if (found == 1)
+		return 0;
+	return found == 0 ? cli_fail(EX_DATAERR, "unknown campaign \"%s\"",
+	    name) : cli_fail(EX_IOERR, "database: %s", db_errmsg(c->db));
+}
+
+/* Operands: exactly one NAME after the options. */
+static int
+campaign_one_name(int argc)
+{
+	if (argc - optind != 1) {
+		cli_usage(cli_current(), 0);
+		return EX_USAGE;
+	}
+	return 0;
+}
+
+/* The template must load for the base language before it is used. */
+static int
+campaign_check_template(struct cli *c, const char *name)
+{
+	struct tmpl_message *m = NULL;
+	struct tmpl_error te;
+
+	if (!tmpl_name_valid(name))
+		return cli_fail(EX_DATAERR, "template name \"%s\": use a-z, 0-9, "
+		    "_ and -", name);
+	if (tmpl_message_load(c->conf->templates, name, NULL, &m, &te) == -1) {
+		if (te.line)
+			return cli_fail(EX_DATAERR, "%s:%d:%d: %s", te.file,
+			    te.line, te.col, te.msg);
+		return cli_fail(EX_DATAERR, "%s: %s", te.file, te.msg);
+	}
+	tmpl_message_free(&m);
+	return 0;
+}
+
+int
+cmd_campaign_create(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "list", required_argument, NULL, 'l' },
+		{ "where", required_argument, NULL, 'w' },
+		{ "template", required_argument, NULL, 't' },
+		{ "event", required_argument, NULL, 'e' },
+		{ "at", required_argument, NULL, 'a' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *list = NULL, *where = NULL, *tmpl = NULL, *ev = NULL;
+	const char *at = NULL, *why;
+	struct campaign k = { 0 };
+	struct filter f;
+	struct event e;
+	struct list l;
+	int ch, rc;
+
+	while ((ch = cli_getopt(cli_current(), argc, argv, opts)) > 0)
+		switch (ch) {
+		case 'l': list = optarg; break;
+		case 'w': where = optarg; break;
+		case 't': tmpl = optarg; break;
+		case 'e': ev = optarg; break;
+		case 'a': at = optarg; break;
+		}
+	if (ch < 0)
+		return cli_getopt_exit(ch);
+	if ((rc = campaign_one_name(argc)) != 0)
+		return rc;
+	if (tmpl == NULL || (list == NULL) == (where == NULL))
+		return cli_fail(EX_USAGE, "give --template and one of --list or "
+		    "--where");
+	k.name = argv[optind];
+	if (!text_is_slug(k.name))
+		return cli_fail(EX_DATAERR, "campaign name \"%s\": use a-z, 0-9 "
+		    "and -", k.name);
+	filter_init(&f);
+	if (where && filter_parse(&f, where, &why) == -1) {
+		filter_free(&f);
+		return cli_fail(EX_USAGE, "--where \"%s\": %s", where, why);
+	}
+	filter_free(&f);
+	k.filter = (char *)where;
+	k.tmpl = (char *)tmpl;
+	if ((rc = cli_open(c)) != 0 ||
+	    (rc = campaign_check_template(c, tmpl)) != 0 ||
+	    (rc = cli_begin(c)) != 0)
+		return rc;
+	if (list) {
+		if (list_get(c->db, list, &l) != 1) {
+			cli_rollback(c);
+			return cli_fail(EX_DATAERR, "unknown list \"%s\"", list);
+		}
+		k.list_id = l.id;
+		list_clear(&l);
+	}
+	if (ev) {
+		if (event_get(c->db, ev, &e) != 1) {
+			cli_rollback(c);
+			return cli_fail(EX_DATAERR, "unknown event \"%s\"", ev);
+		}
+		k.event_id = e.id;
+		if (at && time_parse(at, e.tz, &k.send_at) == -1) {
+			event_clear(&e);
+			cli_rollback(c);
+			return cli_fail(EX_USAGE, "--at \"%s\": not a TIME", at);
+		}
+		event_clear(&e);
+	} else if (at && time_parse(at, NULL, &k.send_at) == -1) {
+		cli_rollback(c);
+		return cli_fail(EX_USAGE, "--at \"%s\": not a TIME", at);
+	}
+	if (campaign_create(c->db, &k) == -1) {
+		cli_rollback(c);
+		return errno == EEXIST ? cli_fail(EX_DATAERR, "campaign \"%s\" "
+		    "already exists", k.name) : cli_fail(EX_IOERR,
+		    "database: %s", db_errmsg(c->db));
+	}
+	if ((rc = cli_commit(c)) == 0)
+		printf("created campaign %s (draft): \"herald campaign send %s\" "
+		    "queues it\n", k.name, k.name);
+	return rc;
+}
+
+static int
+campaign_load_key(struct cli *c, struct token_key *key)
+{
+	char err[1024];
+
+	if (token_key_load(key, c->conf->secret_file, err, sizeof err) == -1)
+		return cli_fail(EX_CONFIG, "%s", err);
+	return 0;
+}
+
+int
+cmd_campaign_send(struct cli *c, int argc, char **argv)
+{
+	struct token_key key;
+	struct campaign k;
+	const char *why;
+	long n;
+	int ch, rc;
+
+	if ((ch = cli_getopt(cli_current(), argc, argv, NULL)) != 0)
+		return cli_getopt_exit(ch);
+	if ((rc = campaign_one_name(argc)) != 0)
+		return rc;
+	if ((rc = cli_open(c)) != 0 || (rc = campaign_load_key(c, &key)) != 0 ||
+	    (rc = cli_begin(c)) != 0)
+		return rc;
+	if ((rc = campaign_lookup(c, argv[optind], &k)) != 0) {
+		cli_rollback(c);
+		return rc;
+	}
+	if (strcmp(k.state, "draft") != 0) {
+		rc = cli_fail(EX_DATAERR, "campaign %s is %s, not a draft",
+		    k.name, k.state);
+	} else if (k.send_at > time_now()) {
+		if (campaign_set_state(c->db, k.id, "scheduled") == -1)
+			rc = cli_fail(EX_IOERR, "database: %s", db_errmsg(c->db));
+		else if ((rc = cli_commit(c)) == 0) {
+			char t[32];
+
+			printf("campaign %s scheduled for %s\n", k.name,
+			    time_format_utc(k.send_at, t, sizeof t));
+		}
+	} else if ((n = campaign_fill(c->db, &k, &key, c->conf->sender_domain,
+	    &why)) < 0) {
+		rc = cli_fail(EX_DATAERR, "campaign %s: %s", k.name, why);
+	} else if ((rc = cli_commit(c)) == 0) {
+		struct campaign now;
+
+		campaign_get_id(c->db, k.id, &now);
+		printf("campaign %s: %ld messages queued; skipped %lld "
+		    "unsubscribed, %lld bouncing, %lld disabled\n", k.name, n,
+		    (long long)now.skipped_unsubscribed,
+		    (long long)now.skipped_bouncing,
+		    (long long)now.skipped_disabled);
+		campaign_clear(&now);
+	}
+	if (rc != 0 && c->db->in_tx)
+		cli_rollback(c);
+	campaign_clear(&k);
+	return rc;
+}
+
+/* pause, resume and cancel: allowed transitions and what they do. */
+static int
+campaign_transition(struct cli *c, int argc, char **argv, const char *to)
+{
+	struct campaign k;
+	long cancelled = 0;
+	int ch, rc, ok;
+
+	if ((ch = cli_getopt(cli_current(), argc, argv, NULL)) != 0)
+		return cli_getopt_exit(ch);
+	if ((rc = campaign_one_name(argc)) != 0)
+		return rc;
+	if ((rc = cli_open(c)) != 0 || (rc = cli_begin(c)) != 0)
+		return rc;
+	if ((rc = campaign_lookup(c, argv[optind], &k)) != 0) {
+		cli_rollback(c);
+		return rc;
+	}
+	if (strcmp(to, "paused") == 0)
+		ok = strcmp(k.state, "sending") == 0 ||
+		    strcmp(k.state, "scheduled") == 0;
+	else if (strcmp(to, "sending") == 0)
+		ok = strcmp(k.state, "paused") == 0;
+	else
+		ok = strcmp(k.state, "done") != 0 &&
+		    strcmp(k.state, "cancelled") != 0;
+	if (!ok) {
+		cli_rollback(c);
+		rc = cli_fail(EX_DATAERR, "campaign %s is %s: cannot %s", k.name,
+		    k.state, strcmp(to, "paused") == 0 ? "pause" :
+		    strcmp(to, "sending") == 0 ? "resume" : "cancel");
+		campaign_clear(&k);
+		return rc;
+	}
+	/* a paused campaign that was never queued goes back to scheduled */
+	if (strcmp(to, "sending") == 0 && k.started_at == 0)
+		to = "scheduled";
+	if (strcmp(to, "cancelled") == 0)
+		cancelled = campaign_cancel_queue(c->db, k.id);
+	else if (strcmp(to, "paused") == 0 && campaign_unreserve(c->db, k.id))
+		cancelled = -1;
+	if (cancelled < 0 || campaign_set_state(c->db, k.id, to) == -1) {
+		cli_rollback(c);
+		rc = cli_fail(EX_IOERR, "database: %s", db_errmsg(c->db));
+	} else if ((rc = cli_commit(c)) == 0)
+		printf("campaign %s: %s%s\n", k.name, to, cancelled ?
+		    " (unsent messages cancelled)" : "");
+	campaign_clear(&k);
+	return rc;
+}
+
+int
+cmd_campaign_pause(struct cli *c, int argc, char **argv)
+{
+	return campaign_transition(c, argc, argv, "paused");
+}
+
+int
+cmd_campaign_resume(struct cli *c, int argc, char **argv)
+{
+	return campaign_transition(c, argc, argv, "sending");
+}
+
+int
+cmd_campaign_cancel(struct cli *c, int argc, char **argv)
+{
+	return campaign_transition(c, argc, argv, "cancelled");
+}
+
+int
+cmd_campaign_ls(struct cli *c, int argc, char **argv)
+{
+	static const char *const cols[] = { "name", "state", "template",
+	    "list", "filter", "event", "@send_at", "#messages", "#sent", NULL };
+	sqlite3_stmt *st;
+	int ch, rc;
+
+	if ((ch = cli_format_opts(c, argc, argv)) < 0)
+		return cli_getopt_exit(ch);
+	if ((rc = cli_open(c)) != 0)
+		return rc;
+	st = db_prepare(c->db, "SELECT k.name, k.state, k.template, l.name, "
+	    "k.filter, e.name, k.send_at, "
+	    "(SELECT count(*) FROM message m WHERE m.campaign_id = k.id), "
+	    "(SELECT count(*) FROM message m WHERE m.campaign_id = k.id "
+	    " AND m.state = 'sent') FROM campaign k "
+	    "LEFT JOIN list l ON l.id = k.list_id "
+	    "LEFT JOIN event e ON e.id = k.event_id ORDER BY k.id");
+	cli_print_rows(c, st, cols);
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int
+cmd_campaign_followup(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "template", required_argument, NULL, 't' },
+		{ "after", required_argument, NULL, 'a' },
+		{ "to", required_argument, NULL, 'o' },
+		{ "max", required_argument, NULL, 'm' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *tmpl = NULL, *after = NULL, *to = NULL, *max = "1";
+	struct campaign k;
+	sqlite3_stmt *st;
+	int64_t secs;
+	char *end;
+	long nmax;
+	int ch, rc;
+
+	while ((ch = cli_getopt(cli_current(), argc, argv, opts)) > 0)
+		switch (ch) {
+		case 't': tmpl = optarg; break;
+		case 'a': after = optarg; break;
+		case 'o': to = optarg; break;
+		case 'm': max = optarg; break;
+		}
+	if (ch < 0)
+		return cli_getopt_exit(ch);
+	if ((rc = campaign_one_name(argc)) != 0)
+		return rc;
+	if (!tmpl || !after || !to)
+		return cli_fail(EX_USAGE, "give --template, --after and --to");
+	if (time_parse_duration(after, &secs) == -1)
+		return cli_fail(EX_USAGE, "--after \"%s\": a DURATION such as "
+		    "5d", after);
+	if (!followup_target_valid(to))
+		return cli_fail(EX_USAGE, "--to \"%s\": no-reply, yes, no, maybe "
+		    "or all", to);
+	nmax = strtol(max, &end, 10);
+	if (*end || nmax < 1 || nmax > 100)
+		return cli_fail(EX_USAGE, "--max \"%s\": 1 to 100", max);
+	if ((rc = cli_open(c)) != 0 ||
+	    (rc = campaign_check_template(c, tmpl)) != 0 ||
+	    (rc = cli_begin(c)) != 0)
+		return rc;
+	if ((rc = campaign_lookup(c, argv[optind], &k)) != 0) {
+		cli_rollback(c);
+		return rc;
+	}
+	st = db_prepare(c->db, "INSERT INTO followup (campaign_id, template, "
+	    "after_secs, target, max_rounds, created) VALUES (?,?,?,?,?,?)");
+	sqlite3_bind_int64(st, 1, k.id);
+	db_bind_text(st, 2, tmpl);
+	sqlite3_bind_int64(st, 3, secs);
+	db_bind_text(st, 4, to);
+	sqlite3_bind_int64(st, 5, nmax);
+	sqlite3_bind_int64(st, 6, time_now());
+	rc = db_step_done(c->db, st);
+	sqlite3_finalize(st);
+	if (rc == -1) {
+		cli_rollback(c);
+		rc = cli_fail(EX_IOERR, "database: %s", db_errmsg(c->db));
+	} else if ((rc = cli_commit(c)) == 0)
+		printf("campaign %s: follow-up %s to %s every %s, at most %ld "
+		    "times\n", k.name, tmpl, to, after, nmax);
+	campaign_clear(&k);
+	return rc;
+}

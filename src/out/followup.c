@@ -1,0 +1,137 @@
+/* followup: see followup.h. */
+#include "out/followup.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/log.h"
+#include "store/campaign.h"
+
+int
+followup_target_valid(const char *t)
+{
+	return strcmp(t, "no-reply") == 0 || strcmp(t, "yes") == 0 ||
+	    strcmp(t, "no") == 0 || strcmp(t, "maybe") == 0 ||
+	    strcmp(t, "all") == 0;
+}
+
+/*
+ * Who a round goes to: recipients the invitation reached (sent), still
+ * active, matching the target. ?1 rule, ?2 round, ?3 now, ?4 target.
+ */
+static const char followup_insert_sql[] =
+    "INSERT INTO message (campaign_id, followup_id, round, list_id, "
+    "contact_id, kind, parent_id, rcpt, token, message_id, state, "
+    "next_attempt, created, updated) "
+    "SELECT k.id, f.id, ?2, m.list_id, m.contact_id, 'followup', m.id, "
+    "c.email, 'new:f' || f.id || ':' || ?2 || ':' || c.id, "
+    "'new:f' || f.id || ':' || ?2 || ':' || c.id, 'queued', ?3, ?3, ?3 "
+    "FROM followup f JOIN campaign k ON k.id = f.campaign_id "
+    "JOIN message m ON m.campaign_id = k.id AND m.kind = 'campaign' "
+    "JOIN contact c ON c.id = m.contact_id "
+    "LEFT JOIN rsvp r ON r.event_id = k.event_id AND r.contact_id = c.id "
+    "WHERE f.id = ?1 AND m.state = 'sent' AND c.status = 'active' AND ("
+    "  ?4 = 'all' OR "
+    "  (?4 IN ('yes', 'no', 'maybe') AND r.answer = ?4) OR "
+    "  (?4 = 'no-reply' AND COALESCE(r.answer, 'none') = 'none' AND "
+    "   NOT EXISTS (SELECT 1 FROM inbound i WHERE i.contact_id = c.id "
+    "   AND i.campaign_id = k.id AND i.kind IN ('reply', 'rsvp')))) "
+    "ON CONFLICT DO NOTHING";
+
+static long
+followup_queue_round(struct db *d, const struct conf *c,
+    const struct token_key *k, int64_t rule, int64_t round,
+    const char *target, int64_t campaign, int64_t now)
+{
+	sqlite3_stmt *st = db_cached(d, followup_insert_sql);
+	long n = 0;
+
+	sqlite3_bind_int64(st, 1, rule);
+	sqlite3_bind_int64(st, 2, round);
+	sqlite3_bind_int64(st, 3, now);
+	db_bind_text(st, 4, target);
+	if (db_step_done(d, st) == -1)
+		return -1;
+	st = db_cached(d, "SELECT id FROM message WHERE followup_id = ? AND "
+	    "round = ? AND token LIKE 'new:%'");
+	sqlite3_bind_int64(st, 1, rule);
+	sqlite3_bind_int64(st, 2, round);
+	/* collect first: the ids change the rows the cursor walks */
+	{
+		int64_t *ids = NULL;
+		size_t cap = 0, len = 0, i;
+
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			if (len == cap) {
+				cap = cap ? cap * 2 : 256;
+				ids = realloc(ids, cap * sizeof *ids);
+			}
+			ids[len++] = sqlite3_column_int64(st, 0);
+		}
+		sqlite3_reset(st);
+		for (i = 0; i < len; i++, n++)
+			if (campaign_message_ids(d, ids[i], k,
+			    c->sender_domain) == -1) {
+				n = -1;
+				break;
+			}
+		free(ids);
+	}
+	if (n < 0)
+		return -1;
+	st = db_cached(d, "UPDATE followup SET rounds_done = ?2 WHERE id = ?1");
+	sqlite3_bind_int64(st, 1, rule);
+	sqlite3_bind_int64(st, 2, round);
+	if (db_step_done(d, st) == -1)
+		return -1;
+	/* a finished campaign sends again for this round */
+	if (n > 0 && campaign_set_state(d, campaign, "sending") == -1)
+		return -1;
+	return n;
+}
+
+int
+followup_run(struct db *d, const struct conf *c, const struct token_key *k,
+    int64_t now)
+{
+	sqlite3_stmt *st = db_prepare(d, "SELECT f.id, f.rounds_done + 1, "
+	    "f.target, k.id, k.name FROM followup f JOIN campaign k "
+	    "ON k.id = f.campaign_id WHERE k.state IN ('sending', 'done') "
+	    "AND k.started_at IS NOT NULL AND f.rounds_done < f.max_rounds "
+	    "AND k.started_at + f.after_secs * (f.rounds_done + 1) <= ? "
+	    "ORDER BY f.id LIMIT 1");
+	int rounds = 0;
+
+	for (;;) {
+		int64_t rule, round, camp;
+		char target[16], name[128];
+		long n;
+
+		sqlite3_bind_int64(st, 1, now);
+		if (sqlite3_step(st) != SQLITE_ROW)
+			break;
+		rule = sqlite3_column_int64(st, 0);
+		round = sqlite3_column_int64(st, 1);
+		snprintf(target, sizeof target, "%s", db_col_text(st, 2));
+		camp = sqlite3_column_int64(st, 3);
+		snprintf(name, sizeof name, "%s", db_col_text(st, 4));
+		sqlite3_reset(st);
+		if (db_begin(d) == -1)
+			break;
+		n = followup_queue_round(d, c, k, rule, round, target, camp, now);
+		if (n < 0 || db_commit(d) == -1) {
+			db_rollback(d);
+			log_warnx("campaign %s: follow-up %lld round %lld: %s",
+			    name, (long long)rule, (long long)round,
+			    db_errmsg(d));
+			rounds = -1;
+			break;
+		}
+		log_info("campaign %s: follow-up %lld round %lld: %ld queued",
+		    name, (long long)rule, (long long)round, n);
+		rounds++;
+	}
+	sqlite3_finalize(st);
+	return rounds;
+}

@@ -1,0 +1,50 @@
+/*
+ * render: one queued message row -> the exact bytes to send, plus its
+ * envelope. Shared by the sender in heraldd and "herald campaign preview",
+ * so a preview is what the recipient gets (but for the Date header).
+ *
+ * Variables (SPEC section 5) are looked up per recipient; templates are
+ * loaded once per (name, language) and kept until render_reset().
+ */
+#ifndef HERALD_RENDER_H
+#define HERALD_RENDER_H
+
+#include <stdint.h>
+
+#include "conf/conf.h"
+#include "lib/buf.h"
+#include "lib/token.h"
+#include "store/db.h"
+
+#define RENDER_ADDR_MAX 320
+
+struct render;
+
+struct render_out {
+	char mail_from[RENDER_ADDR_MAX];	/* the bounce address */
+	char rcpt[RENDER_ADDR_MAX];
+	struct buf data;			/* CRLF message */
+};
+
+struct render *render_new(struct db *d, const struct conf *c,
+    const struct token_key *key);
+void render_free(struct render **r);
+/* Forget cached templates and take a new config (after SIGHUP). */
+void render_reset(struct render *r, const struct conf *c);
+/*
+ * Render message row msg_id into out (data is reset first). -1 with err
+ * set when the message cannot be made (a variable undefined for this
+ * recipient, a missing template): a permanent failure of that message.
+ */
+int render_message(struct render *r, int64_t msg_id, struct render_out *out,
+    char *err, size_t errlen);
+/* Render for a contact as if message msg_id (maybe 0) were queued. */
+int render_preview(struct render *r, int64_t campaign_id, int64_t contact_id,
+    int64_t msg_id, struct render_out *out, char *err, size_t errlen);
+void render_out_init(struct render_out *o);
+void render_out_free(struct render_out *o);
+/* "LOCAL+TOKEN@DOMAIN" from sender.address for (kind, id) into buf. */
+void render_tagged(const struct conf *c, const struct token_key *key,
+    enum token_kind kind, int64_t id, char *buf, size_t len);
+
+#endif

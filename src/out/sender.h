@@ -1,0 +1,32 @@
+/*
+ * sender: heraldd's SMTP client. libcurl's multi interface runs
+ * smtp.connections sessions that keep their connections open between
+ * messages (one recipient per transaction, so the reply is that
+ * recipient's); its sockets and timers live in the daemon's poll loop.
+ * Bookkeeping follows store/queue.h: reserve durably, mark the start,
+ * then send; results are committed in batches.
+ */
+#ifndef HERALD_SENDER_H
+#define HERALD_SENDER_H
+
+#include "conf/conf.h"
+#include "lib/loop.h"
+#include "out/render.h"
+#include "store/db.h"
+
+struct sender;
+
+/* NULL with err set (e.g. an unreadable password file). */
+struct sender *sender_new(struct db *d, const struct conf *c,
+    struct render *r, struct loop *l, char *err, size_t errlen);
+void sender_free(struct sender **s);
+/* Look for due messages and start what the limits allow. */
+void sender_pump(struct sender *s);
+/* Stop starting messages; the ones in flight finish and are recorded. */
+void sender_stop(struct sender *s);
+/* 1 when nothing is in flight (after sender_stop: safe to exit). */
+int sender_idle(const struct sender *s);
+/* Take a reloaded config (used from the next session on). */
+void sender_reconfigure(struct sender *s, const struct conf *c);
+
+#endif

@@ -1,0 +1,58 @@
+/*
+ * campaign: a template sent to a list or a filtered set of contacts,
+ * optionally about an event, now or at a time, with follow-up rules.
+ *
+ *   draft -> scheduled -> sending -> done
+ *              |   paused <-'  |
+ *              '-> cancelled <-'
+ *
+ * The recipients are fixed when sending starts (campaign_fill): one
+ * message row per active contact; unsubscribed, bouncing and disabled
+ * contacts are skipped and counted.
+ */
+#ifndef HERALD_CAMPAIGN_H
+#define HERALD_CAMPAIGN_H
+
+#include <stdint.h>
+
+#include "store/db.h"
+
+struct campaign {
+	int64_t id;
+	char *name;
+	int64_t list_id;	/* 0 when a filter is used */
+	char *list_name;	/* "" when none */
+	char *filter;		/* "" when none */
+	char *tmpl;
+	int64_t event_id;	/* 0 when none */
+	char *event_name;
+	int64_t send_at;	/* 0: not set */
+	char *state;
+	int64_t started_at, finished_at, created;
+	int64_t skipped_unsubscribed, skipped_bouncing, skipped_disabled;
+};
+
+/* 1 found, 0 not, -1 error. */
+int campaign_get(struct db *d, const char *name, struct campaign *c);
+int campaign_get_id(struct db *d, int64_t id, struct campaign *c);
+void campaign_clear(struct campaign *c);
+/* Returns the id, or -1 (errno EEXIST when the name is taken). */
+int64_t campaign_create(struct db *d, const struct campaign *c);
+int campaign_set_state(struct db *d, int64_t id, const char *state);
+/*
+ * Fill the queue: one 'queued' message per recipient, with its token and
+ * Message-ID (token_make(kind 'm', row id)@domain). Sets the campaign to
+ * 'sending'. Returns the number queued or -1 (*why set for a bad filter).
+ */
+struct token_key;
+long campaign_fill(struct db *d, const struct campaign *c,
+    const struct token_key *key, const char *domain, const char **why);
+/* Give a message row its token and Message-ID after insertion. */
+int campaign_message_ids(struct db *d, int64_t msg_id,
+    const struct token_key *key, const char *domain);
+/* Cancel every message not yet sent; returns how many. */
+long campaign_cancel_queue(struct db *d, int64_t id);
+/* Give back the daemon's reservations of a paused campaign. */
+int campaign_unreserve(struct db *d, int64_t id);
+
+#endif
