@@ -385,10 +385,10 @@ static const struct contact_related contact_related[] = {
 	  "inbound WHERE contact_id = ? ORDER BY id",
 	  { "kind", "subject", "from", "@received_at", NULL } },
 	{ "log", "SELECT a.at, a.direction, a.kind, COALESCE(l.name, ''), "
-	  "COALESCE(k.name, ''), a.summary FROM activity a "
+	  "COALESCE(k.name, ''), a.summary FROM contact_log a "
 	  "LEFT JOIN list l ON l.id = a.list_id "
 	  "LEFT JOIN campaign k ON k.id = a.campaign_id "
-	  "WHERE a.contact_id = ? ORDER BY a.at, a.id",
+	  "WHERE a.contact_id = ? ORDER BY a.at, a.message_ref, a.id",
 	  { "@at", "direction", "kind", "list", "campaign", "summary", NULL } },
 };
 

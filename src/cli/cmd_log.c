@@ -126,7 +126,7 @@ cmd_log(struct cli *c, int argc, char **argv)
 	buf_init(&sql, 1 << 14);
 	buf_adds(&sql, "SELECT a.at, a.direction, a.kind, COALESCE(c.email, ''),"
 	    " COALESCE(o.name, ''), COALESCE(l.name, ''), COALESCE(k.name, ''),"
-	    " a.summary FROM activity a"
+	    " a.summary FROM contact_log a"
 	    " LEFT JOIN contact c ON c.id = a.contact_id"
 	    " LEFT JOIN organisation o ON o.id = a.org_id"
 	    " LEFT JOIN list l ON l.id = a.list_id"
@@ -134,7 +134,7 @@ cmd_log(struct cli *c, int argc, char **argv)
 	for (i = 0; i < NLOGFILTERS; i++)
 		if (vals[i])
 			buf_adds(&sql, log_filters[i].sql);
-	buf_adds(&sql, " ORDER BY a.at, a.id");
+	buf_adds(&sql, " ORDER BY a.at, a.message_ref, a.id");
 	st = db_prepare(c->db, sql.data);
 	for (i = 0; i < NLOGFILTERS; i++) {
 		if (vals[i] == NULL)

@@ -89,7 +89,7 @@ cmd_org_show(struct cli *c, int argc, char **argv)
 	org_section(c, &j, "lists", "SELECT name, kind FROM list WHERE org_id = ? "
 	    "ORDER BY name", id, lists);
 	org_section(c, &j, "log", "SELECT a.at, a.direction, a.kind, "
-	    "COALESCE(c.email, ''), a.summary FROM activity a LEFT JOIN "
+	    "COALESCE(c.email, ''), a.summary FROM contact_log a LEFT JOIN "
 	    "contact c ON c.id = a.contact_id WHERE a.org_id = ? "
 	    "ORDER BY a.at DESC, a.id DESC LIMIT 50", id, log);
 	if (c->json)

@@ -27,7 +27,16 @@ struct loop {
 	int nw;
 	struct loop_tm t[LOOP_MAX_TIMERS];
 	int nt;
+	loop_timer_cb after;
+	void *after_arg;
 };
+
+void
+loop_after_round(struct loop *l, loop_timer_cb cb, void *arg)
+{
+	l->after = cb;
+	l->after_arg = arg;
+}
 
 int64_t
 loop_now_ms(void)
@@ -156,5 +165,7 @@ loop_once(struct loop *l, int max_wait_ms)
 		if (pfd[i].revents && loop_still_watched(l, &snap[i]))
 			snap[i].cb(l, snap[i].fd, pfd[i].revents, snap[i].arg);
 	loop_run_timers(l);
+	if (l->after)
+		l->after(l, l->after_arg);
 	return 0;
 }

@@ -31,6 +31,12 @@ void loop_timer_cancel(struct loop *l, loop_timer_cb cb, void *arg);
 /* Milliseconds on a monotonic clock. */
 int64_t loop_now_ms(void);
 /*
+ * Call cb after every poll round, once all ready descriptors and due
+ * timers were dispatched: work that batches what the round produced
+ * (one database commit for every transfer that finished) goes here.
+ */
+void loop_after_round(struct loop *l, loop_timer_cb cb, void *arg);
+/*
  * Run one poll round (at most max_wait_ms) and dispatch what is ready.
  * Returns -1 on a poll error other than EINTR.
  */

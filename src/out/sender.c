@@ -17,7 +17,7 @@
 #endif
 
 #define SENDER_MAX_SESSIONS 64
-#define SENDER_RESERVE_PER_SESSION 16
+#define SENDER_RESERVE_PER_SESSION 64
 #define SENDER_REPLY_MAX 512
 #define SENDER_TIMEOUT_S 300
 
@@ -56,6 +56,7 @@ struct sender {
 	char url[1024];
 	int64_t next_start_ms;	/* rate limit */
 	int stopping;
+	int need_pump;		/* a transfer moved: pump after the round */
 	int64_t idle_until;	/* nothing due before this (seconds) */
 };
 
@@ -415,7 +416,23 @@ sender_on_socket(struct loop *l, int fd, int revents, void *arg)
 	if (revents & POLLERR)
 		flags |= CURL_CSELECT_ERR;
 	curl_multi_socket_action(s->multi, fd, flags, &running);
-	sender_pump(s);
+	s->need_pump = 1;
+}
+
+/*
+ * After each poll round: one pump, so every transfer that finished in
+ * the round is recorded, and every start marked, in one commit.
+ */
+static void
+sender_after_round(struct loop *l, void *arg)
+{
+	struct sender *s = arg;
+
+	(void)l;
+	if (s->need_pump) {
+		s->need_pump = 0;
+		sender_pump(s);
+	}
 }
 
 static void
@@ -426,7 +443,7 @@ sender_on_timer(struct loop *l, void *arg)
 
 	(void)l;
 	curl_multi_socket_action(s->multi, CURL_SOCKET_TIMEOUT, 0, &running);
-	sender_pump(s);
+	s->need_pump = 1;
 }
 
 /* ---- life ---- */
@@ -477,6 +494,7 @@ sender_new(struct db *d, const struct conf *c, struct render *r,
 	curl_multi_setopt(s->multi, CURLMOPT_MAXCONNECTS, (long)s->nsess);
 	for (i = 0; i < s->nsess; i++)
 		sender_session_init(s, &s->sess[i]);
+	loop_after_round(l, sender_after_round, s);
 	return s;
 }
 

@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "store/activity.h"
 
 const char *
 queue_boot_id(void)
@@ -123,36 +122,6 @@ queue_backoff(const struct queue_retry *r, int64_t attempts)
 	return wait < r->retry_max ? wait : r->retry_max;
 }
 
-static void
-queue_log(struct db *d, int64_t id, const char *state, const char *reply)
-{
-	sqlite3_stmt *st = db_cached(d, "SELECT COALESCE(contact_id, 0), "
-	    "COALESCE(campaign_id, 0), COALESCE(list_id, 0), kind, rcpt "
-	    "FROM message WHERE id = ?");
-	struct activity a = { 0 };
-	char summary[600], kind[32];
-
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		a.direction = "out";
-		a.contact_id = sqlite3_column_int64(st, 0);
-		a.campaign_id = sqlite3_column_int64(st, 1);
-		a.list_id = sqlite3_column_int64(st, 2);
-		a.message_ref = id;
-		snprintf(summary, sizeof summary, "%s %s to %s%s%s",
-		    db_col_text(st, 3), state, db_col_text(st, 4),
-		    *reply ? ": " : "", reply);
-		/* copied: the column text dies with the reset below */
-		snprintf(kind, sizeof kind, "%s", db_col_text(st, 3));
-		a.kind = kind;
-		a.summary = summary;
-		sqlite3_reset(st);
-		activity_add(d, &a);
-		return;
-	}
-	sqlite3_reset(st);
-}
-
 int
 queue_result(struct db *d, int64_t id, enum queue_outcome o,
     const char *reply, const struct queue_retry *r, int64_t now)
@@ -189,11 +158,8 @@ queue_result(struct db *d, int64_t id, enum queue_outcome o,
 	db_bind_text(st, 3, reply ? reply : "");
 	sqlite3_bind_int64(st, 4, next);
 	sqlite3_bind_int64(st, 5, now);
-	if (db_step_done(d, st) == -1)
-		return -1;
-	if (o != QUEUE_TEMPFAIL || strcmp(state, "failed") == 0)
-		queue_log(d, id, state, reply ? reply : "");
-	return 0;
+	/* the contact log shows it through the contact_log view */
+	return db_step_done(d, st);
 }
 
 int64_t
