@@ -23,7 +23,7 @@
 #include "lib/log.h"
 #include "lib/nudge.h"
 #include "lib/token.h"
-#include "out/render.h"
+#include "lib/xmalloc.h"
 #include "out/sched.h"
 #include "out/sender.h"
 #include "store/db.h"
@@ -39,7 +39,6 @@ struct daemon {
 	struct db *db;
 	struct loop *loop;
 	struct token_key key;
-	struct render *render;
 	struct sender *sender;
 	int nudge_fd;
 	int lock_fd;
@@ -155,12 +154,12 @@ daemon_reload(struct daemon *d)
 		log_warnx("reload: database moved to %s; keeping %s until "
 		    "restart", nc->database, d->conf->database);
 		free(nc->database);
-		nc->database = strdup(d->conf->database);
+		nc->database = xstrdup(d->conf->database);
 	}
+	/* the render thread switches first: it may be using the old one */
+	sender_reconfigure(d->sender, nc);
 	conf_free(&d->conf);
 	d->conf = nc;
-	render_reset(d->render, d->conf);
-	sender_reconfigure(d->sender, d->conf);
 	log_info("config reloaded from %s", d->conf->path);
 }
 
@@ -210,7 +209,6 @@ static void
 daemon_close(struct daemon *d)
 {
 	sender_free(&d->sender);
-	render_free(&d->render);
 	if (d->nudge_fd != -1) {
 		close(d->nudge_fd);
 		unlink(d->nudge_path);
@@ -226,8 +224,13 @@ daemon_close(struct daemon *d)
 static int
 daemon_start_workers(struct daemon *d)
 {
-	char err[1024];
-	long n = queue_recover(d->db, queue_boot_id());
+	struct queue_retry r = { d->conf->smtp_retry_min,
+	    d->conf->smtp_retry_max, d->conf->smtp_give_up };
+	char err[1024], journal[4200];
+	long n;
+
+	snprintf(journal, sizeof journal, "%s.journal", d->conf->database);
+	n = queue_recover(d->db, queue_boot_id(), journal, &r);
 
 	if (n < 0) {
 		log_warnx("recovery: %s", db_errmsg(d->db));
@@ -235,9 +238,13 @@ daemon_start_workers(struct daemon *d)
 	}
 	if (n > 0)
 		log_info("recovery: %ld messages interrupted by the last stop "
-		    "were re-queued or marked uncertain", n);
-	d->render = render_new(d->db, d->conf, &d->key);
-	if ((d->sender = sender_new(d->db, d->conf, d->render, d->loop, err,
+		    "were recorded, re-queued or marked uncertain", n);
+	/* its records are applied: a stale start mark must not outlive them */
+	if (truncate(journal, 0) == -1 && errno != ENOENT) {
+		log_warn("%s", journal);
+		return EX_IOERR;
+	}
+	if ((d->sender = sender_new(d->db, d->conf, &d->key, d->loop, err,
 	    sizeof err)) == NULL) {
 		log_warnx("sender: %s", err);
 		return EX_CONFIG;

@@ -109,21 +109,26 @@ compose_fields(const struct compose *m)
 	return f;
 }
 
-/* Bodies are sent with CRLF; libetpan's QP encoder keeps line breaks. */
+/*
+ * Bodies are sent with CRLF; libetpan's QP encoder keeps line breaks.
+ * LF, CRLF and a lone CR all become CRLF; runs between them are copied
+ * whole.
+ */
 static char *
 compose_crlf(const char *s)
 {
 	struct buf b;
+	size_t n;
 
 	buf_init(&b, (size_t)1 << 30);
-	for (; *s; s++) {
-		if (*s == '\n' && (b.len == 0 || b.data[b.len - 1] != '\r'))
-			buf_addc(&b, '\r');
-		if (*s == '\r' && s[1] != '\n') {
-			buf_adds(&b, "\r\n");	/* a lone CR is a line break */
-			continue;
-		}
-		buf_addc(&b, *s);
+	while (*s) {
+		n = strcspn(s, "\r\n");
+		buf_add(&b, s, n);
+		s += n;
+		if (*s == '\0')
+			break;
+		buf_add(&b, "\r\n", 2);
+		s += s[0] == '\r' && s[1] == '\n' ? 2 : 1;
 	}
 	return buf_steal(&b);
 }

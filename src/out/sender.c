@@ -2,6 +2,7 @@
 #include "out/sender.h"
 
 #include <curl/curl.h>
+#include <errno.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,8 @@
 #include "lib/log.h"
 #include "lib/timeutil.h"
 #include "lib/xmalloc.h"
+#include "out/prep.h"
+#include "store/journal.h"
 #include "store/queue.h"
 
 #if LIBCURL_VERSION_NUM < 0x080200
@@ -20,6 +23,9 @@
 #define SENDER_RESERVE_PER_SESSION 64
 #define SENDER_REPLY_MAX 512
 #define SENDER_TIMEOUT_S 300
+/* outcomes reach the database in batches of this many, or this late */
+#define SENDER_BATCH 512
+#define SENDER_BATCH_MS 100
 
 struct session {
 	struct sender *s;
@@ -43,13 +49,12 @@ struct result {
 struct sender {
 	struct db *db;
 	const struct conf *conf;
-	struct render *render;
+	struct prep *prep;	/* renders ahead on its own thread */
 	struct loop *loop;
 	CURLM *multi;
 	struct session sess[SENDER_MAX_SESSIONS];
 	int nsess;
 	int64_t pool[SENDER_MAX_SESSIONS * SENDER_RESERVE_PER_SESSION];
-	int npool;
 	struct result *results;
 	int nresults, results_cap;
 	char *password;
@@ -58,6 +63,11 @@ struct sender {
 	int stopping;
 	int need_pump;		/* a transfer moved: pump after the round */
 	int64_t idle_until;	/* nothing due before this (seconds) */
+	struct journal journal;
+	int64_t batch_ms;	/* when the oldest uncommitted outcome came */
+	/* reserved rows held back (campaign paused or cancelled) */
+	struct release { int64_t id; const char *state; } *releases;
+	int nreleases, releases_cap;
 };
 
 /* ---- curl callbacks ---- */
@@ -155,10 +165,25 @@ sender_add_result(struct sender *s, int64_t id, enum queue_outcome o,
 		s->results = xrealloc(s->results,
 		    (size_t)s->results_cap * sizeof *s->results);
 	}
+	if (s->nresults == 0)
+		s->batch_ms = loop_now_ms();
 	r = &s->results[s->nresults++];
 	r->id = id;
 	r->outcome = o;
 	snprintf(r->reply, sizeof r->reply, "%s", reply);
+	journal_done(&s->journal, id, (int)o, time_now(), r->reply);
+}
+
+static void
+sender_add_release(struct sender *s, int64_t id, const char *state)
+{
+	if (s->nreleases == s->releases_cap) {
+		s->releases_cap = s->releases_cap ? s->releases_cap * 2 : 64;
+		s->releases = xrealloc(s->releases,
+		    (size_t)s->releases_cap * sizeof *s->releases);
+	}
+	s->releases[s->nreleases].id = id;
+	s->releases[s->nreleases++].state = state;
 }
 
 /*
@@ -270,12 +295,14 @@ sender_session_init(struct sender *s, struct session *x)
 
 /* ---- the pump ---- */
 
+/* Keep the render thread a reservation ahead of the sessions. */
 static void
 sender_refill(struct sender *s, int64_t now)
 {
 	int max = s->nsess * SENDER_RESERVE_PER_SESSION, n;
 
-	if (s->npool > 0 || s->stopping || now < s->idle_until)
+	if (s->stopping || now < s->idle_until ||
+	    prep_backlog(s->prep) > max / 4)
 		return;
 	n = queue_reserve(s->db, queue_boot_id(), now, max, s->pool);
 	if (n < 0) {
@@ -283,7 +310,7 @@ sender_refill(struct sender *s, int64_t now)
 		    db_errmsg(s->db));
 		return;
 	}
-	s->npool = n;
+	prep_push(s->prep, s->pool, n);
 	if (n == 0)		/* nothing due: look again on the next tick */
 		s->idle_until = now + 1;
 }
@@ -307,92 +334,127 @@ sender_rate_ok(struct sender *s)
 	return 1;
 }
 
-/* Render the next pooled message into an idle session. */
+/* Give the next rendered message to an idle session. */
 static struct session *
 sender_assign(struct sender *s)
 {
-	char err[512];
 	struct session *x = NULL;
+	struct prep_item *it;
+	struct render_out tmp;
+	char state[16];
 	int i;
 
 	for (i = 0; i < s->nsess && x == NULL; i++)
 		if (!s->sess[i].busy && s->sess[i].msg_id == 0)
 			x = &s->sess[i];
-	while (x && s->npool > 0) {
-		int64_t id = s->pool[0];
-
-		memmove(s->pool, s->pool + 1, (size_t)--s->npool *
-		    sizeof *s->pool);
-		if (render_message(s->render, id, &x->out, err, sizeof err) == 0) {
-			x->msg_id = id;
+	while (x && (it = prep_pop(s->prep)) != NULL) {
+		queue_campaign_state(s->db, it->id, state, sizeof state);
+		if (strcmp(state, "paused") == 0 ||
+		    strcmp(state, "cancelled") == 0)
+			sender_add_release(s, it->id, state[0] == 'p' ?
+			    "queued" : "cancelled");
+		else if (it->failed) {
+			log_warnx("message %lld cannot be made: %s",
+			    (long long)it->id, it->err);
+			sender_add_result(s, it->id, QUEUE_PERMFAIL, it->err);
+		} else {
+			/* swap buffers: no copy of the message */
+			tmp = x->out;
+			x->out = it->out;
+			it->out = tmp;
+			x->msg_id = it->id;
+			prep_recycle(s->prep, it);
 			return x;
 		}
-		log_warnx("message %lld cannot be made: %s", (long long)id, err);
-		sender_add_result(s, id, QUEUE_PERMFAIL, err);
+		prep_recycle(s->prep, it);
 	}
 	return NULL;
 }
 
+/* The message ids in flight, for a fresh journal. */
+static size_t
+sender_inflight(const struct sender *s, int64_t *ids)
+{
+	size_t n = 0;
+	int i;
+
+	for (i = 0; i < s->nsess; i++)
+		if (s->sess[i].busy)
+			ids[n++] = s->sess[i].msg_id;
+	return n;
+}
+
 /*
- * One transaction records every finished message and marks every
- * message about to start; only after it commits do the starts happen.
+ * Outcomes and releases reach the database in one transaction; then the
+ * journal need only name what is still in flight. With force 0 this
+ * waits for a full batch or SENDER_BATCH_MS.
  */
-static int
-sender_commit(struct sender *s, struct session **start, int *started,
-    int nstart, int64_t now)
+static void
+sender_commit(struct sender *s, int force)
 {
 	struct queue_retry r = { s->conf->smtp_retry_min,
 	    s->conf->smtp_retry_max, s->conf->smtp_give_up };
+	int64_t ids[SENDER_MAX_SESSIONS], now = time_now();
 	int i, rc = 0;
 
-	if (s->nresults == 0 && nstart == 0)
-		return 0;
-	if (db_begin(s->db) == -1)
-		return -1;
+	if (s->nresults == 0 && s->nreleases == 0)
+		return;
+	if (!force && s->nresults < SENDER_BATCH && s->nreleases == 0 &&
+	    loop_now_ms() - s->batch_ms < SENDER_BATCH_MS) {
+		loop_timer(s->loop, SENDER_BATCH_MS, sender_on_timer, s);
+		return;
+	}
+	if (db_begin(s->db) == -1) {
+		log_warnx("sender: database busy, outcomes wait in the journal: "
+		    "%s", db_errmsg(s->db));
+		loop_timer(s->loop, 500, sender_on_timer, s);
+		return;
+	}
 	for (i = 0; rc == 0 && i < s->nresults; i++)
 		rc = queue_result(s->db, s->results[i].id,
 		    s->results[i].outcome, s->results[i].reply, &r, now);
-	for (i = 0; rc == 0 && i < nstart; i++)
-		if ((started[i] = queue_start(s->db, start[i]->msg_id, now)) < 0)
-			rc = -1;
+	for (i = 0; rc == 0 && i < s->nreleases; i++)
+		rc = queue_release(s->db, s->releases[i].id,
+		    s->releases[i].state);
 	if (rc == -1 || db_commit(s->db) == -1) {
 		db_rollback(s->db);
-		return -1;
+		log_warnx("sender: cannot record outcomes yet: %s",
+		    db_errmsg(s->db));
+		loop_timer(s->loop, 500, sender_on_timer, s);
+		return;
 	}
-	s->nresults = 0;
-	return 0;
+	s->nresults = s->nreleases = 0;
+	if (journal_rotate(&s->journal, ids, sender_inflight(s, ids)) == -1)
+		log_warn("sender: journal %s", s->journal.path);
 }
 
 void
 sender_pump(struct sender *s)
 {
 	struct session *start[SENDER_MAX_SESSIONS], *x;
-	int started[SENDER_MAX_SESSIONS];
 	int64_t now = time_now();
 	int nstart = 0, i, running;
 
 	sender_collect(s);
 	sender_refill(s, now);
-	while (!s->stopping && s->npool > 0 && nstart < s->nsess &&
-	    sender_rate_ok(s) && (x = sender_assign(s)) != NULL)
+	while (!s->stopping && nstart < s->nsess && sender_rate_ok(s) &&
+	    (x = sender_assign(s)) != NULL) {
+		journal_start(&s->journal, x->msg_id);
 		start[nstart++] = x;
-	if (sender_commit(s, start, started, nstart, now) == -1) {
-		/* nothing recorded, nothing starts: the rows stay reserved */
-		log_warnx("sender: database busy; retrying: %s",
-		    db_errmsg(s->db));
+	}
+	/* nothing starts before its start mark is written */
+	if (journal_flush(&s->journal) == -1) {
+		log_warn("sender: journal %s: holding back", s->journal.path);
+		/* not started: give them back, the next reservation has them */
 		for (i = 0; i < nstart; i++) {
-			s->pool[s->npool++] = start[i]->msg_id;
+			sender_add_release(s, start[i]->msg_id, "queued");
 			start[i]->msg_id = 0;
 		}
-		loop_timer(s->loop, 500, sender_on_timer, s);
-		return;
+		nstart = 0;
+		buf_reset(&s->journal.pending);
+		loop_timer(s->loop, 1000, sender_on_timer, s);
 	}
 	for (i = 0; i < nstart; i++) {
-		if (!started[i]) {
-			/* paused or cancelled since it was reserved */
-			start[i]->msg_id = 0;
-			continue;
-		}
 		sender_prepare(s, start[i]);
 		start[i]->busy = 1;
 		curl_multi_add_handle(s->multi, start[i]->easy);
@@ -400,6 +462,7 @@ sender_pump(struct sender *s)
 	if (nstart)
 		curl_multi_socket_action(s->multi, CURL_SOCKET_TIMEOUT, 0,
 		    &running);
+	sender_commit(s, s->stopping);
 }
 
 static void
@@ -416,6 +479,17 @@ sender_on_socket(struct loop *l, int fd, int revents, void *arg)
 	if (revents & POLLERR)
 		flags |= CURL_CSELECT_ERR;
 	curl_multi_socket_action(s->multi, fd, flags, &running);
+	s->need_pump = 1;
+}
+
+static void
+sender_on_prep(struct loop *l, int fd, int revents, void *arg)
+{
+	struct sender *s = arg;
+
+	(void)l;
+	(void)fd;
+	(void)revents;
 	s->need_pump = 1;
 }
 
@@ -469,19 +543,33 @@ sender_configure(struct sender *s, const struct conf *c, char *err,
 }
 
 struct sender *
-sender_new(struct db *d, const struct conf *c, struct render *r,
+sender_new(struct db *d, const struct conf *c, const struct token_key *key,
     struct loop *l, char *err, size_t errlen)
 {
 	struct sender *s = xcalloc(1, sizeof *s);
 	int i;
 
 	s->db = d;
-	s->render = r;
 	s->loop = l;
 	if (sender_configure(s, c, err, errlen) == -1) {
 		free(s);
 		return NULL;
 	}
+	if ((s->prep = prep_new(c, key, err, errlen)) == NULL) {
+		free(s->password);
+		free(s);
+		return NULL;
+	}
+	snprintf(err, errlen, "%s.journal", c->database);
+	if (journal_open(&s->journal, err) == -1) {
+		snprintf(err, errlen, "%s.journal: %s", c->database,
+		    strerror(errno));
+		prep_free(&s->prep);
+		free(s->password);
+		free(s);
+		return NULL;
+	}
+	loop_watch(l, prep_fd(s->prep), POLLIN, sender_on_prep, s);
 	s->nsess = (int)(c->smtp_connections < SENDER_MAX_SESSIONS ?
 	    c->smtp_connections : SENDER_MAX_SESSIONS);
 	s->multi = curl_multi_init();
@@ -505,30 +593,24 @@ sender_reconfigure(struct sender *s, const struct conf *c)
 
 	if (sender_configure(s, c, err, sizeof err) == -1)
 		log_warnx("sender: keeping the old SMTP password: %s", err);
+	prep_reconfigure(s->prep, c);
 }
 
 void
 sender_stop(struct sender *s)
 {
-	int i, rc = 0;
+	int i, n;
 
 	if (s->stopping)
 		return;
 	s->stopping = 1;
 	sender_collect(s);
 	/* reservations never started go back to the queue */
-	if (db_begin(s->db) == 0) {
-		for (i = 0; rc == 0 && i < s->npool; i++)
-			rc = queue_release(s->db, s->pool[i]);
-		for (i = 0; rc == 0 && i < s->nsess; i++)
-			if (!s->sess[i].busy && s->sess[i].msg_id)
-				rc = queue_release(s->db, s->sess[i].msg_id);
-		if (rc == 0 && db_commit(s->db) == 0)
-			s->npool = 0;
-		else
-			db_rollback(s->db);
-	}
-	sender_commit(s, NULL, NULL, 0, time_now());
+	n = prep_drain(s->prep, s->pool, (int)(sizeof s->pool /
+	    sizeof s->pool[0]));
+	for (i = 0; i < n; i++)
+		sender_add_release(s, s->pool[i], "queued");
+	sender_commit(s, 1);
 }
 
 int
@@ -539,7 +621,7 @@ sender_idle(const struct sender *s)
 	for (i = 0; i < s->nsess; i++)
 		if (s->sess[i].busy)
 			return 0;
-	return s->nresults == 0;
+	return s->nresults == 0 && s->nreleases == 0;
 }
 
 void
@@ -558,6 +640,10 @@ sender_free(struct sender **sp)
 		render_out_free(&s->sess[i].out);
 	}
 	curl_multi_cleanup(s->multi);
+	loop_unwatch(s->loop, prep_fd(s->prep));
+	prep_free(&s->prep);
+	journal_close(&s->journal);
+	free(s->releases);
 	free(s->results);
 	free(s->password);
 	free(s);

@@ -11,14 +11,14 @@
 
 #include "conf/conf.h"
 #include "lib/loop.h"
-#include "out/render.h"
+#include "lib/token.h"
 #include "store/db.h"
 
 struct sender;
 
 /* NULL with err set (e.g. an unreadable password file). */
 struct sender *sender_new(struct db *d, const struct conf *c,
-    struct render *r, struct loop *l, char *err, size_t errlen);
+    const struct token_key *key, struct loop *l, char *err, size_t errlen);
 void sender_free(struct sender **s);
 /* Look for due messages and start what the limits allow. */
 void sender_pump(struct sender *s);

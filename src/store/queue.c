@@ -2,7 +2,11 @@
 #include "store/queue.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "lib/xmalloc.h"
+#include "store/journal.h"
 
 
 const char *
@@ -22,14 +26,99 @@ queue_boot_id(void)
 	return id;
 }
 
-long
-queue_recover(struct db *d, const char *boot)
-{
-	sqlite3_stmt *st;
-	long n;
+/* What the journal says, for recovery. */
+struct queue_journal {
+	int64_t *started;
+	size_t nstarted;
+	struct queue_done {
+		int64_t id;
+		int outcome;
+		int64_t at;
+		char reply[512];
+	} *done;
+	size_t ndone;
+};
 
-	if (db_begin(d) == -1)
-		return -1;
+static void
+queue_journal_cb(void *arg, const struct journal_record *r)
+{
+	struct queue_journal *q = arg;
+
+	if (r->type == 'S') {
+		q->started = xrealloc(q->started, (q->nstarted + 1) *
+		    sizeof *q->started);
+		q->started[q->nstarted++] = r->id;
+		return;
+	}
+	q->done = xrealloc(q->done, (q->ndone + 1) * sizeof *q->done);
+	q->done[q->ndone].id = r->id;
+	q->done[q->ndone].outcome = r->outcome;
+	q->done[q->ndone].at = r->at;
+	snprintf(q->done[q->ndone].reply, sizeof q->done[0].reply, "%s",
+	    r->reply);
+	q->ndone++;
+}
+
+/* Outcomes the journal holds for rows still 'sending'. */
+static long
+queue_recover_done(struct db *d, const struct queue_journal *q,
+    const struct queue_retry *r)
+{
+	sqlite3_stmt *st = db_cached(d, "SELECT 1 FROM message WHERE id = ? "
+	    "AND state = 'sending'");
+	long n = 0;
+	size_t i;
+
+	for (i = 0; i < q->ndone; i++) {
+		int still;
+
+		if (q->done[i].outcome < QUEUE_SENT ||
+		    q->done[i].outcome > QUEUE_UNCERTAIN)
+			continue;
+		sqlite3_bind_int64(st, 1, q->done[i].id);
+		still = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_reset(st);
+		if (!still)
+			continue;
+		if (queue_result(d, q->done[i].id,
+		    (enum queue_outcome)q->done[i].outcome, q->done[i].reply, r,
+		    q->done[i].at) == -1)
+			return -1;
+		n++;
+	}
+	return n;
+}
+
+/* Started, no outcome: it may have been delivered. */
+static long
+queue_recover_started(struct db *d, const struct queue_journal *q)
+{
+	sqlite3_stmt *st = db_cached(d, "UPDATE message SET transmitting = 1 "
+	    "WHERE id = ? AND state = 'sending'");
+	size_t i;
+
+	for (i = 0; i < q->nstarted; i++) {
+		sqlite3_bind_int64(st, 1, q->started[i]);
+		if (db_step_done(d, st) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+long
+queue_recover(struct db *d, const char *boot, const char *journal_path,
+    const struct queue_retry *r)
+{
+	struct queue_journal q = { 0 };
+	sqlite3_stmt *st;
+	long n = -1, done;
+
+	if (journal_read(journal_path, queue_journal_cb, &q) == -1 ||
+	    db_begin(d) == -1)
+		goto out;
+	if ((done = queue_recover_done(d, &q, r)) < 0 ||
+	    queue_recover_started(d, &q) == -1)
+		goto fail;
 	st = db_cached(d, "UPDATE message SET state = 'queued', "
 	    "claim_boot = NULL WHERE state = 'sending' AND transmitting = 0 "
 	    "AND claim_boot = ? AND ? != ''");
@@ -37,20 +126,25 @@ queue_recover(struct db *d, const char *boot)
 	db_bind_text(st, 2, boot);
 	if (db_step_done(d, st) == -1)
 		goto fail;
-	n = sqlite3_changes(d->h);
+	n = done + sqlite3_changes(d->h);
 	st = db_cached(d, "UPDATE message SET state = 'uncertain', "
-	    "transmitting = 0, last_reply = 'heraldd stopped during the SMTP "
-	    "transaction: it may have been delivered; not re-sent (herald "
-	    "queue retry ID sends it again)' WHERE state = 'sending'");
+	    "transmitting = 0, attempts = attempts + 1, last_reply = 'heraldd "
+	    "stopped during the SMTP transaction: it may have been delivered; "
+	    "not re-sent (herald queue retry ID sends it again)' "
+	    "WHERE state = 'sending'");
 	if (db_step_done(d, st) == -1)
 		goto fail;
 	n += sqlite3_changes(d->h);
 	if (db_commit(d) == -1)
-		return -1;
-	return n;
+		n = -1;
+	goto out;
 fail:
 	db_rollback(d);
-	return -1;
+	n = -1;
+out:
+	free(q.started);
+	free(q.done);
+	return n;
 }
 
 int
@@ -86,28 +180,28 @@ out:
 	return n;
 }
 
-int
-queue_start(struct db *d, int64_t id, int64_t now)
+void
+queue_campaign_state(struct db *d, int64_t id, char *buf, size_t len)
 {
-	sqlite3_stmt *st = db_cached(d, "UPDATE message SET transmitting = 1, "
-	    "attempts = attempts + 1, first_attempt = COALESCE(first_attempt, "
-	    "?2), updated = ?2 WHERE id = ?1 AND state = 'sending'");
+	sqlite3_stmt *st = db_cached(d, "SELECT COALESCE(k.state, 'sending') "
+	    "FROM message m LEFT JOIN campaign k ON k.id = m.campaign_id "
+	    "WHERE m.id = ?");
 
 	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, now);
-	if (db_step_done(d, st) == -1)
-		return -1;
-	return sqlite3_changes(d->h) > 0;
+	snprintf(buf, len, "%s", sqlite3_step(st) == SQLITE_ROW ?
+	    db_col_text(st, 0) : "gone");
+	sqlite3_reset(st);
 }
 
 int
-queue_release(struct db *d, int64_t id)
+queue_release(struct db *d, int64_t id, const char *state)
 {
-	sqlite3_stmt *st = db_cached(d, "UPDATE message SET state = 'queued', "
-	    "claim_boot = NULL WHERE id = ? AND state = 'sending' "
+	sqlite3_stmt *st = db_cached(d, "UPDATE message SET state = ?2, "
+	    "claim_boot = NULL WHERE id = ?1 AND state = 'sending' "
 	    "AND transmitting = 0");
 
 	sqlite3_bind_int64(st, 1, id);
+	db_bind_text(st, 2, state);
 	return db_step_done(d, st);
 }
 
@@ -126,7 +220,7 @@ int
 queue_result(struct db *d, int64_t id, enum queue_outcome o,
     const char *reply, const struct queue_retry *r, int64_t now)
 {
-	sqlite3_stmt *st = db_cached(d, "SELECT attempts, "
+	sqlite3_stmt *st = db_cached(d, "SELECT attempts + 1, "
 	    "COALESCE(first_attempt, ?2) FROM message WHERE id = ?1");
 	const char *state;
 	int64_t attempts = 1, first = now, next = 0;
@@ -151,6 +245,7 @@ queue_result(struct db *d, int64_t id, enum queue_outcome o,
 	}
 	st = db_cached(d, "UPDATE message SET state = ?2, last_reply = ?3, "
 	    "next_attempt = ?4, transmitting = 0, claim_boot = NULL, "
+	    "attempts = ?6, first_attempt = ?7, "
 	    "updated = ?5, sent_at = CASE WHEN ?2 = 'sent' THEN ?5 "
 	    "ELSE sent_at END WHERE id = ?1");
 	sqlite3_bind_int64(st, 1, id);
@@ -158,6 +253,8 @@ queue_result(struct db *d, int64_t id, enum queue_outcome o,
 	db_bind_text(st, 3, reply ? reply : "");
 	sqlite3_bind_int64(st, 4, next);
 	sqlite3_bind_int64(st, 5, now);
+	sqlite3_bind_int64(st, 6, attempts);
+	sqlite3_bind_int64(st, 7, first);
 	/* the contact log shows it through the contact_log view */
 	return db_step_done(d, st);
 }

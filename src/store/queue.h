@@ -2,22 +2,26 @@
  * queue: the outbound message rows and their life, with the crash rules
  * that keep mail from being lost or sent twice.
  *
- * A row is sent only after two things are on disk: its reservation
+ * A row is sent only after two things are on record: its reservation
  * (state 'sending', claim_boot = this machine's boot id), committed with
- * an fsync, and its start mark (transmitting = 1), committed before the
- * SMTP transaction begins. Results are committed in batches.
+ * an fsync, and its start mark, written to the sender's journal
+ * (store/journal.h) before the SMTP transaction begins. Outcomes go to
+ * the journal at once and to the database in batches.
  *
- * On restart (queue_recover):
- *  - transmitting = 1: the transaction may have reached the end of DATA
- *    -> 'uncertain', never re-sent silently (at most one per session);
- *  - transmitting = 0 and claimed in this boot: the process died, but
- *    every commit it made survived (WAL), so it was never sent -> queued;
- *  - claimed in an earlier boot: the machine went down and un-synced
- *    commits (start marks) may be lost -> 'uncertain'.
+ * On restart (queue_recover), for each row still 'sending':
+ *  - the journal has its outcome: recorded as if the batch had committed;
+ *  - the journal has its start (or transmitting = 1) but no outcome: the
+ *    transaction may have reached the end of DATA -> 'uncertain', never
+ *    re-sent silently (at most one per SMTP session);
+ *  - neither, and claimed in this boot: the process died, but everything
+ *    it wrote survived (page cache), so it was never sent -> queued;
+ *  - claimed in an earlier boot: the machine went down and unsynced
+ *    writes may be lost -> 'uncertain'.
  */
 #ifndef HERALD_QUEUE_H
 #define HERALD_QUEUE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "store/db.h"
@@ -35,8 +39,11 @@ struct queue_retry {
 
 /* This machine's boot id ("" when unknown: treated as a new boot). */
 const char *queue_boot_id(void);
-/* Apply the restart rules above. Returns the rows changed or -1. */
-long queue_recover(struct db *d, const char *boot);
+/* Apply the restart rules above, reading the journal at journal_path.
+ * Returns the rows changed or -1. */
+struct queue_retry;
+long queue_recover(struct db *d, const char *boot, const char *journal_path,
+    const struct queue_retry *r);
 /*
  * Reserve up to max due rows (queued, or deferred and due, in a campaign
  * that is sending) in one durable transaction. ids receives them, oldest
@@ -45,16 +52,18 @@ long queue_recover(struct db *d, const char *boot);
 int queue_reserve(struct db *d, const char *boot, int64_t now, int max,
     int64_t *ids);
 /*
- * Inside a caller's transaction: the start mark, and one more attempt.
- * 1 when started, 0 when the row is no longer reserved (its campaign was
- * paused or cancelled meanwhile: do not send it), -1 on error.
+ * The state of the campaign a reserved row belongs to ("sending" when it
+ * has none), into buf: the sender checks it before each start, so a
+ * pause or a cancel holds back what was reserved but not started.
  */
-int queue_start(struct db *d, int64_t id, int64_t now);
-/* Inside a caller's transaction: record an outcome (and log it). */
+void queue_campaign_state(struct db *d, int64_t id, char *buf, size_t len);
+/* Inside a caller's transaction: record an outcome of an attempt made at
+ * time at (attempts + 1, backoff for a temporary failure). */
 int queue_result(struct db *d, int64_t id, enum queue_outcome o,
-    const char *reply, const struct queue_retry *r, int64_t now);
-/* Inside a caller's transaction: give back a reservation never started. */
-int queue_release(struct db *d, int64_t id);
+    const char *reply, const struct queue_retry *r, int64_t at);
+/* Inside a caller's transaction: give back a reservation never started
+ * (to state, "queued" or "cancelled"). */
+int queue_release(struct db *d, int64_t id, const char *state);
 /* The earliest next_attempt of a waiting row, or 0 when none. */
 int64_t queue_next_due(struct db *d);
 

@@ -1,7 +1,8 @@
 /*
  * tmpl_load: template files on disk; see tmpl.h. Finds NAME.LANG.txt
- * along the language chain, parses it with tmpl_parse(), loads and links
- * the partials it uses, and lists and checks a templates directory.
+ * along the language chain, parses it with tmpl_parse(), and loads and
+ * links the partials it uses. tmpl_dir.c lists and checks a templates
+ * directory with the same functions.
  *
  * Files are only ever opened as DIR/NAME[.LANG].EXT where NAME is
  * [a-z0-9_-]+ and LANG a canonical language tag, so no name coming from a
@@ -9,7 +10,6 @@
  */
 #include "tmpl/tmpl.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -20,19 +20,10 @@
 #include <unistd.h>
 
 #include "lib/xmalloc.h"
+#include "tmpl/tmpl_int.h"
 
 #define TMPL_PARSE_ERRS	64	/* errors kept per file */
 #define TMPL_SEEN_MAX	1000	/* errors remembered to drop repeats */
-
-/* Where errors go: a report callback, and the first one for loads. */
-struct tmpl_sink {
-	tmpl_report_fn *report;
-	void *ctx;
-	struct tmpl_error *first;
-	struct tmpl_error *seen;
-	size_t nseen;
-	size_t count;
-};
 
 /* A partial file, loaded once per message (or per checked file). */
 struct tmpl_part {
@@ -44,41 +35,9 @@ struct tmpl_part {
 	int height;		/* longest chain of partials below it */
 };
 
-struct tmpl_loader {
-	const char *dir;
-	char lang[TMPL_LANG_MAX];
-	struct tmpl_part **parts;
-	size_t nparts;
-	struct tmpl_sink *sink;
-};
-
-struct tmpl_message {
-	char *file;
-	struct tmpl *txt, *html;
-	struct tmpl_part **parts;
-	size_t nparts;
-};
-
-/* A file NAME[.LANG].txt|html of a templates directory. */
-struct tmpl_file {
-	char *fname;
-	char *name;
-	char *lang;		/* "" for the base file */
-	int html;
-	int valid;		/* name is a valid template name */
-};
-
-struct tmpl_dir {
-	const char *dir;
-	struct tmpl_file *f;
-	size_t nf;
-	char **refs;		/* names used as {{> name}} */
-	size_t nrefs;
-};
-
 /* ---- errors ---- */
 
-static void
+void
 tmpl_sink_put(struct tmpl_sink *k, const struct tmpl_error *e)
 {
 	size_t i;
@@ -99,7 +58,7 @@ tmpl_sink_put(struct tmpl_sink *k, const struct tmpl_error *e)
 		k->report(k->ctx, e);
 }
 
-static void __attribute__((format(printf, 5, 6)))
+void
 tmpl_sink_err(struct tmpl_sink *k, const char *file, int line, int col,
     const char *fmt, ...)
 {
@@ -175,7 +134,7 @@ tmpl_lang_canon(const char *in, char *out)
 }
 
 /* DIR/NAME.LANG.EXT, or DIR/NAME.EXT when lang is "", or DIR/NAME. */
-static char *
+char *
 tmpl_path(const char *dir, const char *name, const char *lang,
     const char *ext)
 {
@@ -211,7 +170,7 @@ tmpl_find(const char *dir, const char *name, const char *lang,
 	}
 }
 
-static char *
+char *
 tmpl_read(const char *path, size_t *len, struct tmpl_sink *k)
 {
 	struct stat st;
@@ -285,7 +244,7 @@ tmpl_load_file(struct tmpl_sink *k, const char *path, enum tmpl_kind kind)
 
 /* ---- partials ---- */
 
-static void
+void
 tmpl_loader_init(struct tmpl_loader *L, const char *dir, const char *lang,
     struct tmpl_sink *k)
 {
@@ -297,7 +256,7 @@ tmpl_loader_init(struct tmpl_loader *L, const char *dir, const char *lang,
 		L->lang[0] = '\0';
 }
 
-static void
+void
 tmpl_parts_free(struct tmpl_part **parts, size_t n)
 {
 	size_t i;
@@ -396,7 +355,7 @@ tmpl_resolve(struct tmpl_loader *L, struct tmpl *t, int depth)
 	return lc.height;
 }
 
-static struct tmpl *
+struct tmpl *
 tmpl_load_linked(struct tmpl_loader *L, const char *path,
     enum tmpl_kind kind, int depth)
 {
@@ -472,334 +431,4 @@ int
 tmpl_message_has_html(const struct tmpl_message *m)
 {
 	return m->html != NULL;
-}
-
-static int
-tmpl_render_part(const struct tmpl *t, tmpl_lookup_fn *lookup, void *ctx,
-    size_t cap, char **out, struct tmpl_error *err)
-{
-	struct buf b;
-
-	buf_init(&b, cap);
-	if (tmpl_render(t, lookup, ctx, &b, err) == -1) {
-		buf_free(&b);
-		return -1;
-	}
-	*out = buf_steal(&b);
-	return 0;
-}
-
-int
-tmpl_message_render(const struct tmpl_message *m, tmpl_lookup_fn *lookup,
-    void *ctx, size_t cap, struct tmpl_rendered *out, struct tmpl_error *err)
-{
-	memset(out, 0, sizeof *out);
-	if (cap == 0)
-		cap = TMPL_RENDER_MAX;
-	if (tmpl_render_headers(m->txt, lookup, ctx, cap, out, err) == -1 ||
-	    tmpl_render_part(m->txt, lookup, ctx, cap, &out->text, err) == -1 ||
-	    (m->html && tmpl_render_part(m->html, lookup, ctx, cap, &out->html,
-	    err) == -1)) {
-		tmpl_rendered_clear(out);
-		return -1;
-	}
-	return 0;
-}
-
-/* ---- the templates directory ---- */
-
-/* Split "NAME[.LANG].txt|html"; -1 for any other file. */
-static int
-tmpl_file_split(const char *fname, struct tmpl_file *f)
-{
-	const char *dot = strchr(fname, '.'), *ext = strrchr(fname, '.');
-
-	if (dot == NULL || dot == fname)
-		return -1;
-	if (strcmp(ext, ".txt") == 0)
-		f->html = 0;
-	else if (strcmp(ext, ".html") == 0)
-		f->html = 1;
-	else
-		return -1;
-	f->fname = xstrdup(fname);
-	f->name = xstrndup(fname, (size_t)(dot - fname));
-	f->lang = dot == ext ? xstrdup("") :
-	    xstrndup(dot + 1, (size_t)(ext - dot - 1));
-	f->valid = tmpl_name_valid(f->name);
-	return 0;
-}
-
-static int
-tmpl_file_cmp(const void *a, const void *b)
-{
-	const struct tmpl_file *x = a, *y = b;
-	int c;
-
-	if ((c = strcmp(x->name, y->name)) != 0)
-		return c;
-	if ((c = strcmp(x->lang, y->lang)) != 0)
-		return c;
-	return x->html - y->html;
-}
-
-/* Note the names s[0..len) includes as {{> name}}, except self. */
-static void
-tmpl_refs_scan(struct tmpl_dir *D, const char *s, size_t len,
-    const char *self)
-{
-	const char *p = s, *end = s + len, *q;
-
-	while ((p = memmem(p, (size_t)(end - p), "{{>", 3)) != NULL) {
-		for (p += 3; p < end && (*p == ' ' || *p == '\t'); p++)
-			;
-		for (q = p; q < end && ((*q >= 'a' && *q <= 'z') ||
-		    (*q >= '0' && *q <= '9') || *q == '_' || *q == '-'); q++)
-			;
-		if (q == p || (strlen(self) == (size_t)(q - p) &&
-		    memcmp(self, p, (size_t)(q - p)) == 0))
-			continue;
-		D->refs = xrealloc(D->refs, (D->nrefs + 1) * sizeof *D->refs);
-		D->refs[D->nrefs++] = xstrndup(p, (size_t)(q - p));
-	}
-}
-
-static void
-tmpl_refs_collect(struct tmpl_dir *D)
-{
-	struct tmpl_sink quiet = { 0 };
-	size_t i, len;
-	char *path, *src;
-
-	for (i = 0; i < D->nf; i++) {
-		if (!D->f[i].valid)
-			continue;
-		path = tmpl_path(D->dir, D->f[i].name, D->f[i].lang,
-		    D->f[i].html ? "html" : "txt");
-		/* unreadable files are reported when they are checked */
-		if ((src = tmpl_read(path, &len, &quiet)) != NULL)
-			tmpl_refs_scan(D, src, len, D->f[i].name);
-		free(src);
-		free(path);
-	}
-	free(quiet.seen);
-}
-
-static int
-tmpl_is_ref(const struct tmpl_dir *D, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < D->nrefs; i++)
-		if (strcmp(D->refs[i], name) == 0)
-			return 1;
-	return 0;
-}
-
-static void
-tmpl_dir_close(struct tmpl_dir *D)
-{
-	size_t i;
-
-	for (i = 0; i < D->nf; i++) {
-		free(D->f[i].fname);
-		free(D->f[i].name);
-		free(D->f[i].lang);
-	}
-	for (i = 0; i < D->nrefs; i++)
-		free(D->refs[i]);
-	free(D->f);
-	free(D->refs);
-	memset(D, 0, sizeof *D);
-}
-
-static int
-tmpl_dir_open(const char *dir, struct tmpl_dir *D, struct tmpl_error *err)
-{
-	struct tmpl_file f;
-	struct dirent *de;
-	DIR *d;
-
-	memset(D, 0, sizeof *D);
-	D->dir = dir;
-	if ((d = opendir(dir)) == NULL) {
-		tmpl_error_set(err, dir, 0, 0, "%s", strerror(errno));
-		return -1;
-	}
-	while ((de = readdir(d)) != NULL) {
-		if (tmpl_file_split(de->d_name, &f) == -1)
-			continue;
-		D->f = xrealloc(D->f, (D->nf + 1) * sizeof *D->f);
-		D->f[D->nf++] = f;
-	}
-	closedir(d);
-	if (D->nf > 0)
-		qsort(D->f, D->nf, sizeof *D->f, tmpl_file_cmp);
-	tmpl_refs_collect(D);
-	return 0;
-}
-
-/* ---- herald template ls ---- */
-
-static void
-tmpl_entry_add(struct tmpl_entry *e, const struct tmpl_file *f)
-{
-	if (f->html)
-		e->has_html = 1;
-	if (*f->lang == '\0') {
-		e->has_base |= !f->html;
-		return;
-	}
-	/* files are sorted by language, so a repeat is the last one */
-	if (e->nlangs > 0 && strcmp(e->langs[e->nlangs - 1], f->lang) == 0)
-		return;
-	e->langs = xrealloc(e->langs, (e->nlangs + 1) * sizeof *e->langs);
-	e->langs[e->nlangs++] = xstrdup(f->lang);
-}
-
-int
-tmpl_list(const char *dir, struct tmpl_entry **out, size_t *n,
-    struct tmpl_error *err)
-{
-	struct tmpl_entry *v = NULL;
-	struct tmpl_dir D;
-	size_t i, nv = 0;
-
-	if (tmpl_dir_open(dir, &D, err) == -1)
-		return -1;
-	for (i = 0; i < D.nf; i++) {
-		if (!D.f[i].valid)
-			continue;
-		if (nv == 0 || strcmp(v[nv - 1].name, D.f[i].name) != 0) {
-			v = xrealloc(v, (nv + 1) * sizeof *v);
-			memset(&v[nv], 0, sizeof *v);
-			v[nv].name = xstrdup(D.f[i].name);
-			v[nv].partial = tmpl_is_ref(&D, D.f[i].name);
-			nv++;
-		}
-		tmpl_entry_add(&v[nv - 1], &D.f[i]);
-	}
-	tmpl_dir_close(&D);
-	*out = v;
-	*n = nv;
-	return 0;
-}
-
-void
-tmpl_list_free(struct tmpl_entry **vp, size_t n)
-{
-	struct tmpl_entry *v = *vp;
-	size_t i, j;
-
-	if (v == NULL)
-		return;
-	for (i = 0; i < n; i++) {
-		for (j = 0; j < v[i].nlangs; j++)
-			free(v[i].langs[j]);
-		free(v[i].langs);
-		free(v[i].name);
-	}
-	free(v);
-	*vp = NULL;
-}
-
-/* ---- herald template check ---- */
-
-static void
-tmpl_check_file(const struct tmpl_dir *D, const struct tmpl_file *f,
-    int partial, struct tmpl_sink *k)
-{
-	char lang[TMPL_LANG_MAX], *path;
-	struct tmpl_loader L;
-	enum tmpl_kind kind;
-	struct tmpl *t;
-
-	path = tmpl_path(D->dir, f->name, f->lang, f->html ? "html" : "txt");
-	if (*f->lang && tmpl_lang_canon(f->lang, lang) == -1)
-		tmpl_sink_err(k, path, 0, 0, "'%s' is not a language tag",
-		    f->lang);
-	else if (*f->lang && strcmp(lang, f->lang) != 0)
-		tmpl_sink_err(k, path, 0, 0, "write the language '%s' as "
-		    "'%s'", f->lang, lang);
-	else {
-		kind = partial ? (f->html ? TMPL_PARTIAL_HTML :
-		    TMPL_PARTIAL_TXT) : (f->html ? TMPL_HTML : TMPL_MESSAGE);
-		tmpl_loader_init(&L, D->dir, f->lang, k);
-		t = tmpl_load_linked(&L, path, kind, partial);
-		tmpl_free(&t);
-		tmpl_parts_free(L.parts, L.nparts);
-	}
-	free(path);
-}
-
-static void
-tmpl_check_name(const struct tmpl_dir *D, const char *name,
-    struct tmpl_sink *k)
-{
-	int partial = tmpl_is_ref(D, name), found = 0, base = 0;
-	char *path;
-	size_t i;
-
-	for (i = 0; i < D->nf; i++) {
-		if (strcmp(D->f[i].name, name) != 0)
-			continue;
-		found = 1;
-		base |= *D->f[i].lang == '\0' && !D->f[i].html;
-		tmpl_check_file(D, &D->f[i], partial, k);
-	}
-	if (found && (base || partial))
-		return;
-	path = tmpl_path(D->dir, name, "", "txt");
-	tmpl_sink_err(k, path, 0, 0, found ? "missing: it is the fallback "
-	    "for every other language" : "no such template");
-	free(path);
-}
-
-int
-tmpl_check(const char *dir, const char *name, tmpl_report_fn *report,
-    void *ctx)
-{
-	struct tmpl_sink k = { report, ctx, NULL, NULL, 0, 0 };
-	struct tmpl_error e;
-	struct tmpl_dir D;
-
-	if (!tmpl_name_valid(name))
-		tmpl_sink_err(&k, dir, 0, 0, "invalid template name '%.64s' "
-		    "(a-z, 0-9, '_' and '-' only)", name);
-	else if (tmpl_dir_open(dir, &D, &e) == -1)
-		tmpl_sink_put(&k, &e);
-	else {
-		tmpl_check_name(&D, name, &k);
-		tmpl_dir_close(&D);
-	}
-	free(k.seen);
-	return (int)k.count;
-}
-
-int
-tmpl_check_all(const char *dir, tmpl_report_fn *report, void *ctx)
-{
-	struct tmpl_sink k = { report, ctx, NULL, NULL, 0, 0 };
-	struct tmpl_error e;
-	struct tmpl_dir D;
-	char *path;
-	size_t i;
-
-	if (tmpl_dir_open(dir, &D, &e) == -1) {
-		tmpl_sink_put(&k, &e);
-		free(k.seen);
-		return 1;
-	}
-	for (i = 0; i < D.nf; i++) {
-		if (!D.f[i].valid) {
-			path = tmpl_path(dir, D.f[i].fname, "", NULL);
-			tmpl_sink_err(&k, path, 0, 0, "not a valid template "
-			    "name (a-z, 0-9, '_' and '-' only)");
-			free(path);
-		} else if (i == 0 || strcmp(D.f[i - 1].name, D.f[i].name) != 0)
-			tmpl_check_name(&D, D.f[i].name, &k);
-	}
-	tmpl_dir_close(&D);
-	free(k.seen);
-	return (int)k.count;
 }

@@ -1,0 +1,272 @@
+/* prep: see prep.h. */
+#include "out/prep.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/log.h"
+#include "lib/xmalloc.h"
+#include "store/db.h"
+
+/* How far ahead the thread renders: enough to keep every session busy. */
+#define PREP_AHEAD 64
+#define PREP_IDS_MAX 8192
+
+struct prep {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t work;		/* ids to render, or a command */
+	pthread_cond_t done;		/* a reconfigure was applied */
+	int wake[2];			/* pipe: thread -> loop */
+	struct db *db;			/* the thread's own connection */
+	struct render *render;
+	const struct conf *conf, *new_conf;
+	int stop;
+	/* ids waiting, a ring */
+	int64_t ids[PREP_IDS_MAX];
+	int head, count;
+	/* finished items, in order, and spare ones */
+	struct prep_item *ready[PREP_AHEAD];
+	int rhead, rcount;
+	struct prep_item *spare[PREP_AHEAD + 1];
+	int nspare;
+	int rendering;			/* the thread holds one id now */
+};
+
+static struct prep_item *
+prep_item_get(struct prep *p)
+{
+	struct prep_item *it;
+
+	if (p->nspare > 0)
+		return p->spare[--p->nspare];
+	it = xcalloc(1, sizeof *it);
+	render_out_init(&it->out);
+	return it;
+}
+
+/* One id -> one item, outside the lock (rendering takes time). */
+static void
+prep_render_one(struct prep *p, int64_t id, struct prep_item *it)
+{
+	it->id = id;
+	it->failed = render_message(p->render, id, &it->out, it->err,
+	    sizeof it->err) == -1;
+}
+
+static void *
+prep_main(void *arg)
+{
+	struct prep *p = arg;
+
+	pthread_mutex_lock(&p->mu);
+	while (!p->stop) {
+		struct prep_item *it;
+		int64_t id;
+
+		if (p->new_conf) {
+			render_reset(p->render, p->new_conf);
+			p->conf = p->new_conf;
+			p->new_conf = NULL;
+			pthread_cond_broadcast(&p->done);
+		}
+		if (p->count == 0 || p->rcount == PREP_AHEAD) {
+			pthread_cond_wait(&p->work, &p->mu);
+			continue;
+		}
+		id = p->ids[p->head];
+		p->head = (p->head + 1) % PREP_IDS_MAX;
+		p->count--;
+		it = prep_item_get(p);
+		p->rendering = 1;
+		pthread_mutex_unlock(&p->mu);
+		prep_render_one(p, id, it);
+		pthread_mutex_lock(&p->mu);
+		p->rendering = 0;
+		p->ready[(p->rhead + p->rcount++) % PREP_AHEAD] = it;
+		/* a full pipe already means "wake up" */
+		(void)!write(p->wake[1], "r", 1);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+struct prep *
+prep_new(const struct conf *c, const struct token_key *key, char *err,
+    size_t errlen)
+{
+	struct prep *p = xcalloc(1, sizeof *p);
+
+	if ((p->db = db_open(c->database, 0, err, errlen)) == NULL) {
+		free(p);
+		return NULL;
+	}
+	if (pipe2(p->wake, O_CLOEXEC | O_NONBLOCK) == -1) {
+		snprintf(err, errlen, "pipe: %s", strerror(errno));
+		db_close(&p->db);
+		free(p);
+		return NULL;
+	}
+	p->conf = c;
+	p->render = render_new(p->db, c, key);
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->work, NULL);
+	pthread_cond_init(&p->done, NULL);
+	if (pthread_create(&p->thread, NULL, prep_main, p) != 0) {
+		snprintf(err, errlen, "cannot start the render thread");
+		render_free(&p->render);
+		db_close(&p->db);
+		close(p->wake[0]);
+		close(p->wake[1]);
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+static void
+prep_item_free(struct prep_item *it)
+{
+	render_out_free(&it->out);
+	free(it);
+}
+
+void
+prep_free(struct prep **pp)
+{
+	struct prep *p = *pp;
+
+	if (p == NULL)
+		return;
+	pthread_mutex_lock(&p->mu);
+	p->stop = 1;
+	pthread_cond_signal(&p->work);
+	pthread_mutex_unlock(&p->mu);
+	pthread_join(p->thread, NULL);
+	while (p->rcount > 0) {
+		prep_item_free(p->ready[p->rhead]);
+		p->rhead = (p->rhead + 1) % PREP_AHEAD;
+		p->rcount--;
+	}
+	while (p->nspare > 0)
+		prep_item_free(p->spare[--p->nspare]);
+	render_free(&p->render);
+	db_close(&p->db);
+	close(p->wake[0]);
+	close(p->wake[1]);
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->work);
+	pthread_cond_destroy(&p->done);
+	free(p);
+	*pp = NULL;
+}
+
+int
+prep_fd(const struct prep *p)
+{
+	return p->wake[0];
+}
+
+void
+prep_push(struct prep *p, const int64_t *ids, int n)
+{
+	int i;
+
+	pthread_mutex_lock(&p->mu);
+	for (i = 0; i < n && p->count < PREP_IDS_MAX; i++)
+		p->ids[(p->head + p->count++) % PREP_IDS_MAX] = ids[i];
+	pthread_cond_signal(&p->work);
+	pthread_mutex_unlock(&p->mu);
+}
+
+int
+prep_backlog(const struct prep *p)
+{
+	struct prep *q = (struct prep *)p;
+	int n;
+
+	pthread_mutex_lock(&q->mu);
+	n = q->count + q->rcount + q->rendering;
+	pthread_mutex_unlock(&q->mu);
+	return n;
+}
+
+struct prep_item *
+prep_pop(struct prep *p)
+{
+	struct prep_item *it = NULL;
+	char drain[64];
+
+	while (read(p->wake[0], drain, sizeof drain) > 0)
+		;
+	pthread_mutex_lock(&p->mu);
+	if (p->rcount > 0) {
+		it = p->ready[p->rhead];
+		p->rhead = (p->rhead + 1) % PREP_AHEAD;
+		p->rcount--;
+		pthread_cond_signal(&p->work);	/* room to render ahead */
+	}
+	pthread_mutex_unlock(&p->mu);
+	return it;
+}
+
+void
+prep_recycle(struct prep *p, struct prep_item *it)
+{
+	pthread_mutex_lock(&p->mu);
+	if (p->nspare < PREP_AHEAD + 1)
+		p->spare[p->nspare++] = it;
+	else
+		prep_item_free(it);
+	pthread_mutex_unlock(&p->mu);
+}
+
+int
+prep_drain(struct prep *p, int64_t *ids, int n)
+{
+	int got = 0;
+
+	pthread_mutex_lock(&p->mu);
+	/* wait for the render in progress: its id must not be lost */
+	while (p->rendering) {
+		pthread_mutex_unlock(&p->mu);
+		usleep(1000);
+		pthread_mutex_lock(&p->mu);
+	}
+	while (p->rcount > 0) {
+		struct prep_item *it = p->ready[p->rhead];
+
+		if (got < n)
+			ids[got++] = it->id;
+		p->rhead = (p->rhead + 1) % PREP_AHEAD;
+		p->rcount--;
+		if (p->nspare < PREP_AHEAD + 1)
+			p->spare[p->nspare++] = it;
+		else
+			prep_item_free(it);
+	}
+	while (p->count > 0) {
+		if (got < n)
+			ids[got++] = p->ids[p->head];
+		p->head = (p->head + 1) % PREP_IDS_MAX;
+		p->count--;
+	}
+	pthread_mutex_unlock(&p->mu);
+	return got;
+}
+
+void
+prep_reconfigure(struct prep *p, const struct conf *c)
+{
+	pthread_mutex_lock(&p->mu);
+	p->new_conf = c;
+	pthread_cond_signal(&p->work);
+	while (p->new_conf != NULL)
+		pthread_cond_wait(&p->done, &p->mu);
+	pthread_mutex_unlock(&p->mu);
+}

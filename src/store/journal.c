@@ -1,0 +1,159 @@
+/* journal: see journal.h. */
+#include "store/journal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/xmalloc.h"
+
+#define JOURNAL_PENDING_MAX (16 * 1024 * 1024)
+#define JOURNAL_LINE_MAX 1024
+
+int
+journal_open(struct journal *j, const char *path)
+{
+	memset(j, 0, sizeof *j);
+	j->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	if (j->fd == -1)
+		return -1;
+	j->path = xstrdup(path);
+	buf_init(&j->pending, JOURNAL_PENDING_MAX);
+	return 0;
+}
+
+void
+journal_close(struct journal *j)
+{
+	if (j->fd > 0)
+		close(j->fd);
+	j->fd = -1;
+	free(j->path);
+	j->path = NULL;
+	buf_free(&j->pending);
+}
+
+void
+journal_start(struct journal *j, int64_t id)
+{
+	buf_printf(&j->pending, "S %lld\n", (long long)id);
+}
+
+void
+journal_done(struct journal *j, int64_t id, int outcome, int64_t at,
+    const char *reply)
+{
+	char clean[JOURNAL_LINE_MAX / 2];
+	size_t i;
+
+	/* one record, one line: the reply is kept printable */
+	for (i = 0; reply[i] && i < sizeof clean - 1; i++)
+		clean[i] = reply[i] < 0x20 || reply[i] == 0x7f ? '?' : reply[i];
+	clean[i] = '\0';
+	buf_printf(&j->pending, "D %lld %d %lld %s\n", (long long)id, outcome,
+	    (long long)at, clean);
+}
+
+static int
+journal_write_all(int fd, const char *p, size_t n)
+{
+	ssize_t w;
+
+	while (n > 0) {
+		if ((w = write(fd, p, n)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int
+journal_flush(struct journal *j)
+{
+	if (j->pending.len == 0)
+		return 0;
+	if (journal_write_all(j->fd, j->pending.data, j->pending.len) == -1)
+		return -1;
+	buf_reset(&j->pending);
+	return 0;
+}
+
+int
+journal_rotate(struct journal *j, const int64_t *ids, size_t n)
+{
+	char tmp[4200];
+	struct buf b;
+	size_t i;
+	int fd, rc;
+
+	if (journal_flush(j) == -1)
+		return -1;
+	snprintf(tmp, sizeof tmp, "%s.new", j->path);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) == -1)
+		return -1;
+	buf_init(&b, JOURNAL_PENDING_MAX);
+	for (i = 0; i < n; i++)
+		buf_printf(&b, "S %lld\n", (long long)ids[i]);
+	rc = journal_write_all(fd, b.data ? b.data : "", b.len);
+	buf_free(&b);
+	if (close(fd) == -1 || rc == -1 || rename(tmp, j->path) == -1) {
+		unlink(tmp);
+		return -1;
+	}
+	/* appends go to the new file from now on */
+	fd = open(j->path, O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (fd == -1)
+		return -1;
+	close(j->fd);
+	j->fd = fd;
+	return 0;
+}
+
+static int
+journal_parse(char *line, struct journal_record *r)
+{
+	long long id, at;
+	int outcome, off = 0;
+
+	memset(r, 0, sizeof *r);
+	line[strcspn(line, "\n")] = '\0';
+	if (sscanf(line, "S %lld%n", &id, &off) == 1 && line[off] == '\0') {
+		r->type = 'S';
+		r->id = id;
+		return 0;
+	}
+	if (sscanf(line, "D %lld %d %lld %n", &id, &outcome, &at, &off) == 3 &&
+	    off > 0) {
+		r->type = 'D';
+		r->id = id;
+		r->outcome = outcome;
+		r->at = at;
+		r->reply = line + off;
+		return 0;
+	}
+	return -1;	/* a torn last line from a crash: ignore it */
+}
+
+int
+journal_read(const char *path,
+    void (*cb)(void *, const struct journal_record *), void *arg)
+{
+	struct journal_record r;
+	char line[JOURNAL_LINE_MAX];
+	FILE *f = fopen(path, "r");
+
+	if (f == NULL)
+		return errno == ENOENT ? 0 : -1;
+	while (fgets(line, sizeof line, f) != NULL)
+		if (journal_parse(line, &r) == 0)
+			cb(arg, &r);
+	fclose(f);
+	return 0;
+}
