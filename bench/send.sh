@@ -19,6 +19,7 @@ trap cleanup EXIT INT TERM
 cmake -S "$top" -B "$top/build-bench" -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$top/build-bench" -j"$(nproc)" >/dev/null
 herald="$top/build-bench/herald"
+cc -O2 -o "$work/curl_ceiling" "$top/bench/curl_ceiling.c" $(pkg-config --cflags --libs libcurl)
 heraldd="$top/build-bench/heraldd"
 port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 /usr/sbin/smtp-sink -u nobody 127.0.0.1:"$port" 1024 &
@@ -34,6 +35,7 @@ for n in $sizes; do
 		-t delegate@example.net 127.0.0.1:"$port"
 	t1=$(now)
 	ref=$(echo "$n / ($t1 - $t0)" | bc -l)
+	ceiling=$("$work/curl_ceiling" "$port" "$n" 4)
 
 	d="$work/h$n"
 	mkdir -p "$d/templates"
@@ -84,8 +86,11 @@ PY
 	dpid=
 	sent=$(sqlite3 "$d/herald.db" "SELECT count(*) FROM message WHERE state = 'sent'")
 	rate=$(echo "$sent / ($t3 - $t2)" | bc -l)
-	printf 'N=%d  smtp-source: %.0f msg/s  heraldd: %.0f msg/s (%d sent, %d-byte messages)  ratio %.2f  peak RSS %.1f MB  (queue fill %.2f s)\n' \
-		"$n" "$ref" "$rate" "$sent" "$size" "$(echo "$rate / $ref" | bc -l)" \
-		"$(echo "$rss / 1024" | bc -l)" "$(echo "$tq1 - $tq0" | bc -l)"
+	printf 'N=%d  smtp-source: %.0f msg/s  bare libcurl: %.0f msg/s  heraldd: %.0f msg/s (%d sent, %d-byte messages)\n' \
+		"$n" "$ref" "$ceiling" "$rate" "$sent" "$size"
+	printf '      heraldd/smtp-source %.2f (target 0.80)  heraldd/libcurl %.2f  libcurl/smtp-source %.2f  peak RSS %.1f MB  queue fill %.2f s\n' \
+		"$(echo "$rate / $ref" | bc -l)" "$(echo "$rate / $ceiling" | bc -l)" \
+		"$(echo "$ceiling / $ref" | bc -l)" "$(echo "$rss / 1024" | bc -l)" \
+		"$(echo "$tq1 - $tq0" | bc -l)"
 	rm -rf "$d"
 done

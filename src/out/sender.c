@@ -91,16 +91,16 @@ sender_read(char *buf, size_t size, size_t n, void *arg)
 	return want;
 }
 
-/* Keep the server's last reply line, printable and bounded. */
-static int
-sender_debug(CURL *h, curl_infotype type, char *data, size_t len, void *arg)
+/*
+ * libcurl hands every SMTP reply line to the header callback: keep the
+ * last one, printable and bounded (cheaper than CURLOPT_VERBOSE).
+ */
+static size_t
+sender_header(char *data, size_t size, size_t n, void *arg)
 {
 	struct session *x = arg;
-	size_t i, o = 0;
+	size_t len = size * n, i, o = 0;
 
-	(void)h;
-	if (type != CURLINFO_HEADER_IN)
-		return 0;
 	for (i = 0; i < len && o < sizeof x->reply - 1; i++) {
 		unsigned char c = (unsigned char)data[i];
 
@@ -112,7 +112,7 @@ sender_debug(CURL *h, curl_infotype type, char *data, size_t len, void *arg)
 	/* curl QUITs after a refused RCPT: keep the refusal, not the 221 */
 	if (x->reply[0] == '4' || x->reply[0] == '5')
 		memcpy(x->error_reply, x->reply, o + 1);
-	return 0;
+	return len;
 }
 
 static void sender_on_socket(struct loop *, int, int, void *);
@@ -283,9 +283,8 @@ sender_session_init(struct sender *s, struct session *x)
 	curl_easy_setopt(e, CURLOPT_UPLOAD, 1L);
 	curl_easy_setopt(e, CURLOPT_READFUNCTION, sender_read);
 	curl_easy_setopt(e, CURLOPT_READDATA, x);
-	curl_easy_setopt(e, CURLOPT_DEBUGFUNCTION, sender_debug);
-	curl_easy_setopt(e, CURLOPT_DEBUGDATA, x);
-	curl_easy_setopt(e, CURLOPT_VERBOSE, 1L);	/* feeds the debug cb */
+	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, sender_header);
+	curl_easy_setopt(e, CURLOPT_HEADERDATA, x);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	/* herald writes CRLF already; CRLF=1 would double the CRs */
 	curl_easy_setopt(e, CURLOPT_CRLF, 0L);

@@ -1,0 +1,102 @@
+/*
+ * bench/curl_ceiling.c: the fastest libcurl can send here. N fixed 4 KB
+ * messages over P reused connections with the multi interface, nothing
+ * else: no database, no rendering. bench/send.sh runs it beside
+ * smtp-source and heraldd, so the ratio heraldd/libcurl shows herald's own
+ * overhead and libcurl/smtp-source what the library allows.
+ *   curl_ceiling PORT N P
+ */
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define MAXP 64
+
+struct session {
+	CURL *easy;
+	size_t off;
+};
+
+static char msg[4200];
+static size_t msglen;
+
+static size_t
+ceiling_read(char *buf, size_t size, size_t n, void *arg)
+{
+	struct session *x = arg;
+	size_t want = size * n, left = msglen - x->off;
+
+	if (want > left)
+		want = left;
+	memcpy(buf, msg + x->off, want);
+	x->off += want;
+	return want;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct session s[MAXP];
+	struct curl_slist *rcpt;
+	struct timespec t0, t1;
+	CURLM *m;
+	char url[128];
+	int n, p, i, sent = 0, started = 0, running, left;
+	double secs;
+
+	if (argc != 4 || (p = atoi(argv[3])) < 1 || p > MAXP)
+		return 64;
+	n = atoi(argv[2]);
+	snprintf(url, sizeof url, "smtp://127.0.0.1:%s/example.org", argv[1]);
+	msglen = (size_t)snprintf(msg, sizeof msg, "From: office@example.org"
+	    "\r\nTo: delegate@example.net\r\nSubject: ceiling\r\n\r\n");
+	while (msglen < 4000) {
+		memcpy(msg + msglen, "The quick brown fox jumps over the lazy "
+		    "dog, again and again, to fill a line.\r\n", 80);
+		msglen += 80;
+	}
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	rcpt = curl_slist_append(NULL, "delegate@example.net");
+	m = curl_multi_init();
+	curl_multi_setopt(m, CURLMOPT_MAX_HOST_CONNECTIONS, (long)p);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < p && started < n; i++, started++) {
+		s[i].easy = curl_easy_init();
+		s[i].off = 0;
+		curl_easy_setopt(s[i].easy, CURLOPT_URL, url);
+		curl_easy_setopt(s[i].easy, CURLOPT_MAIL_FROM, "office@example.org");
+		curl_easy_setopt(s[i].easy, CURLOPT_MAIL_RCPT, rcpt);
+		curl_easy_setopt(s[i].easy, CURLOPT_UPLOAD, 1L);
+		curl_easy_setopt(s[i].easy, CURLOPT_READFUNCTION, ceiling_read);
+		curl_easy_setopt(s[i].easy, CURLOPT_READDATA, &s[i]);
+		curl_easy_setopt(s[i].easy, CURLOPT_PRIVATE, &s[i]);
+		curl_easy_setopt(s[i].easy, CURLOPT_INFILESIZE_LARGE,
+		    (curl_off_t)msglen);
+		curl_multi_add_handle(m, s[i].easy);
+	}
+	while (sent < n) {
+		CURLMsg *done;
+
+		curl_multi_perform(m, &running);
+		while ((done = curl_multi_info_read(m, &left)) != NULL) {
+			struct session *x;
+
+			curl_easy_getinfo(done->easy_handle, CURLINFO_PRIVATE, &x);
+			sent++;
+			curl_multi_remove_handle(m, x->easy);
+			if (started < n) {
+				x->off = 0;
+				curl_multi_add_handle(m, x->easy);
+				started++;
+			}
+		}
+		if (sent < n)
+			curl_multi_poll(m, NULL, 0, 1000, NULL);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	secs = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	printf("%.0f\n", n / secs);
+	return 0;
+}
