@@ -50,7 +50,8 @@ sched_finish_campaigns(struct db *d, int64_t now)
 {
 	sqlite3_stmt *st = db_cached(d, "UPDATE campaign SET state = 'done', "
 	    "finished_at = ?1 WHERE state = 'sending' AND NOT EXISTS ("
-	    "  SELECT 1 FROM message m WHERE m.campaign_id = campaign.id AND "
+	    "  SELECT 1 FROM message m INDEXED BY message_due WHERE "
+	    "  m.campaign_id = campaign.id AND "
 	    "  m.state IN ('queued', 'sending', 'deferred')) RETURNING name");
 	int n = 0;
 

@@ -152,25 +152,34 @@ queue_reserve(struct db *d, const char *boot, int64_t now, int max,
     int64_t *ids)
 {
 	sqlite3_stmt *st;
-	int n = 0, rc;
+	int n = 0, rc, pass;
 
 	/* the reservation must be on disk before anything is sent */
 	sqlite3_exec(d->h, "PRAGMA synchronous=FULL", NULL, NULL, NULL);
 	if (db_begin(d) == -1)
 		goto out;
+	/*
+	 * One state at a time, so the (state, next_attempt, id) index
+	 * gives the rows in order without sorting the whole queue: retries
+	 * that are due first, then new messages.
+	 */
 	st = db_cached(d, "UPDATE message SET state = 'sending', "
 	    "claim_boot = ?1, transmitting = 0 WHERE id IN ("
 	    "  SELECT m.id FROM message m LEFT JOIN campaign k "
-	    "  ON k.id = m.campaign_id WHERE m.state IN ('queued','deferred') "
+	    "  ON k.id = m.campaign_id WHERE m.state = ?4 "
 	    "  AND m.next_attempt <= ?2 "
 	    "  AND (k.id IS NULL OR k.state = 'sending') "
 	    "  ORDER BY m.next_attempt, m.id LIMIT ?3) RETURNING id");
-	db_bind_text(st, 1, boot);
-	sqlite3_bind_int64(st, 2, now);
-	sqlite3_bind_int(st, 3, max);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		ids[n++] = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
+	for (pass = 0, rc = SQLITE_DONE; pass < 2 && rc == SQLITE_DONE &&
+	    n < max; pass++) {
+		db_bind_text(st, 1, boot);
+		sqlite3_bind_int64(st, 2, now);
+		sqlite3_bind_int(st, 3, max - n);
+		db_bind_text(st, 4, pass == 0 ? "deferred" : "queued");
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			ids[n++] = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+	}
 	if (rc != SQLITE_DONE || db_commit(d) == -1) {
 		db_rollback(d);
 		n = -1;
