@@ -249,10 +249,12 @@ campaign_transition(struct cli *c, int argc, char **argv, const char *to)
 	/* a paused campaign that was never queued goes back to scheduled */
 	if (strcmp(to, "sending") == 0 && k.started_at == 0)
 		to = "scheduled";
+	/*
+	 * Rows heraldd has reserved are its own: it holds them back itself
+	 * when it sees the campaign paused or cancelled, before starting them.
+	 */
 	if (strcmp(to, "cancelled") == 0)
 		cancelled = campaign_cancel_queue(c->db, k.id);
-	else if (strcmp(to, "paused") == 0 && campaign_unreserve(c->db, k.id))
-		cancelled = -1;
 	if (cancelled < 0 || campaign_set_state(c->db, k.id, to) == -1) {
 		cli_rollback(c);
 		rc = cli_fail(EX_IOERR, "database: %s", db_errmsg(c->db));

@@ -102,7 +102,9 @@ cmd_queue_retry(struct cli *c, int argc, char **argv)
 	    "next_attempt = ?3, first_attempt = NULL, transmitting = 0, "
 	    "updated = ?3 WHERE state IN ('failed', 'uncertain', 'deferred') "
 	    "AND (?1 = 0 OR id = ?1) AND (?2 IS NULL OR (state = 'failed' AND "
-	    "campaign_id = (SELECT id FROM campaign WHERE name = ?2)))");
+	    "campaign_id = (SELECT id FROM campaign WHERE name = ?2))) "
+	    "AND COALESCE((SELECT state FROM campaign k WHERE "
+	    "k.id = message.campaign_id), '') != 'cancelled'");
 	sqlite3_bind_int64(st, 1, id);
 	db_bind_text(st, 2, camp);
 	sqlite3_bind_int64(st, 3, time_now());
@@ -122,7 +124,7 @@ cmd_queue_retry(struct cli *c, int argc, char **argv)
 	if (id && n == 0) {
 		cli_rollback(c);
 		return cli_fail(EX_DATAERR, "message %lld is not failed, "
-		    "uncertain or deferred", id);
+		    "uncertain or deferred, or its campaign was cancelled", id);
 	}
 	if ((rc = cli_commit(c)) == 0)
 		printf("%d messages queued again\n", n);

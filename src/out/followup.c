@@ -95,11 +95,17 @@ int
 followup_run(struct db *d, const struct conf *c, const struct token_key *k,
     int64_t now)
 {
-	sqlite3_stmt *st = db_prepare(d, "SELECT f.id, f.rounds_done + 1, "
+	/*
+	 * Only the latest round that is due: rounds missed while heraldd was
+	 * down are not sent one after another (nobody wants two reminders
+	 * in a minute).
+	 */
+	sqlite3_stmt *st = db_prepare(d, "SELECT f.id, min(f.max_rounds, "
+	    "(?1 - k.started_at) / f.after_secs), "
 	    "f.target, k.id, k.name FROM followup f JOIN campaign k "
 	    "ON k.id = f.campaign_id WHERE k.state IN ('sending', 'done') "
 	    "AND k.started_at IS NOT NULL AND f.rounds_done < f.max_rounds "
-	    "AND k.started_at + f.after_secs * (f.rounds_done + 1) <= ? "
+	    "AND k.started_at + f.after_secs * (f.rounds_done + 1) <= ?1 "
 	    "ORDER BY f.id LIMIT 1");
 	int rounds = 0;
 

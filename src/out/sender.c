@@ -527,13 +527,14 @@ sender_configure(struct sender *s, const struct conf *c, char *err,
 {
 	char *pw = NULL;
 
+	/* the caller frees the old config: never keep a pointer to it */
+	s->conf = c;
 	if (*c->smtp.password_file &&
 	    (pw = conf_read_password(c->smtp.password_file, err, errlen))
 	    == NULL)
 		return -1;
 	free(s->password);
 	s->password = pw;
-	s->conf = c;
 	/* the URL path is the EHLO name */
 	snprintf(s->url, sizeof s->url, "%s%s%s", c->smtp.url,
 	    c->smtp.url[strlen(c->smtp.url) - 1] == '/' ? "" : "/",

@@ -259,9 +259,8 @@ long
 campaign_cancel_queue(struct db *d, int64_t id)
 {
 	sqlite3_stmt *st = db_cached(d, "UPDATE message SET state = "
-	    "'cancelled', updated = ? WHERE campaign_id = ? AND (state IN "
-	    "('queued', 'deferred') OR (state = 'sending' AND "
-	    "transmitting = 0))");
+	    "'cancelled', updated = ? WHERE campaign_id = ? AND state IN "
+	    "('queued', 'deferred')");
 
 	sqlite3_bind_int64(st, 1, time_now());
 	sqlite3_bind_int64(st, 2, id);
@@ -270,13 +269,3 @@ campaign_cancel_queue(struct db *d, int64_t id)
 	return sqlite3_changes(d->h);
 }
 
-int
-campaign_unreserve(struct db *d, int64_t id)
-{
-	sqlite3_stmt *st = db_cached(d, "UPDATE message SET state = 'queued', "
-	    "claim_boot = NULL WHERE campaign_id = ? AND state = 'sending' "
-	    "AND transmitting = 0");
-
-	sqlite3_bind_int64(st, 1, id);
-	return db_step_done(d, st);
-}

@@ -52,7 +52,5 @@ int campaign_message_ids(struct db *d, int64_t msg_id,
     const struct token_key *key, const char *domain);
 /* Cancel every message not yet sent; returns how many. */
 long campaign_cancel_queue(struct db *d, int64_t id);
-/* Give back the daemon's reservations of a paused campaign. */
-int campaign_unreserve(struct db *d, int64_t id);
 
 #endif

@@ -1,4 +1,4 @@
-/* schema: see schema.h. The tables are described in docs/schema.md. */
+/* schema: see schema.h; docs/design.md explains the tables. */
 #include "store/schema.h"
 
 #include <stdio.h>
@@ -146,7 +146,7 @@ static const char *const schema_migrations[] = {
 "  updated INTEGER NOT NULL,"
 "  sent_at INTEGER,"
 /*
- * Crash bookkeeping (see out/queue.c): a 'sending' row is reserved by
+ * Crash bookkeeping (see store/queue.h): a 'sending' row is reserved by
  * the daemon running on boot claim_boot; transmitting=1 once its SMTP
  * transaction may have begun.
  */

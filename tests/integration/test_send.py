@@ -306,6 +306,25 @@ class FaultTest(unittest.TestCase):
             self.assertEqual(s["state"], "cancelled")
             self.assertEqual(s["sent"] + s["cancelled"], 12, s)
             self.assertEqual(len(srv.messages), s["sent"])
+            rcpts = [r for _, r, _ in srv.messages]
+            self.assertEqual(len(rcpts), len(set(rcpts)), "sent twice")
+
+    def test_pause_during_a_transaction_sends_nothing_twice(self):
+        # pause and resume while a message is in flight, many times
+        with FaultServer(delay=0.3) as srv:
+            w = self.workdir(srv.port, connections=1)
+            setup_campaign(w, people(8))
+            w.start_daemon()
+            for _ in range(4):
+                wait_for(lambda: "DATA" in srv.commands[-3:], 20, "in flight")
+                w.ok("campaign", "pause", "invite")
+                time.sleep(0.4)
+                w.ok("campaign", "resume", "invite")
+            s = wait_done(w, timeout=60)
+            self.assertEqual(s["sent"], 8, s)
+            rcpts = [r for _, r, _ in srv.messages]
+            self.assertEqual(sorted(rcpts), sorted(set(rcpts)), "sent twice")
+            self.assertEqual(len(rcpts), 8)
 
     def test_rate_limit(self):
         with FaultServer() as srv:
