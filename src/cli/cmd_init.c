@@ -7,7 +7,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
+#include <stdlib.h>
+
 #include "cli/cli.h"
+#include "in/imap.h"
 #include "store/schema.h"
 
 #define SECRET_BYTES 32
@@ -100,6 +104,70 @@ check_secret(const char *path)
 	return check_line("secret", 1, path);
 }
 
+/*
+ * SMTP: connect, EHLO, STARTTLS and AUTH as the sender would, then stop
+ * (CURLOPT_CONNECT_ONLY), so a wrong port, certificate or password shows
+ * here and not in a campaign.
+ */
+static int
+check_smtp(const struct conf *cf)
+{
+	char url[1200], detail[1400], err[512], *pw = NULL;
+	CURL *e = curl_easy_init();
+	CURLcode rc;
+	long code = 0;
+
+	snprintf(url, sizeof url, "%s%s%s", cf->smtp.url,
+	    cf->smtp.url[strlen(cf->smtp.url) - 1] == '/' ? "" : "/",
+	    cf->sender_domain);
+	curl_easy_setopt(e, CURLOPT_URL, url);
+	curl_easy_setopt(e, CURLOPT_CONNECT_ONLY, 1L);
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, 10L);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT, 30L);
+	curl_easy_setopt(e, CURLOPT_USE_SSL, cf->smtp.tls == CONF_TLS_OFF ?
+	    (long)CURLUSESSL_NONE : cf->smtp.tls == CONF_TLS_REQUIRED ?
+	    (long)CURLUSESSL_ALL : (long)CURLUSESSL_TRY);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, (long)cf->smtp.verify);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, cf->smtp.verify ? 2L : 0L);
+	if (*cf->smtp.ca_file)
+		curl_easy_setopt(e, CURLOPT_CAINFO, cf->smtp.ca_file);
+	if (*cf->smtp.user) {
+		if (*cf->smtp.password_file && (pw = conf_read_password(
+		    cf->smtp.password_file, err, sizeof err)) == NULL) {
+			curl_easy_cleanup(e);
+			return check_line("smtp", 0, err);
+		}
+		curl_easy_setopt(e, CURLOPT_USERNAME, cf->smtp.user);
+		curl_easy_setopt(e, CURLOPT_PASSWORD, pw ? pw : "");
+	}
+	rc = curl_easy_perform(e);
+	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &code);
+	if (rc == CURLE_OK)
+		snprintf(detail, sizeof detail, "%s: connected%s%s", cf->smtp.url,
+		    *cf->smtp.user ? ", logged in as " : "", cf->smtp.user);
+	else
+		snprintf(detail, sizeof detail, "%s: %s%s", cf->smtp.url,
+		    curl_easy_strerror(rc), code ? " (server reply)" : "");
+	curl_easy_cleanup(e);
+	free(pw);
+	return check_line("smtp", rc == CURLE_OK, detail);
+}
+
+static int
+check_imap(const struct conf *cf)
+{
+	struct imap m;
+	char err[512], detail[1400];
+
+	if (imap_open(&m, cf, err, sizeof err) == -1)
+		return check_line("imap", 0, err);
+	snprintf(detail, sizeof detail, "%s: %s selected, UIDVALIDITY %u%s",
+	    cf->imap.url, m.mailbox, m.uidvalidity,
+	    m.has_idle ? ", IDLE" : "");
+	imap_close(&m);
+	return check_line("imap", 1, detail);
+}
+
 int
 cmd_check(struct cli *c, int argc, char **argv)
 {
@@ -129,5 +197,9 @@ cmd_check(struct cli *c, int argc, char **argv)
 		failed += check_line("templates", 0, detail);
 	} else
 		check_line("templates", 1, c->conf->templates);
-	return failed ? EX_CONFIG : 0;
+	if (failed)
+		return EX_CONFIG;
+	/* the servers last: a config problem is reported as one first */
+	failed = check_smtp(c->conf) + check_imap(c->conf);
+	return failed ? EX_UNAVAILABLE : 0;
 }

@@ -49,6 +49,7 @@ static const struct conf_key conf_keys[] = {
 	{ "smtp.verify", T_BOOL, S(smtp.verify), 0, NULL, 1, 0, 1 },
 	{ "smtp.user", T_HSTR, S(smtp.user), 0, "", 0, 0, 0 },
 	{ "smtp.password_file", T_PASSFILE, S(smtp.password_file), 0, "", 0, 0, 0 },
+	{ "smtp.ca_file", T_PASSFILE, S(smtp.ca_file), 0, "", 0, 0, 0 },
 	{ "smtp.connections", T_INT, S(smtp_connections), 0, NULL, 4, 1, 64 },
 	{ "smtp.rate", T_INT, S(smtp_rate), 0, NULL, 0, 0, 1000000 },
 	{ "smtp.retry_min", T_INT, S(smtp_retry_min), 0, NULL, 300, 1, 86400 },
@@ -60,6 +61,7 @@ static const struct conf_key conf_keys[] = {
 	{ "imap.verify", T_BOOL, S(imap.verify), 0, NULL, 1, 0, 1 },
 	{ "imap.user", T_HSTR, S(imap.user), 0, "", 0, 0, 0 },
 	{ "imap.password_file", T_PASSFILE, S(imap.password_file), 0, "", 0, 0, 0 },
+	{ "imap.ca_file", T_PASSFILE, S(imap.ca_file), 0, "", 0, 0, 0 },
 	{ "imap.idle", T_BOOL, S(imap_idle), 0, NULL, 1, 0, 1 },
 	{ "imap.poll", T_INT, S(imap_poll), 0, NULL, 60, 1, 3600 },
 	{ "imap.done_folder", T_MAILBOX, S(imap_done_folder), 0, "", 0, 0, 0 },
@@ -265,7 +267,7 @@ conf_store_string(struct conf_ctx *x, struct conf *c,
 		if (k->type == T_PASSFILE && **(char **)p &&
 		    conf_check_readable(*(char **)p) == -1)
 			return conf_fail(x, line, k->name,
-			    "cannot read password file %s: %s", *(char **)p,
+			    "cannot read file %s: %s", *(char **)p,
 			    strerror(errno));
 		return 0;
 	case T_DOMAIN:

@@ -17,6 +17,7 @@ struct conf_server {
 	int verify;
 	char *user;
 	char *password_file;	/* absolute path or "" */
+	char *ca_file;		/* trusted CAs (PEM), "" = the system's */
 };
 
 struct conf {

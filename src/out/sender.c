@@ -255,6 +255,8 @@ sender_prepare(struct sender *s, struct session *x)
 	    (long)CURLUSESSL_ALL : (long)CURLUSESSL_TRY);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, (long)c->smtp.verify);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, c->smtp.verify ? 2L : 0L);
+	if (*c->smtp.ca_file)
+		curl_easy_setopt(e, CURLOPT_CAINFO, c->smtp.ca_file);
 	if (*c->smtp.user) {
 		curl_easy_setopt(e, CURLOPT_USERNAME, c->smtp.user);
 		curl_easy_setopt(e, CURLOPT_PASSWORD, s->password);

@@ -1,0 +1,410 @@
+/* imap: see imap.h. */
+#include "in/imap.h"
+
+#include <curl/curl.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+#include <libetpan/libetpan.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/xmalloc.h"
+
+#define IMAP_TIMEOUT_S 60
+#define IMAP_IDLE_MAX_S (25 * 60)
+
+static mailimap *
+imap_s(const struct imap *m)
+{
+	return m->session;
+}
+
+/* Host, port, TLS-from-the-start and mailbox from imap.url. */
+static int
+imap_parse_url(const char *url, char **host, uint16_t *port, int *tls,
+    char **mailbox)
+{
+	CURLU *u = curl_url();
+	char *scheme = NULL, *h = NULL, *p = NULL, *path = NULL;
+	int rc = -1;
+
+	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &h, 0) == CURLUE_OK) {
+		*tls = strcmp(scheme, "imaps") == 0;
+		*port = *tls ? 993 : 143;
+		if (curl_url_get(u, CURLUPART_PORT, &p, 0) == CURLUE_OK)
+			*port = (uint16_t)atoi(p);
+		if (curl_url_get(u, CURLUPART_PATH, &path, CURLU_URLDECODE) !=
+		    CURLUE_OK || strcmp(path, "/") == 0) {
+			curl_free(path);
+			path = NULL;
+		}
+		*host = xstrdup(h);
+		*mailbox = xstrdup(path ? path + 1 : "INBOX");
+		rc = 0;
+	}
+	curl_free(scheme);
+	curl_free(h);
+	curl_free(p);
+	curl_free(path);
+	curl_url_cleanup(u);
+	return rc;
+}
+
+/*
+ * libetpan hands over only the leaf certificate: it must chain to a
+ * trusted CA directly and name the host we asked for.
+ */
+static int
+imap_verify(struct imap *m, const struct conf *c, char *err, size_t errlen)
+{
+	gnutls_x509_trust_list_t tl = NULL;
+	gnutls_x509_crt_t crt = NULL;
+	gnutls_datum_t d;
+	unsigned char *der = NULL;
+	unsigned int status = 0;
+	ssize_t n;
+	int rc = -1;
+
+	n = mailstream_ssl_get_certificate(imap_s(m)->imap_stream, &der);
+	if (n <= 0) {
+		snprintf(err, errlen, "%s: no server certificate", m->host);
+		return -1;
+	}
+	d.data = der;
+	d.size = (unsigned int)n;
+	if (gnutls_x509_crt_init(&crt) < 0 ||
+	    gnutls_x509_crt_import(crt, &d, GNUTLS_X509_FMT_DER) < 0 ||
+	    gnutls_x509_trust_list_init(&tl, 0) < 0)
+		snprintf(err, errlen, "%s: unreadable certificate", m->host);
+	else if ((*c->imap.ca_file ?
+	    gnutls_x509_trust_list_add_trust_file(tl, c->imap.ca_file, NULL,
+	    GNUTLS_X509_FMT_PEM, 0, 0) :
+	    gnutls_x509_trust_list_add_system_trust(tl, 0, 0)) <= 0)
+		snprintf(err, errlen, "%s: no trusted CA certificates loaded",
+		    *c->imap.ca_file ? c->imap.ca_file : "system store");
+	else if (gnutls_x509_trust_list_verify_crt(tl, &crt, 1, 0, &status,
+	    NULL) < 0 || status != 0)
+		snprintf(err, errlen, "%s: certificate not trusted (status "
+		    "0x%x)", m->host, status);
+	else if (!gnutls_x509_crt_check_hostname(crt, m->host))
+		snprintf(err, errlen, "%s: certificate is for another host",
+		    m->host);
+	else
+		rc = 0;
+	if (tl)
+		gnutls_x509_trust_list_deinit(tl, 1);
+	if (crt)
+		gnutls_x509_crt_deinit(crt);
+	free(der);
+	return rc;
+}
+
+static int
+imap_connect(struct imap *m, const struct conf *c, uint16_t port,
+    int implicit_tls, char *err, size_t errlen)
+{
+	mailimap *s = imap_s(m);
+	int r, tls = implicit_tls;
+
+	r = implicit_tls ? mailimap_ssl_connect(s, m->host, port) :
+	    mailimap_socket_connect(s, m->host, port);
+	if (r != MAILIMAP_NO_ERROR && r != MAILIMAP_NO_ERROR_NON_AUTHENTICATED) {
+		snprintf(err, errlen, "%s:%u: cannot connect (libetpan %d)",
+		    m->host, port, r);
+		return -1;
+	}
+	if (!implicit_tls && c->imap.tls != CONF_TLS_OFF) {
+		if (mailimap_has_extension(s, "STARTTLS")) {
+			/* libetpan drops what the server sent before TLS
+			 * (CVE-2020-15953, patched in Debian's build) */
+			if (mailimap_socket_starttls(s) != MAILIMAP_NO_ERROR) {
+				snprintf(err, errlen, "%s: STARTTLS failed",
+				    m->host);
+				return -1;
+			}
+			tls = 1;
+		} else if (c->imap.tls == CONF_TLS_REQUIRED) {
+			snprintf(err, errlen, "%s: server offers no STARTTLS and "
+			    "imap.tls is \"required\"", m->host);
+			return -1;
+		}
+	}
+	if (tls && c->imap.verify && imap_verify(m, c, err, errlen) == -1)
+		return -1;
+	return 0;
+}
+
+static int
+imap_login_select(struct imap *m, const struct conf *c, char *err,
+    size_t errlen)
+{
+	mailimap *s = imap_s(m);
+	char *pw = xstrdup("");
+	int r;
+
+	if (*c->imap.password_file) {
+		free(pw);
+		if ((pw = conf_read_password(c->imap.password_file, err,
+		    errlen)) == NULL)
+			return -1;
+	}
+	r = mailimap_login(s, *c->imap.user ? c->imap.user :
+	    c->sender_address, pw);
+	free(pw);
+	if (r != MAILIMAP_NO_ERROR) {
+		snprintf(err, errlen, "%s: login refused for %s", m->host,
+		    *c->imap.user ? c->imap.user : c->sender_address);
+		return -1;
+	}
+	if (mailimap_select(s, m->mailbox) != MAILIMAP_NO_ERROR ||
+	    s->imap_selection_info == NULL) {
+		snprintf(err, errlen, "%s: cannot select %s", m->host,
+		    m->mailbox);
+		return -1;
+	}
+	m->uidvalidity = s->imap_selection_info->sel_uidvalidity;
+	m->uidnext = s->imap_selection_info->sel_uidnext;
+	m->has_idle = mailimap_has_idle(s);
+	m->has_move = mailimap_has_extension(s, "MOVE");
+	return 0;
+}
+
+int
+imap_open(struct imap *m, const struct conf *c, char *err, size_t errlen)
+{
+	uint16_t port;
+	int tls;
+
+	memset(m, 0, sizeof *m);
+	if (imap_parse_url(c->imap.url, &m->host, &port, &tls, &m->mailbox)
+	    == -1) {
+		snprintf(err, errlen, "bad imap.url \"%s\"", c->imap.url);
+		return -1;
+	}
+	m->session = mailimap_new(0, NULL);
+	mailimap_set_timeout(imap_s(m), IMAP_TIMEOUT_S);
+	if (imap_connect(m, c, port, tls, err, errlen) == -1 ||
+	    imap_login_select(m, c, err, errlen) == -1) {
+		imap_close(m);
+		return -1;
+	}
+	return 0;
+}
+
+void
+imap_close(struct imap *m)
+{
+	/* no LOGOUT: on a broken connection it would wait for the timeout */
+	if (m->session)
+		mailimap_free(imap_s(m));
+	free(m->host);
+	free(m->mailbox);
+	memset(m, 0, sizeof *m);
+}
+
+/* UIDs above after (a "UID n:*" search can return n-1: drop it). */
+static int
+imap_search(struct imap *m, uint32_t after, uint32_t **uids, size_t *n)
+{
+	struct mailimap_search_key *key;
+	clist *result = NULL;
+	clistiter *it;
+	size_t cap = 0;
+	int r;
+
+	*uids = NULL;
+	*n = 0;
+	key = mailimap_search_key_new_uid(mailimap_set_new_interval(after + 1,
+	    0));
+	r = mailimap_uid_search(imap_s(m), NULL, key, &result);
+	mailimap_search_key_free(key);
+	if (r != MAILIMAP_NO_ERROR)
+		return -1;
+	for (it = clist_begin(result); it; it = clist_next(it)) {
+		uint32_t uid = *(uint32_t *)clist_content(it);
+
+		if (uid <= after)
+			continue;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			*uids = xrealloc(*uids, cap * sizeof **uids);
+		}
+		(*uids)[(*n)++] = uid;
+	}
+	mailimap_search_result_free(result);
+	return 0;
+}
+
+static int
+imap_uid_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* UID and RFC822.SIZE of one fetched message. */
+static void
+imap_att_static(struct mailimap_msg_att *att, uint32_t *uid, uint32_t *size,
+    const char **data, size_t *len)
+{
+	clistiter *it;
+
+	for (it = clist_begin(att->att_list); it; it = clist_next(it)) {
+		struct mailimap_msg_att_item *item = clist_content(it);
+		struct mailimap_msg_att_static *st;
+
+		if (item->att_type != MAILIMAP_MSG_ATT_ITEM_STATIC)
+			continue;
+		st = item->att_data.att_static;
+		if (st->att_type == MAILIMAP_MSG_ATT_UID)
+			*uid = st->att_data.att_uid;
+		else if (st->att_type == MAILIMAP_MSG_ATT_RFC822_SIZE)
+			*size = st->att_data.att_rfc822_size;
+		else if (st->att_type == MAILIMAP_MSG_ATT_BODY_SECTION &&
+		    st->att_data.att_body_section) {
+			*data = st->att_data.att_body_section->sec_body_part;
+			*len = st->att_data.att_body_section->sec_length;
+		}
+	}
+}
+
+/* FETCH one UID: the whole message, or its header when over cap. */
+static int
+imap_fetch_one(struct imap *m, uint32_t uid, size_t cap,
+    int (*cb)(void *, const struct imap_message *), void *arg)
+{
+	struct mailimap_fetch_type *ft;
+	struct mailimap_set *set = mailimap_set_new_single(uid);
+	struct imap_message msg = { uid, 0, NULL, 0, 0 };
+	clist *result = NULL;
+	uint32_t size = 0, got = 0;
+	int r, rc = 0;
+
+	/* the size first, so a 50 MB message is never read into memory */
+	ft = mailimap_fetch_type_new_fetch_att(mailimap_fetch_att_new_rfc822_size());
+	r = mailimap_uid_fetch(imap_s(m), set, ft, &result);
+	mailimap_fetch_type_free(ft);
+	if (r != MAILIMAP_NO_ERROR) {
+		mailimap_set_free(set);
+		return -1;
+	}
+	if (clist_begin(result))
+		imap_att_static(clist_content(clist_begin(result)), &got, &size,
+		    &msg.data, &msg.len);
+	mailimap_fetch_list_free(result);
+	result = NULL;
+	msg.size = size;
+	msg.truncated = size > cap;
+	ft = mailimap_fetch_type_new_fetch_att_list_empty();
+	mailimap_fetch_type_new_fetch_att_list_add(ft,
+	    mailimap_fetch_att_new_uid());
+	mailimap_fetch_type_new_fetch_att_list_add(ft,
+	    mailimap_fetch_att_new_body_peek_section(msg.truncated ?
+	    mailimap_section_new_header() : mailimap_section_new(NULL)));
+	r = mailimap_uid_fetch(imap_s(m), set, ft, &result);
+	mailimap_fetch_type_free(ft);
+	mailimap_set_free(set);
+	if (r != MAILIMAP_NO_ERROR)
+		return -1;
+	if (clist_begin(result)) {
+		imap_att_static(clist_content(clist_begin(result)), &got, &size,
+		    &msg.data, &msg.len);
+		if (got == uid && msg.data)
+			rc = cb(arg, &msg) == 0 ? 1 : 2;
+	}
+	/* the body belongs to the result list: free it after the callback */
+	mailimap_fetch_list_free(result);
+	return rc;
+}
+
+int
+imap_fetch_new(struct imap *m, uint32_t after, int max, size_t cap,
+    int (*cb)(void *, const struct imap_message *), void *arg, char *err,
+    size_t errlen)
+{
+	uint32_t *uids;
+	size_t n, i;
+	int done = 0, r;
+
+	if (imap_search(m, after, &uids, &n) == -1) {
+		snprintf(err, errlen, "%s: UID SEARCH failed", m->host);
+		return -1;
+	}
+	qsort(uids, n, sizeof *uids, imap_uid_cmp);
+	for (i = 0; i < n && done < max; i++) {
+		if ((r = imap_fetch_one(m, uids[i], cap, cb, arg)) == -1) {
+			snprintf(err, errlen, "%s: UID FETCH %u failed", m->host,
+			    uids[i]);
+			done = -1;
+			break;
+		}
+		done += r > 0;
+		if (r == 2)
+			break;
+	}
+	free(uids);
+	return done;
+}
+
+int
+imap_done(struct imap *m, uint32_t uid, const char *folder, char *err,
+    size_t errlen)
+{
+	struct mailimap_set *set = mailimap_set_new_single(uid);
+	struct mailimap_flag_list *fl;
+	struct mailimap_store_att_flags *sf;
+	int r;
+
+	if (folder && *folder && m->has_move) {
+		r = mailimap_uid_move(imap_s(m), set, folder);
+		mailimap_set_free(set);
+		if (r != MAILIMAP_NO_ERROR)
+			snprintf(err, errlen, "%s: cannot move UID %u to %s",
+			    m->host, uid, folder);
+		return r == MAILIMAP_NO_ERROR ? 0 : -1;
+	}
+	fl = mailimap_flag_list_new_empty();
+	mailimap_flag_list_add(fl, mailimap_flag_new_seen());
+	sf = mailimap_store_att_flags_new_add_flags_silent(fl);
+	r = mailimap_uid_store(imap_s(m), set, sf);
+	mailimap_store_att_flags_free(sf);
+	mailimap_set_free(set);
+	if (r != MAILIMAP_NO_ERROR)
+		snprintf(err, errlen, "%s: cannot flag UID %u \\Seen", m->host,
+		    uid);
+	return r == MAILIMAP_NO_ERROR ? 0 : -1;
+}
+
+int
+imap_wait(struct imap *m, int timeout_s, const _Atomic int *stop)
+{
+	mailimap *s = imap_s(m);
+	struct pollfd pfd;
+	int waited = 0, got = 0, fd;
+
+	if (!m->has_idle)
+		return 0;
+	if (timeout_s > IMAP_IDLE_MAX_S)
+		timeout_s = IMAP_IDLE_MAX_S;
+	if (mailimap_idle(s) != MAILIMAP_NO_ERROR)
+		return -1;
+	fd = mailimap_idle_get_fd(s);
+	/* data may already sit in libetpan's buffer, where poll cannot see */
+	got = s->imap_stream->read_buffer_len > 0;
+	while (!got && waited < timeout_s && !*stop) {
+		pfd.fd = fd;
+		pfd.events = POLLIN;
+		pfd.revents = 0;
+		if ((got = poll(&pfd, 1, 1000)) < 0)
+			break;
+		waited++;
+	}
+	if (mailimap_idle_done(s) != MAILIMAP_NO_ERROR)
+		return -1;
+	return got > 0;
+}
