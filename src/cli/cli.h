@@ -105,6 +105,8 @@ int cmd_campaign_ls(struct cli *, int, char **);
 int cmd_queue(struct cli *, int, char **);
 int cmd_queue_retry(struct cli *, int, char **);
 int cmd_rsvp(struct cli *, int, char **);
+int cmd_inbox(struct cli *, int, char **);
+int cmd_inbox_show(struct cli *, int, char **);
 int cmd_rsvp_set(struct cli *, int, char **);
 int cmd_log_add(struct cli *, int, char **);
 

@@ -194,7 +194,8 @@ cmd_campaign_send(struct cli *c, int argc, char **argv)
 		}
 	} else if ((n = campaign_fill(c->db, &k, &key, c->conf->sender_domain,
 	    &why)) < 0) {
-		rc = cli_fail(EX_DATAERR, "campaign %s: %s", k.name, why);
+		rc = cli_fail(strcmp(why, "database error") == 0 ? EX_IOERR :
+		    EX_DATAERR, "campaign %s: %s", k.name, why);
 	} else if ((rc = cli_commit(c)) == 0) {
 		struct campaign now;
 
@@ -338,7 +339,7 @@ cmd_campaign_followup(struct cli *c, int argc, char **argv)
 		return rc;
 	if (!tmpl || !after || !to)
 		return cli_fail(EX_USAGE, "give --template, --after and --to");
-	if (time_parse_duration(after, &secs) == -1)
+	if (time_parse_duration(after, &secs) == -1 || secs <= 0)
 		return cli_fail(EX_USAGE, "--after \"%s\": a DURATION such as "
 		    "5d", after);
 	if (!followup_target_valid(to))

@@ -105,6 +105,13 @@ static const struct cli_command commands[] = {
 	  "Record an answer by hand (capacity and waitlist apply).", NULL },
 	{ "rsvp", NULL, cmd_rsvp, "EVENT [--json|--csv]",
 	  "Answers for an event.", NULL },
+	{ "inbox", "show", cmd_inbox_show, "ID [--json]",
+	  "One inbound message: what it is, who sent it, what it answers, "
+	  "and why.", NULL },
+	{ "inbox", NULL, cmd_inbox, "[--kind K] [--json|--csv]",
+	  "Messages read from the mailbox.",
+	  "K: reply, rsvp, bounce, autoreply, command, post, held, loop, "
+	  "unmatched.\n" },
 	{ "log", "add", cmd_log_add, "EMAIL TEXT",
 	  "Add a note to a person's contact log (a call, a meeting).", NULL },
 	{ "log", NULL, cmd_log,

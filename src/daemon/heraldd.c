@@ -32,7 +32,7 @@
 
 #define DAEMON_TICK_MS 1000
 /* how long SIGTERM waits for SMTP transactions in flight */
-#define DAEMON_DRAIN_MS 60000
+#define DAEMON_DRAIN_MS ((SENDER_TIMEOUT_S + 10) * 1000)
 
 struct daemon {
 	struct conf *conf;
@@ -205,6 +205,14 @@ daemon_open(struct daemon *d, const char *conf_path, int check_only)
 	return 0;
 }
 
+/* Forget the connection of the check-only open (same process). */
+static void
+daemon_close_db(struct daemon *d)
+{
+	db_close(&d->db);
+	conf_free(&d->conf);
+}
+
 static void
 daemon_close(struct daemon *d)
 {
@@ -331,18 +339,32 @@ main(int argc, char **argv)
 	log_init("heraldd", 1);
 	log_set_verbose(verbose);
 	daemon_signals();
-	if ((rc = daemon_open(&d, conf_default_path(conf), check_only)) != 0 || check_only) {
+	/*
+	 * Check everything while errors still reach the terminal, but close
+	 * the database before detaching: SQLite's POSIX locks do not survive
+	 * fork(), and a child using the parent's connection would let the
+	 * CLI delete the WAL under it.
+	 */
+	rc = daemon_open(&d, conf_default_path(conf), 1);
+	if (rc != 0 || check_only) {
 		daemon_close(&d);
 		return rc;
 	}
 	if (!fg) {
-		/* errors above went to the terminal; from here on, syslog */
+		daemon_close(&d);
+		memset(&d, 0, sizeof d);
+		d.nudge_fd = d.lock_fd = -1;
 		if (daemon(0, 0) == -1) {
 			log_warn("daemon");
-			daemon_close(&d);
 			return EX_OSERR;
 		}
+		/* from here on, syslog */
 		log_init("heraldd", 0);
+	} else
+		daemon_close_db(&d);
+	if ((rc = daemon_open(&d, conf_default_path(conf), 0)) != 0) {
+		daemon_close(&d);
+		return rc;
 	}
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	rc = daemon_run(&d);

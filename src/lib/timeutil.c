@@ -164,6 +164,30 @@ time_format_utc(int64_t t, char *buf, size_t len)
 	return buf;
 }
 
+char *
+time_format_local(int64_t t, const char *tz, char *buf, size_t len)
+{
+	char *old = getenv("TZ") ? xstrdup(getenv("TZ")) : NULL;
+	time_t tt = (time_t)t;
+	struct tm tm;
+	char s[64];
+
+	if (tz == NULL || *tz == '\0')
+		tz = "UTC";
+	setenv("TZ", tz, 1);
+	tzset();
+	localtime_r(&tt, &tm);
+	strftime(s, sizeof s, "%Y-%m-%d %H:%M", &tm);
+	if (old) {
+		setenv("TZ", old, 1);
+		free(old);
+	} else
+		unsetenv("TZ");
+	tzset();
+	snprintf(buf, len, "%s (%s)", s, tz);
+	return buf;
+}
+
 int64_t
 time_now(void)
 {

@@ -22,6 +22,12 @@ int time_parse_duration(const char *s, int64_t *out);
 int time_zone_valid(const char *tz);
 /* "2026-11-28T04:50:41Z" into buf (at least 21 bytes). */
 char *time_format_utc(int64_t t, char *buf, size_t len);
+/*
+ * "2027-03-02 09:00 (Europe/Zurich)": t as people of zone tz read it
+ * ("UTC" when tz is NULL or ""). Switches TZ: single-threaded callers
+ * only (the CLI); the daemon reads what the CLI stored.
+ */
+char *time_format_local(int64_t t, const char *tz, char *buf, size_t len);
 /* Seconds since the epoch, now. */
 int64_t time_now(void);
 

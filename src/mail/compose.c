@@ -9,7 +9,9 @@
 #include "lib/xmalloc.h"
 #include "mail/rfc2047.h"
 
-#define COMPOSE_HEADER_MAX 4096
+/* a value this long encodes within COMPOSE_HEADER_MAX, folded */
+#define COMPOSE_VALUE_MAX 2000
+#define COMPOSE_HEADER_MAX 8192
 
 /* A header value, encoded, as a malloc'd string (libetpan takes it). */
 static char *
@@ -72,14 +74,27 @@ compose_check(const struct compose *m, const char **err)
 	const char *why;
 	size_t i;
 
-	for (i = 0; i < sizeof fields / sizeof fields[0]; i++)
+	for (i = 0; i < sizeof fields / sizeof fields[0]; i++) {
 		if (fields[i] && !text_header_safe(fields[i], &why)) {
 			*err = "header value with a line break or control "
 			    "character";
 			return -1;
 		}
+		if (fields[i] && strlen(fields[i]) > COMPOSE_VALUE_MAX) {
+			*err = "header value longer than 2000 bytes";
+			return -1;
+		}
+	}
+	if (m->subject == NULL || m->to_addr == NULL || m->from_addr == NULL ||
+	    m->message_id == NULL) {
+		*err = "Subject, From, To and Message-ID are required";
+		return -1;
+	}
 	for (i = 0; i < (size_t)m->nextra; i++)
-		if (!text_header_safe(m->extra[i].value, &why) ||
+		if (strlen(m->extra[i].value) > COMPOSE_VALUE_MAX) {
+			*err = "header value longer than 2000 bytes";
+			return -1;
+		} else if (!text_header_safe(m->extra[i].value, &why) ||
 		    !text_header_safe(m->extra[i].name, &why) ||
 		    strchr(m->extra[i].name, ':') || strchr(m->extra[i].name, ' ')) {
 			*err = "bad extra header";

@@ -105,6 +105,7 @@ followup_run(struct db *d, const struct conf *c, const struct token_key *k,
 	    "f.target, k.id, k.name FROM followup f JOIN campaign k "
 	    "ON k.id = f.campaign_id WHERE k.state IN ('sending', 'done') "
 	    "AND k.started_at IS NOT NULL AND f.rounds_done < f.max_rounds "
+	    "AND f.after_secs > 0 "
 	    "AND k.started_at + f.after_secs * (f.rounds_done + 1) <= ?1 "
 	    "ORDER BY f.id LIMIT 1");
 	int rounds = 0;

@@ -54,9 +54,12 @@ prep_item_get(struct prep *p)
 static void
 prep_render_one(struct prep *p, int64_t id, struct prep_item *it)
 {
+	int rc = render_message(p->render, id, &it->out, it->err,
+	    sizeof it->err);
+
 	it->id = id;
-	it->failed = render_message(p->render, id, &it->out, it->err,
-	    sizeof it->err) == -1;
+	it->failed = rc == -1;
+	it->skip = rc == RENDER_SKIP;
 }
 
 static void *

@@ -19,6 +19,7 @@ struct prep;
 struct prep_item {
 	int64_t id;
 	int failed;			/* 1: err says why */
+	int skip;			/* not to be sent at all: cancel it */
 	char err[512];
 	struct render_out out;
 };

@@ -42,7 +42,6 @@ struct render_job {
 	int has_event;
 	/* lookup scratch: values are built on demand into these */
 	char addr[6][RENDER_ADDR_MAX + 64];
-	char times[2][96];
 	struct render *r;
 };
 
@@ -141,30 +140,6 @@ render_template(struct render *r, const char *name, const char *lang,
 	return slot->m;
 }
 
-/* Event times as people read them: in the event's zone when it has one. */
-static const char *
-render_time(struct render_job *j, int which, int64_t t)
-{
-	char *old = getenv("TZ") ? xstrdup(getenv("TZ")) : NULL;
-	const char *tz = j->event.tz && *j->event.tz ? j->event.tz : "UTC";
-	time_t tt = (time_t)t;
-	struct tm tm;
-	char s[64];
-
-	setenv("TZ", tz, 1);
-	tzset();
-	localtime_r(&tt, &tm);
-	strftime(s, sizeof s, "%Y-%m-%d %H:%M", &tm);
-	if (old) {
-		setenv("TZ", old, 1);
-		free(old);
-	} else
-		unsetenv("TZ");
-	tzset();
-	snprintf(j->times[which], sizeof j->times[which], "%s (%s)", s, tz);
-	return j->times[which];
-}
-
 static const char *
 render_mailto(struct render_job *j, int slot, enum token_kind kind,
     const char *subject)
@@ -210,10 +185,11 @@ render_lookup_event(struct render_job *j, const char *n)
 		return j->event.title;
 	if (strcmp(n, "location") == 0)
 		return j->event.location;
+	/* formatted by "herald event create" (see store/event.h) */
 	if (strcmp(n, "start") == 0)
-		return render_time(j, 0, j->event.start_at);
+		return j->event.start_text;
 	if (strcmp(n, "end") == 0)
-		return render_time(j, 1, j->event.end_at);
+		return j->event.end_text;
 	return NULL;
 }
 
@@ -308,7 +284,12 @@ render_job_finish_load(struct render *r, struct render_job *j,
 	if (contact_id == 0 ||
 	    contact_get_id(r->db, contact_id, &j->contact) != 1) {
 		snprintf(err, errlen, "the contact is gone (erased)");
-		return -1;
+		return RENDER_SKIP;
+	}
+	/* unsubscribed, bouncing or disabled since the queue was filled */
+	if (strcmp(j->contact.status, "active") != 0) {
+		snprintf(err, errlen, "the contact is now %s", j->contact.status);
+		return RENDER_SKIP;
 	}
 	if (event_id && event_get_id(r->db, event_id, &j->event) == 1)
 		j->has_event = 1;
@@ -426,8 +407,8 @@ render_message(struct render *r, int64_t msg_id, struct render_out *out,
 	if (render_job_load_row(r, &j, msg_id, &event_id, &contact_id) == -1)
 		snprintf(err, errlen, "message %lld not found",
 		    (long long)msg_id);
-	else if (render_job_finish_load(r, &j, event_id, contact_id, err,
-	    errlen) == 0)
+	else if ((rc = render_job_finish_load(r, &j, event_id, contact_id,
+	    err, errlen)) == 0)
 		rc = render_build(&j, out, err, errlen);
 	render_job_clear(&j);
 	return rc;

@@ -31,10 +31,13 @@ struct render *render_new(struct db *d, const struct conf *c,
 void render_free(struct render **r);
 /* Forget cached templates and take a new config (after SIGHUP). */
 void render_reset(struct render *r, const struct conf *c);
+#define RENDER_SKIP -2
 /*
  * Render message row msg_id into out (data is reset first). -1 with err
  * set when the message cannot be made (a variable undefined for this
  * recipient, a missing template): a permanent failure of that message.
+ * RENDER_SKIP when it must not go at all (the contact was erased or is
+ * no longer active): the message is cancelled.
  */
 int render_message(struct render *r, int64_t msg_id, struct render_out *out,
     char *err, size_t errlen);

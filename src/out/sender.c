@@ -22,7 +22,6 @@
 #define SENDER_MAX_SESSIONS 64
 #define SENDER_RESERVE_PER_SESSION 64
 #define SENDER_REPLY_MAX 512
-#define SENDER_TIMEOUT_S 300
 /* outcomes reach the database in batches of this many, or this late */
 #define SENDER_BATCH 512
 #define SENDER_BATCH_MS 100
@@ -117,6 +116,7 @@ sender_header(char *data, size_t size, size_t n, void *arg)
 
 static void sender_on_socket(struct loop *, int, int, void *);
 static void sender_on_timer(struct loop *, void *);
+static void sender_on_curl_timer(struct loop *, void *);
 
 static int
 sender_socket_cb(CURL *e, curl_socket_t fd, int what, void *arg, void *sp)
@@ -146,9 +146,9 @@ sender_timer_cb(CURLM *m, long ms, void *arg)
 
 	(void)m;
 	if (ms < 0)
-		loop_timer_cancel(s->loop, sender_on_timer, s);
+		loop_timer_cancel(s->loop, sender_on_curl_timer, s);
 	else
-		loop_timer(s->loop, ms, sender_on_timer, s);
+		loop_timer(s->loop, ms, sender_on_curl_timer, s);
 	return 0;
 }
 
@@ -207,9 +207,9 @@ sender_classify(struct session *x, CURLcode rc, char *reply, size_t len)
 		return code >= 500 ? QUEUE_PERMFAIL : QUEUE_TEMPFAIL;
 	}
 	snprintf(reply, len, "%s", curl_easy_strerror(rc));
-	if (x->body_done && (rc == CURLE_RECV_ERROR ||
-	    rc == CURLE_OPERATION_TIMEDOUT || rc == CURLE_GOT_NOTHING ||
-	    rc == CURLE_SEND_ERROR || rc == CURLE_WEIRD_SERVER_REPLY)) {
+	/* whatever broke, once the final dot may be out there is no safe
+	 * retry: only a reply code says what happened */
+	if (x->body_done) {
 		snprintf(reply, len, "no reply after the end of DATA (%s): it "
 		    "may have been delivered", curl_easy_strerror(rc));
 		return QUEUE_UNCERTAIN;
@@ -350,10 +350,11 @@ sender_assign(struct sender *s)
 			x = &s->sess[i];
 	while (x && (it = prep_pop(s->prep)) != NULL) {
 		queue_campaign_state(s->db, it->id, state, sizeof state);
-		if (strcmp(state, "paused") == 0 ||
-		    strcmp(state, "cancelled") == 0)
-			sender_add_release(s, it->id, state[0] == 'p' ?
-			    "queued" : "cancelled");
+		/* only a campaign that is sending sends; others wait */
+		if (strcmp(state, "cancelled") == 0 || it->skip)
+			sender_add_release(s, it->id, "cancelled");
+		else if (strcmp(state, "sending") != 0)
+			sender_add_release(s, it->id, "queued");
 		else if (it->failed) {
 			log_warnx("message %lld cannot be made: %s",
 			    (long long)it->id, it->err);
@@ -510,6 +511,19 @@ sender_after_round(struct loop *l, void *arg)
 	}
 }
 
+/* curl's timer: only curl's timeouts */
+static void
+sender_on_curl_timer(struct loop *l, void *arg)
+{
+	struct sender *s = arg;
+	int running;
+
+	(void)l;
+	curl_multi_socket_action(s->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+	s->need_pump = 1;
+}
+
+/* herald's own timer: batches, the rate limit, retries */
 static void
 sender_on_timer(struct loop *l, void *arg)
 {

@@ -14,6 +14,9 @@
 #include "lib/token.h"
 #include "store/db.h"
 
+/* The longest an SMTP transaction may take (and so a SIGTERM drain). */
+#define SENDER_TIMEOUT_S 300
+
 struct sender;
 
 /* NULL with err set (e.g. an unreadable password file). */

@@ -11,8 +11,9 @@ int64_t
 event_create(struct db *d, const struct event *e)
 {
 	sqlite3_stmt *st = db_cached(d, "INSERT INTO event (name, title, "
-	    "start_at, end_at, location, tz, capacity, created) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+	    "start_at, end_at, location, tz, capacity, created, start_text, "
+	    "end_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	char st_text[128], en_text[128];
 	int rc;
 
 	db_bind_text(st, 1, e->name);
@@ -26,6 +27,10 @@ event_create(struct db *d, const struct event *e)
 	else
 		sqlite3_bind_null(st, 7);
 	sqlite3_bind_int64(st, 8, time_now());
+	db_bind_text(st, 9, time_format_local(e->start_at, e->tz, st_text,
+	    sizeof st_text));
+	db_bind_text(st, 10, time_format_local(e->end_at, e->tz, en_text,
+	    sizeof en_text));
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc == SQLITE_CONSTRAINT_UNIQUE) {
@@ -50,13 +55,15 @@ event_fill(sqlite3_stmt *st, struct event *e)
 		e->location = db_col_dup(st, 5);
 		e->tz = db_col_dup(st, 6);
 		e->capacity = sqlite3_column_int64(st, 7);
+		e->start_text = db_col_dup(st, 8);
+		e->end_text = db_col_dup(st, 9);
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
 #define EVENT_COLUMNS "SELECT id, name, title, start_at, end_at, " \
-	"location, tz, COALESCE(capacity, -1) FROM event "
+	"location, tz, COALESCE(capacity, -1), start_text, end_text FROM event "
 
 int
 event_get(struct db *d, const char *name, struct event *e)
@@ -83,5 +90,7 @@ event_clear(struct event *e)
 	free(e->title);
 	free(e->location);
 	free(e->tz);
+	free(e->start_text);
+	free(e->end_text);
 	memset(e, 0, sizeof *e);
 }

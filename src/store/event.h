@@ -14,6 +14,8 @@ struct event {
 	char *location;
 	char *tz;
 	int64_t capacity;	/* -1: no limit */
+	char *start_text;	/* "2027-03-02 09:00 (Europe/Zurich)" */
+	char *end_text;
 };
 
 /* Returns the new id, or -1 (errno EEXIST when the name is taken). */

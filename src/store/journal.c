@@ -77,10 +77,21 @@ journal_write_all(int fd, const char *p, size_t n)
 int
 journal_flush(struct journal *j)
 {
+	off_t end;
+
 	if (j->pending.len == 0)
 		return 0;
-	if (journal_write_all(j->fd, j->pending.data, j->pending.len) == -1)
+	if (j->fd == -1)
 		return -1;
+	end = lseek(j->fd, 0, SEEK_END);
+	if (journal_write_all(j->fd, j->pending.data, j->pending.len) == -1) {
+		/* no torn record may stay for the next append to join */
+		if (end >= 0 && ftruncate(j->fd, end) == -1) {
+			close(j->fd);
+			j->fd = -1;	/* nothing may start any more */
+		}
+		return -1;
+	}
 	buf_reset(&j->pending);
 	return 0;
 }
@@ -95,22 +106,25 @@ journal_rotate(struct journal *j, const int64_t *ids, size_t n)
 
 	if (journal_flush(j) == -1)
 		return -1;
+	/*
+	 * Written beside, renamed over: the descriptor follows the file, so
+	 * appends go to the new journal with no second open that could fail
+	 * after the rename.
+	 */
 	snprintf(tmp, sizeof tmp, "%s.new", j->path);
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) == -1)
+	if ((fd = open(tmp, O_WRONLY | O_APPEND | O_CREAT | O_TRUNC |
+	    O_CLOEXEC, 0600)) == -1)
 		return -1;
 	buf_init(&b, JOURNAL_PENDING_MAX);
 	for (i = 0; i < n; i++)
 		buf_printf(&b, "S %lld\n", (long long)ids[i]);
 	rc = journal_write_all(fd, b.data ? b.data : "", b.len);
 	buf_free(&b);
-	if (close(fd) == -1 || rc == -1 || rename(tmp, j->path) == -1) {
+	if (rc == -1 || rename(tmp, j->path) == -1) {
+		close(fd);
 		unlink(tmp);
 		return -1;
 	}
-	/* appends go to the new file from now on */
-	fd = open(j->path, O_WRONLY | O_APPEND | O_CLOEXEC);
-	if (fd == -1)
-		return -1;
 	close(j->fd);
 	j->fd = fd;
 	return 0;

@@ -39,11 +39,26 @@ struct queue_journal {
 	size_t ndone;
 };
 
+/* Drop what an earlier record said of id: the last record wins. */
+static void
+queue_journal_forget(struct queue_journal *q, int64_t id)
+{
+	size_t i;
+
+	for (i = 0; i < q->nstarted; i++)
+		if (q->started[i] == id)
+			q->started[i--] = q->started[--q->nstarted];
+	for (i = 0; i < q->ndone; i++)
+		if (q->done[i].id == id)
+			q->done[i--] = q->done[--q->ndone];
+}
+
 static void
 queue_journal_cb(void *arg, const struct journal_record *r)
 {
 	struct queue_journal *q = arg;
 
+	queue_journal_forget(q, r->id);
 	if (r->type == 'S') {
 		q->started = xrealloc(q->started, (q->nstarted + 1) *
 		    sizeof *q->started);

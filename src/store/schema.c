@@ -59,6 +59,10 @@ static const char *const schema_migrations[] = {
 "  location TEXT NOT NULL DEFAULT '',"
 "  tz TEXT NOT NULL DEFAULT '',"
 "  capacity INTEGER,"			/* NULL: no limit */
+/* the times as people of the event's zone read them, made once by the
+ * CLI: the daemon's threads must not switch TZ to format them */
+"  start_text TEXT NOT NULL DEFAULT '',"
+"  end_text TEXT NOT NULL DEFAULT '',"
 "  sequence INTEGER NOT NULL DEFAULT 0,"	/* iCalendar SEQUENCE */
 "  created INTEGER NOT NULL,"
 "  CHECK (end_at >= start_at));"
@@ -84,7 +88,7 @@ static const char *const schema_migrations[] = {
 "  id INTEGER PRIMARY KEY,"
 "  campaign_id INTEGER NOT NULL REFERENCES campaign(id) ON DELETE CASCADE,"
 "  template TEXT NOT NULL,"
-"  after_secs INTEGER NOT NULL,"
+"  after_secs INTEGER NOT NULL CHECK (after_secs > 0),"
 "  target TEXT NOT NULL CHECK (target IN"
 "    ('no-reply','yes','no','maybe','all')),"
 "  max_rounds INTEGER NOT NULL DEFAULT 1,"

@@ -63,9 +63,10 @@ def setup_campaign(w, contacts, templates=None, event=True, name="invite",
     for c in contacts:
         wr.writerow([c.get(k, "") for k in cols + extra])
     w.write("contacts.csv", buf.getvalue())
-    w.ok("list", "create", "delegates", "--kind", "announce")
-    w.ok("contact", "import", w.path("contacts.csv"), "--list", "delegates")
-    args = ["campaign", "create", name, "--list", "delegates", "--template", template]
+    lst = "delegates" if name == "invite" else name
+    w.ok("list", "create", lst, "--kind", "announce")
+    w.ok("contact", "import", w.path("contacts.csv"), "--list", lst)
+    args = ["campaign", "create", name, "--list", lst, "--template", template]
     if event:
         w.ok("event", "create", "summit", "--title", "Summit of Networks",
              "--start", "2027-03-02 09:00", "--end", "2027-03-03 17:00",

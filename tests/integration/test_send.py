@@ -326,6 +326,35 @@ class FaultTest(unittest.TestCase):
             self.assertEqual(sorted(rcpts), sorted(set(rcpts)), "sent twice")
             self.assertEqual(len(rcpts), 8)
 
+    def test_background_daemon_sees_cli_changes(self):
+        # heraldd without -f detaches; its database connection must be
+        # its own (made after fork) or the CLI's next checkpoint takes
+        # the WAL away from under it and nothing more is seen.
+        import subprocess
+        with FaultServer() as srv:
+            w = self.workdir(srv.port)
+            r = subprocess.run([util.HERALDD, "-c", w.conf_path],
+                               capture_output=True, text=True, timeout=10)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            try:
+                w.ok("contact", "list")
+                w.ok("queue")
+                setup_campaign(w, people(5))
+                s = wait_done(w, timeout=20)
+                self.assertEqual(s["sent"], 5, s)
+                w.ok("queue")
+                setup_campaign(w, people(3, domain="example.com"), name="second",
+                               event=False, template="plain",
+                               templates={"plain.txt": "Subject: Hi {{contact.name}}\n\nHello\n"})
+                s = wait_done(w, name="second", timeout=20)
+                self.assertEqual(s["sent"], 3, s)
+                rcpts = [r for _, r, _ in srv.messages]
+                self.assertEqual(len(rcpts), len(set(rcpts)))
+            finally:
+                subprocess.run(["fuser", "-k", "-TERM", w.path("herald.db.lock")],
+                               capture_output=True)
+                time.sleep(0.5)
+
     def test_rate_limit(self):
         with FaultServer() as srv:
             w = self.workdir(srv.port, extra="")

@@ -129,6 +129,19 @@ test_message(void)
 	m.to_name = "x";
 	m.extra[0].value = "a\nb";
 	CHECK(compose_build(&m, &out, &err) == -1 && out.len == 0);
+	/* a value too long to encode is refused, never left out or NULL */
+	{
+		static char longv[3001];
+
+		memset(longv, 'y', 3000);
+		m.extra[0].value = longv;
+		CHECK(compose_build(&m, &out, &err) == -1 && out.len == 0);
+		m.extra[0].value = "ok";
+		m.subject = longv;
+		CHECK(compose_build(&m, &out, &err) == -1 && out.len == 0);
+		m.subject = NULL;
+		CHECK(compose_build(&m, &out, &err) == -1 && out.len == 0);
+	}
 	buf_free(&out);
 }
 

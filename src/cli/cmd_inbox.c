@@ -1,0 +1,115 @@
+/* cmd_inbox: "herald inbox [--kind K]" and "herald inbox show ID". */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/out.h"
+#include "lib/timeutil.h"
+
+static int
+inbox_kind_valid(const char *k)
+{
+	static const char *const kinds[] = { "reply", "rsvp", "bounce",
+	    "autoreply", "command", "post", "held", "loop", "unmatched", NULL };
+	int i;
+
+	for (i = 0; kinds[i]; i++)
+		if (strcmp(kinds[i], k) == 0)
+			return 1;
+	return 0;
+}
+
+int
+cmd_inbox(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "kind", required_argument, NULL, 'k' },
+		CLI_FORMAT_OPTS,
+		{ NULL, 0, NULL, 0 }
+	};
+	static const char *const cols[] = { "#id", "kind", "from", "subject",
+	    "contact", "campaign", "rsvp", "@received", NULL };
+	const char *kind = NULL;
+	sqlite3_stmt *st;
+	int ch, rc;
+
+	while ((ch = cli_getopt(cli_current(), argc, argv, opts)) > 0)
+		switch (ch) {
+		case 'k': kind = optarg; break;
+		case 'J': c->json = 1; break;
+		case 'C': c->csv = 1; break;
+		}
+	if (ch < 0)
+		return cli_getopt_exit(ch);
+	if (optind != argc)
+		return cli_fail(EX_USAGE, "unexpected \"%s\"", argv[optind]);
+	if (kind && !inbox_kind_valid(kind))
+		return cli_fail(EX_USAGE, "--kind \"%s\": reply, rsvp, bounce, "
+		    "autoreply, command, post, held, loop or unmatched", kind);
+	if ((rc = cli_open(c)) != 0)
+		return rc;
+	st = db_prepare(c->db, "SELECT i.id, i.kind, i.from_addr, i.subject, "
+	    "c.email, k.name, i.rsvp, i.received_at FROM inbound i "
+	    "LEFT JOIN contact c ON c.id = i.contact_id "
+	    "LEFT JOIN campaign k ON k.id = i.campaign_id "
+	    "WHERE ?1 IS NULL OR i.kind = ?1 ORDER BY i.id");
+	db_bind_text(st, 1, kind);
+	cli_print_rows(c, st, cols);
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int
+cmd_inbox_show(struct cli *c, int argc, char **argv)
+{
+	static const char *const cols[] = { "#id", "kind", "from", "subject",
+	    "to", "contact", "campaign", "list", "rsvp", "dsn_status",
+	    "#hard", "flags", "why", "message_id", "@received", NULL };
+	static const char *const head[] = { "field", "value" };
+	sqlite3_stmt *st;
+	struct table *t;
+	char *end, tbuf[32];
+	long long id;
+	int ch, rc, i;
+
+	if ((ch = cli_format_opts(c, argc, argv)) < 0)
+		return cli_getopt_exit(ch);
+	if (argc - optind != 1 || (id = strtoll(argv[optind], &end, 10)) <= 0 ||
+	    *end) {
+		cli_usage(cli_current(), 0);
+		return EX_USAGE;
+	}
+	if ((rc = cli_open(c)) != 0)
+		return rc;
+	st = db_prepare(c->db, "SELECT i.id, i.kind, i.from_addr, i.subject, "
+	    "i.rcpt_addr, c.email, k.name, l.name, i.rsvp, i.dsn_status, "
+	    "i.hard, i.flags, i.detail, i.message_id, i.received_at "
+	    "FROM inbound i LEFT JOIN contact c ON c.id = i.contact_id "
+	    "LEFT JOIN campaign k ON k.id = i.campaign_id "
+	    "LEFT JOIN list l ON l.id = i.list_id WHERE i.id = ?");
+	sqlite3_bind_int64(st, 1, id);
+	if (c->json) {
+		rc = cli_print_rows(c, st, cols) == 1 ? 0 : EX_DATAERR;
+		sqlite3_finalize(st);
+		return rc == 0 ? 0 : cli_fail(rc, "no inbound message %lld", id);
+	}
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return cli_fail(EX_DATAERR, "no inbound message %lld", id);
+	}
+	t = table_new(2, head);
+	for (i = 0; cols[i]; i++) {
+		const char *name = cols[i][0] == '#' || cols[i][0] == '@' ?
+		    cols[i] + 1 : cols[i];
+		const char *row[2] = { name, cols[i][0] == '@' ?
+		    time_format_utc(sqlite3_column_int64(st, i), tbuf,
+		    sizeof tbuf) : db_col_text(st, i) };
+
+		table_add(t, row);
+	}
+	sqlite3_finalize(st);
+	table_print(t, stdout);
+	table_free(&t);
+	return 0;
+}
