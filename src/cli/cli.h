@@ -107,6 +107,7 @@ int cmd_queue_retry(struct cli *, int, char **);
 int cmd_rsvp(struct cli *, int, char **);
 int cmd_inbox(struct cli *, int, char **);
 int cmd_inbox_show(struct cli *, int, char **);
+int cmd_inbox_explain(struct cli *, int, char **);
 int cmd_rsvp_set(struct cli *, int, char **);
 int cmd_log_add(struct cli *, int, char **);
 

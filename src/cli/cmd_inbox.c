@@ -5,7 +5,10 @@
 
 #include "cli/cli.h"
 #include "cli/out.h"
+#include "in/classify.h"
 #include "lib/timeutil.h"
+#include "lib/token.h"
+#include "lib/xmalloc.h"
 
 static int
 inbox_kind_valid(const char *k)
@@ -112,4 +115,99 @@ cmd_inbox_show(struct cli *c, int argc, char **argv)
 	table_print(t, stdout);
 	table_free(&t);
 	return 0;
+}
+
+/* Read a whole file (explain is for stored messages; 10 MB cap). */
+static char *
+inbox_slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *data;
+	size_t cap = 64 * 1024, n;
+
+	if (f == NULL)
+		return NULL;
+	data = xmalloc(cap);
+	*len = 0;
+	while ((n = fread(data + *len, 1, cap - *len, f)) > 0) {
+		*len += n;
+		if (*len == cap) {
+			if (cap >= 10 * 1024 * 1024)
+				break;
+			cap *= 2;
+			data = xrealloc(data, cap);
+		}
+	}
+	fclose(f);
+	return data;
+}
+
+static void
+inbox_explain_json(struct json *j, const char *file,
+    const struct classify_result *r)
+{
+	int bounce = strcmp(r->kind, "bounce") == 0;
+
+	json_open(j, '{');
+	json_kstr(j, "file", file);
+	json_kstr(j, "kind", r->kind);
+	json_kstr(j, "recipient", bounce ? (*r->bounced ? r->bounced : NULL) :
+	    (*r->recipient ? r->recipient : NULL));
+	json_kstr(j, "status", *r->dsn_status ? r->dsn_status : NULL);
+	json_key(j, "hard");
+	if (bounce && r->hard != -1)
+		json_bool(j, r->hard);
+	else
+		json_null(j);
+	json_kstr(j, "rsvp", *r->rsvp ? r->rsvp : NULL);
+	json_kstr(j, "token", r->token);
+	json_kstr(j, "from", r->from);
+	json_kstr(j, "subject", r->subject);
+	json_kstr(j, "why", r->why);
+	json_close(j, '}');
+}
+
+int
+cmd_inbox_explain(struct cli *c, int argc, char **argv)
+{
+	struct classify_result r;
+	struct classify_env env;
+	struct token_key key;
+	struct json j;
+	char err[1024], *data;
+	size_t len;
+	int ch, rc, i, missing = 0;
+
+	if ((ch = cli_format_opts(c, argc, argv)) < 0)
+		return cli_getopt_exit(ch);
+	if (optind >= argc) {
+		cli_usage(cli_current(), 0);
+		return EX_USAGE;
+	}
+	if ((rc = cli_open(c)) != 0)
+		return rc;
+	if (token_key_load(&key, c->conf->secret_file, err, sizeof err) == -1)
+		return cli_fail(EX_CONFIG, "%s", err);
+	env.db = c->db;
+	env.conf = c->conf;
+	env.key = &key;
+	json_init(&j, stdout);
+	if (c->json)
+		json_open(&j, '[');
+	for (i = optind; i < argc; i++) {
+		if ((data = inbox_slurp(argv[i], &len)) == NULL) {
+			fprintf(stderr, "herald: %s: cannot read\n", argv[i]);
+			missing = 1;
+			continue;
+		}
+		classify_message(&env, data, len, &r);
+		free(data);
+		if (c->json)
+			inbox_explain_json(&j, argv[i], &r);
+		else
+			printf("%s: %s: %s\n", argv[i], r.kind, r.why);
+	}
+	if (c->json)
+		json_close(&j, ']');
+	return missing ? EX_NOINPUT : 0;
 }

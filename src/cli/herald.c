@@ -105,6 +105,9 @@ static const struct cli_command commands[] = {
 	  "Record an answer by hand (capacity and waitlist apply).", NULL },
 	{ "rsvp", NULL, cmd_rsvp, "EVENT [--json|--csv]",
 	  "Answers for an event.", NULL },
+	{ "inbox", "explain", cmd_inbox_explain, "FILE... [--json]",
+	  "Classify stored messages without acting on them, and say why.",
+	  NULL },
 	{ "inbox", "show", cmd_inbox_show, "ID [--json]",
 	  "One inbound message: what it is, who sent it, what it answers, "
 	  "and why.", NULL },

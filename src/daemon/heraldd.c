@@ -19,6 +19,7 @@
 #include <curl/curl.h>
 
 #include "conf/conf.h"
+#include "in/ingest.h"
 #include "lib/loop.h"
 #include "lib/log.h"
 #include "lib/nudge.h"
@@ -40,6 +41,7 @@ struct daemon {
 	struct loop *loop;
 	struct token_key key;
 	struct sender *sender;
+	struct ingest *ingest;
 	int nudge_fd;
 	int lock_fd;
 	char nudge_path[256];
@@ -158,6 +160,7 @@ daemon_reload(struct daemon *d)
 	}
 	/* the render thread switches first: it may be using the old one */
 	sender_reconfigure(d->sender, nc);
+	ingest_reload(d->ingest);
 	conf_free(&d->conf);
 	d->conf = nc;
 	log_info("config reloaded from %s", d->conf->path);
@@ -216,6 +219,7 @@ daemon_close_db(struct daemon *d)
 static void
 daemon_close(struct daemon *d)
 {
+	ingest_stop(&d->ingest);
 	sender_free(&d->sender);
 	if (d->nudge_fd != -1) {
 		close(d->nudge_fd);
@@ -255,6 +259,11 @@ daemon_start_workers(struct daemon *d)
 	if ((d->sender = sender_new(d->db, d->conf, &d->key, d->loop, err,
 	    sizeof err)) == NULL) {
 		log_warnx("sender: %s", err);
+		return EX_CONFIG;
+	}
+	/* the IMAP reader blocks in libetpan: it has a thread of its own */
+	if ((d->ingest = ingest_start(d->conf->path, err, sizeof err)) == NULL) {
+		log_warnx("%s", err);
 		return EX_CONFIG;
 	}
 	return 0;

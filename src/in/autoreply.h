@@ -1,0 +1,24 @@
+/*
+ * autoreply: is an inbound message an automatic reply (vacation, out of
+ * office, autoresponder)? Such a message proves delivery, is never an
+ * RSVP and is never answered (RFC 3834).
+ *
+ * Signals: Auto-Submitted other than "no"; X-Autoreply, X-Autorespond
+ * and their kin; Precedence bulk, junk or auto_reply; an out-of-office
+ * subject in English, Spanish or French (decoded, case-insensitive).
+ * Headers that only ask others not to answer (X-Auto-Response-Suppress)
+ * or say a rule moved the message (X-MS-Exchange-Inbox-Rules-Loop) are
+ * not enough alone: people's own messages carry them too.
+ *
+ * Bounces are decided before this (SPEC 7), so a bounce that also says
+ * "Auto-Submitted: auto-replied" is a bounce.
+ */
+#ifndef HERALD_IN_AUTOREPLY_H
+#define HERALD_IN_AUTOREPLY_H
+
+#include "in/msg.h"
+
+/* 1 when m is an automatic reply, with *why (static text); else 0. */
+int autoreply_detect(const struct in_msg *m, const char **why);
+
+#endif

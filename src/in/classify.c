@@ -1,0 +1,451 @@
+/* classify: see classify.h. */
+#include "in/classify.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "in/autoreply.h"
+#include "in/dsn.h"
+#include "in/icalreply.h"
+#include "in/msg.h"
+#include "in/rsvptext.h"
+#include "lib/addr.h"
+#include "store/activity.h"
+#include "store/inbound.h"
+#include "store/rsvp.h"
+
+/* Bounce scores (Mailman's): hard 1, soft 0.5, at most once a day. */
+#define CLASSIFY_BOUNCING 3.0
+#define CLASSIFY_DISABLED 5.0
+
+/* What one of our addresses says. */
+struct classify_addr {
+	char addr[320];
+	int is_token;		/* LOCAL+TOKEN@sender.domain */
+	int token_ok;
+	enum token_kind kind;
+	uint64_t id;
+	int is_list;		/* @lists_domain */
+	char list[80];		/* NAME */
+	char suffix[16];	/* "", "request", "owner" */
+};
+
+const char *
+classify_message_id(const char *raw, size_t len)
+{
+	static char id[512];
+	struct in_msg *m = NULL;
+	const char *err, *v;
+
+	id[0] = '\0';
+	if (in_msg_parse(raw, len, &m, &err) == 0 &&
+	    (v = in_msg_message_id(m)) != NULL)
+		snprintf(id, sizeof id, "%s", v);
+	in_msg_free(&m);
+	return id;
+}
+
+/* Is addr one of ours? Fills a; returns 1 when it is. */
+static int
+classify_ours(const struct classify_env *e, const char *addr,
+    struct classify_addr *a)
+{
+	const struct conf *c = e->conf;
+	const char *at = addr_at(addr), *sat = addr_at(c->sender_address);
+	size_t local = sat ? (size_t)(sat - c->sender_address) : 0;
+	const char *dash;
+
+	memset(a, 0, sizeof *a);
+	if (at == NULL)
+		return 0;
+	snprintf(a->addr, sizeof a->addr, "%s", addr);
+	if (strcasecmp(at + 1, c->lists_domain) == 0) {
+		a->is_list = 1;
+		snprintf(a->list, sizeof a->list, "%.*s", (int)(at - addr), addr);
+		if ((dash = strrchr(a->list, '-')) != NULL &&
+		    (strcmp(dash, "-request") == 0 ||
+		    strcmp(dash, "-owner") == 0)) {
+			snprintf(a->suffix, sizeof a->suffix, "%s", dash + 1);
+			a->list[dash - a->list] = '\0';
+		}
+		return 1;
+	}
+	if (strcasecmp(at + 1, c->sender_domain) != 0 || local == 0 ||
+	    strncasecmp(addr, c->sender_address, local) != 0 ||
+	    addr[local] != c->delimiter[0])
+		return 0;
+	a->is_token = 1;
+	a->token_ok = token_check(e->key, addr + local + 1,
+	    (size_t)(at - addr - (long)local - 1), &a->kind, &a->id) == 0;
+	return 1;
+}
+
+/* The outbound message row a token or a Message-ID names. */
+static void
+classify_link(const struct classify_env *e, int64_t msg_id,
+    struct classify_result *r)
+{
+	sqlite3_stmt *st = db_cached(e->db, "SELECT m.id, "
+	    "COALESCE(m.contact_id, 0), COALESCE(m.campaign_id, 0), "
+	    "COALESCE(m.list_id, 0), COALESCE(k.event_id, 0) FROM message m "
+	    "LEFT JOIN campaign k ON k.id = m.campaign_id WHERE m.id = ?");
+
+	sqlite3_bind_int64(st, 1, msg_id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		r->message_ref = sqlite3_column_int64(st, 0);
+		r->contact_id = sqlite3_column_int64(st, 1);
+		r->campaign_id = sqlite3_column_int64(st, 2);
+		r->list_id = sqlite3_column_int64(st, 3);
+		r->event_id = sqlite3_column_int64(st, 4);
+	}
+	sqlite3_reset(st);
+}
+
+/* In-Reply-To / References: a herald Message-ID with a valid token. */
+static int
+classify_thread(const struct classify_env *e, const struct in_msg *m,
+    struct classify_result *r)
+{
+	const char *const *ids[2];
+	size_t n[2], i, k;
+	struct classify_addr a;
+
+	ids[0] = in_msg_in_reply_to(m, &n[0]);
+	ids[1] = in_msg_references(m, &n[1]);
+	for (k = 0; k < 2; k++)
+		for (i = 0; i < n[k]; i++) {
+			char fake[600];
+
+			/* a Message-ID is TOKEN@sender.domain: test it as
+			 * the address LOCAL+TOKEN@sender.domain would be */
+			snprintf(fake, sizeof fake, "%.*s%s%s",
+			    (int)(addr_at(e->conf->sender_address) -
+			    e->conf->sender_address), e->conf->sender_address,
+			    e->conf->delimiter, ids[k][i]);
+			if (classify_ours(e, fake, &a) && a.is_token) {
+				if (!a.token_ok || a.kind != TOKEN_MESSAGE) {
+					snprintf(r->token, sizeof r->token,
+					    "forged");
+					continue;
+				}
+				classify_link(e, (int64_t)a.id, r);
+				snprintf(r->token, sizeof r->token, "valid");
+				return r->message_ref != 0;
+			}
+		}
+	return 0;
+}
+
+/* kind, and why: a sentence, then an optional detail after ": " */
+static void
+classify_set(struct classify_result *r, const char *kind, const char *why,
+    const char *detail)
+{
+	snprintf(r->kind, sizeof r->kind, "%s", kind);
+	snprintf(r->why, sizeof r->why, "%s%s%s", why, detail ? ": " : "",
+	    detail ? detail : "");
+}
+
+/* A bounce: which message, which recipient, how hard. */
+static int
+classify_bounce(const struct classify_env *e, const struct in_msg *m,
+    const struct classify_addr *to, struct classify_result *r)
+{
+	struct dsn_report d;
+	int via_token = to && to->is_token && to->token_ok &&
+	    to->kind == TOKEN_BOUNCE;
+
+	memset(&d, 0, sizeof d);
+	dsn_parse(m, &d);
+	if (!d.is_bounce && !via_token) {
+		if (d.kind == DSN_KIND_DELAY)
+			snprintf(r->why, sizeof r->why, "a delay warning "
+			    "(Action: delayed), not a bounce");
+		dsn_report_free(&d);
+		return 0;
+	}
+	if (via_token)
+		classify_link(e, (int64_t)to->id, r);
+	if (d.nrcpt > 0) {
+		snprintf(r->bounced, sizeof r->bounced, "%s",
+		    d.rcpt[0].addr ? d.rcpt[0].addr : "");
+		snprintf(r->dsn_status, sizeof r->dsn_status, "%s",
+		    d.rcpt[0].status);
+		r->hard = d.rcpt[0].hard;
+		r->scores = !d.rcpt[0].noscore;
+	}
+	snprintf(r->kind, sizeof r->kind, "bounce");
+	snprintf(r->why, sizeof r->why, "%s%s%s: %s %s%s", via_token ?
+	    "sent to a bounce address" : "a delivery failure report",
+	    d.is_bounce ? " (" : "", d.is_bounce ? d.source : "",
+	    r->bounced, r->dsn_status, r->hard == 1 ? " (hard)" :
+	    r->hard == 0 ? " (soft)" : "");
+	dsn_report_free(&d);
+	return 1;
+}
+
+/* The answer of a reply: RSVP address, calendar, or the first lines. */
+static void
+classify_answer(const struct in_msg *m, const struct classify_addr *to,
+    struct classify_result *r)
+{
+	struct icalreply cal;
+	enum rsvp_answer a = RSVP_NONE;
+	const char *why = NULL, *text;
+	size_t i, len;
+
+	if (to && to->is_token && to->token_ok && (to->kind == TOKEN_YES ||
+	    to->kind == TOKEN_NO || to->kind == TOKEN_MAYBE)) {
+		a = to->kind == TOKEN_YES ? RSVP_YES : to->kind == TOKEN_NO ?
+		    RSVP_NO : RSVP_MAYBE;
+		snprintf(r->rsvp_source, sizeof r->rsvp_source, "address");
+		why = "sent to the RSVP address";
+	}
+	for (i = 0; a == RSVP_NONE && i < in_msg_nparts(m); i++) {
+		const struct in_part *p = in_msg_part(m, i);
+
+		if (p->body && strcmp(p->type, "text/calendar") == 0 &&
+		    icalreply_parse(p->body, p->body_len, &cal) == 0 &&
+		    (a = icalreply_answer(&cal, in_msg_from(m), &why)) !=
+		    RSVP_NONE)
+			snprintf(r->rsvp_source, sizeof r->rsvp_source,
+			    "calendar");
+	}
+	if (a == RSVP_NONE && (text = in_msg_text(m, &len)) != NULL &&
+	    (a = rsvptext_answer(text, &why)) != RSVP_NONE)
+		snprintf(r->rsvp_source, sizeof r->rsvp_source, "reply");
+	if (a == RSVP_NONE) {
+		classify_set(r, "reply", "a reply without a clear answer: for "
+		    "a person to read", NULL);
+		return;
+	}
+	snprintf(r->rsvp, sizeof r->rsvp, "%s", rsvptext_name(a));
+	snprintf(r->kind, sizeof r->kind, "rsvp");
+	snprintf(r->why, sizeof r->why, "RSVP %s: %s", r->rsvp,
+	    why ? why : "");
+}
+
+static void
+classify_header_fields(const struct in_msg *m, struct classify_result *r)
+{
+	const char *v;
+
+	snprintf(r->from, sizeof r->from, "%s", (v = in_msg_from(m)) ? v : "");
+	snprintf(r->subject, sizeof r->subject, "%s",
+	    (v = in_msg_subject(m)) ? v : "");
+	snprintf(r->message_id, sizeof r->message_id, "%s",
+	    (v = in_msg_message_id(m)) ? v : "");
+	snprintf(r->token, sizeof r->token, "none");
+	r->hard = -1;
+}
+
+/* The first of our addresses the message was delivered to. */
+static int
+classify_recipient(const struct classify_env *e, const struct in_msg *m,
+    struct classify_addr *to, struct classify_result *r)
+{
+	const char *const *v;
+	size_t n, i;
+
+	v = in_msg_recipients(m, &n);
+	for (i = 0; i < n; i++)
+		if (classify_ours(e, v[i], to)) {
+			snprintf(r->recipient, sizeof r->recipient, "%s", v[i]);
+			if (to->is_token)
+				snprintf(r->token, sizeof r->token, "%s",
+				    to->token_ok ? "valid" : "forged");
+			return 1;
+		}
+	return 0;
+}
+
+static void
+classify_run(const struct classify_env *e, const struct in_msg *m,
+    struct classify_result *r)
+{
+	struct classify_addr to;
+	int ours = classify_recipient(e, m, &to, r);
+	const char *why = NULL;
+
+	if (in_msg_header(m, "X-Herald-Loop", 0) != NULL) {
+		classify_set(r, "loop", "carries herald's own loop marker",
+		    NULL);
+		return;
+	}
+	if (classify_bounce(e, m, ours ? &to : NULL, r))
+		return;
+	if (autoreply_detect(m, &why)) {
+		if (ours && to.is_token && to.token_ok)
+			classify_link(e, (int64_t)to.id, r);
+		else
+			classify_thread(e, m, r);
+		classify_set(r, "autoreply", "an automatic reply", why);
+		return;
+	}
+	if (ours && to.is_list) {
+		classify_set(r, strcmp(to.suffix, "request") == 0 ? "command" :
+		    "post", "sent to the list address", to.addr);
+		return;
+	}
+	if (ours && to.is_token && to.token_ok && to.kind != TOKEN_BOUNCE) {
+		classify_link(e, (int64_t)to.id, r);
+		if (r->message_ref) {
+			classify_answer(m, &to, r);
+			return;
+		}
+	}
+	if (classify_thread(e, m, r)) {
+		classify_answer(m, NULL, r);
+		return;
+	}
+	classify_set(r, "unmatched", ours && to.is_token && !to.token_ok ?
+	    "sent to a tagged address whose token does not verify (forged or "
+	    "damaged): matches nothing" : "no token, no thread: for a person "
+	    "to read", NULL);
+}
+
+int
+classify_message(const struct classify_env *e, const char *raw, size_t len,
+    struct classify_result *r)
+{
+	struct in_msg *m = NULL;
+	const char *err;
+
+	memset(r, 0, sizeof *r);
+	if (in_msg_parse(raw, len, &m, &err) == -1) {
+		classify_set(r, "unmatched", "unreadable", err);
+		return 0;
+	}
+	classify_header_fields(m, r);
+	r->malformed = in_msg_malformed(m, NULL);
+	classify_run(e, m, r);
+	/* a valid token from someone else's address: accepted, flagged */
+	if (r->contact_id && *r->from && (strcmp(r->kind, "rsvp") == 0 ||
+	    strcmp(r->kind, "reply") == 0)) {
+		sqlite3_stmt *st = db_cached(e->db, "SELECT email FROM contact "
+		    "WHERE id = ?");
+
+		sqlite3_bind_int64(st, 1, r->contact_id);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			r->other_sender = strcasecmp(db_col_text(st, 0),
+			    r->from) != 0;
+		sqlite3_reset(st);
+	}
+	in_msg_free(&m);
+	return 0;
+}
+
+/*
+ * Score a bounce against its contact: 1 for hard, 0.5 for soft, at most
+ * once a day (Mailman's rule), and move the status on at the thresholds.
+ */
+static int
+classify_score(struct db *d, const struct classify_result *r, int64_t now)
+{
+	sqlite3_stmt *st = db_cached(d, "UPDATE contact SET "
+	    "bounce_score = bounce_score + ?2, bounce_last = ?3, "
+	    "status = CASE WHEN status IN ('unsubscribed', 'disabled') "
+	    "  THEN status "
+	    "  WHEN bounce_score + ?2 >= ?4 THEN 'disabled' "
+	    "  WHEN bounce_score + ?2 >= ?5 THEN 'bouncing' ELSE status END "
+	    "WHERE id = ?1 AND (bounce_last IS NULL OR bounce_last < ?3 - 86400)");
+
+	sqlite3_bind_int64(st, 1, r->contact_id);
+	sqlite3_bind_double(st, 2, r->hard == 1 ? 1.0 : 0.5);
+	sqlite3_bind_int64(st, 3, now);
+	sqlite3_bind_double(st, 4, CLASSIFY_DISABLED);
+	sqlite3_bind_double(st, 5, CLASSIFY_BOUNCING);
+	return db_step_done(d, st);
+}
+
+static int
+classify_act_bounce(const struct classify_env *e,
+    const struct classify_result *r)
+{
+	sqlite3_stmt *st;
+
+	if (r->message_ref == 0)
+		return 0;
+	if (r->hard == 1) {
+		st = db_cached(e->db, "UPDATE message SET state = 'bounced', "
+		    "last_reply = ? WHERE id = ? AND state IN ('sent', "
+		    "'uncertain')");
+		db_bind_text(st, 1, r->why);
+		sqlite3_bind_int64(st, 2, r->message_ref);
+		if (db_step_done(e->db, st) == -1)
+			return -1;
+	}
+	if (r->contact_id && r->scores && r->hard != -1)
+		return classify_score(e->db, r, time(NULL));
+	return 0;
+}
+
+static int
+classify_act_rsvp(const struct classify_env *e,
+    const struct classify_result *r)
+{
+	const char *stored;
+	int64_t promoted;
+
+	if (r->event_id == 0 || r->contact_id == 0)
+		return 0;
+	return rsvp_set(e->db, r->event_id, r->contact_id, r->rsvp,
+	    r->rsvp_source, &stored, &promoted);
+}
+
+int
+classify_handle(const struct classify_env *e, const char *raw, size_t len,
+    const struct classify_source *src)
+{
+	struct classify_result r;
+	struct inbound in;
+	struct activity a;
+	int64_t id;
+	char flags[64];
+
+	if (classify_message(e, raw, len, &r) == -1)
+		return -1;
+	snprintf(flags, sizeof flags, "%s%s%s%s", r.other_sender ?
+	    "other-sender," : "", strcmp(r.token, "forged") == 0 ?
+	    "forged-token," : "", r.malformed ? "malformed," : "",
+	    src->truncated ? "oversize," : "");
+	memset(&in, 0, sizeof in);
+	in.mailbox = src->mailbox;
+	in.uidvalidity = src->uidvalidity;
+	in.uid = src->uid;
+	in.message_id = r.message_id;
+	in.hash = src->hash;
+	in.kind = r.kind;
+	in.from_addr = r.from;
+	in.subject = r.subject;
+	in.rcpt_addr = r.recipient;
+	in.contact_id = r.contact_id;
+	in.message_ref = r.message_ref;
+	in.campaign_id = r.campaign_id;
+	in.list_id = r.list_id;
+	in.rsvp = *r.rsvp ? r.rsvp : NULL;
+	in.dsn_status = *r.dsn_status ? r.dsn_status : NULL;
+	in.hard = r.hard;
+	in.flags = flags;
+	in.detail = r.why;
+	in.size = src->size;
+	if ((id = inbound_add(e->db, &in)) == -1)
+		return -1;
+	if ((strcmp(r.kind, "bounce") == 0 &&
+	    classify_act_bounce(e, &r) == -1) ||
+	    (strcmp(r.kind, "rsvp") == 0 && classify_act_rsvp(e, &r) == -1))
+		return -1;
+	memset(&a, 0, sizeof a);
+	a.direction = "in";
+	a.kind = r.kind;
+	a.contact_id = r.contact_id;
+	a.campaign_id = r.campaign_id;
+	a.list_id = r.list_id;
+	a.message_ref = r.message_ref;
+	a.inbound_ref = id;
+	a.summary = r.why;
+	return activity_add(e->db, &a) == -1 ? -1 : 0;
+}

@@ -1,0 +1,290 @@
+/* ingest: see ingest.h. */
+#include "in/ingest.h"
+
+#include <nettle/base16.h>
+#include <nettle/sha2.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conf/conf.h"
+#include "in/classify.h"
+#include "in/imap.h"
+#include "lib/log.h"
+#include "lib/token.h"
+#include "lib/xmalloc.h"
+#include "store/db.h"
+#include "store/inbound.h"
+
+#define INGEST_BATCH 200
+#define INGEST_SIZE_CAP (10 * 1024 * 1024)
+#define INGEST_BACKOFF_MAX 60
+
+struct ingest {
+	pthread_t thread;
+	char *conf_path;
+	_Atomic int stop;
+	_Atomic int reload;
+	/* owned by the thread */
+	struct conf *conf;
+	struct db *db;
+	struct token_key key;
+	struct imap imap;
+	int connected;
+	int64_t uidvalidity, last_uid;
+};
+
+static void
+ingest_hash(const char *data, size_t len, char *hex)
+{
+	struct sha256_ctx ctx;
+	uint8_t d[SHA256_DIGEST_SIZE];
+
+	sha256_init(&ctx);
+	sha256_update(&ctx, len, (const uint8_t *)data);
+	sha256_digest(&ctx, sizeof d, d);
+	base16_encode_update(hex, sizeof d, d);
+	hex[2 * sizeof d] = '\0';
+}
+
+/* Classify and act in one transaction. 0 done (or already), -1 retry. */
+static int
+ingest_record(struct ingest *g, const struct imap_message *msg)
+{
+	struct classify_env env = { g->db, g->conf, &g->key };
+	struct classify_source src;
+	char hash[2 * SHA256_DIGEST_SIZE + 1];
+	int seen, rc;
+
+	ingest_hash(msg->data, msg->len, hash);
+	memset(&src, 0, sizeof src);
+	src.mailbox = g->imap.mailbox;
+	src.uidvalidity = g->uidvalidity;
+	src.uid = msg->uid;
+	src.hash = hash;
+	src.size = msg->size;
+	src.truncated = msg->truncated;
+	if (db_begin(g->db) == -1)
+		return -1;
+	seen = inbound_seen(g->db, src.mailbox, src.uidvalidity, src.uid,
+	    classify_message_id(msg->data, msg->len), hash);
+	rc = seen < 0 ? -1 : seen ? 0 :
+	    classify_handle(&env, msg->data, msg->len, &src);
+	if (rc == -1 || db_commit(g->db) == -1) {
+		db_rollback(g->db);
+		return -1;
+	}
+	if (seen)
+		log_info("imap: UID %u was handled before; flagging it",
+		    msg->uid);
+	return 0;
+}
+
+static int
+ingest_one(void *arg, const struct imap_message *msg)
+{
+	struct ingest *g = arg;
+	char err[512];
+
+	if (g->stop)
+		return -1;
+	if (ingest_record(g, msg) == -1) {
+		log_warnx("imap: UID %u not recorded (database busy?); it will "
+		    "be read again", msg->uid);
+		return -1;
+	}
+	/* only now, after the commit, may the server forget it is new */
+	if (imap_done(&g->imap, msg->uid, g->conf->imap_done_folder, err,
+	    sizeof err) == -1) {
+		log_warnx("imap: %s", err);
+		return -1;
+	}
+	g->last_uid = msg->uid;
+	if (db_begin(g->db) == 0) {
+		if (inbound_state_set(g->db, g->imap.mailbox, g->uidvalidity,
+		    g->last_uid, 0) == 0)
+			db_commit(g->db);
+		else
+			db_rollback(g->db);
+	}
+	return 0;
+}
+
+/* After SELECT: has the mailbox been rebuilt since we last looked? */
+static void
+ingest_check_uidvalidity(struct ingest *g)
+{
+	int64_t v = 0, last = 0;
+
+	inbound_state_get(g->db, g->imap.mailbox, &v, &last);
+	g->uidvalidity = g->imap.uidvalidity;
+	g->last_uid = last;
+	if (v != 0 && v != (int64_t)g->imap.uidvalidity) {
+		log_warnx("imap: %s: UIDVALIDITY changed from %lld to %u: "
+		    "reading it again (handled mail is recognised)",
+		    g->imap.mailbox, (long long)v, g->imap.uidvalidity);
+		g->last_uid = 0;
+	}
+	if (db_begin(g->db) == 0) {
+		if (inbound_state_set(g->db, g->imap.mailbox, g->uidvalidity,
+		    g->last_uid, v != 0 && v != (int64_t)g->uidvalidity) == 0)
+			db_commit(g->db);
+		else
+			db_rollback(g->db);
+	}
+}
+
+static int
+ingest_connect(struct ingest *g)
+{
+	char err[512];
+
+	if (imap_open(&g->imap, g->conf, err, sizeof err) == -1) {
+		log_warnx("imap: %s", err);
+		return -1;
+	}
+	g->connected = 1;
+	ingest_check_uidvalidity(g);
+	log_info("imap: reading %s on %s (%s)", g->imap.mailbox, g->imap.host,
+	    g->imap.has_idle && g->conf->imap_idle ? "IDLE" : "polling");
+	return 0;
+}
+
+static void
+ingest_disconnect(struct ingest *g)
+{
+	if (g->connected)
+		imap_close(&g->imap);
+	g->connected = 0;
+}
+
+static void
+ingest_sleep(struct ingest *g, int seconds)
+{
+	while (seconds-- > 0 && !g->stop && !g->reload)
+		sleep(1);
+}
+
+/* Read the config (again); keep the old one when the new is bad. */
+static int
+ingest_load(struct ingest *g)
+{
+	char err[1024];
+	struct conf *c = conf_load(g->conf_path, err, sizeof err);
+
+	g->reload = 0;
+	if (c == NULL) {
+		log_warnx("imap: %s", err);
+		return g->conf ? 0 : -1;
+	}
+	if (token_key_load(&g->key, c->secret_file, err, sizeof err) == -1) {
+		log_warnx("imap: %s", err);
+		conf_free(&c);
+		return g->conf ? 0 : -1;
+	}
+	conf_free(&g->conf);
+	g->conf = c;
+	ingest_disconnect(g);
+	return 0;
+}
+
+/* One round: read everything new, then wait for more. */
+static int
+ingest_round(struct ingest *g)
+{
+	char err[512];
+	int n;
+
+	do {
+		n = imap_fetch_new(&g->imap, (uint32_t)g->last_uid,
+		    INGEST_BATCH, INGEST_SIZE_CAP, ingest_one, g, err,
+		    sizeof err);
+		if (n < 0) {
+			log_warnx("imap: %s", err);
+			return -1;
+		}
+	} while (n == INGEST_BATCH && !g->stop);
+	if (g->conf->imap_idle && g->imap.has_idle)
+		return imap_wait(&g->imap, (int)g->conf->imap_poll * 10,
+		    &g->stop) < 0 ? -1 : 0;
+	ingest_sleep(g, (int)g->conf->imap_poll);
+	return 0;
+}
+
+static void *
+ingest_main(void *arg)
+{
+	struct ingest *g = arg;
+	int backoff = 1;
+
+	while (!g->stop) {
+		if (g->reload)
+			ingest_load(g);
+		if (!g->connected && ingest_connect(g) == -1) {
+			ingest_sleep(g, backoff);
+			backoff = backoff * 2 > INGEST_BACKOFF_MAX ?
+			    INGEST_BACKOFF_MAX : backoff * 2;
+			continue;
+		}
+		if (ingest_round(g) == -1) {
+			ingest_disconnect(g);
+			ingest_sleep(g, backoff);
+			backoff = backoff * 2 > INGEST_BACKOFF_MAX ?
+			    INGEST_BACKOFF_MAX : backoff * 2;
+			continue;
+		}
+		backoff = 1;
+	}
+	ingest_disconnect(g);
+	return NULL;
+}
+
+struct ingest *
+ingest_start(const char *conf_path, char *err, size_t errlen)
+{
+	struct ingest *g = xcalloc(1, sizeof *g);
+
+	g->conf_path = xstrdup(conf_path);
+	if (ingest_load(g) == -1 || g->conf == NULL) {
+		snprintf(err, errlen, "imap: cannot load %s", conf_path);
+		goto fail;
+	}
+	if ((g->db = db_open(g->conf->database, 0, err, errlen)) == NULL)
+		goto fail;
+	if (pthread_create(&g->thread, NULL, ingest_main, g) != 0) {
+		snprintf(err, errlen, "cannot start the IMAP thread");
+		goto fail;
+	}
+	return g;
+fail:
+	db_close(&g->db);
+	conf_free(&g->conf);
+	free(g->conf_path);
+	free(g);
+	return NULL;
+}
+
+void
+ingest_reload(struct ingest *g)
+{
+	if (g)
+		g->reload = 1;
+}
+
+void
+ingest_stop(struct ingest **gp)
+{
+	struct ingest *g = *gp;
+
+	if (g == NULL)
+		return;
+	g->stop = 1;
+	pthread_join(g->thread, NULL);
+	db_close(&g->db);
+	conf_free(&g->conf);
+	free(g->conf_path);
+	free(g);
+	*gp = NULL;
+}

@@ -1,0 +1,930 @@
+/* msg: see msg.h. */
+#include "in/msg.h"
+
+#include <libetpan/libetpan.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "lib/addr.h"
+#include "lib/text.h"
+#include "lib/xmalloc.h"
+
+/* A header block longer than this is cut: no real one comes close. */
+#define IN_MSG_MAX_HEADER (1024u * 1024)
+/*
+ * libetpan's multipart parser recurses once per nesting level and scans
+ * the rest of the data at every level, so its cost grows with (levels x
+ * size) and its stack with the levels. Every multipart level needs a
+ * "boundary" parameter and every message level an "rfc822" type, so
+ * counting those words bounds both before anything is parsed.
+ */
+#define IN_MSG_MAX_NESTERS 1000
+#define IN_MSG_WORK_BUDGET (256u * 1024 * 1024)
+
+struct in_list {
+	char **v;
+	size_t n;
+};
+
+struct in_msg {
+	size_t size;
+	int oversize;
+	const char *malformed;
+	struct in_hdrs hdrs;
+	char *subject;
+	char *from;
+	char *message_id;
+	struct in_list irt;
+	struct in_list refs;
+	struct in_list rcpts;
+	char *type;
+	struct in_hdrs params;	/* top-level Content-Type parameters */
+	struct in_part *parts;
+	size_t nparts;
+	size_t partcap;
+	const struct in_part *text;
+	char *raw_body;
+	size_t raw_len;
+};
+
+static void
+in_list_add(struct in_list *l, const char *s)
+{
+	l->v = xrealloc(l->v, (l->n + 2) * sizeof *l->v);
+	l->v[l->n++] = xstrdup(s);
+	l->v[l->n] = NULL;
+}
+
+static int
+in_list_has(const struct in_list *l, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (strcasecmp(l->v[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+in_list_free(struct in_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+/* Header text is shown to people and matched: no control characters. */
+static void
+in_msg_clean_controls(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = ' ';
+}
+
+/* Unfold: a line break followed by white space is the white space. */
+static char *
+in_hdr_unfold(const char *v)
+{
+	char *out = xmalloc(strlen(v) + 1), *o = out;
+
+	for (; *v; v++)
+		if (*v != '\r' && *v != '\n')
+			*o++ = *v;
+	*o = '\0';
+	return out;
+}
+
+void
+in_hdrs_parse(const char *s, size_t len, struct in_hdrs *h)
+{
+	struct mailimf_fields *fields = NULL;
+	clistiter *it;
+	size_t idx = 0;
+
+	h->v = NULL;
+	h->n = 0;
+	if (s == NULL || len == 0 ||
+	    mailimf_optional_fields_parse(s, len, &idx, &fields) !=
+	    MAILIMF_NO_ERROR)
+		return;
+	h->v = xcalloc(clist_count(fields->fld_list) + 1, sizeof *h->v);
+	for (it = clist_begin(fields->fld_list); it; it = clist_next(it)) {
+		struct mailimf_field *f = clist_content(it);
+		struct mailimf_optional_field *of;
+
+		if (h->n >= IN_MSG_MAX_HEADERS)
+			break;
+		if (f->fld_type != MAILIMF_FIELD_OPTIONAL_FIELD)
+			continue;
+		of = f->fld_data.fld_optional_field;
+		h->v[h->n].name = xstrdup(of->fld_name);
+		h->v[h->n].value = in_hdr_unfold(of->fld_value ?
+		    of->fld_value : "");
+		h->n++;
+	}
+	mailimf_fields_free(fields);
+}
+
+void
+in_hdrs_free(struct in_hdrs *h)
+{
+	size_t i;
+
+	for (i = 0; i < h->n; i++) {
+		free(h->v[i].name);
+		free(h->v[i].value);
+	}
+	free(h->v);
+	h->v = NULL;
+	h->n = 0;
+}
+
+const char *
+in_hdrs_get(const struct in_hdrs *h, const char *name, size_t nth)
+{
+	size_t i;
+
+	for (i = 0; i < h->n; i++)
+		if (strcasecmp(h->v[i].name, name) == 0 && nth-- == 0)
+			return h->v[i].value;
+	return NULL;
+}
+
+/* ---- accessors derived from the header ---- */
+
+static char *
+in_msg_decode_phrase(const char *v)
+{
+	char *out = NULL;
+	size_t idx = 0;
+
+	if (mailmime_encoded_phrase_parse("utf-8", v, strlen(v), &idx,
+	    "utf-8", &out) != MAILIMF_NO_ERROR || out == NULL) {
+		/* keep what can be shown rather than nothing */
+		out = xstrdup(v);
+		if (!text_utf8_valid(out, strlen(out)))
+			for (char *p = out; *p; p++)
+				if ((unsigned char)*p >= 0x80)
+					*p = '?';
+	}
+	in_msg_clean_controls(out);
+	return out;
+}
+
+/* addr_normalize when valid, else the address as written (trimmed). */
+static char *
+in_msg_norm_addr(const char *a)
+{
+	const char *err;
+	char *n = addr_normalize(a, &err);
+
+	return n ? n : text_trimdup(a);
+}
+
+static void
+in_msg_add_mailbox(struct in_list *l, const struct mailimf_mailbox *mb)
+{
+	char *a;
+
+	if (mb == NULL || mb->mb_addr_spec == NULL || *mb->mb_addr_spec == '\0')
+		return;
+	a = in_msg_norm_addr(mb->mb_addr_spec);
+	in_msg_clean_controls(a);
+	if (*a && !in_list_has(l, a))
+		in_list_add(l, a);
+	free(a);
+}
+
+static void
+in_msg_add_addresses(struct in_list *l, const char *v)
+{
+	struct mailimf_address_list *al = NULL;
+	clistiter *it, *jt;
+	size_t idx = 0;
+
+	if (mailimf_address_list_parse(v, strlen(v), &idx, &al) !=
+	    MAILIMF_NO_ERROR)
+		return;
+	for (it = clist_begin(al->ad_list); it; it = clist_next(it)) {
+		struct mailimf_address *ad = clist_content(it);
+		struct mailimf_group *g;
+
+		if (ad->ad_type == MAILIMF_ADDRESS_MAILBOX) {
+			in_msg_add_mailbox(l, ad->ad_data.ad_mailbox);
+			continue;
+		}
+		g = ad->ad_data.ad_group;
+		if (g == NULL || g->grp_mb_list == NULL)
+			continue;
+		for (jt = clist_begin(g->grp_mb_list->mb_list); jt;
+		    jt = clist_next(jt))
+			in_msg_add_mailbox(l, clist_content(jt));
+	}
+	mailimf_address_list_free(al);
+}
+
+static void
+in_msg_add_ids(struct in_list *l, const char *v)
+{
+	clist *ids = NULL;
+	clistiter *it;
+	size_t idx = 0;
+
+	if (mailimf_msg_id_list_parse(v, strlen(v), &idx, &ids) !=
+	    MAILIMF_NO_ERROR)
+		return;
+	for (it = clist_begin(ids); it; it = clist_next(it)) {
+		char *id = clist_content(it);
+
+		in_msg_clean_controls(id);
+		if (*id && !in_list_has(l, id))
+			in_list_add(l, id);
+		free(id);
+	}
+	clist_free(ids);
+}
+
+static void
+in_msg_read_from(struct in_msg *m)
+{
+	struct mailimf_mailbox_list *ml = NULL;
+	const char *v = in_hdrs_get(&m->hdrs, "From", 0);
+	struct mailimf_mailbox *mb;
+	size_t idx = 0;
+
+	if (v == NULL || mailimf_mailbox_list_parse(v, strlen(v), &idx, &ml) !=
+	    MAILIMF_NO_ERROR)
+		return;
+	if (clist_begin(ml->mb_list) != NULL) {
+		mb = clist_content(clist_begin(ml->mb_list));
+		if (mb->mb_addr_spec && *mb->mb_addr_spec) {
+			m->from = in_msg_norm_addr(mb->mb_addr_spec);
+			in_msg_clean_controls(m->from);
+		}
+	}
+	mailimf_mailbox_list_free(ml);
+}
+
+static void
+in_msg_read_message_id(struct in_msg *m)
+{
+	const char *v = in_hdrs_get(&m->hdrs, "Message-ID", 0);
+	char *id = NULL;
+	size_t idx = 0;
+
+	if (v == NULL)
+		return;
+	if (mailimf_msg_id_parse(v, strlen(v), &idx, &id) == MAILIMF_NO_ERROR) {
+		m->message_id = xstrdup(id);
+		free(id);
+	} else {
+		/* "Message-ID: abc@host" without brackets is common enough */
+		m->message_id = text_trimdup(v);
+	}
+	in_msg_clean_controls(m->message_id);
+	if (*m->message_id == '\0')
+		xfree(&m->message_id);
+}
+
+static void
+in_msg_read_header(struct in_msg *m)
+{
+	static const char *const rcpt_fields[] = { "Delivered-To",
+	    "X-Original-To", "To", "Cc" };
+	const char *v;
+	size_t i, n;
+
+	if ((v = in_hdrs_get(&m->hdrs, "Subject", 0)) != NULL)
+		m->subject = in_msg_decode_phrase(v);
+	in_msg_read_from(m);
+	in_msg_read_message_id(m);
+	for (n = 0; (v = in_hdrs_get(&m->hdrs, "In-Reply-To", n)); n++)
+		in_msg_add_ids(&m->irt, v);
+	for (n = 0; (v = in_hdrs_get(&m->hdrs, "References", n)); n++)
+		in_msg_add_ids(&m->refs, v);
+	for (i = 0; i < sizeof rcpt_fields / sizeof rcpt_fields[0]; i++)
+		for (n = 0; (v = in_hdrs_get(&m->hdrs, rcpt_fields[i], n)); n++)
+			in_msg_add_addresses(&m->rcpts, v);
+}
+
+/* ---- the MIME tree ---- */
+
+static void
+in_msg_set_malformed(struct in_msg *m, const char *why)
+{
+	if (m->malformed == NULL)
+		m->malformed = why;
+}
+
+static const char *
+in_msg_major(const struct mailmime_type *t)
+{
+	if (t->tp_type == MAILMIME_TYPE_DISCRETE_TYPE) {
+		const struct mailmime_discrete_type *d =
+		    t->tp_data.tp_discrete_type;
+
+		switch (d->dt_type) {
+		case MAILMIME_DISCRETE_TYPE_TEXT: return "text";
+		case MAILMIME_DISCRETE_TYPE_IMAGE: return "image";
+		case MAILMIME_DISCRETE_TYPE_AUDIO: return "audio";
+		case MAILMIME_DISCRETE_TYPE_VIDEO: return "video";
+		case MAILMIME_DISCRETE_TYPE_APPLICATION: return "application";
+		default: return d->dt_extension ? d->dt_extension : "application";
+		}
+	}
+	switch (t->tp_data.tp_composite_type->ct_type) {
+	case MAILMIME_COMPOSITE_TYPE_MESSAGE: return "message";
+	case MAILMIME_COMPOSITE_TYPE_MULTIPART: return "multipart";
+	default:
+		return t->tp_data.tp_composite_type->ct_token ?
+		    t->tp_data.tp_composite_type->ct_token : "application";
+	}
+}
+
+static char *
+in_msg_type_string(const struct mailmime_content *ct)
+{
+	const char *major, *minor;
+	char *s;
+
+	if (ct == NULL || ct->ct_type == NULL)
+		return xstrdup("text/plain");
+	major = in_msg_major(ct->ct_type);
+	minor = ct->ct_subtype ? ct->ct_subtype : "";
+	s = xmalloc(strlen(major) + strlen(minor) + 2);
+	strcpy(s, major);
+	strcat(s, "/");
+	strcat(s, minor);
+	text_lower(s);
+	in_msg_clean_controls(s);
+	return s;
+}
+
+/* A parameter value without the quotes libetpan leaves around it. */
+static char *
+in_msg_param_value(const char *v)
+{
+	size_t n = strlen(v);
+	char *s;
+
+	if (n >= 2 && v[0] == '"' && v[n - 1] == '"')
+		s = xstrndup(v + 1, n - 2);
+	else
+		s = xstrdup(v);
+	in_msg_clean_controls(s);
+	return s;
+}
+
+static void
+in_msg_read_params(struct in_msg *m, const struct mailmime_content *ct)
+{
+	clistiter *it;
+	size_t n;
+
+	if (ct == NULL || ct->ct_parameters == NULL)
+		return;
+	n = clist_count(ct->ct_parameters);
+	m->params.v = xcalloc(n + 1, sizeof *m->params.v);
+	for (it = clist_begin(ct->ct_parameters); it; it = clist_next(it)) {
+		const struct mailmime_parameter *p = clist_content(it);
+
+		if (p->pa_name == NULL || p->pa_value == NULL)
+			continue;
+		m->params.v[m->params.n].name = xstrdup(p->pa_name);
+		text_lower(m->params.v[m->params.n].name);
+		m->params.v[m->params.n].value = in_msg_param_value(p->pa_value);
+		m->params.n++;
+	}
+}
+
+static char *
+in_msg_copy(const char *s, size_t len)
+{
+	char *c = xmalloc(len + 1);
+
+	memcpy(c, s, len);
+	c[len] = '\0';
+	return c;
+}
+
+/* s in charset cs to UTF-8, or NULL when iconv cannot do it cleanly. */
+static char *
+in_msg_iconv(const char *cs, const char *s, size_t len, size_t *outlen)
+{
+	char *c = NULL, *copy;
+	size_t clen = 0;
+
+	if (charconv_buffer("utf-8", cs, s, len, &c, &clen) !=
+	    MAIL_CHARCONV_NO_ERROR || c == NULL)
+		return NULL;
+	copy = NULL;
+	if (text_utf8_valid(c, clen)) {
+		copy = in_msg_copy(c, clen);
+		*outlen = clen;
+	}
+	charconv_buffer_free(c);
+	return copy;
+}
+
+static int
+in_msg_8bit(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return 1;
+	return 0;
+}
+
+/*
+ * Charsets that cannot hold 8-bit bytes: text labelled so that has them
+ * is in fact UTF-8 (or Windows-1252) more often than not.
+ */
+static int
+in_msg_7bit_charset(const char *cs)
+{
+	return strcmp(cs, "us-ascii") == 0 || strcmp(cs, "ascii") == 0 ||
+	    strncmp(cs, "iso-2022-", 9) == 0;
+}
+
+/*
+ * Text to UTF-8. Undeclared or "us-ascii" text that is not valid UTF-8 is
+ * nearly always Windows-1252 (or Latin-1) in practice; a declared charset
+ * iconv does not know gets the same guesses.
+ */
+static void
+in_msg_to_utf8(struct in_part *p, const char *s, size_t len)
+{
+	const char *cs = p->charset;
+	char *out = NULL;
+	size_t i, olen = 0;
+
+	if (cs && !in_msg_7bit_charset(cs))
+		out = in_msg_iconv(cs, s, len, &olen);
+	else if (cs && strncmp(cs, "iso-2022-", 9) == 0 &&
+	    (!in_msg_8bit(s, len) || !text_utf8_valid(s, len)))
+		out = in_msg_iconv(cs, s, len, &olen);
+	if (out == NULL && text_utf8_valid(s, len)) {
+		out = in_msg_copy(s, len);
+		olen = len;
+	}
+	if (out == NULL)
+		out = in_msg_iconv("windows-1252", s, len, &olen);
+	if (out == NULL)
+		out = in_msg_iconv("iso-8859-1", s, len, &olen);
+	if (out == NULL) {
+		out = in_msg_copy(s, len);
+		olen = len;
+		for (i = 0; i < olen; i++)
+			if ((unsigned char)out[i] >= 0x80)
+				out[i] = '?';
+	}
+	/* so that the classifiers can treat a body as one C string */
+	for (i = 0; i < olen; i++)
+		if (out[i] == '\0')
+			out[i] = ' ';
+	p->body = out;
+	p->body_len = olen;
+}
+
+static int
+in_msg_textual(const char *type)
+{
+	return strncmp(type, "text/", 5) == 0 ||
+	    strncmp(type, "message/", 8) == 0;
+}
+
+static void
+in_msg_decode(struct in_part *p, const struct mailmime_data *d)
+{
+	const char *raw = "";
+	size_t rawlen = 0, idx = 0, outlen = 0;
+	char *out = NULL;
+
+	if (d != NULL && d->dt_type == MAILMIME_DATA_TEXT &&
+	    d->dt_data.dt_text.dt_data != NULL) {
+		raw = d->dt_data.dt_text.dt_data;
+		rawlen = d->dt_data.dt_text.dt_length;
+	}
+	if (rawlen > 0 && mailmime_part_parse(raw, rawlen, &idx,
+	    d->dt_encoding, &out, &outlen) == MAILIMF_NO_ERROR && out) {
+		raw = out;
+		rawlen = outlen;
+	}
+	if (in_msg_textual(p->type))
+		in_msg_to_utf8(p, raw, rawlen);
+	else {
+		p->body = in_msg_copy(raw, rawlen);
+		p->body_len = rawlen;
+	}
+	if (out)
+		mmap_string_unref(out);
+}
+
+static int
+in_msg_is_attachment(struct mailmime *mm)
+{
+	struct mailmime_single_fields sf;
+
+	mailmime_single_fields_init(&sf, mm->mm_mime_fields,
+	    mm->mm_content_type);
+	return sf.fld_disposition && sf.fld_disposition->dsp_type &&
+	    sf.fld_disposition->dsp_type->dsp_type ==
+	    MAILMIME_DISPOSITION_TYPE_ATTACHMENT;
+}
+
+static struct in_part *
+in_msg_new_part(struct in_msg *m)
+{
+	if (m->nparts == m->partcap) {
+		m->partcap = m->partcap ? m->partcap * 2 : 8;
+		m->parts = xrealloc(m->parts, m->partcap * sizeof *m->parts);
+	}
+	memset(&m->parts[m->nparts], 0, sizeof m->parts[0]);
+	return &m->parts[m->nparts++];
+}
+
+/* The part's own MIME header: from its start to where its body begins. */
+static void
+in_msg_part_header(struct in_part *p, const struct mailmime *mm)
+{
+	const char *body;
+
+	if (mm->mm_body == NULL || mm->mm_body->dt_type != MAILMIME_DATA_TEXT)
+		return;
+	body = mm->mm_body->dt_data.dt_text.dt_data;
+	if (mm->mm_mime_start && body && body >= mm->mm_mime_start)
+		in_hdrs_parse(mm->mm_mime_start, (size_t)(body -
+		    mm->mm_mime_start), &p->hdrs);
+}
+
+static void in_msg_walk(struct in_msg *, struct mailmime *, int, int, int);
+
+static void
+in_msg_walk_children(struct in_msg *m, struct mailmime *mm, int depth,
+    int enclosed)
+{
+	clistiter *it;
+
+	if (mm->mm_type == MAILMIME_MULTIPLE) {
+		for (it = clist_begin(mm->mm_data.mm_multipart.mm_mp_list); it;
+		    it = clist_next(it))
+			in_msg_walk(m, clist_content(it), depth + 1, enclosed, 1);
+	} else if (mm->mm_type == MAILMIME_MESSAGE &&
+	    mm->mm_data.mm_message.mm_msg_mime != NULL)
+		in_msg_walk(m, mm->mm_data.mm_message.mm_msg_mime, depth + 1, 1,
+		    0);
+}
+
+static void
+in_msg_walk(struct in_msg *m, struct mailmime *mm, int depth, int enclosed,
+    int in_multipart)
+{
+	struct in_part *p;
+
+	if (depth > IN_MSG_MAX_DEPTH) {
+		in_msg_set_malformed(m, "MIME nesting deeper than 100 levels");
+		return;
+	}
+	if (m->nparts >= IN_MSG_MAX_PARTS) {
+		in_msg_set_malformed(m, "more than 10000 MIME parts");
+		return;
+	}
+	p = in_msg_new_part(m);
+	p->type = in_msg_type_string(mm->mm_content_type);
+	p->depth = depth;
+	p->enclosed = enclosed;
+	p->attachment = in_msg_is_attachment(mm);
+	if (mm->mm_content_type) {
+		const char *cs = mailmime_content_param_get(mm->mm_content_type,
+		    "charset");
+
+		if (cs) {
+			p->charset = in_msg_param_value(cs);
+			text_lower(p->charset);
+		}
+	}
+	if (mm->mm_type == MAILMIME_SINGLE) {
+		in_msg_decode(p, mm->mm_data.mm_single);
+		if (strcmp(p->type, "message/rfc822") == 0 ||
+		    strcmp(p->type, "text/rfc822-headers") == 0)
+			in_hdrs_parse(p->body, p->body_len, &p->hdrs);
+		else if (in_multipart)
+			in_msg_part_header(p, mm);
+		return;
+	}
+	p->container = 1;
+	if (mm->mm_type == MAILMIME_MESSAGE && mm->mm_body &&
+	    mm->mm_body->dt_type == MAILMIME_DATA_TEXT)
+		in_hdrs_parse(mm->mm_body->dt_data.dt_text.dt_data,
+		    mm->mm_body->dt_data.dt_text.dt_length, &p->hdrs);
+	else if (in_multipart)
+		in_msg_part_header(p, mm);
+	/* p may move when the array grows: do not use it past here */
+	in_msg_walk_children(m, mm, depth, enclosed);
+}
+
+static void
+in_msg_count_nesters(const char *s, size_t len, size_t *boundary,
+    size_t *rfc822)
+{
+	size_t i;
+
+	*boundary = *rfc822 = 0;
+	for (i = 0; i < len; i++) {
+		int c = s[i] | 0x20;
+
+		if (c == 'b' && len - i >= 8 && strncasecmp(s + i, "boundary",
+		    8) == 0)
+			(*boundary)++;
+		else if (c == 'r' && len - i >= 6 && strncasecmp(s + i,
+		    "rfc822", 6) == 0)
+			(*rfc822)++;
+	}
+}
+
+/* 1 when libetpan can parse the whole structure within the budget. */
+static int
+in_msg_affordable(const char *s, size_t len)
+{
+	size_t b, r;
+
+	in_msg_count_nesters(s, len, &b, &r);
+	if (b + r > IN_MSG_MAX_NESTERS)
+		return 0;
+	return (b + 1) <= IN_MSG_WORK_BUDGET / (len ? len : 1);
+}
+
+static void
+in_msg_mime(struct in_msg *m, const char *raw, size_t len, int walk)
+{
+	struct mailmime *root = NULL, *body;
+	size_t idx = 0;
+
+	if (mailmime_parse(raw, len, &idx, &root) != MAILIMF_NO_ERROR ||
+	    root == NULL) {
+		in_msg_set_malformed(m, "unreadable MIME structure");
+		m->type = xstrdup("text/plain");
+		return;
+	}
+	body = root->mm_type == MAILMIME_MESSAGE ?
+	    root->mm_data.mm_message.mm_msg_mime : NULL;
+	m->type = in_msg_type_string(body ? body->mm_content_type : NULL);
+	if (body)
+		in_msg_read_params(m, body->mm_content_type);
+	if (body && walk)
+		in_msg_walk(m, body, 0, 0, 0);
+	mailmime_free(root);
+}
+
+/* Offset just past the empty line that ends the header, or len. */
+static size_t
+in_msg_header_end(const char *s, size_t len)
+{
+	const char *p = s, *end = s + len;
+
+	if (len >= 1 && s[0] == '\n')
+		return 1;
+	if (len >= 2 && s[0] == '\r' && s[1] == '\n')
+		return 2;
+	while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		p++;
+		if (p < end && *p == '\n')
+			return (size_t)(p + 1 - s);
+		if (end - p >= 2 && p[0] == '\r' && p[1] == '\n')
+			return (size_t)(p + 2 - s);
+	}
+	return len;
+}
+
+/* An mbox "From " separator line is not part of the message. */
+static size_t
+in_msg_skip_from_line(const char *s, size_t len)
+{
+	const char *nl;
+	size_t i = 5;
+
+	if (len < 5 || memcmp(s, "From ", 5) != 0)
+		return 0;
+	while (i < len && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	if (i < len && s[i] == ':')	/* obsolete "From :" header syntax */
+		return 0;
+	nl = memchr(s, '\n', len);
+	return nl ? (size_t)(nl + 1 - s) : 0;
+}
+
+int
+in_msg_parse(const char *raw, size_t len, struct in_msg **out,
+    const char **err)
+{
+	struct in_msg *m;
+	char *copy = NULL;
+	size_t skip, hlen, i;
+
+	*out = NULL;
+	if (raw == NULL) {
+		*err = "no message";
+		return -1;
+	}
+	m = xcalloc(1, sizeof *m);
+	m->size = len;
+	/* old Mac line ends: libetpan only knows LF and CRLF */
+	if (len > 0 && memchr(raw, '\n', len) == NULL &&
+	    memchr(raw, '\r', len) != NULL) {
+		copy = in_msg_copy(raw, len);
+		for (i = 0; i < len; i++)
+			if (copy[i] == '\r')
+				copy[i] = '\n';
+		raw = copy;
+	}
+	skip = in_msg_skip_from_line(raw, len);
+	raw += skip;
+	len -= skip;
+	hlen = in_msg_header_end(raw, len < IN_MSG_MAX_HEADER ? len :
+	    IN_MSG_MAX_HEADER);
+	if (hlen == IN_MSG_MAX_HEADER && len > IN_MSG_MAX_HEADER)
+		in_msg_set_malformed(m, "header longer than 1 MB");
+	in_hdrs_parse(raw, hlen, &m->hdrs);
+	if (m->hdrs.n == 0)
+		in_msg_set_malformed(m, "no header fields");
+	in_msg_read_header(m);
+	if (len > IN_MSG_MAX_SIZE) {
+		m->oversize = 1;
+		in_msg_mime(m, raw, hlen, 0);
+	} else if (!in_msg_affordable(raw, len)) {
+		in_msg_set_malformed(m, "too many nested MIME parts for its size");
+		in_msg_mime(m, raw, hlen, 0);
+	} else
+		in_msg_mime(m, raw, len, 1);
+	m->raw_len = len - hlen < IN_MSG_RAW_MAX ? len - hlen : IN_MSG_RAW_MAX;
+	m->raw_body = in_msg_copy(raw + hlen, m->raw_len);
+	for (i = 0; i < m->nparts && m->text == NULL; i++)
+		if (strcmp(m->parts[i].type, "text/plain") == 0 &&
+		    !m->parts[i].attachment && !m->parts[i].enclosed &&
+		    m->parts[i].body)
+			m->text = &m->parts[i];
+	free(copy);
+	*out = m;
+	return 0;
+}
+
+void
+in_msg_free(struct in_msg **mp)
+{
+	struct in_msg *m = *mp;
+	size_t i;
+
+	if (m == NULL)
+		return;
+	in_hdrs_free(&m->hdrs);
+	in_hdrs_free(&m->params);
+	free(m->subject);
+	free(m->from);
+	free(m->message_id);
+	in_list_free(&m->irt);
+	in_list_free(&m->refs);
+	in_list_free(&m->rcpts);
+	free(m->type);
+	for (i = 0; i < m->nparts; i++) {
+		free(m->parts[i].type);
+		free(m->parts[i].charset);
+		free(m->parts[i].body);
+		in_hdrs_free(&m->parts[i].hdrs);
+	}
+	free(m->parts);
+	free(m->raw_body);
+	free(m);
+	*mp = NULL;
+}
+
+/* ---- accessors ---- */
+
+int
+in_msg_oversize(const struct in_msg *m)
+{
+	return m->oversize;
+}
+
+int
+in_msg_malformed(const struct in_msg *m, const char **why)
+{
+	if (why)
+		*why = m->malformed;
+	return m->malformed != NULL;
+}
+
+size_t
+in_msg_size(const struct in_msg *m)
+{
+	return m->size;
+}
+
+const char *
+in_msg_header(const struct in_msg *m, const char *name, size_t nth)
+{
+	return in_hdrs_get(&m->hdrs, name, nth);
+}
+
+const struct in_hdrs *
+in_msg_headers(const struct in_msg *m)
+{
+	return &m->hdrs;
+}
+
+const char *
+in_msg_subject(const struct in_msg *m)
+{
+	return m->subject;
+}
+
+const char *
+in_msg_from(const struct in_msg *m)
+{
+	return m->from;
+}
+
+const char *
+in_msg_message_id(const struct in_msg *m)
+{
+	return m->message_id;
+}
+
+static const char *const *
+in_list_get(const struct in_list *l, size_t *n)
+{
+	static const char *const empty[] = { NULL };
+
+	*n = l->n;
+	return l->v ? (const char *const *)l->v : empty;
+}
+
+const char *const *
+in_msg_in_reply_to(const struct in_msg *m, size_t *n)
+{
+	return in_list_get(&m->irt, n);
+}
+
+const char *const *
+in_msg_references(const struct in_msg *m, size_t *n)
+{
+	return in_list_get(&m->refs, n);
+}
+
+const char *const *
+in_msg_recipients(const struct in_msg *m, size_t *n)
+{
+	return in_list_get(&m->rcpts, n);
+}
+
+const char *
+in_msg_type(const struct in_msg *m)
+{
+	return m->type;
+}
+
+const char *
+in_msg_type_param(const struct in_msg *m, const char *name)
+{
+	return in_hdrs_get(&m->params, name, 0);
+}
+
+const char *
+in_msg_text(const struct in_msg *m, size_t *len)
+{
+	if (m->text == NULL) {
+		if (len)
+			*len = 0;
+		return NULL;
+	}
+	if (len)
+		*len = m->text->body_len;
+	return m->text->body;
+}
+
+const char *
+in_msg_raw_body(const struct in_msg *m, size_t *len)
+{
+	*len = m->raw_len;
+	return m->raw_body;
+}
+
+size_t
+in_msg_nparts(const struct in_msg *m)
+{
+	return m->nparts;
+}
+
+const struct in_part *
+in_msg_part(const struct in_msg *m, size_t i)
+{
+	return i < m->nparts ? &m->parts[i] : NULL;
+}

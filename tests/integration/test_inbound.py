@@ -1,0 +1,165 @@
+"""Inbound: heraldd reads replies from a real Dovecot and tells what each
+is and what it answers (RSVP by address, by text, by calendar; bounce;
+auto-reply; forged token; unmatched), flags them \\Seen only once
+recorded, and never handles one twice."""
+import email
+import email.policy
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness
+import util
+from sendutil import people, setup_campaign, wait_done, wait_for
+
+REPLY = """\
+From: {name} <{email}>
+To: Coordinating Office <{reply_to}>
+Subject: Re: Invitation
+Message-ID: <reply-{n}@example.net>
+In-Reply-To: {mid}
+Date: Mon, 1 Feb 2027 10:00:00 +0000
+MIME-Version: 1.0
+Content-Type: text/plain; charset=utf-8
+
+{body}
+
+On Mon, 1 Feb 2027, Coordinating Office wrote:
+> Will you attend? Answer no if you cannot.
+"""
+
+BOUNCE = """\
+From: MAILER-DAEMON@mx.example.net (Mail Delivery System)
+To: {bounce}
+Subject: Undelivered Mail Returned to Sender
+Message-ID: <bounce-{n}@mx.example.net>
+Date: Mon, 1 Feb 2027 10:00:00 +0000
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="b1"
+
+--b1
+Content-Type: text/plain
+
+I'm sorry to have to inform you that your message could not
+be delivered to one or more recipients.
+
+<{email}>: host mx.example.net said: 550 5.1.1 User unknown
+
+--b1
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx.example.net
+
+Final-Recipient: rfc822; {email}
+Action: failed
+Status: 5.1.1
+Diagnostic-Code: smtp; 550 5.1.1 <{email}>: User unknown
+
+--b1--
+"""
+
+OOO = """\
+From: {email}
+To: {reply_to}
+Subject: Automatic reply: Invitation
+Auto-Submitted: auto-replied
+Message-ID: <ooo-{n}@example.net>
+In-Reply-To: {mid}
+Date: Mon, 1 Feb 2027 10:00:00 +0000
+
+I am out of the office until Monday.
+"""
+
+
+class InboundTest(unittest.TestCase):
+    def test_replies_read_classified_and_acted_on(self):
+        sdir = tempfile.mkdtemp(prefix="herald-in-")
+        try:
+            with harness.Servers(sdir, dovecot=True, sink=True) as srv, \
+                    util.Workdir(smtp_port=srv.smtp_port,
+                                 imap_port=srv.imap_port) as w:
+                cs = people(5)
+                setup_campaign(w, cs)
+                w.start_daemon()
+                wait_done(w)
+                sent = {m.rcpt_to[0]: m for m in srv.sink_messages()}
+
+                def fields(c):
+                    m = sent[c["email"]]
+                    msg = email.message_from_bytes(m.data, policy=email.policy.default)
+                    body = msg.get_body(("plain",)).get_content()
+                    return dict(email=c["email"], name=c["name"],
+                                reply_to=str(msg["Reply-To"]), mid=msg["Message-ID"],
+                                bounce=m.mail_from,
+                                yes=re.search(r"mailto:(office\+y[^?\s]+)", body).group(1))
+
+                f = [fields(c) for c in cs]
+                # 0: answers through the RSVP address, body says nothing
+                srv.imap_append(REPLY.format(n=0, body="See you there.",
+                                             **dict(f[0], reply_to=f[0]["yes"])).encode())
+                # 1: replies "no" in words, with quoted text below
+                srv.imap_append(REPLY.format(n=1, body="Unfortunately I cannot attend.",
+                                             **f[1]).encode())
+                # 2: bounces
+                srv.imap_append(BOUNCE.format(n=2, **f[2]).encode())
+                # 3: is away
+                srv.imap_append(OOO.format(n=3, **f[3]).encode())
+                # 4: a forged token: the right shape, the wrong MAC
+                forged = re.sub(r"-[0-9a-f]{20}@", "-0123456789abcdef0123@", f[4]["yes"])
+                srv.imap_append(REPLY.format(n=4, body="Yes!", **dict(
+                    f[4], reply_to=forged, mid="<nothing@example.net>")).encode())
+                # and mail about nothing
+                srv.imap_append(b"From: someone@example.com\r\nTo: office@example.org\r\n"
+                                b"Subject: hello\r\nMessage-ID: <x-5@example.com>\r\n\r\nhi\r\n")
+
+                inbox = wait_for(lambda: (lambda v: v if len(v) >= 6 else None)(
+                    w.json("inbox")), 30, "six inbound messages")
+                kinds = {i["from"]: i["kind"] for i in inbox}
+                self.assertEqual(kinds[cs[0]["email"]], "rsvp")
+                self.assertEqual(kinds[cs[1]["email"]], "rsvp")
+                self.assertEqual(kinds["MAILER-DAEMON@mx.example.net"], "bounce")
+                self.assertEqual(kinds[cs[3]["email"]], "autoreply")
+                self.assertEqual(kinds[cs[4]["email"]], "unmatched")
+                self.assertEqual(kinds["someone@example.com"], "unmatched")
+                answers = {r["email"]: r["answer"] for r in w.json("rsvp", "summit")}
+                self.assertEqual(answers, {cs[0]["email"]: "yes", cs[1]["email"]: "no"})
+                q = {m["email"]: m["state"] for m in w.json("queue")}
+                self.assertEqual(q[cs[2]["email"]], "bounced")
+                s = w.json("campaign", "status", "invite")
+                self.assertEqual(s["bounced"], 1)
+                self.assertEqual(s["replied"], 2)
+                # every message flagged \\Seen, after it was recorded
+                wait_for(lambda: all("\\Seen" in fl for _, fl, _ in srv.imap_messages()),
+                         10, "all \\Seen")
+                # read again after a restart: nothing handled twice
+                w.daemons[0].terminate()
+                w.daemons[0].wait()
+                w.sql("SELECT 1")
+                import sqlite3
+                con = sqlite3.connect(w.path("herald.db"))
+                con.execute("UPDATE imap_state SET last_uid = 0")
+                con.commit()
+                con.close()
+                w.start_daemon()
+                time.sleep(3)
+                self.assertEqual(len(w.json("inbox")), 6)
+                # inbox explain says the same without acting
+                path = w.write("bounce.eml", BOUNCE.format(n=9, **f[2]))
+                ex = w.json("inbox", "explain", path)[0]
+                self.assertEqual(ex["kind"], "bounce")
+                self.assertEqual(ex["recipient"], cs[2]["email"])
+                self.assertEqual(ex["status"], "5.1.1")
+                self.assertIs(ex["hard"], True)
+                self.assertEqual(ex["token"], "valid")
+                self.assertEqual(len(w.json("inbox")), 6)
+        finally:
+            shutil.rmtree(sdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    util.main()

@@ -1,0 +1,317 @@
+/*
+ * Unit tests: in/rsvptext, the yes/no/maybe written in a reply. Short
+ * bodies inline, whole replies (quoted text, signatures, the headers
+ * Outlook and Gmail add) from tests/data/rsvp.
+ */
+#include <stdlib.h>
+
+#include "check.h"
+#include "in/rsvptext.h"
+
+#define Y RSVP_YES
+#define N RSVP_NO
+#define M RSVP_MAYBE
+#define X RSVP_NONE
+
+struct rsvp_case {
+	const char *text;
+	enum rsvp_answer want;
+};
+
+static const struct rsvp_case cases[] = {
+	/* English: plain answers */
+	{ "yes", Y },
+	{ "Yes", Y },
+	{ "YES!", Y },
+	{ "Yes, I will attend.", Y },
+	{ "yes, thanks", Y },
+	{ "I accept.", Y },
+	{ "I'll be there!", Y },
+	{ "I\xe2\x80\x99ll be there", Y },	/* typographic apostrophe */
+	{ "Ill be there", X },			/* "ill" is a word: no guess */
+	{ "Count me in", Y },
+	{ "Confirmed.", Y },
+	{ "Hi Jane,\n\nThanks for the invite. I'm in!\n\nBob", Y },
+	{ "Sure, see you there", Y },
+	{ "No problem, I will attend", Y },
+	{ "no problem I'll be there", Y },
+	{ "no", N },
+	{ "No.", N },
+	{ "No, thank you.", N },
+	{ "I decline.", N },
+	{ "I cannot attend.", N },
+	{ "I can't attend, sorry.", N },
+	{ "Unfortunately I am unable to attend.", N },
+	{ "Regrets, I'm travelling that week.", N },
+	{ "I won't be able to make it.", N },
+	{ "No I can't come", N },
+	{ "Sorry, I can't.", N },
+	{ "I don't think I can make it.", N },
+	{ "maybe", M },
+	{ "Maybe!", M },
+	{ "Not sure yet, I'll let you know.", M },
+	{ "Tentative", M },
+	{ "I'll probably be there.", M },
+	{ "Yes, tentatively.", M },
+	/* English: traps */
+	{ "not yes", X },
+	{ "Not confirmed yet.", X },
+	{ "Is the venue confirmed?", X },
+	{ "Can I come with my partner?", X },
+	{ "Yes, but I can't come before 8pm... actually no, I can't come.", X },
+	{ "Yes. Unfortunately I can't make it.", X },
+	{ "If I can't come I will let you know.", X },
+	{ "I can't wait to see everyone!", X },
+	{ "No parking at the venue? Yes I'll be there", Y },
+	{ "Thanks for organising this.", X },
+	{ "Maybe a bit late, but I'll be there", Y },
+	{ "no regrets", X },
+	{ "I'm not sure I'll be there.", M },
+	{ "Please reply yes or no.", X },
+	{ "", X },
+	{ "\n\n   \n", X },
+	/* Spanish */
+	{ "S\xc3\xad", Y },
+	{ "si", Y },
+	{ "S\xc3\xad, asistir\xc3\xa9.", Y },
+	{ "S\xc3\xad asistir\xc3\xa9", Y },
+	{ "Acepto la invitaci\xc3\xb3n, gracias.", Y },
+	{ "Asistir\xc3\xa9 con mucho gusto.", Y },
+	{ "Confirmo mi asistencia.", Y },
+	{ "Cuenta conmigo", Y },
+	{ "Hola Ana,\n\nAll\xc3\xad estar\xc3\xa9.\n\nSaludos,\nLuis", Y },
+	{ "No.", N },
+	{ "No podr\xc3\xa9 asistir.", N },
+	{ "no podre asistir", N },
+	{ "Lamentablemente no.", N },
+	{ "Lamentablemente, no podr\xc3\xa9 ir.", N },
+	{ "No voy a poder, lo siento.", N },
+	{ "Tal vez", M },
+	{ "Quiz\xc3\xa1s.", M },
+	{ "quizas", M },
+	{ "Todav\xc3\xad" "a no lo s\xc3\xa9.", M },
+	{ "si no puedo", X },
+	{ "Si no puedo ir, te aviso.", X },
+	{ "Si puedo asistir, te confirmo.", X },
+	{ "No hay problema, asistir\xc3\xa9.", Y },
+	{ "No voy a faltar.", Y },
+	{ "\xc2\xbfPuedo llevar a un acompa\xc3\xb1" "ante?", X },
+	/* French */
+	{ "Oui", Y },
+	{ "Oui, avec plaisir !", Y },
+	{ "J'accepte.", Y },
+	{ "J\xe2\x80\x99" "accepte avec plaisir.", Y },
+	{ "Je serai pr\xc3\xa9sente.", Y },
+	{ "Je serai pr\xc3\xa9sent(e)", Y },
+	{ "Je participerai.", Y },
+	{ "J'y serai !", Y },
+	{ "Non", N },
+	{ "Non merci.", N },
+	{ "Je ne pourrai pas venir.", N },
+	{ "Malheureusement, je ne pourrai pas \xc3\xaatre pr\xc3\xa9sent.", N },
+	{ "Je d\xc3\xa9" "cline l'invitation.", N },
+	{ "Je n'y serai pas.", N },
+	{ "Je ne participerai pas.", N },
+	{ "Peut-\xc3\xaatre", M },
+	{ "peut etre", M },
+	{ "Je ne sais pas encore.", M },
+	{ "Je ne suis pas encore s\xc3\xbbr.", M },
+	{ "Pas de probl\xc3\xa8me, je viendrai.", Y },
+	{ "S'il y a de la place, je viendrai.", X },	/* a condition */
+	{ "Je viendrai s'il y a de la place.", Y },
+	{ "Si je ne peux pas venir, je vous pr\xc3\xa9viendrai.", X },
+	{ "Oui. Enfin non, je ne pourrai pas.", X },
+	/* quoting and signatures */
+	{ "> Will you come?\nYes", Y },
+	{ "> yes\n> I'll be there\nThanks for the reminder.", X },
+	{ "Thanks!\n-- \nYes Consulting Ltd\nwe never say no", X },
+	{ "Yes\n-- \nNo Limits Ltd", Y },
+	{ "No\n\nSent from my iPhone", N },
+	{ "Sent from my iPhone\n\nyes", X },
+	{ "Thanks.\n\nOn Mon, 3 Jun 2024 at 10:00, Ana <ana@x.org> wrote:\n"
+	  "> Please answer yes or no\n> yes", X },
+	{ "On Mon, 3 Jun 2024 at 10:00, Ana <ana@x.org> wrote:\n"
+	  "> Will you come to the dinner?\n\nYes, I'll be there.", Y },
+	{ "On Mon, 3 Jun 2024 at 10:00, Ana <ana@x.org> wrote:\n"
+	  "Will you come? Reply yes or no.\nI will attend", X },
+	{ "Hello\n-----Original Message-----\nYes I'll come", X },
+	{ "Hello\n________________________________\nFrom: Ana\nyes", X },
+	{ "Ok\nFrom: Ana Perez <ana@x.org>\nSent: Monday\nSubject: dinner\n"
+	  "Reply yes", X },
+	{ "Best regards,\nYes Inc.", X },
+	{ "Line one\nline two\nline three\nline four\nline five\nYes", X },
+	{ "Line one\n\n\n\nline two\n\n\nYes", Y },
+	{ "Sure!\r\nSee you\r\n", Y },
+	{ "Non\rmerci", N },
+};
+
+struct rsvp_sample {
+	const char *file;
+	enum rsvp_answer want;
+};
+
+static const struct rsvp_sample samples[] = {
+	{ "text-yes-gmail-en.txt", Y },
+	{ "text-no-outlook-en.txt", N },
+	{ "text-maybe-apple-en.txt", M },
+	{ "text-yes-gmail-es.txt", Y },
+	{ "text-no-outlook-es.txt", N },
+	{ "text-yes-thunderbird-fr.txt", Y },
+	{ "text-no-gmail-fr.txt", N },
+	{ "text-none-question-en.txt", X },
+	{ "text-none-both-es.txt", X },
+	{ "text-yes-bottom-posted-en.txt", Y },
+	{ "text-none-signature-trap-fr.txt", X },
+	{ "text-no-wrapped-attribution-en.txt", N },
+};
+
+static char datadir[1024];
+
+static void
+datadir_init(void)
+{
+	const char *env = getenv("HERALD_TEST_DATA");
+	char *slash;
+
+	if (env && *env) {
+		snprintf(datadir, sizeof datadir, "%s/rsvp", env);
+		return;
+	}
+	/* run by hand: tests/unit/t_rsvptext.c -> tests/data/rsvp */
+	snprintf(datadir, sizeof datadir, "%s", __FILE__);
+	if ((slash = strrchr(datadir, '/')) != NULL)
+		*slash = '\0';
+	else
+		strcpy(datadir, ".");
+	strncat(datadir, "/../data/rsvp", sizeof datadir - strlen(datadir) - 1);
+}
+
+static char *
+slurp(const char *name)
+{
+	char path[1200], *s;
+	FILE *f;
+	long n;
+
+	snprintf(path, sizeof path, "%s/%s", datadir, name);
+	if ((f = fopen(path, "rb")) == NULL) {
+		fprintf(stderr, "  cannot open %s\n", path);
+		return NULL;
+	}
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	s = malloc((size_t)n + 1);
+	if (s == NULL || fread(s, 1, (size_t)n, f) != (size_t)n) {
+		free(s);
+		fclose(f);
+		return NULL;
+	}
+	s[n] = '\0';
+	fclose(f);
+	return s;
+}
+
+static void
+expect(const char *label, const char *text, enum rsvp_answer want)
+{
+	const char *why = NULL;
+	enum rsvp_answer got = rsvptext_answer(text, &why);
+
+	CHECK(got == want);
+	CHECK(why != NULL && *why != '\0');
+	if (got != want)
+		fprintf(stderr, "  %s: got %s, want %s (%s)\n", label,
+		    rsvptext_name(got), rsvptext_name(want), why);
+}
+
+/* why names the phrase and its line, escapes what it quotes. */
+static void
+test_why(void)
+{
+	struct rsvptext_result r;
+
+	rsvptext_read("Hi,\n\nYes, I'll be there.\n", &r);
+	CHECK(r.answer == RSVP_YES && r.line == 3);
+	CHECK_STR(r.why, "line 3: yes, \"Yes\"");
+	rsvptext_read("Hola\nNo podr\xc3\xa9 asistir", &r);
+	CHECK_STR(r.why, "line 2: no, \"No podr\xc3\xa9 asistir\"");
+	rsvptext_read("Yes.\nI can't come", &r);
+	CHECK(r.answer == RSVP_NONE && r.line == 0);
+	CHECK(strstr(r.why, "line 1: yes") && strstr(r.why, "line 2: no"));
+	rsvptext_read("Maybe.\nYes if I can", &r);
+	CHECK(r.answer == RSVP_MAYBE);
+	rsvptext_read("Probably yes", &r);
+	CHECK(r.answer == RSVP_MAYBE && strstr(r.why, "Probably") != NULL);
+	rsvptext_read("> yes\n-- \nsig", &r);
+	CHECK(r.answer == RSVP_NONE);
+	CHECK_STR(r.why, "no unquoted text (stopped at line 2: signature)");
+	rsvptext_read("Thanks\nOn Mon, 3 Jun 2024, Ana wrote:\n> x", &r);
+	CHECK_STR(r.why,
+	    "no answer in 1 unquoted line (stopped at line 2: reply header)");
+	rsvptext_read("\"Yes\"\t\x01", &r);
+	CHECK(r.answer == RSVP_YES && strchr(r.why, '\x01') == NULL);
+	rsvptext_read(NULL, &r);
+	CHECK(r.answer == RSVP_NONE);
+	CHECK_STR(rsvptext_name(RSVP_MAYBE), "maybe");
+	CHECK_STR(rsvptext_name(RSVP_NONE), "none");
+}
+
+/* Long, binary and overlong inputs: bounded, no crash, a sane why. */
+static void
+test_limits(void)
+{
+	struct rsvptext_result r;
+	size_t n = 200000, i;
+	char *big = malloc(n + 1);
+
+	for (i = 0; i < n; i++)
+		big[i] = (char)('a' + i % 26);
+	big[n] = '\0';
+	memcpy(big, "yes ", 4);
+	rsvptext_read(big, &r);
+	CHECK(r.answer == RSVP_NONE);	/* "yes" then a very long word */
+	memset(big, '>', n);
+	memcpy(big + n - 5, "\nyes", 5);
+	rsvptext_read(big, &r);
+	CHECK(r.answer == RSVP_YES);
+	for (i = 0; i < n; i++)
+		big[i] = i % 2 ? '\n' : '>';
+	memcpy(big + n - 5, "\nyes", 5);
+	rsvptext_read(big, &r);
+	CHECK(r.answer == RSVP_NONE);	/* beyond RSVPTEXT_SCAN lines */
+	for (i = 0; i < n; i++)
+		big[i] = (char)(0x80 + i % 0x7f);
+	big[n] = '\0';
+	rsvptext_read(big, &r);
+	CHECK(r.answer == RSVP_NONE && r.why[0] != '\0');
+	for (i = 0; i + 4 < n; i += 4)
+		memcpy(big + i, "yes ", 4);
+	big[i] = '\0';
+	rsvptext_read(big, &r);
+	CHECK(r.answer == RSVP_NONE);	/* more words than a clause holds */
+	free(big);
+}
+
+int
+main(void)
+{
+	char label[32], *text;
+	size_t i;
+
+	datadir_init();
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		snprintf(label, sizeof label, "case %zu", i);
+		expect(label, cases[i].text, cases[i].want);
+	}
+	for (i = 0; i < sizeof samples / sizeof samples[0]; i++) {
+		text = slurp(samples[i].file);
+		CHECK(text != NULL);
+		if (text)
+			expect(samples[i].file, text, samples[i].want);
+		free(text);
+	}
+	test_why();
+	test_limits();
+	return check_done("t_rsvptext");
+}
