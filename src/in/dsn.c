@@ -66,7 +66,7 @@ static char *
 dsn_oneline(const char *p, const char *end)
 {
 	const char *e;
-	char *s;
+	char *s, *o, *c;
 
 	while (p < end && (*p == ' ' || *p == '\t'))
 		p++;
@@ -74,9 +74,14 @@ dsn_oneline(const char *p, const char *end)
 	if (e - p > DSN_DIAG_MAX)
 		e = p + DSN_DIAG_MAX;
 	s = xstrndup(p, (size_t)(e - p));
-	for (char *c = s; *c; c++)
-		if ((unsigned char)*c < 0x20)
-			*c = ' ';
+	/* controls become spaces, and runs of spaces (unfolding) one */
+	for (o = c = s; *c; c++) {
+		char ch = (unsigned char)*c < 0x20 ? ' ' : *c;
+
+		if (ch != ' ' || o == s || o[-1] != ' ')
+			*o++ = ch;
+	}
+	*o = '\0';
 	text_trim(s);
 	if (*s == '\0')
 		xfree(&s);
@@ -542,6 +547,24 @@ dsn_domain_char(int c)
 	return dsn_alnum(c) || c == '-' || c == '.';
 }
 
+/* A host name at p: letters, digits, '-', '.', with a dot; or NULL. */
+static char *
+dsn_host_at(const char *p)
+{
+	const char *e = p;
+	char *h;
+
+	while (*e && (dsn_domain_char((unsigned char)*e) || *e == '[' ||
+	    *e == ']' || *e == ':'))
+		e++;
+	while (e > p && (e[-1] == '.' || e[-1] == ':'))
+		e--;
+	if (e - p < 3 || e - p > 255 || memchr(p, '.', (size_t)(e - p)) == NULL)
+		return NULL;
+	h = xstrndup(p, (size_t)(e - p));
+	return h;
+}
+
 /* The address around the '@' at at, normalised (or NULL); [*a0,*a1). */
 static char *
 dsn_addr_around(const char *s, const char *end, const char *at,
@@ -909,6 +932,8 @@ dsn_text_status(struct dsn_ctx *c, struct dsn_rcpt *rc)
 	if (rc->status[0] == '\0' || (dsn_generic(rc->status) && st[0] &&
 	    !dsn_generic(st)))
 		snprintf(rc->status, sizeof rc->status, "%s", st);
+	if (rc->mta == NULL && (where = dsn_find(b, "host ")) != NULL)
+		rc->mta = dsn_host_at(where + 5);
 	dsn_judge(rc, b);
 }
 
@@ -971,16 +996,16 @@ dsn_typed_addr(const char *v)
 	return dsn_addr_around(v, v + strlen(v), at, &a0, &a1);
 }
 
-/* "dns; mx.example.org" -> "mx.example.org" */
+/* "dns; mx.example.org. (comment)" -> "mx.example.org" */
 static char *
 dsn_typed_host(const char *v)
 {
 	const char *semi = strchr(v, ';');
-	char *h = text_trimdup(semi ? semi + 1 : v);
 
-	if (*h == '\0')
-		xfree(&h);
-	return h;
+	v = semi ? semi + 1 : v;
+	while (*v == ' ' || *v == '\t')
+		v++;
+	return dsn_host_at(v);
 }
 
 /* One per-recipient group of fields. */
@@ -1151,11 +1176,19 @@ static const char *
 dsn_marker(const struct dsn_ctx *c)
 {
 	struct dsn_span t = { c->text, c->notice.end };
+	const char *p, *line;
 	size_t i;
 
+	/* a person quoting a bounce ("> This is the mail system") is a person */
 	for (i = 0; i < sizeof dsn_mtas / sizeof dsn_mtas[0]; i++)
-		if (dsn_find(t, dsn_mtas[i].marker))
-			return dsn_mtas[i].name;
+		for (p = t.s; (p = dsn_find((struct dsn_span){ p, t.end },
+		    dsn_mtas[i].marker)) != NULL; p++) {
+			line = dsn_bol(t.s, p);
+			while (line < p && (*line == ' ' || *line == '\t'))
+				line++;
+			if (*line != '>')
+				return dsn_mtas[i].name;
+		}
 	return NULL;
 }
 
@@ -1242,6 +1275,8 @@ dsn_conclude(struct dsn_ctx *c)
 	size_t i;
 
 	for (i = 0; i < r->nrcpt; i++) {
+		if (r->rcpt[i].mta == NULL && r->reporting_mta)
+			r->rcpt[i].mta = xstrdup(r->reporting_mta);
 		if (r->rcpt[i].action == DSN_ACTION_UNKNOWN)
 			r->rcpt[i].action = dsn_delay_subject(in_msg_subject(c->m)) ||
 			    dsn_delay_text(c) ? DSN_ACTION_DELAYED :
@@ -1369,6 +1404,21 @@ dsn_ses(struct dsn_ctx *c)
 	return 1;
 }
 
+/* "This is the mail system at host X", "the qmail-send program at X" */
+static void
+dsn_text_mta(struct dsn_ctx *c)
+{
+	static const char *const says[] = { "mail system at host ",
+	    "program at ", "Mail Agent at " };
+	const char *p;
+	size_t i;
+
+	for (i = 0; c->r->reporting_mta == NULL && i < sizeof says /
+	    sizeof says[0]; i++)
+		if ((p = dsn_find(c->notice, says[i])) != NULL)
+			c->r->reporting_mta = dsn_host_at(p + strlen(says[i]));
+}
+
 static void
 dsn_run(struct dsn_ctx *c)
 {
@@ -1383,6 +1433,7 @@ dsn_run(struct dsn_ctx *c)
 		if (c->r->source == NULL)
 			c->r->source = source;
 		dsn_text_rcpts(c);
+		dsn_text_mta(c);
 	}
 }
 

@@ -335,7 +335,8 @@ imap_fetch_new(struct imap *m, uint32_t after, int max, size_t cap,
 		snprintf(err, errlen, "%s: UID SEARCH failed", m->host);
 		return -1;
 	}
-	qsort(uids, n, sizeof *uids, imap_uid_cmp);
+	if (n > 1)
+		qsort(uids, n, sizeof *uids, imap_uid_cmp);
 	for (i = 0; i < n && done < max; i++) {
 		if ((r = imap_fetch_one(m, uids[i], cap, cb, arg)) == -1) {
 			snprintf(err, errlen, "%s: UID FETCH %u failed", m->host,

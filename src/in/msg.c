@@ -589,6 +589,7 @@ in_msg_walk(struct in_msg *m, struct mailmime *mm, int depth, int enclosed,
     int in_multipart)
 {
 	struct in_part *p;
+	const char *b;
 
 	if (depth > IN_MSG_MAX_DEPTH) {
 		in_msg_set_malformed(m, "MIME nesting deeper than 100 levels");
@@ -622,6 +623,11 @@ in_msg_walk(struct in_msg *m, struct mailmime *mm, int depth, int enclosed,
 		return;
 	}
 	p->container = 1;
+	/* RFC 2046 allows 70; libetpan copes with more, but say so */
+	if (mm->mm_type == MAILMIME_MULTIPLE && mm->mm_content_type &&
+	    (b = mailmime_content_param_get(mm->mm_content_type, "boundary")) &&
+	    strlen(b) > 72)
+		in_msg_set_malformed(m, "MIME boundary over 70 characters");
 	if (mm->mm_type == MAILMIME_MESSAGE && mm->mm_body &&
 	    mm->mm_body->dt_type == MAILMIME_DATA_TEXT)
 		in_hdrs_parse(mm->mm_body->dt_data.dt_text.dt_data,

@@ -921,7 +921,8 @@ rsvptext_outlook(const char *f, const char *rest)
 {
 	static const char *const from[] = { "from", "de", "von", "van", "da" };
 	static const char *const next[] = {
-		"sent", "date", "to", "cc", "subject", "enviado", "fecha",
+		"sent", "date", "to", "cc", "subject", "enviado", "enviadoel",
+		"fecha",
 		"para", "asunto", "envoye", "a", "objet", "gesendet", "an",
 		"betreff", "datum",
 	};

@@ -124,6 +124,12 @@ test_outlook(void)
 	CHECK(icalreply_answer(&r, "assistant@yes-energy.example", &why) ==
 	    RSVP_NO);
 	CHECK_STR(why, "PARTSTAT of the only ATTENDEE (not the sender)");
+	CHECK(parse_file("ics-outlook-tentative-fr.ics", &r) == 0);
+	CHECK(r.sequence == 1 && r.skipped == 0);
+	CHECK(icalreply_answer(&r, "paul.lefevre@mairie-exemple.fr", NULL) ==
+	    RSVP_MAYBE);
+	CHECK_STR(r.comment, "Je vous confirme d'ici jeudi; j'ai un conseil "
+	    "municipal ce soir-l\xc3\xa0, qui pourrait finir tard.");
 }
 
 static void
@@ -145,6 +151,12 @@ test_google(void)
 	CHECK(icalreply_answer(&r, NULL, NULL) == RSVP_MAYBE);
 	CHECK_STR(r.comment, "Depende del vuelo: te confirmo el jueves, "
 	    "\xc2\xbfvale?");
+
+	CHECK(parse_file("ics-google-accepted.ics", &r) == 0);
+	CHECK(icalreply_answer(&r, "tom.obrien@gmail.example", NULL) ==
+	    RSVP_YES);
+	CHECK_STR(r.organizer,
+	    "events+r1f3-5a0c2e9d1b7f40c6a3e2@herald.example.org");
 }
 
 static void

@@ -138,6 +138,19 @@ static const struct rsvp_case cases[] = {
 	{ "Hello\n________________________________\nFrom: Ana\nyes", X },
 	{ "Ok\nFrom: Ana Perez <ana@x.org>\nSent: Monday\nSubject: dinner\n"
 	  "Reply yes", X },
+	{ "Oui\n\nEnvoy\xc3\xa9 de mon iPhone", Y },
+	{ "Envoy\xc3\xa9 de mon iPhone\n\nOui", X },
+	{ "Enviado desde mi iPhone\ns\xc3\xad", X },
+	{ "Merci.\n\nLe mar. 4 juin 2024 \xc3\xa0 09:12, R\xc3\xa9seau "
+	  "<r@x.org> a \xc3\xa9" "crit\xc2\xa0:\n> oui", X },
+	{ "Le mar. 4 juin 2024 \xc3\xa0 09:12, R\xc3\xa9seau <r@x.org> a "
+	  "\xc3\xa9" "crit :\n> Viendrez-vous ?\n\nOui, je viendrai.", Y },
+	{ "Gracias\nEl mar, 4 jun 2024 a las 9:12, Red (<r@x.org>) "
+	  "escribi\xc3\xb3:\n> s\xc3\xad", X },
+	{ "Volontiers.\nDe : R\xc3\xa9seau <r@x.org>\nEnvoy\xc3\xa9 : mardi "
+	  "4 juin 2024 09:12\n\xc3\x80 : Paul\nObjet : Non", Y },
+	{ "Hola\nDe: Red <r@x.org>\nEnviado el: martes\nPara: Ana\ns\xc3\xad",
+	  X },
 	{ "Best regards,\nYes Inc.", X },
 	{ "Line one\nline two\nline three\nline four\nline five\nYes", X },
 	{ "Line one\n\n\n\nline two\n\n\nYes", Y },
