@@ -15,7 +15,8 @@ static const struct cli_command commands[] = {
 	  "Create or upgrade the database and the token secret; check the "
 	  "config.", "Harmless when repeated.\n" },
 	{ "check", NULL, cmd_check, "",
-	  "Report on the config and the database.", NULL },
+	  "Report on the config, the database, the templates and the SMTP "
+	  "and IMAP servers (exit 69 when a server fails).", NULL },
 	{ "contact", "import", cmd_contact_import,
 	  "FILE.csv [--list LIST] [--update]",
 	  "Import contacts from a UTF-8 CSV file with a header row.",

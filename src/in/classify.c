@@ -178,11 +178,11 @@ classify_bounce(const struct classify_env *e, const struct in_msg *m,
 		r->scores = !d.rcpt[0].noscore;
 	}
 	snprintf(r->kind, sizeof r->kind, "bounce");
-	snprintf(r->why, sizeof r->why, "%s%s%s: %s %s%s", via_token ?
+	snprintf(r->why, sizeof r->why, "%s%s%s%s: %s %s%s", via_token ?
 	    "sent to a bounce address" : "a delivery failure report",
 	    d.is_bounce ? " (" : "", d.is_bounce ? d.source : "",
-	    r->bounced, r->dsn_status, r->hard == 1 ? " (hard)" :
-	    r->hard == 0 ? " (soft)" : "");
+	    d.is_bounce ? ")" : "", r->bounced, r->dsn_status,
+	    r->hard == 1 ? " (hard)" : r->hard == 0 ? " (soft)" : "");
 	dsn_report_free(&d);
 	return 1;
 }
@@ -220,6 +220,14 @@ classify_answer(const struct in_msg *m, const struct classify_addr *to,
 	if (a == RSVP_NONE) {
 		classify_set(r, "reply", "a reply without a clear answer: for "
 		    "a person to read", NULL);
+		return;
+	}
+	if (r->event_id == 0) {
+		/* an answer, but the campaign has no event to answer */
+		snprintf(r->kind, sizeof r->kind, "reply");
+		snprintf(r->why, sizeof r->why, "a reply that says %s, to a "
+		    "campaign without an event: for a person to read",
+		    rsvptext_name(a));
 		return;
 	}
 	snprintf(r->rsvp, sizeof r->rsvp, "%s", rsvptext_name(a));
@@ -288,6 +296,12 @@ classify_run(const struct classify_env *e, const struct in_msg *m,
 	if (ours && to.is_list) {
 		classify_set(r, strcmp(to.suffix, "request") == 0 ? "command" :
 		    "post", "sent to the list address", to.addr);
+		return;
+	}
+	if (ours && to.is_token && to.token_ok && to.kind == TOKEN_UNSUBSCRIBE) {
+		classify_link(e, (int64_t)to.id, r);
+		classify_set(r, "command", "unsubscribe through a valid token: "
+		    "done at once, no confirmation", NULL);
 		return;
 	}
 	if (ours && to.is_token && to.token_ok && to.kind != TOKEN_BOUNCE) {
@@ -378,7 +392,8 @@ classify_act_bounce(const struct classify_env *e,
 		if (db_step_done(e->db, st) == -1)
 			return -1;
 	}
-	if (r->contact_id && r->scores && r->hard != -1)
+	/* SPEC 7.2: a hard failure scores; soft ones only show in the log */
+	if (r->contact_id && r->scores && r->hard == 1)
 		return classify_score(e->db, r, time(NULL));
 	return 0;
 }
@@ -394,6 +409,26 @@ classify_act_rsvp(const struct classify_env *e,
 		return 0;
 	return rsvp_set(e->db, r->event_id, r->contact_id, r->rsvp,
 	    r->rsvp_source, &stored, &promoted);
+}
+
+/* A campaign's unsubscribe link: the person wants no more mail. */
+static int
+classify_act_unsubscribe(const struct classify_env *e,
+    const struct classify_result *r)
+{
+	sqlite3_stmt *st = db_cached(e->db, "UPDATE contact SET status = "
+	    "'unsubscribed' WHERE id = ?");
+
+	sqlite3_bind_int64(st, 1, r->contact_id);
+	if (db_step_done(e->db, st) == -1)
+		return -1;
+	if (r->list_id == 0)
+		return 0;
+	st = db_cached(e->db, "UPDATE membership SET state = 'unsubscribed' "
+	    "WHERE list_id = ? AND contact_id = ?");
+	sqlite3_bind_int64(st, 1, r->list_id);
+	sqlite3_bind_int64(st, 2, r->contact_id);
+	return db_step_done(e->db, st);
 }
 
 int
@@ -434,7 +469,9 @@ classify_handle(const struct classify_env *e, const char *raw, size_t len,
 	in.size = src->size;
 	if ((id = inbound_add(e->db, &in)) == -1)
 		return -1;
-	if ((strcmp(r.kind, "bounce") == 0 &&
+	if ((strcmp(r.kind, "command") == 0 && r.contact_id &&
+	    classify_act_unsubscribe(e, &r) == -1) ||
+	    (strcmp(r.kind, "bounce") == 0 &&
 	    classify_act_bounce(e, &r) == -1) ||
 	    (strcmp(r.kind, "rsvp") == 0 && classify_act_rsvp(e, &r) == -1))
 		return -1;

@@ -113,13 +113,30 @@ class InboundTest(unittest.TestCase):
                 forged = re.sub(r"-[0-9a-f]{20}@", "-0123456789abcdef0123@", f[4]["yes"])
                 srv.imap_append(REPLY.format(n=4, body="Yes!", **dict(
                     f[4], reply_to=forged, mid="<nothing@example.net>")).encode())
+                # an unsubscribe through a valid token (made here as
+                # herald makes them: HMAC-SHA256 of "u<hex id>")
+                import hashlib
+                import hmac
+                key = bytes.fromhex(w.read("secret").strip())
+                mid = w.sql("SELECT id FROM message WHERE rcpt = ?",
+                            cs[4]["email"])[0][0]
+                body = "u%x" % mid
+                tok = body + "-" + hmac.new(key, body.encode(),
+                                            hashlib.sha256).hexdigest()[:20]
+                srv.imap_append(("From: %s\r\nTo: office+%s@example.org\r\n"
+                                 "Subject: unsubscribe\r\nMessage-ID: <u-7@example.net>\r\n"
+                                 "\r\nunsubscribe\r\n" % (cs[4]["email"], tok)).encode())
                 # and mail about nothing
                 srv.imap_append(b"From: someone@example.com\r\nTo: office@example.org\r\n"
                                 b"Subject: hello\r\nMessage-ID: <x-5@example.com>\r\n\r\nhi\r\n")
 
-                inbox = wait_for(lambda: (lambda v: v if len(v) >= 6 else None)(
-                    w.json("inbox")), 30, "six inbound messages")
-                kinds = {i["from"]: i["kind"] for i in inbox}
+                inbox = wait_for(lambda: (lambda v: v if len(v) >= 7 else None)(
+                    w.json("inbox")), 30, "seven inbound messages")
+                kinds = {(i["from"], i["subject"]): i["kind"] for i in inbox}
+                self.assertEqual(kinds[(cs[4]["email"], "unsubscribe")], "command")
+                contact = w.json("contact", "show", cs[4]["email"])
+                self.assertEqual(contact["status"], "unsubscribed")
+                kinds = {i["from"]: i["kind"] for i in inbox if i["subject"] != "unsubscribe"}
                 self.assertEqual(kinds[cs[0]["email"]], "rsvp")
                 self.assertEqual(kinds[cs[1]["email"]], "rsvp")
                 self.assertEqual(kinds["MAILER-DAEMON@mx.example.net"], "bounce")
@@ -147,7 +164,7 @@ class InboundTest(unittest.TestCase):
                 con.close()
                 w.start_daemon()
                 time.sleep(3)
-                self.assertEqual(len(w.json("inbox")), 6)
+                self.assertEqual(len(w.json("inbox")), 7)
                 # inbox explain says the same without acting
                 path = w.write("bounce.eml", BOUNCE.format(n=9, **f[2]))
                 ex = w.json("inbox", "explain", path)[0]
@@ -156,7 +173,7 @@ class InboundTest(unittest.TestCase):
                 self.assertEqual(ex["status"], "5.1.1")
                 self.assertIs(ex["hard"], True)
                 self.assertEqual(ex["token"], "valid")
-                self.assertEqual(len(w.json("inbox")), 6)
+                self.assertEqual(len(w.json("inbox")), 7)
         finally:
             shutil.rmtree(sdir, ignore_errors=True)
 
