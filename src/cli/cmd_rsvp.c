@@ -7,6 +7,7 @@
 #include "lib/addr.h"
 #include "store/contact.h"
 #include "store/event.h"
+#include "lib/token.h"
 #include "store/rsvp.h"
 
 int
@@ -40,6 +41,9 @@ int
 cmd_rsvp_set(struct cli *c, int argc, char **argv)
 {
 	const char *stored, *why;
+	struct token_key key;
+	char err[1024];
+	int told = 0;
 	struct contact ct;
 	struct event e = { 0 };
 	int64_t promoted;
@@ -58,7 +62,15 @@ cmd_rsvp_set(struct cli *c, int argc, char **argv)
 	if ((email = addr_normalize(argv[optind + 1], &why)) == NULL)
 		return cli_fail_addr("", argv[optind + 1], why);
 	contact_init(&ct);
-	if ((rc = cli_open(c)) != 0 || (rc = cli_begin(c)) != 0) {
+	if ((rc = cli_open(c)) != 0) {
+		free(email);
+		return rc;
+	}
+	if (token_key_load(&key, c->conf->secret_file, err, sizeof err) == -1) {
+		free(email);
+		return cli_fail(EX_CONFIG, "%s", err);
+	}
+	if ((rc = cli_begin(c)) != 0) {
 		free(email);
 		return rc;
 	}
@@ -69,13 +81,18 @@ cmd_rsvp_set(struct cli *c, int argc, char **argv)
 	else if (rsvp_set(c->db, e.id, ct.id, argv[optind + 2], "organiser",
 	    &stored, &promoted) == -1)
 		rc = cli_fail(EX_IOERR, "database: %s", db_errmsg(c->db));
+	else if (promoted && (told = rsvp_notify_promoted(c->db, e.id, promoted,
+	    RSVP_PROMOTED_TEMPLATE, &key, c->conf->sender_domain)) < 0)
+		rc = cli_fail(EX_IOERR, "database: %s", db_errmsg(c->db));
 	if (rc != 0)
 		cli_rollback(c);
 	else if ((rc = cli_commit(c)) == 0) {
 		printf("%s: %s %s\n", e.name, ct.email, stored);
 		if (promoted)
 			printf("%s: a seat was freed; contact %lld promoted from "
-			    "the waitlist\n", e.name, (long long)promoted);
+			    "the waitlist%s\n", e.name, (long long)promoted,
+			    told > 0 ? " and told (template \"promoted\")" :
+			    " (no invitation of theirs to answer: not told)");
 	}
 	if (e.name)
 		event_clear(&e);

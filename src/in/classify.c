@@ -407,8 +407,13 @@ classify_act_rsvp(const struct classify_env *e,
 
 	if (r->event_id == 0 || r->contact_id == 0)
 		return 0;
-	return rsvp_set(e->db, r->event_id, r->contact_id, r->rsvp,
-	    r->rsvp_source, &stored, &promoted);
+	if (rsvp_set(e->db, r->event_id, r->contact_id, r->rsvp,
+	    r->rsvp_source, &stored, &promoted) == -1)
+		return -1;
+	/* SPEC 8: the promoted contact is told */
+	return promoted ? rsvp_notify_promoted(e->db, r->event_id, promoted,
+	    RSVP_PROMOTED_TEMPLATE, e->key, e->conf->sender_domain) < 0 ?
+	    -1 : 0 : 0;
 }
 
 /* A campaign's unsubscribe link: the person wants no more mail. */

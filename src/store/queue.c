@@ -183,7 +183,8 @@ queue_reserve(struct db *d, const char *boot, int64_t now, int max,
 	    "  SELECT m.id FROM message m LEFT JOIN campaign k "
 	    "  ON k.id = m.campaign_id WHERE m.state = ?4 "
 	    "  AND m.next_attempt <= ?2 "
-	    "  AND (k.id IS NULL OR k.state = 'sending') "
+	    "  AND (k.id IS NULL OR k.state = 'sending' OR (m.kind = "
+	    "  'notice' AND k.state != 'cancelled')) "
 	    "  ORDER BY m.next_attempt, m.id LIMIT ?3) RETURNING id");
 	for (pass = 0, rc = SQLITE_DONE; pass < 2 && rc == SQLITE_DONE &&
 	    n < max; pass++) {
@@ -207,7 +208,10 @@ out:
 void
 queue_campaign_state(struct db *d, int64_t id, char *buf, size_t len)
 {
-	sqlite3_stmt *st = db_cached(d, "SELECT COALESCE(k.state, 'sending') "
+	/* a notice (say, a seat freed) goes even after its campaign is done */
+	sqlite3_stmt *st = db_cached(d, "SELECT CASE WHEN m.kind = 'notice' "
+	    "AND COALESCE(k.state, '') != 'cancelled' THEN 'sending' ELSE "
+	    "COALESCE(k.state, 'sending') END "
 	    "FROM message m LEFT JOIN campaign k ON k.id = m.campaign_id "
 	    "WHERE m.id = ?");
 

@@ -6,6 +6,7 @@
 
 #include "lib/timeutil.h"
 #include "store/activity.h"
+#include "store/campaign.h"
 
 int
 rsvp_answer_valid(const char *a)
@@ -102,4 +103,34 @@ rsvp_set(struct db *d, int64_t event_id, int64_t contact_id,
 	    capacity >= 0 && (*promoted = rsvp_promote(d, event_id)) < 0)
 		return -1;
 	return 0;
+}
+
+int
+rsvp_notify_promoted(struct db *d, int64_t event_id, int64_t contact_id,
+    const char *tmpl, const struct token_key *key, const char *domain)
+{
+	sqlite3_stmt *st = db_cached(d, "INSERT INTO message (campaign_id, "
+	    "list_id, contact_id, kind, parent_id, template, rcpt, token, "
+	    "message_id, state, next_attempt, created, updated) "
+	    "SELECT m.campaign_id, m.list_id, m.contact_id, 'notice', m.id, ?3, "
+	    "c.email, 'new:n' || m.id || ':' || ?4, 'new:n' || m.id || ':' || ?4, "
+	    "'queued', ?4, ?4, ?4 FROM message m JOIN campaign k "
+	    "ON k.id = m.campaign_id JOIN contact c ON c.id = m.contact_id "
+	    "WHERE k.event_id = ?1 AND m.contact_id = ?2 AND m.kind = "
+	    "'campaign' AND m.state = 'sent' ORDER BY m.id DESC LIMIT 1");
+	int64_t now = time_now();
+
+	sqlite3_bind_int64(st, 1, event_id);
+	sqlite3_bind_int64(st, 2, contact_id);
+	db_bind_text(st, 3, tmpl);
+	sqlite3_bind_int64(st, 4, now);
+	if (db_step_done(d, st) == -1)
+		return -1;
+	if (sqlite3_changes(d->h) == 0) {
+		rsvp_log(d, contact_id, "promoted from the waitlist, but not "
+		    "told: no invitation of theirs to answer");
+		return 0;
+	}
+	return campaign_message_ids(d, sqlite3_last_insert_rowid(d->h), key,
+	    domain) == -1 ? -1 : 1;
 }

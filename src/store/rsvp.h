@@ -22,4 +22,17 @@ int rsvp_set(struct db *d, int64_t event_id, int64_t contact_id,
     const char *answer, const char *source, const char **stored,
     int64_t *promoted);
 
+/* The template of the notice a promoted contact gets. */
+#define RSVP_PROMOTED_TEMPLATE "promoted"
+
+struct token_key;
+/*
+ * Queue the "promoted" notice for a contact moved from the waitlist to
+ * yes: threaded to their invitation for the event, sent with template
+ * tmpl. Returns 1 when queued, 0 when there is no invitation to answer
+ * (nothing queued), -1 on error. Inside the caller's transaction.
+ */
+int rsvp_notify_promoted(struct db *d, int64_t event_id, int64_t contact_id,
+    const char *tmpl, const struct token_key *key, const char *domain);
+
 #endif

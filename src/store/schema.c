@@ -137,6 +137,7 @@ static const char *const schema_migrations[] = {
 "  contact_id INTEGER REFERENCES contact(id) ON DELETE SET NULL,"
 "  kind TEXT NOT NULL DEFAULT 'campaign',"	/* campaign, followup, relay, notice */
 "  parent_id INTEGER REFERENCES message(id),"	/* what a follow-up threads to */
+"  template TEXT,"	/* a notice's own template (else the campaign's) */
 "  rcpt TEXT NOT NULL,"
 "  token TEXT NOT NULL UNIQUE,"
 "  message_id TEXT NOT NULL UNIQUE,"

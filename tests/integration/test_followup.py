@@ -21,9 +21,14 @@ from sendutil import (LOGISTICS, REMINDER, INVITE, INVITE_ES, INVITE_FR, parse,
                       people, queue, setup_campaign, status, wait_done, wait_for)
 from smtpfault import FaultServer
 
+PROMOTED = """\
+Subject: A seat is yours: {{event.title}}
+
+Dear {{contact.name}}, a seat has become free and it is yours.
+"""
 TEMPLATES = {"invite.txt": INVITE, "invite.es.txt": INVITE_ES,
              "invite.fr.txt": INVITE_FR, "reminder.txt": REMINDER,
-             "logistics.txt": LOGISTICS}
+             "logistics.txt": LOGISTICS, "promoted.txt": PROMOTED}
 
 
 class FollowupTest(unittest.TestCase):
@@ -63,6 +68,35 @@ class FollowupTest(unittest.TestCase):
             self.assertEqual(s["state"], "done")
             self.assertEqual(s["rsvp"]["yes"], 1)
             self.assertEqual(s["rsvp"]["no"], 1)
+
+    def test_promoted_contact_is_told(self):
+        with FaultServer() as srv, util.Workdir(smtp_port=srv.port) as w:
+            cs = people(3)
+            setup_campaign(w, cs, templates=TEMPLATES, send=False)
+            w.sql("SELECT 1")
+            import sqlite3
+            con = sqlite3.connect(w.path("herald.db"))
+            con.execute("UPDATE event SET capacity = 1")
+            con.commit()
+            con.close()
+            w.ok("campaign", "send", "invite")
+            w.start_daemon()
+            wait_done(w)
+            invites = {r: parse(d) for _, r, d in srv.messages}
+            self.assertIn("yes", w.ok("rsvp", "set", "summit", cs[0]["email"], "yes").stdout)
+            self.assertIn("waitlist", w.ok("rsvp", "set", "summit", cs[1]["email"], "yes").stdout)
+            out = w.ok("rsvp", "set", "summit", cs[0]["email"], "no").stdout
+            self.assertIn("told", out)
+            wait_for(lambda: len(srv.messages) >= 4, 20, "the notice")
+            time.sleep(1.5)
+            self.assertEqual(len(srv.messages), 4)
+            _, rcpt, data = srv.messages[3]
+            m = parse(data)
+            self.assertEqual(rcpt, cs[1]["email"])
+            self.assertIn("A seat is yours", str(m["Subject"]))
+            self.assertEqual(m["In-Reply-To"], invites[rcpt]["Message-ID"])
+            answers = {r["email"]: r["answer"] for r in w.json("rsvp", "summit")}
+            self.assertEqual(answers[cs[1]["email"]], "yes")
 
     def test_capacity_and_waitlist(self):
         with util.Workdir() as w:
