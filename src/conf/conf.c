@@ -67,6 +67,9 @@ static const struct conf_key conf_keys[] = {
 	{ "imap.done_folder", T_MAILBOX, S(imap_done_folder), 0, "", 0, 0, 0 },
 	{ "addresses", T_GROUP, NOFF, 0, NULL, 0, 0, 0 },
 	{ "addresses.delimiter", T_DELIM, S(delimiter), 0, "+", 0, 0, 0 },
+	{ "bounce", T_GROUP, NOFF, 0, NULL, 0, 0, 0 },
+	{ "bounce.bouncing", T_INT, S(bounce_bouncing), 0, NULL, 3, 1, 1000 },
+	{ "bounce.disabled", T_INT, S(bounce_disabled), 0, NULL, 5, 1, 1000 },
 };
 #undef S
 
@@ -355,6 +358,9 @@ conf_check_relations(struct conf_ctx *x, struct conf *c)
 	if (c->smtp_retry_min > c->smtp_retry_max)
 		return conf_fail(x, 0, "smtp.retry_min",
 		    "must not exceed smtp.retry_max");
+	if (c->bounce_bouncing > c->bounce_disabled)
+		return conf_fail(x, 0, "bounce.bouncing",
+		    "must not exceed bounce.disabled");
 	if (c->smtp_retry_max > c->smtp_give_up)
 		return conf_fail(x, 0, "smtp.retry_max",
 		    "must not exceed smtp.give_up");

@@ -40,6 +40,8 @@ struct conf {
 	int64_t imap_poll;
 	char *imap_done_folder;
 	char *delimiter;
+	int64_t bounce_bouncing;	/* hard bounces to "bouncing" */
+	int64_t bounce_disabled;	/* ... and to "disabled" */
 };
 
 /*

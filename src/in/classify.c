@@ -17,9 +17,6 @@
 #include "store/inbound.h"
 #include "store/rsvp.h"
 
-/* Bounce scores (Mailman's): hard 1, soft 0.5, at most once a day. */
-#define CLASSIFY_BOUNCING 3.0
-#define CLASSIFY_DISABLED 5.0
 
 /* What one of our addresses says. */
 struct classify_addr {
@@ -353,11 +350,12 @@ classify_message(const struct classify_env *e, const char *raw, size_t len,
 }
 
 /*
- * Score a bounce against its contact: 1 for hard, 0.5 for soft, at most
- * once a day (Mailman's rule), and move the status on at the thresholds.
+ * Score a hard bounce against its contact, at most once a day (Mailman's
+ * rule), and move the status on at bounce.bouncing and bounce.disabled.
  */
 static int
-classify_score(struct db *d, const struct classify_result *r, int64_t now)
+classify_score(struct db *d, const struct conf *c,
+    const struct classify_result *r, int64_t now)
 {
 	sqlite3_stmt *st = db_cached(d, "UPDATE contact SET "
 	    "bounce_score = bounce_score + ?2, bounce_last = ?3, "
@@ -370,8 +368,8 @@ classify_score(struct db *d, const struct classify_result *r, int64_t now)
 	sqlite3_bind_int64(st, 1, r->contact_id);
 	sqlite3_bind_double(st, 2, r->hard == 1 ? 1.0 : 0.5);
 	sqlite3_bind_int64(st, 3, now);
-	sqlite3_bind_double(st, 4, CLASSIFY_DISABLED);
-	sqlite3_bind_double(st, 5, CLASSIFY_BOUNCING);
+	sqlite3_bind_double(st, 4, (double)c->bounce_disabled);
+	sqlite3_bind_double(st, 5, (double)c->bounce_bouncing);
 	return db_step_done(d, st);
 }
 
@@ -394,7 +392,7 @@ classify_act_bounce(const struct classify_env *e,
 	}
 	/* SPEC 7.2: a hard failure scores; soft ones only show in the log */
 	if (r->contact_id && r->scores && r->hard == 1)
-		return classify_score(e->db, r, time(NULL));
+		return classify_score(e->db, e->conf, r, time(NULL));
 	return 0;
 }
 

@@ -82,7 +82,8 @@ class InboundTest(unittest.TestCase):
         try:
             with harness.Servers(sdir, dovecot=True, sink=True) as srv, \
                     util.Workdir(smtp_port=srv.smtp_port,
-                                 imap_port=srv.imap_port) as w:
+                                 imap_port=srv.imap_port,
+                                 extra="bounce = { bouncing = 1; disabled = 2; };") as w:
                 cs = people(5)
                 setup_campaign(w, cs)
                 w.start_daemon()
@@ -147,6 +148,9 @@ class InboundTest(unittest.TestCase):
                 self.assertEqual(answers, {cs[0]["email"]: "yes", cs[1]["email"]: "no"})
                 q = {m["email"]: m["state"] for m in w.json("queue")}
                 self.assertEqual(q[cs[2]["email"]], "bounced")
+                # one hard bounce reaches bounce.bouncing = 1 here
+                self.assertEqual(w.json("contact", "show", cs[2]["email"])["status"],
+                                 "bouncing")
                 s = w.json("campaign", "status", "invite")
                 self.assertEqual(s["bounced"], 1)
                 self.assertEqual(s["replied"], 2)

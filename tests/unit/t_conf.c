@@ -129,6 +129,9 @@ main(void)
 	    "addresses.delimiter");
 	fails("smtp = { user = \"a\\nb\"; };\n", ":3:", "smtp.user");
 	fails("smtp = 5;\n", ":3:", "smtp");
+	fails("bounce = { bouncing = 9; disabled = 2; };\n", NULL,
+	    "bounce.bouncing");
+	fails("bounce = { disabled = 0; };\n", ":3:", "bounce.disabled");
 	base = "";
 	fails("sender = 3;\nlists_domain = \"l.example.org\";\n", ":1:",
 	    "sender");
