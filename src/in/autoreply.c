@@ -106,9 +106,11 @@ autoreply_word(const char *v, const char *word)
 int
 autoreply_detect(const struct in_msg *m, const char **why)
 {
-	const char *v;
+	const char *v, *dummy;
 	size_t i;
 
+	if (why == NULL)
+		why = &dummy;
 	if ((v = in_msg_header(m, "Auto-Submitted", 0)) != NULL &&
 	    !autoreply_word(v, "no") && strspn(v, " \t") < strlen(v)) {
 		*why = "Auto-Submitted header";
@@ -123,7 +125,8 @@ autoreply_detect(const struct in_msg *m, const char **why)
 		}
 	if ((v = in_msg_header(m, "Precedence", 0)) != NULL &&
 	    (autoreply_word(v, "bulk") || autoreply_word(v, "junk") ||
-	    autoreply_word(v, "auto_reply") || autoreply_word(v, "auto-reply"))) {
+	    autoreply_word(v, "auto_reply") ||
+	    autoreply_word(v, "auto-reply"))) {
 		*why = "Precedence: bulk, junk or auto_reply";
 		return 1;
 	}

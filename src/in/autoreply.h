@@ -18,7 +18,10 @@
 
 #include "in/msg.h"
 
-/* 1 when m is an automatic reply, with *why (static text); else 0. */
+/*
+ * 1 when m is an automatic reply, with *why (static text, unless why is
+ * NULL) saying which signal; else 0 and *why NULL.
+ */
 int autoreply_detect(const struct in_msg *m, const char **why);
 
 #endif

@@ -15,7 +15,7 @@
  * Notices worth reading are a few kilobytes; reading at most this much of
  * any text keeps a hostile 10 MB body from costing seconds of searching.
  */
-#define DSN_TEXT_MAX (64u * 1024)
+#define DSN_TEXT_MAX (32u * 1024)
 #define DSN_DIAG_MAX 400
 
 struct dsn_span {
@@ -25,12 +25,29 @@ struct dsn_span {
 
 /* ---- small text helpers ---- */
 
+/* Case-insensitive search for needle inside t only. */
 static const char *
 dsn_find(struct dsn_span t, const char *needle)
 {
-	const char *p = strcasestr(t.s, needle);
+	size_t n = strlen(needle);
+	int c0 = needle[0] | 0x20;
+	const char *p;
 
-	return p && p < t.end ? p : NULL;
+	if (n == 0 || t.s == NULL || t.end < t.s || (size_t)(t.end - t.s) < n)
+		return NULL;
+	for (p = t.s; p + n <= t.end; p++)
+		if ((*p | 0x20) == c0 && strncasecmp(p, needle, n) == 0)
+			return p;
+	return NULL;
+}
+
+/* The span of a string; of nothing when s is NULL. */
+static struct dsn_span
+dsn_span_of(const char *s)
+{
+	struct dsn_span t = { s, s ? s + strlen(s) : NULL };
+
+	return t;
 }
 
 static const char *
@@ -104,8 +121,8 @@ dsn_status_at(const char *start, const char *p, const char *end)
 	for (part = 0; part < 2; part++) {
 		if (q >= end || *q != '.')
 			return 0;
-		for (q++, n = 0; q < end && dsn_digit((unsigned char)*q) && n < 4;
-		    q++)
+		for (q++, n = 0; q < end && n < 4 &&
+		    dsn_digit((unsigned char)*q); q++)
 			n++;
 		if (n == 0 || n > 3)
 			return 0;
@@ -177,7 +194,8 @@ enum dsn_why {
 	DSN_WHY_HOST,
 	DSN_WHY_SIZE,
 	DSN_WHY_POLICY,
-	DSN_WHY_EXPIRED
+	DSN_WHY_EXPIRED,
+	DSN_WHY_ADDRESS		/* something about the address, not what */
 };
 
 /*
@@ -225,6 +243,7 @@ static const struct dsn_phrase {
 	{ "account is disabled", "5.2.1", DSN_WHY_DISABLED },
 	{ "account disabled", "5.2.1", DSN_WHY_DISABLED },
 	{ "account is locked", "5.2.1", DSN_WHY_DISABLED },
+	{ "disabled recipient", "5.2.1", DSN_WHY_DISABLED },
 	{ "has been disabled", "5.2.1", DSN_WHY_DISABLED },
 	{ "suspended", "5.2.1", DSN_WHY_DISABLED },
 	{ "inactive", "5.2.1", DSN_WHY_DISABLED },
@@ -260,6 +279,7 @@ static const struct dsn_phrase {
 	{ "policy", "5.7.1", DSN_WHY_POLICY },
 	{ "access denied", "5.7.1", DSN_WHY_POLICY },
 	{ "virus", "5.7.1", DSN_WHY_POLICY },
+	{ "not a member", "5.7.1", DSN_WHY_POLICY },
 	{ "retry timeout exceeded", "4.4.7", DSN_WHY_EXPIRED },
 	{ "retry time", "4.4.7", DSN_WHY_EXPIRED },
 	{ "cannot send message for", "4.4.7", DSN_WHY_EXPIRED },
@@ -273,7 +293,7 @@ static const struct dsn_phrase {
 	{ "not responding", "4.4.1", DSN_WHY_EXPIRED },
 	{ "expired", "4.4.7", DSN_WHY_EXPIRED },
 	/* Postfix's prefix to many reasons: only when none is known */
-	{ "recipient address rejected", "5.1.0", DSN_WHY_USER },
+	{ "recipient address rejected", "5.1.0", DSN_WHY_ADDRESS },
 };
 
 static const struct dsn_phrase *
@@ -285,6 +305,50 @@ dsn_find_phrase(struct dsn_span t, const char **where)
 		if ((*where = dsn_find(t, dsn_phrases[i].text)) != NULL)
 			return &dsn_phrases[i];
 	return NULL;
+}
+
+/*
+ * Words that put the failure on the sending side (our sender address,
+ * our IP address's reputation or DNS, our rate, our content): whatever
+ * the code, the recipient's address is not to blame.
+ */
+static const char *const dsn_sender_side[] = {
+	"sender address rejected", "sender rejected", "domain of sender",
+	"unroutable sender", "sender domain", "is not verified",
+	"blacklist", "blocklist", "black list", "block list", "spamhaus",
+	"reverse dns", "rdns", "ptr record", "dns ptr", "client host rejected",
+	"ip name lookup", "invalid ip", "not allowed to send", "spf", "dmarc",
+	"dkim", "authentication checks", "too many recipients", "rate limit",
+	"too many connections", "at a rate", "relay access denied",
+	"relaying denied", "no relaying", "not permitted to relay",
+	"unable to relay", "as spam", "spam detected", "spam message",
+	"weren't sent", "service refuse", "reputation",
+};
+
+/* 1 when t says the mailbox does not exist or is disabled. */
+static int
+dsn_says_no_user(struct dsn_span t)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof dsn_phrases / sizeof dsn_phrases[0]; i++)
+		if ((dsn_phrases[i].why == DSN_WHY_USER ||
+		    dsn_phrases[i].why == DSN_WHY_DISABLED) &&
+		    dsn_find(t, dsn_phrases[i].text))
+			return 1;
+	return 0;
+}
+
+static int
+dsn_says_sender_side(struct dsn_span t)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof dsn_sender_side / sizeof dsn_sender_side[0];
+	    i++)
+		if (dsn_find(t, dsn_sender_side[i]))
+			return 1;
+	return 0;
 }
 
 static int
@@ -337,14 +401,16 @@ dsn_read_status(struct dsn_span t, char status[16], const char **where)
 
 /*
  * Hard or soft, and whether it counts against the address: 5.x.x is
- * permanent but a full mailbox empties again; policy, spam and size
- * rejections (5.7.x, x.3.4, ...) blame the message or its sender.
+ * permanent but a full mailbox empties again; policy, spam, reputation
+ * and size rejections (5.7.x, x.3.4, x.1.8, words about the sending side)
+ * blame the message or its sender, not the address.
  */
 static void
 dsn_judge(struct dsn_rcpt *rc, struct dsn_span said)
 {
 	const struct dsn_phrase *ph;
 	const char *where;
+	int user;
 
 	if (rc->status[0] == '\0') {
 		rc->hard = -1;
@@ -355,13 +421,25 @@ dsn_judge(struct dsn_rcpt *rc, struct dsn_span said)
 	    !dsn_digit((unsigned char)rc->status[5]))
 		rc->hard = 0;
 	ph = said.s ? dsn_find_phrase(said, &where) : NULL;
-	if (ph && ph->why == DSN_WHY_USER)
-		return;
-	if (strncmp(rc->status + 1, ".7.", 3) == 0 ||
-	    strncmp(rc->status + 1, ".3.4", 4) == 0 ||
+	user = said.s && dsn_says_no_user(said);
+	/* the message too big, the sender's address (X.1.7, X.1.8) */
+	if (strncmp(rc->status + 1, ".3.4", 4) == 0 ||
 	    strncmp(rc->status + 1, ".2.3", 4) == 0 ||
-	    (ph && (ph->why == DSN_WHY_POLICY || ph->why == DSN_WHY_SIZE)))
+	    strncmp(rc->status + 1, ".1.7", 4) == 0 ||
+	    strncmp(rc->status + 1, ".1.8", 4) == 0)
 		rc->noscore = 1;
+	else if (said.s && dsn_says_sender_side(said) && !user)
+		rc->noscore = 1;
+	/*
+	 * "550 5.7.1 Unknown user" is about the user after all, and so is
+	 * 5.7.13, "user account disabled"
+	 */
+	else if (strncmp(rc->status + 1, ".7.", 3) == 0)
+		rc->noscore = !user && strcmp(rc->status + 1, ".7.13") != 0;
+	/* a specific code says more than words ("5.4.1 Access denied") */
+	else if (dsn_generic(rc->status))
+		rc->noscore = ph && (ph->why == DSN_WHY_POLICY ||
+		    ph->why == DSN_WHY_SIZE);
 }
 
 /* ---- the notice: the human-readable text, up to the returned copy ---- */
@@ -374,6 +452,11 @@ struct dsn_ctx {
 	struct dsn_span rest;	/* the returned message when inline */
 	const struct in_hdrs *orig;	/* header of the returned message */
 	struct in_hdrs inline_orig;
+	/* what the whole notice says, read once for all its recipients */
+	int notice_read;
+	int notice_found;
+	char notice_st[16];
+	const char *notice_where;
 };
 
 /* Where MTAs start the copy of the message they return. */
@@ -460,8 +543,8 @@ dsn_pick_text(struct dsn_ctx *c)
 		}
 	}
 	if (html)
-		c->text = dsn_html_text(html->body, html->body_len < DSN_TEXT_MAX ?
-		    html->body_len : DSN_TEXT_MAX);
+		c->text = dsn_html_text(html->body, html->body_len <
+		    DSN_TEXT_MAX ? html->body_len : DSN_TEXT_MAX);
 	else
 		c->text = xstrdup("");
 }
@@ -507,8 +590,8 @@ dsn_find_original(struct dsn_ctx *c)
 
 	for (i = 0; (p = in_msg_part(c->m, i)) != NULL; i++)
 		if (p->hdrs.n > 0 && (strcmp(p->type, "message/rfc822") == 0 ||
-		    strcmp(p->type, "text/rfc822-headers") == 0 ||
-		    strcmp(p->type, "message/rfc822-headers") == 0)) {
+		    strcmp(p->type, "message/global") == 0 ||
+		    strstr(p->type, "-headers") != NULL)) {
 			c->orig = &p->hdrs;
 			return;
 		}
@@ -598,7 +681,8 @@ dsn_mentions(struct dsn_span t, const char *addr, const char **where)
 	size_t n = strlen(addr);
 	const char *p = t.s;
 
-	while (p < t.end && (p = dsn_find((struct dsn_span){ p, t.end }, addr))) {
+	while (p < t.end &&
+	    (p = dsn_find((struct dsn_span){ p, t.end }, addr)) != NULL) {
 		if ((p == t.s || !dsn_local_char((unsigned char)p[-1])) &&
 		    (p + n >= t.end || !dsn_domain_char((unsigned char)p[n]) ||
 		    (p[n] == '.' && (p + n + 1 >= t.end ||
@@ -620,8 +704,7 @@ dsn_header_mentions(const struct in_msg *m, const char *name,
 	size_t i;
 
 	for (i = 0; (v = in_msg_header(m, name, i)) != NULL; i++)
-		if (dsn_mentions((struct dsn_span){ v, v + strlen(v) }, addr,
-		    NULL))
+		if (dsn_mentions(dsn_span_of(v), addr, NULL))
 			return 1;
 	return 0;
 }
@@ -718,31 +801,39 @@ dsn_line_addr(const char *line, const char *eol)
 	return a;
 }
 
-/* Phrases that the failed address follows, on the same or next line. */
+/*
+ * Phrases that the failed address follows, on the same or next line.
+ * SMTP transcripts ("RCPT TO:") come last: they are what a notice quotes
+ * after saying who failed.
+ */
 static const char *const dsn_leads[] = {
 	"error delivering your mail to",
 	"could not be delivered to",
 	"unable to deliver message to",
 	"did not reach the following recipient",
 	"returned permanent errors:",
-	"RCPT TO:",
+	"not a member of this mailing list",
 };
 
+static const char *const dsn_transcript_leads[] = { "RCPT TO:" };
+
 static void
-dsn_lead_rcpts(struct dsn_ctx *c)
+dsn_lead_rcpts(struct dsn_ctx *c, const char *const *leads, size_t n)
 {
 	const char *p, *e, *a0, *a1, *at;
 	struct dsn_span t;
 	char *a;
 	size_t i;
 
-	for (i = 0; i < sizeof dsn_leads / sizeof dsn_leads[0]; i++) {
+	for (i = 0; i < n; i++) {
 		t = c->notice;
-		while ((p = dsn_find(t, dsn_leads[i])) != NULL) {
-			p += strlen(dsn_leads[i]);
+		while ((p = dsn_find(t, leads[i])) != NULL) {
+			p += strlen(leads[i]);
 			e = dsn_eol(p, t.end);
-			if (e < t.end && strspn(p, " \t\r:<'\"") >= (size_t)(e - p))
-				e = dsn_eol(e + 1, t.end);	/* on the next line */
+			/* on the next line */
+			if (e < t.end &&
+			    strspn(p, " \t\r:<'\"") >= (size_t)(e - p))
+				e = dsn_eol(e + 1, t.end);
 			if ((at = memchr(p, '@', (size_t)(e - p))) != NULL &&
 			    (a = dsn_addr_around(p, e, at, &a0, &a1)) != NULL) {
 				if (strncasecmp(a, "mailer-daemon@", 14) != 0)
@@ -815,11 +906,15 @@ dsn_text_rcpts(struct dsn_ctx *c)
 	size_t i;
 
 	for (i = 0; (v = in_msg_header(c->m, "X-Failed-Recipients", i)); i++)
-		dsn_add_all(c, (struct dsn_span){ v, v + strlen(v) }, 0);
+		dsn_add_all(c, dsn_span_of(v), 0);
+	if (c->r->nrcpt == 0)
+		dsn_lead_rcpts(c, dsn_leads, sizeof dsn_leads /
+		    sizeof dsn_leads[0]);
 	if (c->r->nrcpt == 0)
 		dsn_line_rcpts(c, 0);
 	if (c->r->nrcpt == 0)
-		dsn_lead_rcpts(c);
+		dsn_lead_rcpts(c, dsn_transcript_leads,
+		    sizeof dsn_transcript_leads / sizeof dsn_transcript_leads[0]);
 	if (c->r->nrcpt == 0)
 		dsn_any_rcpts(c, c->notice);
 	if (c->r->nrcpt == 0)
@@ -830,7 +925,7 @@ dsn_text_rcpts(struct dsn_ctx *c)
 			dsn_fields(c, p->body, p->body_len);
 	if (c->r->nrcpt == 0 && c->orig)
 		for (i = 0; (v = in_hdrs_get(c->orig, "To", i)) != NULL; i++)
-			dsn_add_all(c, (struct dsn_span){ v, v + strlen(v) }, 1);
+			dsn_add_all(c, dsn_span_of(v), 1);
 }
 
 /* ---- status of each recipient from the text ---- */
@@ -913,15 +1008,25 @@ dsn_text_status(struct dsn_ctx *c, struct dsn_rcpt *rc)
 	char st[16];
 	size_t i;
 
-	if (dsn_read_status(b, st, &where) ||
-	    dsn_status_near(c->notice, rc->addr, st, &where) ||
-	    dsn_read_status(c->notice, st, &where)) {
+	if (!c->notice_read) {
+		c->notice_read = 1;
+		c->notice_found = dsn_read_status(c->notice, c->notice_st,
+		    &c->notice_where);
+	}
+	if (!dsn_read_status(b, st, &where) &&
+	    !dsn_status_near(c->notice, rc->addr, st, &where) &&
+	    c->notice_found) {
+		memcpy(st, c->notice_st, sizeof st);
+		where = c->notice_where;
+	}
+	if (where) {
 		dsn_set_diag(rc, c->notice, where);
 	} else {
 		st[0] = '\0';
 		for (i = 0; i < sizeof dsn_tones / sizeof dsn_tones[0]; i++)
 			if (dsn_find(c->notice, dsn_tones[i].text)) {
-				snprintf(st, sizeof st, "%s", dsn_tones[i].status);
+				snprintf(st, sizeof st, "%s",
+				    dsn_tones[i].status);
 				break;
 			}
 		/* last resort: a subject that calls it a failure */
@@ -1017,9 +1122,11 @@ dsn_fields_rcpt(struct dsn_ctx *c, const struct in_hdrs *h)
 	struct dsn_span d = { NULL, NULL };
 	char *a, st[16];
 
-	if ((a = dsn_typed_addr(in_hdrs_get(h, "Original-Recipient", 0))) == NULL &&
-	    (a = dsn_typed_addr(in_hdrs_get(h, "Final-Recipient", 0))) == NULL &&
-	    (a = dsn_typed_addr(in_hdrs_get(h, "X-Actual-Recipient", 0))) == NULL)
+	/* the address we sent to, before any forwarding, when given */
+	if ((a = dsn_typed_addr(in_hdrs_get(h, "Original-Recipient", 0))) ==
+	    NULL && (a = dsn_typed_addr(in_hdrs_get(h, "Final-Recipient",
+	    0))) == NULL && (a = dsn_typed_addr(in_hdrs_get(h,
+	    "X-Actual-Recipient", 0))) == NULL)
 		return;
 	rc = dsn_add(c->r, a);
 	free(a);
@@ -1031,7 +1138,7 @@ dsn_fields_rcpt(struct dsn_ctx *c, const struct in_hdrs *h)
 	    dsn_action_of(v) == DSN_ACTION_FAILED))
 		rc->action = dsn_action_of(v);
 	if ((v = in_hdrs_get(h, "Status", 0)) != NULL && rc->status[0] == '\0')
-		dsn_find_status((struct dsn_span){ v, v + strlen(v) }, rc->status);
+		dsn_find_status(dsn_span_of(v), rc->status);
 	if ((v = in_hdrs_get(h, "Diagnostic-Code", 0)) != NULL &&
 	    rc->diag == NULL) {
 		const char *semi = strchr(v, ';');
@@ -1039,7 +1146,7 @@ dsn_fields_rcpt(struct dsn_ctx *c, const struct in_hdrs *h)
 		rc->diag = dsn_oneline(semi ? semi + 1 : v, v + strlen(v));
 	}
 	if (rc->diag)
-		d = (struct dsn_span){ rc->diag, rc->diag + strlen(rc->diag) };
+		d = dsn_span_of(rc->diag);
 	if (rc->mta == NULL && ((v = in_hdrs_get(h, "Remote-MTA", 0)) != NULL ||
 	    (v = in_hdrs_get(h, "Reporting-MTA", 0)) != NULL))
 		rc->mta = dsn_typed_host(v);
@@ -1078,10 +1185,16 @@ dsn_fields(struct dsn_ctx *c, const char *s, size_t len)
 			eol = dsn_eol(line, end);
 			if (strspn(line, " \t\r") >= (size_t)(eol - line))
 				break;
+			if (eol == end) {
+				line = end;
+				break;
+			}
 		}
 		/* prose before the fields ("Technical report:") */
-		while (g < line && !dsn_field_line(g, line))
-			g = dsn_eol(g, line) + 1;
+		while (g < line && !dsn_field_line(g, line)) {
+			eol = dsn_eol(g, line);
+			g = eol < line ? eol + 1 : line;
+		}
 		in_hdrs_parse(g, (size_t)(line - g), &h);
 		if ((v = in_hdrs_get(&h, "Reporting-MTA", 0)) != NULL &&
 		    c->r->reporting_mta == NULL)
@@ -1122,7 +1235,8 @@ static const struct dsn_mta {
 	const char *marker;
 } dsn_mtas[] = {
 	{ "postfix", "This is the mail system at host" },
-	{ "exim", "This message was created automatically by mail delivery software" },
+	{ "exim", "This message was created automatically by mail delivery "
+	    "software" },
 	{ "exim", "could not be delivered to one or more of its" },
 	{ "qmail", "This is the qmail-send program" },
 	{ "qmail", "I'm afraid I wasn't able to deliver your message" },
@@ -1131,17 +1245,21 @@ static const struct dsn_mta {
 	{ "gmail", "Delivery to the following recipient failed permanently" },
 	{ "gmail", "Technical details of permanent failure" },
 	{ "exchange", "did not reach the following recipient" },
-	{ "exchange", "Your message did not reach some or all of the intended recipients" },
+	{ "exchange", "Your message did not reach some or all of the intended "
+	    "recipients" },
 	{ "exchange", "The following recipient(s) cannot be reached" },
 	{ "exchange", "Delivery has failed to these recipients or groups" },
 	{ "dragonfly", "There was an error delivering your mail to" },
-	{ "opensmtpd", "An error has occurred while attempting to deliver a message" },
-	{ "yahoo", "Sorry, we were unable to deliver your message to the following address" },
+	{ "opensmtpd", "An error has occurred while attempting to deliver a "
+	    "message" },
+	{ "yahoo", "Sorry, we were unable to deliver your message to the "
+	    "following address" },
 	{ "exim", "Failed addresses follow:" },
 	{ "text", "Unable to deliver message to" },
 	{ "text", "We had trouble delivering your message" },
 	{ "verizon", "Error message below:" },
 	{ "kddi", "Could not be delivered to:" },
+	{ "fml", "You are not a member of this mailing list" },
 	{ "text", "The following addresses had delivery errors" },
 	{ "text", "could not be delivered to the following recipient" },
 };
@@ -1179,7 +1297,7 @@ dsn_marker(const struct dsn_ctx *c)
 	const char *p, *line;
 	size_t i;
 
-	/* a person quoting a bounce ("> This is the mail system") is a person */
+	/* someone quoting a bounce ("> This is the mail system") is a person */
 	for (i = 0; i < sizeof dsn_mtas / sizeof dsn_mtas[0]; i++)
 		for (p = t.s; (p = dsn_find((struct dsn_span){ p, t.end },
 		    dsn_mtas[i].marker)) != NULL; p++) {
@@ -1260,7 +1378,8 @@ dsn_is_arf(const struct in_msg *m)
 	if (rt && strcasecmp(rt, "feedback-report") == 0)
 		return 1;
 	for (i = 0; (p = in_msg_part(m, i)) != NULL; i++)
-		if (!p->enclosed && strcmp(p->type, "message/feedback-report") == 0)
+		if (!p->enclosed &&
+		    strcmp(p->type, "message/feedback-report") == 0)
 			return 1;
 	return 0;
 }
@@ -1278,7 +1397,8 @@ dsn_conclude(struct dsn_ctx *c)
 		if (r->rcpt[i].mta == NULL && r->reporting_mta)
 			r->rcpt[i].mta = xstrdup(r->reporting_mta);
 		if (r->rcpt[i].action == DSN_ACTION_UNKNOWN)
-			r->rcpt[i].action = dsn_delay_subject(in_msg_subject(c->m)) ||
+			r->rcpt[i].action =
+			    dsn_delay_subject(in_msg_subject(c->m)) ||
 			    dsn_delay_text(c) ? DSN_ACTION_DELAYED :
 			    DSN_ACTION_FAILED;
 		switch (r->rcpt[i].action) {
@@ -1304,6 +1424,9 @@ dsn_conclude(struct dsn_ctx *c)
 		r->kind = DSN_KIND_DELAY;
 	else if (ok)
 		r->kind = DSN_KIND_SUCCESS;
+	else	/* recognised, but it does not say who: still a bounce */
+		r->kind = dsn_delay_subject(in_msg_subject(c->m)) ||
+		    dsn_delay_text(c) ? DSN_KIND_DELAY : DSN_KIND_BOUNCE;
 	r->is_bounce = r->kind == DSN_KIND_BOUNCE;
 }
 
@@ -1311,7 +1434,6 @@ static int
 dsn_looks_like_bounce(const struct dsn_ctx *c, const char **source)
 {
 	const char *subject = in_msg_subject(c->m);
-
 	const char *rt = in_msg_type_param(c->m, "report-type");
 
 	if ((*source = dsn_marker(c)) != NULL)
@@ -1375,6 +1497,8 @@ dsn_ses(struct dsn_ctx *c)
 	c->r->source = "amazonses";
 	if (strcmp(type, "Complaint") == 0)
 		c->r->kind = DSN_KIND_ARF;
+	else if (strcmp(type, "Delivery") == 0)
+		c->r->kind = DSN_KIND_SUCCESS;
 	if (strcmp(type, "Bounce") != 0)
 		return 1;
 	dsn_json_str(t.s, t.end, "\"bounceType\":\"", type, sizeof type);
@@ -1385,21 +1509,22 @@ dsn_ses(struct dsn_ctx *c)
 		obj = q ? memchr(q, '}', (size_t)(t.end - q)) : NULL;
 		if (obj == NULL)
 			break;
-		snprintf(v, sizeof v, "%.*s", (int)(q - p < 300 ? q - p : 300), p);
+		snprintf(v, sizeof v, "%.*s", (int)(q - p < 300 ? q - p : 300),
+		    p);
 		if ((rc = dsn_add_addr(c->r, v)) == NULL)
 			continue;
 		if (dsn_json_str(p, obj, "\"action\":\"", v, sizeof v))
 			rc->action = dsn_action_of(v);
-		if (dsn_json_str(p, obj, "\"status\":\"", v, sizeof v))
-			dsn_find_status((struct dsn_span){ v, v + strlen(v) },
-			    rc->status);
-		if (dsn_json_str(p, obj, "\"diagnosticCode\":\"", v, sizeof v))
+		if (rc->status[0] == '\0' &&
+		    dsn_json_str(p, obj, "\"status\":\"", v, sizeof v))
+			dsn_find_status(dsn_span_of(v), rc->status);
+		if (rc->diag == NULL &&
+		    dsn_json_str(p, obj, "\"diagnosticCode\":\"", v, sizeof v))
 			rc->diag = dsn_oneline(v, v + strlen(v));
 		if (rc->status[0] == '\0')
 			snprintf(rc->status, sizeof rc->status, "%s",
 			    strcmp(type, "Permanent") == 0 ? "5.0.0" : "4.0.0");
-		dsn_judge(rc, rc->diag ? (struct dsn_span){ rc->diag,
-		    rc->diag + strlen(rc->diag) } : (struct dsn_span){ NULL, NULL });
+		dsn_judge(rc, dsn_span_of(rc->diag));
 	}
 	return 1;
 }
@@ -1425,16 +1550,18 @@ dsn_run(struct dsn_ctx *c)
 	const char *source;
 
 	dsn_cut(c);
-	dsn_find_original(c);
 	dsn_rfc3464(c);
 	if (c->r->nrcpt > 0)
 		c->r->source = "rfc3464";
 	else if (dsn_looks_like_bounce(c, &source)) {
 		if (c->r->source == NULL)
 			c->r->source = source;
+		dsn_find_original(c);
 		dsn_text_rcpts(c);
 		dsn_text_mta(c);
 	}
+	if (c->r->source && c->orig == NULL)
+		dsn_find_original(c);
 }
 
 /*
@@ -1451,6 +1578,7 @@ dsn_run_raw(struct dsn_ctx *c)
 	in_hdrs_free(&c->inline_orig);
 	free(c->text);
 	c->orig = NULL;
+	c->notice_read = 0;
 	c->text = xstrndup(raw, len < DSN_TEXT_MAX ? len : DSN_TEXT_MAX);
 	dsn_run(c);
 }
@@ -1471,7 +1599,9 @@ dsn_parse(const struct in_msg *m, struct dsn_report *r)
 	c.m = m;
 	c.r = r;
 	dsn_pick_text(&c);
-	if (!dsn_ses(&c)) {
+	if (dsn_ses(&c))
+		dsn_cut(&c);
+	else {
 		dsn_run(&c);
 		if (r->nrcpt == 0 && (r->source || dsn_from_system(m) ||
 		    strcmp(in_msg_type(m), "multipart/report") == 0))
@@ -1479,7 +1609,8 @@ dsn_parse(const struct in_msg *m, struct dsn_report *r)
 	}
 	if (r->source && r->kind == DSN_KIND_NONE) {
 		for (i = 0; i < r->nrcpt; i++)
-			if (r->rcpt[i].hard == -1 || dsn_generic(r->rcpt[i].status))
+			if (r->rcpt[i].hard == -1 ||
+			    dsn_generic(r->rcpt[i].status))
 				dsn_text_status(&c, &r->rcpt[i]);
 		dsn_original_id(&c);
 		dsn_conclude(&c);

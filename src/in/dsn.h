@@ -24,7 +24,7 @@
 enum dsn_kind {
 	DSN_KIND_NONE,		/* not a delivery report */
 	DSN_KIND_BOUNCE,	/* at least one recipient failed */
-	DSN_KIND_DELAY,		/* only warnings: delivery is still tried */
+	DSN_KIND_DELAY,		/* only warnings: still being tried */
 	DSN_KIND_SUCCESS,	/* delivered / relayed / expanded */
 	DSN_KIND_ARF		/* an abuse feedback report */
 };
@@ -49,8 +49,9 @@ struct dsn_rcpt {
 	int hard;
 	/*
 	 * 1 when the failure is not the address's fault and must not count
-	 * against it: policy, spam or reputation rejections (5.7.x), DMARC,
-	 * message too big.
+	 * against it: policy, spam or reputation rejections (5.7.x but
+	 * 5.7.13), SPF/DKIM/DMARC, our IP's DNS or blocklisting, our sender
+	 * address (x.1.7, x.1.8), rate limits, a message too big.
 	 */
 	int noscore;
 	char *diag;		/* the server's words, one line, or NULL */
@@ -60,9 +61,9 @@ struct dsn_rcpt {
 struct dsn_report {
 	int is_bounce;		/* kind == DSN_KIND_BOUNCE */
 	enum dsn_kind kind;
-	const char *source;	/* "rfc3464", "postfix", "exim", ... (static) */
+	const char *source;	/* "rfc3464", "postfix", "exim"...; static */
 	char *reporting_mta;	/* or NULL */
-	char *orig_message_id;	/* Message-ID of the returned message, or NULL */
+	char *orig_message_id;	/* Message-ID of the returned message */
 	struct dsn_rcpt *rcpt;	/* failed recipients first */
 	size_t nrcpt;
 };

@@ -21,6 +21,8 @@
  */
 #define IN_MSG_MAX_NESTERS 1000
 #define IN_MSG_WORK_BUDGET (256u * 1024 * 1024)
+/* NUL bytes after every buffer given to libetpan (see in_msg_work_copy) */
+#define IN_MSG_PAD 16
 
 struct in_list {
 	char **v;
@@ -48,9 +50,18 @@ struct in_msg {
 	size_t raw_len;
 };
 
+/*
+ * Lists of addresses and ids keep their first IN_MSG_MAX_LIST entries: a
+ * hostile header of 100,000 addresses would otherwise cost a quadratic
+ * de-duplication. Herald's own address and Message-ID come early.
+ */
+#define IN_MSG_MAX_LIST 1000
+
 static void
 in_list_add(struct in_list *l, const char *s)
 {
+	if (l->n >= IN_MSG_MAX_LIST)
+		return;
 	l->v = xrealloc(l->v, (l->n + 2) * sizeof *l->v);
 	l->v[l->n++] = xstrdup(s);
 	l->v[l->n] = NULL;
@@ -101,18 +112,29 @@ in_hdr_unfold(const char *v)
 	return out;
 }
 
+static size_t in_msg_header_end(const char *, size_t);
+
 void
 in_hdrs_parse(const char *s, size_t len, struct in_hdrs *h)
 {
 	struct mailimf_fields *fields = NULL;
 	clistiter *it;
 	size_t idx = 0;
+	char *w;
+	int rc;
 
 	h->v = NULL;
 	h->n = 0;
-	if (s == NULL || len == 0 ||
-	    mailimf_optional_fields_parse(s, len, &idx, &fields) !=
-	    MAILIMF_NO_ERROR)
+	if (s == NULL || len == 0)
+		return;
+	/* the header only, in a copy with a NUL tail (see in_msg_parse) */
+	len = in_msg_header_end(s, len < IN_MSG_MAX_HEADER ? len :
+	    IN_MSG_MAX_HEADER);
+	w = xcalloc(1, len + IN_MSG_PAD);
+	memcpy(w, s, len);
+	rc = mailimf_optional_fields_parse(w, len, &idx, &fields);
+	free(w);
+	if (rc != MAILIMF_NO_ERROR)
 		return;
 	h->v = xcalloc(clist_count(fields->fld_list) + 1, sizeof *h->v);
 	for (it = clist_begin(fields->fld_list); it; it = clist_next(it)) {
@@ -178,14 +200,23 @@ in_msg_decode_phrase(const char *v)
 	return out;
 }
 
-/* addr_normalize when valid, else the address as written (trimmed). */
+/*
+ * addr_normalize when valid, else the address as written if it still
+ * looks like one (an '@', no white space or brackets), else NULL.
+ */
 static char *
 in_msg_norm_addr(const char *a)
 {
 	const char *err;
 	char *n = addr_normalize(a, &err);
 
-	return n ? n : text_trimdup(a);
+	if (n)
+		return n;
+	n = text_trimdup(a);
+	in_msg_clean_controls(n);
+	if (strchr(n, '@') == NULL || strpbrk(n, " \t<>") != NULL)
+		xfree(&n);
+	return n;
 }
 
 static void
@@ -196,8 +227,7 @@ in_msg_add_mailbox(struct in_list *l, const struct mailimf_mailbox *mb)
 	if (mb == NULL || mb->mb_addr_spec == NULL || *mb->mb_addr_spec == '\0')
 		return;
 	a = in_msg_norm_addr(mb->mb_addr_spec);
-	in_msg_clean_controls(a);
-	if (*a && !in_list_has(l, a))
+	if (a && !in_list_has(l, a))
 		in_list_add(l, a);
 	free(a);
 }
@@ -264,10 +294,8 @@ in_msg_read_from(struct in_msg *m)
 		return;
 	if (clist_begin(ml->mb_list) != NULL) {
 		mb = clist_content(clist_begin(ml->mb_list));
-		if (mb->mb_addr_spec && *mb->mb_addr_spec) {
+		if (mb->mb_addr_spec && *mb->mb_addr_spec)
 			m->from = in_msg_norm_addr(mb->mb_addr_spec);
-			in_msg_clean_controls(m->from);
-		}
 	}
 	mailimf_mailbox_list_free(ml);
 }
@@ -286,7 +314,8 @@ in_msg_read_message_id(struct in_msg *m)
 		free(id);
 	} else {
 		/* "Message-ID: abc@host" without brackets is common enough */
-		m->message_id = text_trimdup(v);
+		m->message_id = text_trimdup(v + strspn(v, " \t<"));
+		m->message_id[strcspn(m->message_id, ">")] = '\0';
 	}
 	in_msg_clean_controls(m->message_id);
 	if (*m->message_id == '\0')
@@ -336,7 +365,9 @@ in_msg_major(const struct mailmime_type *t)
 		case MAILMIME_DISCRETE_TYPE_AUDIO: return "audio";
 		case MAILMIME_DISCRETE_TYPE_VIDEO: return "video";
 		case MAILMIME_DISCRETE_TYPE_APPLICATION: return "application";
-		default: return d->dt_extension ? d->dt_extension : "application";
+		default:
+			return d->dt_extension ? d->dt_extension :
+			    "application";
 		}
 	}
 	switch (t->tp_data.tp_composite_type->ct_type) {
@@ -399,7 +430,8 @@ in_msg_read_params(struct in_msg *m, const struct mailmime_content *ct)
 			continue;
 		m->params.v[m->params.n].name = xstrdup(p->pa_name);
 		text_lower(m->params.v[m->params.n].name);
-		m->params.v[m->params.n].value = in_msg_param_value(p->pa_value);
+		m->params.v[m->params.n].value =
+		    in_msg_param_value(p->pa_value);
 		m->params.n++;
 	}
 }
@@ -566,6 +598,17 @@ in_msg_part_header(struct in_part *p, const struct mailmime *mm)
 		    mm->mm_mime_start), &p->hdrs);
 }
 
+/* Parts whose body is (or starts with) a message header. */
+static int
+in_msg_carries_header(const char *type)
+{
+	return strcmp(type, "message/rfc822") == 0 ||
+	    strcmp(type, "message/global") == 0 ||
+	    strcmp(type, "text/rfc822-headers") == 0 ||
+	    strcmp(type, "message/rfc822-headers") == 0 ||
+	    strcmp(type, "message/global-headers") == 0;
+}
+
 static void in_msg_walk(struct in_msg *, struct mailmime *, int, int, int);
 
 static void
@@ -577,7 +620,8 @@ in_msg_walk_children(struct in_msg *m, struct mailmime *mm, int depth,
 	if (mm->mm_type == MAILMIME_MULTIPLE) {
 		for (it = clist_begin(mm->mm_data.mm_multipart.mm_mp_list); it;
 		    it = clist_next(it))
-			in_msg_walk(m, clist_content(it), depth + 1, enclosed, 1);
+			in_msg_walk(m, clist_content(it), depth + 1, enclosed,
+			    1);
 	} else if (mm->mm_type == MAILMIME_MESSAGE &&
 	    mm->mm_data.mm_message.mm_msg_mime != NULL)
 		in_msg_walk(m, mm->mm_data.mm_message.mm_msg_mime, depth + 1, 1,
@@ -615,8 +659,7 @@ in_msg_walk(struct in_msg *m, struct mailmime *mm, int depth, int enclosed,
 	}
 	if (mm->mm_type == MAILMIME_SINGLE) {
 		in_msg_decode(p, mm->mm_data.mm_single);
-		if (strcmp(p->type, "message/rfc822") == 0 ||
-		    strcmp(p->type, "text/rfc822-headers") == 0)
+		if (in_msg_carries_header(p->type))
 			in_hdrs_parse(p->body, p->body_len, &p->hdrs);
 		else if (in_multipart)
 			in_msg_part_header(p, mm);
@@ -728,13 +771,37 @@ in_msg_skip_from_line(const char *s, size_t len)
 	return nl ? (size_t)(nl + 1 - s) : 0;
 }
 
+/*
+ * The bytes libetpan parses: a copy, because its decoders read a byte or
+ * two past the length they are given (a quoted-printable "=" at the very
+ * end), so the copy ends in NULs; of the header only when oversize; with
+ * old Mac line ends made LF, the only other one libetpan knows being CRLF.
+ */
+static char *
+in_msg_work_copy(const char *raw, size_t len, size_t *n)
+{
+	char *w;
+	size_t i;
+
+	*n = len > IN_MSG_MAX_SIZE ? IN_MSG_MAX_HEADER : len;
+	w = xmalloc(*n + IN_MSG_PAD);
+	memcpy(w, raw, *n);
+	memset(w + *n, 0, IN_MSG_PAD);
+	if (*n > 0 && memchr(w, '\n', *n) == NULL)
+		for (i = 0; i < *n; i++)
+			if (w[i] == '\r')
+				w[i] = '\n';
+	return w;
+}
+
 int
 in_msg_parse(const char *raw, size_t len, struct in_msg **out,
     const char **err)
 {
 	struct in_msg *m;
-	char *copy = NULL;
-	size_t skip, hlen, i;
+	char *work;
+	const char *s;
+	size_t n, skip, hlen, i;
 
 	*out = NULL;
 	if (raw == NULL) {
@@ -743,42 +810,35 @@ in_msg_parse(const char *raw, size_t len, struct in_msg **out,
 	}
 	m = xcalloc(1, sizeof *m);
 	m->size = len;
-	/* old Mac line ends: libetpan only knows LF and CRLF */
-	if (len > 0 && memchr(raw, '\n', len) == NULL &&
-	    memchr(raw, '\r', len) != NULL) {
-		copy = in_msg_copy(raw, len);
-		for (i = 0; i < len; i++)
-			if (copy[i] == '\r')
-				copy[i] = '\n';
-		raw = copy;
-	}
-	skip = in_msg_skip_from_line(raw, len);
-	raw += skip;
-	len -= skip;
-	hlen = in_msg_header_end(raw, len < IN_MSG_MAX_HEADER ? len :
+	m->oversize = len > IN_MSG_MAX_SIZE;
+	s = work = in_msg_work_copy(raw, len, &n);
+	skip = in_msg_skip_from_line(s, n);
+	s += skip;
+	n -= skip;
+	hlen = in_msg_header_end(s, n < IN_MSG_MAX_HEADER ? n :
 	    IN_MSG_MAX_HEADER);
-	if (hlen == IN_MSG_MAX_HEADER && len > IN_MSG_MAX_HEADER)
+	if (hlen == IN_MSG_MAX_HEADER && n > IN_MSG_MAX_HEADER)
 		in_msg_set_malformed(m, "header longer than 1 MB");
-	in_hdrs_parse(raw, hlen, &m->hdrs);
+	in_hdrs_parse(s, hlen, &m->hdrs);
 	if (m->hdrs.n == 0)
 		in_msg_set_malformed(m, "no header fields");
 	in_msg_read_header(m);
-	if (len > IN_MSG_MAX_SIZE) {
-		m->oversize = 1;
-		in_msg_mime(m, raw, hlen, 0);
-	} else if (!in_msg_affordable(raw, len)) {
-		in_msg_set_malformed(m, "too many nested MIME parts for its size");
-		in_msg_mime(m, raw, hlen, 0);
+	if (m->oversize || (hlen == IN_MSG_MAX_HEADER && n > hlen))
+		in_msg_mime(m, s, hlen, 0);
+	else if (!in_msg_affordable(s, n)) {
+		in_msg_set_malformed(m,
+		    "too many nested MIME parts for its size");
+		in_msg_mime(m, s, hlen, 0);
 	} else
-		in_msg_mime(m, raw, len, 1);
-	m->raw_len = len - hlen < IN_MSG_RAW_MAX ? len - hlen : IN_MSG_RAW_MAX;
-	m->raw_body = in_msg_copy(raw + hlen, m->raw_len);
+		in_msg_mime(m, s, n, 1);
+	m->raw_len = n - hlen < IN_MSG_RAW_MAX ? n - hlen : IN_MSG_RAW_MAX;
+	m->raw_body = in_msg_copy(s + hlen, m->raw_len);
 	for (i = 0; i < m->nparts && m->text == NULL; i++)
 		if (strcmp(m->parts[i].type, "text/plain") == 0 &&
 		    !m->parts[i].attachment && !m->parts[i].enclosed &&
 		    m->parts[i].body)
 			m->text = &m->parts[i];
-	free(copy);
+	free(work);
 	*out = m;
 	return 0;
 }

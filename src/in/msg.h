@@ -7,6 +7,9 @@
  * broken MIME structure all give an in_msg, flagged malformed where it
  * matters. Limits keep hostile input cheap:
  *   - over IN_MSG_MAX_SIZE bytes only the header is parsed (oversize);
+ *   - a header is read up to 1 MB and IN_MSG_MAX_HEADERS fields, address
+ *     and id lists up to 1,000 entries; a longer header leaves the body
+ *     unread (malformed);
  *   - the MIME tree is not descended past IN_MSG_MAX_DEPTH levels nor
  *     past IN_MSG_MAX_PARTS parts (malformed);
  *   - a message whose MIME structure could cost libetpan more than a
@@ -59,8 +62,9 @@ struct in_part {
 	char *body;
 	size_t body_len;
 	/*
-	 * For message/rfc822 and text/rfc822-headers: the header of the
-	 * message it carries. For other parts: the part's own MIME header.
+	 * For message/rfc822, message/global and text/rfc822-headers: the
+	 * header of the message it carries. For other parts: the part's own
+	 * MIME header (none for the top level: see in_msg_header()).
 	 */
 	struct in_hdrs hdrs;
 };
@@ -87,7 +91,10 @@ const struct in_hdrs *in_msg_headers(const struct in_msg *m);
 
 /* Subject decoded (RFC 2047) to UTF-8, or NULL when there is none. */
 const char *in_msg_subject(const struct in_msg *m);
-/* The first From address, normalised (addr_normalize), or NULL. */
+/*
+ * The first From address, normalised (addr_normalize), or as written when
+ * it is not valid but has an '@'; NULL when there is none ("<>").
+ */
 const char *in_msg_from(const struct in_msg *m);
 /* Message-ID without angle brackets, or NULL. */
 const char *in_msg_message_id(const struct in_msg *m);
@@ -96,7 +103,7 @@ const char *const *in_msg_in_reply_to(const struct in_msg *m, size_t *n);
 const char *const *in_msg_references(const struct in_msg *m, size_t *n);
 /*
  * Every address of Delivered-To, X-Original-To, To and Cc, in that order,
- * each once, normalised when valid (else as written).
+ * each once, normalised like in_msg_from().
  */
 const char *const *in_msg_recipients(const struct in_msg *m, size_t *n);
 

@@ -14,6 +14,22 @@
 #include "in/msg.h"
 #include "lib/buf.h"
 
+/*
+ * Reliability notes section 2 item 19 asks for under 1 s: true of normal
+ * builds (about 0.1 s here); sanitizers make everything several times
+ * slower, so they get more room.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define TIME_LIMIT 5.0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TIME_LIMIT 5.0
+#endif
+#endif
+#ifndef TIME_LIMIT
+#define TIME_LIMIT 1.0
+#endif
+
 static char data_dir[4096];
 
 static void
@@ -254,7 +270,7 @@ test_msg_limits(void)
 	raw = build_nested(1000, &len);
 	t0 = now();
 	m = parse_mem(raw, len);
-	CHECK(now() - t0 < 1.0);
+	CHECK(now() - t0 < TIME_LIMIT);
 	CHECK(in_msg_malformed(m, &why));
 	CHECK_STR(in_msg_subject(m), "nest");
 	CHECK(in_msg_nparts(m) <= IN_MSG_MAX_DEPTH + 1);
@@ -287,7 +303,7 @@ test_msg_limits(void)
 	buf_adds(&b, "--x--\n");
 	t0 = now();
 	m = parse_mem(b.data, b.len);
-	CHECK(now() - t0 < 1.0);
+	CHECK(now() - t0 < TIME_LIMIT);
 	CHECK(in_msg_malformed(m, &why) && strstr(why, "10000") != NULL);
 	CHECK(in_msg_nparts(m) == IN_MSG_MAX_PARTS);
 	in_msg_free(&m);
@@ -307,7 +323,7 @@ test_msg_limits(void)
 	    bd, bd);
 	t0 = now();
 	m = parse_mem(b.data, b.len);
-	CHECK(now() - t0 < 1.0);
+	CHECK(now() - t0 < TIME_LIMIT);
 	CHECK(in_msg_malformed(m, &why));	/* a header over 1 MB, too */
 	CHECK_STR(in_msg_subject(m), "wide");
 	CHECK(in_msg_text(m, NULL) == NULL ||
@@ -338,12 +354,33 @@ test_msg_limits(void)
 	buf_adds(&b, "--z--\n");
 	t0 = now();
 	m = parse_mem(b.data, b.len);
-	CHECK(now() - t0 < 1.0);
+	CHECK(now() - t0 < TIME_LIMIT);
 	CHECK(in_msg_oversize(m));
 	CHECK(in_msg_size(m) == b.len);
 	CHECK_STR(in_msg_subject(m), "large");
 	CHECK_STR(in_msg_from(m), "big@example.org");
 	CHECK_STR(in_msg_type(m), "multipart/mixed");
+	CHECK(in_msg_nparts(m) == 0);
+	in_msg_free(&m);
+	buf_free(&b);
+
+	/* 5,000 recipients: the first 1,000 kept; a 1.4 MB header: cut */
+	buf_init(&b, 8u << 20);
+	buf_adds(&b, "From: a@example.org\nTo: ");
+	for (i = 0; i < 5000; i++)
+		buf_printf(&b, "%su%d@example.com", i ? ", " : "", i);
+	buf_adds(&b, "\n");
+	for (i = 0; i < 200000; i++)
+		buf_adds(&b, "X-A: b\n");
+	buf_adds(&b, "\nbody\n");
+	t0 = now();
+	m = parse_mem(b.data, b.len);
+	CHECK(now() - t0 < TIME_LIMIT);
+	CHECK(in_msg_malformed(m, &why) && strstr(why, "1 MB") != NULL);
+	in_msg_recipients(m, &len);
+	CHECK(len == 1000);
+	CHECK(in_hdrs_get(in_msg_headers(m), "X-A", IN_MSG_MAX_HEADERS) ==
+	    NULL);
 	CHECK(in_msg_nparts(m) == 0);
 	in_msg_free(&m);
 	buf_free(&b);
@@ -565,6 +602,17 @@ test_dsn_phrases(void)
 		{ "421 Service not available, try again later", "4.0.0", 0, 0 },
 		{ "retry timeout exceeded", "4.4.7", 0, 0 },
 		{ "The email account does not exist", "5.1.1", 1, 0 },
+		/* the sending side's fault, whatever the code */
+		{ "501 5.1.8 Sender address rejected", "5.1.8", 1, 1 },
+		{ "550 5.1.1 203.0.113.2 has sent to too many recipients this "
+		    "hour", "5.1.1", 1, 1 },
+		{ "554 Client host rejected: blocked using zen.spamhaus.org",
+		    "5.7.1", 1, 1 },
+		{ "550 5.7.26 Unauthenticated email is not accepted due to "
+		    "domain's DMARC policy", "5.7.26", 1, 1 },
+		/* 5.7.13: the account is disabled, which is the address */
+		{ "525 5.7.13 User account disabled", "5.7.13", 1, 0 },
+		{ "552 5.3.4 Message size exceeds fixed limit", "5.3.4", 1, 1 },
 	};
 	struct dsn_report r;
 	struct in_msg *m;
