@@ -126,7 +126,8 @@ class MailboxTest(unittest.TestCase):
         sdir = tempfile.mkdtemp(prefix="herald-pf-")
         try:
             with harness.Servers(sdir, postfix=True, sink=False) as srv, \
-                    util.Workdir(smtp_port=srv.postfix_port) as w:
+                    util.Workdir(smtp_port=srv.postfix_port,
+                                 imap_port=srv.imap_port) as w:
                 # example.org is the delegates' domain here: Postfix delivers
                 # all of it to the one test mailbox
                 cs = [{"email": "ana.perez@example.org", "name": "Ana Pérez",
@@ -149,6 +150,22 @@ class MailboxTest(unittest.TestCase):
                 self.assertTrue(a["Return-Path"].startswith("<office+b"))
                 z = box["zoe.noel@example.org"]
                 self.assertEqual(str(z["Subject"]), "Invitation à Summit of Networks")
+                # and back: Ana answers through Postfix into the same
+                # mailbox, and heraldd's IMAP reader takes her at her word
+                import smtplib
+                reply = ("From: Ana <ana.perez@example.org>\r\nTo: %s\r\n"
+                         "Subject: Re: Invitación\r\nIn-Reply-To: %s\r\n"
+                         "Message-ID: <ana-1@example.org>\r\n"
+                         "Content-Type: text/plain; charset=utf-8\r\n\r\n"
+                         "Sí, asistiré con mucho gusto.\r\n" %
+                         (a["Reply-To"], a["Message-ID"])).encode()
+                with smtplib.SMTP("127.0.0.1", srv.postfix_port) as s:
+                    s.sendmail("ana.perez@example.org", [str(a["Reply-To"])], reply)
+                got = wait_for(lambda: [r for r in w.json("rsvp", "summit")
+                                        if r["email"] == "ana.perez@example.org"],
+                               60, "Ana's RSVP read from the mailbox")
+                self.assertEqual(got[0]["answer"], "yes")
+                self.assertEqual(got[0]["source"], "reply")
         finally:
             shutil.rmtree(sdir, ignore_errors=True)
 
