@@ -27,13 +27,10 @@ cmake --build "$top/build-bench" -j"$(nproc)" >/dev/null
 /usr/bin/python3 - "$work/srv" "$N" <<'PY'
 import os, sys, pwd
 srv, n = sys.argv[1], int(sys.argv[2])
-box = None
-for root, dirs, files in os.walk(srv):
-    if root.endswith("/Maildir") and "office" in root:
-        box = root
-        break
+box = os.path.join(srv, "dovecot", "mail", "office", "Maildir")
 new = os.path.join(box, "new")
-os.makedirs(new, exist_ok=True)
+for d in ("new", "cur", "tmp"):
+    os.makedirs(os.path.join(box, d), exist_ok=True)
 quote = "".join("> line %d of the invitation we sent you, quoted back.\n" % i
                 for i in range(40))
 for i in range(n):
@@ -44,6 +41,7 @@ for i in range(n):
     with open(os.path.join(new, "%d.bench:2," % i), "w") as f:
         f.write(body)
 uid = pwd.getpwnam("dovecot").pw_uid
+os.chown(os.path.dirname(box), uid, uid)
 for root, dirs, files in os.walk(os.path.dirname(box)):
     for x in dirs + files:
         os.chown(os.path.join(root, x), uid, uid)
@@ -60,22 +58,26 @@ User office
 Pass secret
 SSLType None
 AuthMechs LOGIN
+
 IMAPStore remote
 Account bench
+
 MaildirStore local
 Path $work/mbsync/
 Inbox $work/mbsync/inbox
+
 Channel bench
 Far :remote:
 Near :local:
 Patterns INBOX
 Create Near
 Sync Pull
+SyncState *
 RC
 t0=$(now)
 mbsync -q -c "$work/mbsyncrc" bench
 t1=$(now)
-got=$(ls "$work/mbsync/inbox/new" "$work/mbsync/inbox/cur" | grep -c bench || true)
+got=$(find "$work/mbsync/inbox/new" "$work/mbsync/inbox/cur" -type f | wc -l)
 
 cat > "$work/herald.conf" <<CONF
 database = "herald.db";

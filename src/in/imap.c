@@ -273,100 +273,176 @@ imap_att_static(struct mailimap_msg_att *att, uint32_t *uid, uint32_t *size,
 	}
 }
 
-/* FETCH one UID: the whole message, or its header when over cap. */
+/* An IMAP set of the given UIDs (each a single, libetpan merges none). */
+static struct mailimap_set *
+imap_set_of(const uint32_t *uids, size_t n)
+{
+	struct mailimap_set *set = mailimap_set_new_empty();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		mailimap_set_add_single(set, uids[i]);
+	return set;
+}
+
+/* UID FETCH set ITEMS, calling got() for each message in the answer. */
 static int
-imap_fetch_one(struct imap *m, uint32_t uid, size_t cap,
-    int (*cb)(void *, const struct imap_message *), void *arg)
+imap_fetch_set(struct imap *m, const uint32_t *uids, size_t n,
+    struct mailimap_fetch_type *ft, clist **result)
+{
+	struct mailimap_set *set = imap_set_of(uids, n);
+	int r = mailimap_uid_fetch(imap_s(m), set, ft, result);
+
+	mailimap_set_free(set);
+	mailimap_fetch_type_free(ft);
+	return r == MAILIMAP_NO_ERROR ? 0 : -1;
+}
+
+/* The sizes first, so a 50 MB message is never read into memory. */
+static int
+imap_fetch_sizes(struct imap *m, struct imap_batch *b, const uint32_t *uids,
+    size_t n)
+{
+	struct mailimap_fetch_type *ft = mailimap_fetch_type_new_fetch_att_list_empty();
+	clist *result = NULL;
+	clistiter *it;
+
+	mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_uid());
+	mailimap_fetch_type_new_fetch_att_list_add(ft,
+	    mailimap_fetch_att_new_rfc822_size());
+	if (imap_fetch_set(m, uids, n, ft, &result) == -1)
+		return -1;
+	b->msgs = xcalloc(n, sizeof *b->msgs);
+	for (it = clist_begin(result); it && b->n < n; it = clist_next(it)) {
+		struct imap_message *x = &b->msgs[b->n];
+		const char *d = NULL;
+		size_t l = 0;
+
+		imap_att_static(clist_content(it), &x->uid, &x->size, &d, &l);
+		if (x->uid != 0)
+			b->n++;
+	}
+	mailimap_fetch_list_free(result);
+	return 0;
+}
+
+/* Point each message at its body (or header) in the fetched lists. */
+static void
+imap_batch_attach(struct imap_batch *b, clist *result)
+{
+	clistiter *it;
+	size_t i;
+
+	for (it = clist_begin(result); it; it = clist_next(it)) {
+		uint32_t uid = 0, size = 0;
+		const char *d = NULL;
+		size_t l = 0;
+
+		imap_att_static(clist_content(it), &uid, &size, &d, &l);
+		for (i = 0; i < b->n; i++)
+			if (b->msgs[i].uid == uid && d) {
+				b->msgs[i].data = d;
+				b->msgs[i].len = l;
+			}
+	}
+}
+
+static int
+imap_fetch_bodies(struct imap *m, struct imap_batch *b, int headers)
 {
 	struct mailimap_fetch_type *ft;
-	struct mailimap_set *set = mailimap_set_new_single(uid);
-	struct imap_message msg = { uid, 0, NULL, 0, 0 };
-	clist *result = NULL;
-	uint32_t size = 0, got = 0;
-	int r, rc = 0;
+	uint32_t *uids = xcalloc(b->n ? b->n : 1, sizeof *uids);
+	size_t i, k = 0;
+	int rc = 0;
 
-	/* the size first, so a 50 MB message is never read into memory */
-	ft = mailimap_fetch_type_new_fetch_att(mailimap_fetch_att_new_rfc822_size());
-	r = mailimap_uid_fetch(imap_s(m), set, ft, &result);
-	mailimap_fetch_type_free(ft);
-	if (r != MAILIMAP_NO_ERROR) {
-		mailimap_set_free(set);
-		return -1;
+	for (i = 0; i < b->n; i++)
+		if (b->msgs[i].truncated == headers)
+			uids[k++] = b->msgs[i].uid;
+	if (k > 0) {
+		ft = mailimap_fetch_type_new_fetch_att_list_empty();
+		mailimap_fetch_type_new_fetch_att_list_add(ft,
+		    mailimap_fetch_att_new_uid());
+		mailimap_fetch_type_new_fetch_att_list_add(ft,
+		    mailimap_fetch_att_new_body_peek_section(headers ?
+		    mailimap_section_new_header() : mailimap_section_new(NULL)));
+		rc = imap_fetch_set(m, uids, k, ft, &b->lists[headers]);
+		if (rc == 0)
+			imap_batch_attach(b, b->lists[headers]);
 	}
-	if (clist_begin(result))
-		imap_att_static(clist_content(clist_begin(result)), &got, &size,
-		    &msg.data, &msg.len);
-	mailimap_fetch_list_free(result);
-	result = NULL;
-	msg.size = size;
-	msg.truncated = size > cap;
-	ft = mailimap_fetch_type_new_fetch_att_list_empty();
-	mailimap_fetch_type_new_fetch_att_list_add(ft,
-	    mailimap_fetch_att_new_uid());
-	mailimap_fetch_type_new_fetch_att_list_add(ft,
-	    mailimap_fetch_att_new_body_peek_section(msg.truncated ?
-	    mailimap_section_new_header() : mailimap_section_new(NULL)));
-	r = mailimap_uid_fetch(imap_s(m), set, ft, &result);
-	mailimap_fetch_type_free(ft);
-	mailimap_set_free(set);
-	if (r != MAILIMAP_NO_ERROR)
-		return -1;
-	if (clist_begin(result)) {
-		imap_att_static(clist_content(clist_begin(result)), &got, &size,
-		    &msg.data, &msg.len);
-		if (got == uid && msg.data)
-			rc = cb(arg, &msg) == 0 ? 1 : 2;
-	}
-	/* the body belongs to the result list: free it after the callback */
-	mailimap_fetch_list_free(result);
+	free(uids);
 	return rc;
 }
 
 int
-imap_fetch_new(struct imap *m, uint32_t after, int max, size_t cap,
-    int (*cb)(void *, const struct imap_message *), void *arg, char *err,
-    size_t errlen)
+imap_fetch_batch(struct imap *m, uint32_t after, size_t max, size_t bytes,
+    size_t cap, struct imap_batch *b, char *err, size_t errlen)
 {
 	uint32_t *uids;
-	size_t n, i;
-	int done = 0, r;
+	size_t n, i, total = 0, keep = 0;
 
+	memset(b, 0, sizeof *b);
 	if (imap_search(m, after, &uids, &n) == -1) {
 		snprintf(err, errlen, "%s: UID SEARCH failed", m->host);
 		return -1;
 	}
 	if (n > 1)
 		qsort(uids, n, sizeof *uids, imap_uid_cmp);
-	for (i = 0; i < n && done < max; i++) {
-		if ((r = imap_fetch_one(m, uids[i], cap, cb, arg)) == -1) {
-			snprintf(err, errlen, "%s: UID FETCH %u failed", m->host,
-			    uids[i]);
-			done = -1;
-			break;
-		}
-		done += r > 0;
-		if (r == 2)
-			break;
+	if (n > max)
+		n = max;
+	if (n == 0 || imap_fetch_sizes(m, b, uids, n) == -1) {
+		free(uids);
+		if (n == 0)
+			return 0;
+		snprintf(err, errlen, "%s: UID FETCH (sizes) failed", m->host);
+		return -1;
 	}
 	free(uids);
-	return done;
+	/* a batch holds at most bytes of message text in memory */
+	for (i = 0; i < b->n; i++) {
+		b->msgs[i].truncated = b->msgs[i].size > cap;
+		total += b->msgs[i].truncated ? 0 : b->msgs[i].size;
+		if (total > bytes && i > 0)
+			break;
+		keep++;
+	}
+	b->n = keep;
+	if (imap_fetch_bodies(m, b, 0) == -1 || imap_fetch_bodies(m, b, 1) == -1) {
+		imap_batch_free(b);
+		snprintf(err, errlen, "%s: UID FETCH (bodies) failed", m->host);
+		return -1;
+	}
+	return (int)b->n;
+}
+
+void
+imap_batch_free(struct imap_batch *b)
+{
+	if (b->lists[0])
+		mailimap_fetch_list_free(b->lists[0]);
+	if (b->lists[1])
+		mailimap_fetch_list_free(b->lists[1]);
+	free(b->msgs);
+	memset(b, 0, sizeof *b);
 }
 
 int
-imap_done(struct imap *m, uint32_t uid, const char *folder, char *err,
-    size_t errlen)
+imap_done_set(struct imap *m, const uint32_t *uids, size_t n,
+    const char *folder, char *err, size_t errlen)
 {
-	struct mailimap_set *set = mailimap_set_new_single(uid);
+	struct mailimap_set *set;
 	struct mailimap_flag_list *fl;
 	struct mailimap_store_att_flags *sf;
 	int r;
 
+	if (n == 0)
+		return 0;
+	set = imap_set_of(uids, n);
 	if (folder && *folder && m->has_move) {
 		r = mailimap_uid_move(imap_s(m), set, folder);
 		mailimap_set_free(set);
 		if (r != MAILIMAP_NO_ERROR)
-			snprintf(err, errlen, "%s: cannot move UID %u to %s",
-			    m->host, uid, folder);
+			snprintf(err, errlen, "%s: cannot move to %s", m->host,
+			    folder);
 		return r == MAILIMAP_NO_ERROR ? 0 : -1;
 	}
 	fl = mailimap_flag_list_new_empty();
@@ -376,8 +452,7 @@ imap_done(struct imap *m, uint32_t uid, const char *folder, char *err,
 	mailimap_store_att_flags_free(sf);
 	mailimap_set_free(set);
 	if (r != MAILIMAP_NO_ERROR)
-		snprintf(err, errlen, "%s: cannot flag UID %u \\Seen", m->host,
-		    uid);
+		snprintf(err, errlen, "%s: cannot flag \\Seen", m->host);
 	return r == MAILIMAP_NO_ERROR ? 0 : -1;
 }
 

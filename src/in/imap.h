@@ -35,17 +35,27 @@ struct imap_message {
 /* Connect, verify, log in and SELECT. -1 with err set. */
 int imap_open(struct imap *m, const struct conf *c, char *err, size_t errlen);
 void imap_close(struct imap *m);
+/* Messages fetched together; their text lives as long as the batch. */
+struct imap_batch {
+	struct imap_message *msgs;
+	size_t n;
+	struct clist_s *lists[2];	/* libetpan's answers (bodies, headers) */
+};
+
 /*
- * Fetch up to max messages with a UID above after, in UID order; bodies
- * over cap bytes come as headers only. cb returns 0 to go on, -1 to stop.
- * Returns the number handed to cb, or -1 on a protocol error.
+ * Fetch, in UID order, up to max messages with a UID above after and no
+ * more than bytes of text in all (at least one); messages over cap come
+ * as headers only. Three IMAP commands, whatever the count. Returns the
+ * number fetched (0: none new), -1 with err set. Free with
+ * imap_batch_free().
  */
-int imap_fetch_new(struct imap *m, uint32_t after, int max, size_t cap,
-    int (*cb)(void *, const struct imap_message *), void *arg, char *err,
+int imap_fetch_batch(struct imap *m, uint32_t after, size_t max,
+    size_t bytes, size_t cap, struct imap_batch *b, char *err,
     size_t errlen);
-/* Flag \Seen, or move to folder when it is not "". */
-int imap_done(struct imap *m, uint32_t uid, const char *folder, char *err,
-    size_t errlen);
+void imap_batch_free(struct imap_batch *b);
+/* Flag \Seen, or move to folder when it is not "", in one command. */
+int imap_done_set(struct imap *m, const uint32_t *uids, size_t n,
+    const char *folder, char *err, size_t errlen);
 /*
  * Wait for new mail: IDLE when the server has it (renewed under 29 min),
  * else return at once. Returns 1 when something arrived, 0 on timeout,

@@ -20,6 +20,8 @@
 
 #define INGEST_BATCH 200
 #define INGEST_SIZE_CAP (10 * 1024 * 1024)
+/* text held in memory per batch (a batch has at least one message) */
+#define INGEST_BATCH_BYTES (32 * 1024 * 1024)
 #define INGEST_BACKOFF_MAX 60
 
 struct ingest {
@@ -49,14 +51,14 @@ ingest_hash(const char *data, size_t len, char *hex)
 	hex[2 * sizeof d] = '\0';
 }
 
-/* Classify and act in one transaction. 0 done (or already), -1 retry. */
+/* Classify and act on one message, inside the batch's transaction. */
 static int
 ingest_record(struct ingest *g, const struct imap_message *msg)
 {
 	struct classify_env env = { g->db, g->conf, &g->key };
 	struct classify_source src;
 	char hash[2 * SHA256_DIGEST_SIZE + 1];
-	int seen, rc;
+	int seen;
 
 	ingest_hash(msg->data, msg->len, hash);
 	memset(&src, 0, sizeof src);
@@ -66,42 +68,47 @@ ingest_record(struct ingest *g, const struct imap_message *msg)
 	src.hash = hash;
 	src.size = msg->size;
 	src.truncated = msg->truncated;
-	if (db_begin(g->db) == -1)
-		return -1;
 	seen = inbound_seen(g->db, src.mailbox, src.uidvalidity, src.uid,
 	    classify_message_id(msg->data, msg->len), hash);
-	rc = seen < 0 ? -1 : seen ? 0 :
-	    classify_handle(&env, msg->data, msg->len, &src);
-	if (rc == -1 || db_commit(g->db) == -1) {
-		db_rollback(g->db);
-		return -1;
-	}
-	if (seen)
+	if (seen > 0)
 		log_info("imap: UID %u was handled before; flagging it",
 		    msg->uid);
-	return 0;
+	return seen < 0 ? -1 : seen ? 0 :
+	    classify_handle(&env, msg->data, msg->len, &src);
 }
 
+/*
+ * A batch: every message recorded in one transaction, and only after it
+ * commits are they flagged on the server (one command). A crash between
+ * the two leaves them unflagged; read again, they are recognised.
+ */
 static int
-ingest_one(void *arg, const struct imap_message *msg)
+ingest_batch(struct ingest *g, const struct imap_batch *b)
 {
-	struct ingest *g = arg;
+	uint32_t *uids = xcalloc(b->n, sizeof *uids);
 	char err[512];
+	size_t i, n = 0;
+	int rc = -1;
 
-	if (g->stop)
-		return -1;
-	if (ingest_record(g, msg) == -1) {
-		log_warnx("imap: UID %u not recorded (database busy?); it will "
-		    "be read again", msg->uid);
-		return -1;
+	if (db_begin(g->db) == -1)
+		goto out;
+	for (i = 0; i < b->n; i++) {
+		if (b->msgs[i].data == NULL)
+			continue;	/* expunged meanwhile: nothing to read */
+		if (ingest_record(g, &b->msgs[i]) == -1) {
+			db_rollback(g->db);
+			goto out;
+		}
+		uids[n++] = b->msgs[i].uid;
 	}
-	/* only now, after the commit, may the server forget it is new */
-	if (imap_done(&g->imap, msg->uid, g->conf->imap_done_folder, err,
+	if (db_commit(g->db) == -1)
+		goto out;
+	if (imap_done_set(&g->imap, uids, n, g->conf->imap_done_folder, err,
 	    sizeof err) == -1) {
 		log_warnx("imap: %s", err);
-		return -1;
+		goto out;
 	}
-	g->last_uid = msg->uid;
+	g->last_uid = b->msgs[b->n - 1].uid;
 	if (db_begin(g->db) == 0) {
 		if (inbound_state_set(g->db, g->imap.mailbox, g->uidvalidity,
 		    g->last_uid, 0) == 0)
@@ -109,7 +116,13 @@ ingest_one(void *arg, const struct imap_message *msg)
 		else
 			db_rollback(g->db);
 	}
-	return 0;
+	rc = 0;
+out:
+	if (rc == -1)
+		log_warnx("imap: a batch was not recorded (database busy?); it "
+		    "will be read again");
+	free(uids);
+	return rc;
 }
 
 /* After SELECT: has the mailbox been rebuilt since we last looked? */
@@ -198,14 +211,21 @@ ingest_round(struct ingest *g)
 	int n;
 
 	do {
-		n = imap_fetch_new(&g->imap, (uint32_t)g->last_uid,
-		    INGEST_BATCH, INGEST_SIZE_CAP, ingest_one, g, err,
+		struct imap_batch b;
+
+		n = imap_fetch_batch(&g->imap, (uint32_t)g->last_uid,
+		    INGEST_BATCH, INGEST_BATCH_BYTES, INGEST_SIZE_CAP, &b, err,
 		    sizeof err);
 		if (n < 0) {
 			log_warnx("imap: %s", err);
 			return -1;
 		}
-	} while (n == INGEST_BATCH && !g->stop);
+		if (n > 0 && ingest_batch(g, &b) == -1) {
+			imap_batch_free(&b);
+			return -1;
+		}
+		imap_batch_free(&b);
+	} while (n > 0 && !g->stop);
 	if (g->conf->imap_idle && g->imap.has_idle)
 		return imap_wait(&g->imap, (int)g->conf->imap_poll * 10,
 		    &g->stop) < 0 ? -1 : 0;
