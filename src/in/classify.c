@@ -267,6 +267,56 @@ classify_recipient(const struct classify_env *e, const struct in_msg *m,
 	return 0;
 }
 
+/*
+ * Mail to a list: LIST-request@ is a command; LIST@ a post when the list
+ * kind lets the sender post (relay: owners; announce: owners and
+ * moderators; discussion: members too), else held for the moderators.
+ * Acting on them (relaying, holding, answering) is the relay's work.
+ */
+static void
+classify_list(const struct classify_env *e, const struct in_msg *m,
+    const struct classify_addr *to, struct classify_result *r)
+{
+	sqlite3_stmt *st;
+	const char *from = in_msg_from(m);
+	char kind[16] = "", role[16] = "";
+
+	if (strcmp(to->suffix, "request") == 0) {
+		classify_set(r, "command", "sent to the list's request address",
+		    to->addr);
+		return;
+	}
+	st = db_cached(e->db, "SELECT l.id, l.kind, COALESCE(m.role, ''), "
+	    "COALESCE(c.id, 0) FROM list l LEFT JOIN contact c ON c.email = ?2 "
+	    "LEFT JOIN membership m ON m.list_id = l.id AND m.contact_id = c.id "
+	    "AND m.state = 'active' WHERE l.name = ?1");
+	db_bind_text(st, 1, to->list);
+	db_bind_text(st, 2, from ? from : "");
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		r->list_id = sqlite3_column_int64(st, 0);
+		snprintf(kind, sizeof kind, "%s", db_col_text(st, 1));
+		snprintf(role, sizeof role, "%s", db_col_text(st, 2));
+		r->contact_id = sqlite3_column_int64(st, 3);
+	}
+	sqlite3_reset(st);
+	if (r->list_id == 0) {
+		classify_set(r, "unmatched", "sent to a list that does not exist",
+		    to->addr);
+		return;
+	}
+	if (strcmp(to->suffix, "owner") == 0)
+		classify_set(r, "post", "for the list's owners", to->addr);
+	else if (strcmp(role, "owner") == 0 || (strcmp(role, "moderator") ==
+	    0 && strcmp(kind, "relay") != 0) || (strcmp(role, "member") == 0 &&
+	    strcmp(kind, "discussion") == 0))
+		classify_set(r, "post", "a post its sender may make", to->addr);
+	else
+		classify_set(r, "held", *role ? "the list's kind does not let "
+		    "this sender post: held for the moderators" :
+		    "from someone not on the list: held for the moderators",
+		    to->addr);
+}
+
 static void
 classify_run(const struct classify_env *e, const struct in_msg *m,
     struct classify_result *r)
@@ -291,8 +341,7 @@ classify_run(const struct classify_env *e, const struct in_msg *m,
 		return;
 	}
 	if (ours && to.is_list) {
-		classify_set(r, strcmp(to.suffix, "request") == 0 ? "command" :
-		    "post", "sent to the list address", to.addr);
+		classify_list(e, m, &to, r);
 		return;
 	}
 	if (ours && to.is_token && to.token_ok && to.kind == TOKEN_UNSUBSCRIBE) {
@@ -414,6 +463,18 @@ classify_act_rsvp(const struct classify_env *e,
 	    -1 : 0 : 0;
 }
 
+static int
+classify_keep_raw(const struct classify_env *e, int64_t id, const char *raw,
+    size_t len)
+{
+	sqlite3_stmt *st = db_cached(e->db, "INSERT INTO inbound_raw "
+	    "(inbound_id, raw) VALUES (?, ?)");
+
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_blob(st, 2, raw, (int)len, SQLITE_TRANSIENT);
+	return db_step_done(e->db, st);
+}
+
 /* A campaign's unsubscribe link: the person wants no more mail. */
 static int
 classify_act_unsubscribe(const struct classify_env *e,
@@ -470,7 +531,12 @@ classify_handle(const struct classify_env *e, const char *raw, size_t len,
 	in.flags = flags;
 	in.detail = r.why;
 	in.size = src->size;
+	in.held_state = strcmp(r.kind, "held") == 0 ? "held" : NULL;
 	if ((id = inbound_add(e->db, &in)) == -1)
+		return -1;
+	/* posts are kept whole: the relay (or a moderator) sends them on */
+	if ((strcmp(r.kind, "post") == 0 || strcmp(r.kind, "held") == 0) &&
+	    classify_keep_raw(e, id, raw, len) == -1)
 		return -1;
 	if ((strcmp(r.kind, "command") == 0 && r.contact_id &&
 	    classify_act_unsubscribe(e, &r) == -1) ||

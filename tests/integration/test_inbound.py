@@ -127,12 +127,23 @@ class InboundTest(unittest.TestCase):
                 srv.imap_append(("From: %s\r\nTo: office+%s@example.org\r\n"
                                  "Subject: unsubscribe\r\nMessage-ID: <u-7@example.net>\r\n"
                                  "\r\nunsubscribe\r\n" % (cs[4]["email"], tok)).encode())
+                # a relay list: its owner posts, a stranger is held
+                w.ok("list", "create", "net", "--kind", "relay", "--owner", cs[0]["email"])
+                for n, who in ((8, cs[0]["email"]), (9, "stranger@example.com")):
+                    srv.imap_append(("From: %s\r\nTo: net@lists.example.org\r\n"
+                                     "Subject: post %d\r\nMessage-ID: <p-%d@example.net>\r\n"
+                                     "\r\nnews\r\n" % (who, n, n)).encode())
                 # and mail about nothing
                 srv.imap_append(b"From: someone@example.com\r\nTo: office@example.org\r\n"
                                 b"Subject: hello\r\nMessage-ID: <x-5@example.com>\r\n\r\nhi\r\n")
 
-                inbox = wait_for(lambda: (lambda v: v if len(v) >= 7 else None)(
-                    w.json("inbox")), 30, "seven inbound messages")
+                inbox = wait_for(lambda: (lambda v: v if len(v) >= 9 else None)(
+                    w.json("inbox")), 30, "nine inbound messages")
+                posts = {i["subject"]: i["kind"] for i in inbox
+                         if i["subject"].startswith("post")}
+                self.assertEqual(posts, {"post 8": "post", "post 9": "held"})
+                self.assertEqual(w.sql("SELECT count(*) FROM inbound_raw")[0][0], 2)
+                inbox = [i for i in inbox if not i["subject"].startswith("post")]
                 kinds = {(i["from"], i["subject"]): i["kind"] for i in inbox}
                 self.assertEqual(kinds[(cs[4]["email"], "unsubscribe")], "command")
                 contact = w.json("contact", "show", cs[4]["email"])
@@ -168,7 +179,7 @@ class InboundTest(unittest.TestCase):
                 con.close()
                 w.start_daemon()
                 time.sleep(3)
-                self.assertEqual(len(w.json("inbox")), 7)
+                self.assertEqual(len(w.json("inbox")), 9)
                 # inbox explain says the same without acting
                 path = w.write("bounce.eml", BOUNCE.format(n=9, **f[2]))
                 ex = w.json("inbox", "explain", path)[0]
@@ -177,7 +188,7 @@ class InboundTest(unittest.TestCase):
                 self.assertEqual(ex["status"], "5.1.1")
                 self.assertIs(ex["hard"], True)
                 self.assertEqual(ex["token"], "valid")
-                self.assertEqual(len(w.json("inbox")), 7)
+                self.assertEqual(len(w.json("inbox")), 9)
         finally:
             shutil.rmtree(sdir, ignore_errors=True)
 
