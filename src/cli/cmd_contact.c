@@ -88,10 +88,10 @@ contact_assign(struct contact *ct, const char *arg, int fields_ok)
 	}
 	if (is_attr && fields_ok) {
 		/* a change set: keep attributes apart from same-named fields */
-		char *k = xmalloc(strlen(key) + 6);
+		size_t n = strlen(key) + 6;
+		char *k = xmalloc(n);
 
-		memcpy(k, "attr.", 5);
-		strcpy(k + 5, key);
+		snprintf(k, n, "attr.%s", key);
 		contact_attr_set(ct, k, v);
 		free(k);
 	} else

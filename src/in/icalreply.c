@@ -416,7 +416,8 @@ icalreply_component(struct icalreply_state *st, int begin, char *value)
 		}
 		if (st->depth == 1 && strcmp(name, "VEVENT") == 0)
 			st->events++;
-		strcpy(st->stack[st->depth++], name);
+		snprintf(st->stack[st->depth], sizeof st->stack[0], "%s", name);
+		st->depth++;
 		return;
 	}
 	if (st->depth == 0 || strcmp(st->stack[st->depth - 1], name) != 0) {

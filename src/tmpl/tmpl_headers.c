@@ -82,7 +82,7 @@ tmpl_header_line(struct tmpl_parser *P, size_t bol, size_t eol)
 	if (strcasecmp(name, "Subject") == 0) {
 		if (P->has_subject++)
 			tmpl_err(P, bol, "Subject appears twice");
-		strcpy(name, "Subject");
+		memcpy(name, "Subject", sizeof "Subject");	/* same length */
 	}
 	v = bol + strlen(name) + 1;
 	e = eol;

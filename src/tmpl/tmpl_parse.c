@@ -105,7 +105,7 @@ tmpl_quote(const char *s, size_t len, char *out, size_t outlen)
 	snprintf(tmp, sizeof tmp, "%.*s", (int)(len < 70 ? len : 70), s);
 	text_quote(tmp, out, outlen);
 	if (len > 70 && strlen(out) + 4 <= outlen)
-		strcat(out, "...");
+		memcpy(out + strlen(out), "...", 4);
 	return out;
 }
 
