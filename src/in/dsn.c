@@ -1,4 +1,4 @@
-/* dsn: see dsn.h. */
+/* dsn: see dsn.h; how the work is shared out: see dsn_int.h. */
 #include "in/dsn.h"
 
 #include <libetpan/libetpan.h>
@@ -6,27 +6,16 @@
 #include <string.h>
 #include <strings.h>
 
+#include "in/dsn_int.h"
 #include "lib/addr.h"
 #include "lib/buf.h"
 #include "lib/text.h"
 #include "lib/xmalloc.h"
 
-/*
- * Notices worth reading are a few kilobytes; reading at most this much of
- * any text keeps a hostile 10 MB body from costing seconds of searching.
- */
-#define DSN_TEXT_MAX (32u * 1024)
-#define DSN_DIAG_MAX 400
-
-struct dsn_span {
-	const char *s;
-	const char *end;
-};
-
 /* ---- small text helpers ---- */
 
 /* Case-insensitive search for needle inside t only. */
-static const char *
+const char *
 dsn_find(struct dsn_span t, const char *needle)
 {
 	size_t n = strlen(needle);
@@ -42,7 +31,7 @@ dsn_find(struct dsn_span t, const char *needle)
 }
 
 /* The span of a string; of nothing when s is NULL. */
-static struct dsn_span
+struct dsn_span
 dsn_span_of(const char *s)
 {
 	struct dsn_span t = { s, s ? s + strlen(s) : NULL };
@@ -50,7 +39,7 @@ dsn_span_of(const char *s)
 	return t;
 }
 
-static const char *
+const char *
 dsn_eol(const char *p, const char *end)
 {
 	const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -58,7 +47,7 @@ dsn_eol(const char *p, const char *end)
 	return nl ? nl : end;
 }
 
-static const char *
+const char *
 dsn_bol(const char *start, const char *p)
 {
 	while (p > start && p[-1] != '\n')
@@ -66,20 +55,20 @@ dsn_bol(const char *start, const char *p)
 	return p;
 }
 
-static int
+int
 dsn_digit(int c)
 {
 	return c >= '0' && c <= '9';
 }
 
-static int
+int
 dsn_alnum(int c)
 {
 	return dsn_digit(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
 }
 
 /* One trimmed line of at most DSN_DIAG_MAX bytes, as a new string. */
-static char *
+char *
 dsn_oneline(const char *p, const char *end)
 {
 	const char *e;
@@ -135,7 +124,7 @@ dsn_status_at(const char *start, const char *p, const char *end)
 }
 
 /* A basic SMTP reply code "4xx"/"5xx" at p, as an int, or 0. */
-static int
+int
 dsn_reply_at(const char *start, const char *p, const char *end)
 {
 	if (p + 3 > end || (*p != '4' && *p != '5') || p[1] < '0' ||
@@ -156,7 +145,7 @@ dsn_reply_at(const char *start, const char *p, const char *end)
 }
 
 /* First enhanced status code in t into out; returns where it was. */
-static const char *
+const char *
 dsn_find_status(struct dsn_span t, char out[16])
 {
 	const char *p;
@@ -173,7 +162,7 @@ dsn_find_status(struct dsn_span t, char out[16])
 	return NULL;
 }
 
-static const char *
+const char *
 dsn_find_reply(struct dsn_span t, int *code)
 {
 	const char *p;
@@ -185,279 +174,13 @@ dsn_find_reply(struct dsn_span t, int *code)
 	return NULL;
 }
 
-/* ---- what the words say, when no code does ---- */
-
-enum dsn_why {
-	DSN_WHY_USER,		/* the mailbox does not exist */
-	DSN_WHY_DISABLED,
-	DSN_WHY_FULL,
-	DSN_WHY_HOST,
-	DSN_WHY_SIZE,
-	DSN_WHY_POLICY,
-	DSN_WHY_EXPIRED,
-	DSN_WHY_ADDRESS		/* something about the address, not what */
-};
-
-/*
- * The first phrase found decides, so the table runs from the address's
- * own state to the host's, then the message's and the sender's, and
- * only then to having given up.
- */
-static const struct dsn_phrase {
-	const char *text;
-	const char *status;
-	enum dsn_why why;
-} dsn_phrases[] = {
-	{ "domain does not exist", "5.1.2", DSN_WHY_HOST },
-	{ "domain not found", "5.1.2", DSN_WHY_HOST },
-	{ "no such domain", "5.1.2", DSN_WHY_HOST },
-	{ "user unknown", "5.1.1", DSN_WHY_USER },
-	{ "unknown user", "5.1.1", DSN_WHY_USER },
-	{ "no such user", "5.1.1", DSN_WHY_USER },
-	{ "no such recipient", "5.1.1", DSN_WHY_USER },
-	{ "no such mailbox", "5.1.1", DSN_WHY_USER },
-	{ "no such account", "5.1.1", DSN_WHY_USER },
-	{ "no mailbox", "5.1.1", DSN_WHY_USER },
-	{ "unknown recipient", "5.1.1", DSN_WHY_USER },
-	{ "recipient unknown", "5.1.1", DSN_WHY_USER },
-	{ "no valid recipient", "5.1.1", DSN_WHY_USER },
-	{ "invalid final delivery userid", "5.1.1", DSN_WHY_USER },
-	{ "not listed in", "5.1.1", DSN_WHY_USER },
-	{ "malformed address", "5.1.3", DSN_WHY_USER },
-	{ "may not exist", "5.1.1", DSN_WHY_USER },
-	{ "recipient not found", "5.1.1", DSN_WHY_USER },
-	{ "user not found", "5.1.1", DSN_WHY_USER },
-	{ "unknown address", "5.1.1", DSN_WHY_USER },
-	{ "address unknown", "5.1.1", DSN_WHY_USER },
-	{ "invalid recipient", "5.1.1", DSN_WHY_USER },
-	{ "invalid address", "5.1.1", DSN_WHY_USER },
-	{ "invalid mailbox", "5.1.1", DSN_WHY_USER },
-	{ "mailbox not found", "5.1.1", DSN_WHY_USER },
-	{ "mailbox unavailable", "5.1.1", DSN_WHY_USER },
-	{ "not a valid mailbox", "5.1.1", DSN_WHY_USER },
-	{ "name is not recognized", "5.1.1", DSN_WHY_USER },
-	{ "does not exist", "5.1.1", DSN_WHY_USER },
-	{ "doesn't exist", "5.1.1", DSN_WHY_USER },
-	{ "doesn't have a", "5.1.1", DSN_WHY_USER },
-	{ "no longer valid", "5.1.1", DSN_WHY_USER },
-	{ "account is disabled", "5.2.1", DSN_WHY_DISABLED },
-	{ "account disabled", "5.2.1", DSN_WHY_DISABLED },
-	{ "account is locked", "5.2.1", DSN_WHY_DISABLED },
-	{ "disabled recipient", "5.2.1", DSN_WHY_DISABLED },
-	{ "has been disabled", "5.2.1", DSN_WHY_DISABLED },
-	{ "suspended", "5.2.1", DSN_WHY_DISABLED },
-	{ "inactive", "5.2.1", DSN_WHY_DISABLED },
-	{ "quota exceeded", "5.2.2", DSN_WHY_FULL },
-	{ "over quota", "5.2.2", DSN_WHY_FULL },
-	{ "exceeded quota", "5.2.2", DSN_WHY_FULL },
-	{ "mailbox full", "5.2.2", DSN_WHY_FULL },
-	{ "mailbox is full", "5.2.2", DSN_WHY_FULL },
-	{ "exceeded storage", "5.2.2", DSN_WHY_FULL },
-	{ "storage allocation", "5.2.2", DSN_WHY_FULL },
-	{ "mailbox exceeds", "5.2.2", DSN_WHY_FULL },
-	{ "host not found", "5.4.4", DSN_WHY_HOST },
-	{ "host unknown", "5.4.4", DSN_WHY_HOST },
-	{ "unknown host", "5.4.4", DSN_WHY_HOST },
-	{ "unrouteable address", "5.4.4", DSN_WHY_HOST },
-	{ "name service error", "5.4.4", DSN_WHY_HOST },
-	{ "no mx record", "5.4.4", DSN_WHY_HOST },
-	{ "message too large", "5.3.4", DSN_WHY_SIZE },
-	{ "message size exceeds", "5.3.4", DSN_WHY_SIZE },
-	{ "too big", "5.3.4", DSN_WHY_SIZE },
-	{ "relay access denied", "5.7.1", DSN_WHY_POLICY },
-	{ "relaying denied", "5.7.1", DSN_WHY_POLICY },
-	{ "relay not permitted", "5.7.1", DSN_WHY_POLICY },
-	{ "not permitted to relay", "5.7.1", DSN_WHY_POLICY },
-	{ "unable to relay", "5.7.1", DSN_WHY_POLICY },
-	{ "spam", "5.7.1", DSN_WHY_POLICY },
-	{ "blacklist", "5.7.1", DSN_WHY_POLICY },
-	{ "blocklist", "5.7.1", DSN_WHY_POLICY },
-	{ "blocked", "5.7.1", DSN_WHY_POLICY },
-	{ "dmarc", "5.7.1", DSN_WHY_POLICY },
-	{ "spf", "5.7.1", DSN_WHY_POLICY },
-	{ "reputation", "5.7.1", DSN_WHY_POLICY },
-	{ "policy", "5.7.1", DSN_WHY_POLICY },
-	{ "access denied", "5.7.1", DSN_WHY_POLICY },
-	{ "virus", "5.7.1", DSN_WHY_POLICY },
-	{ "not a member", "5.7.1", DSN_WHY_POLICY },
-	{ "retry timeout exceeded", "4.4.7", DSN_WHY_EXPIRED },
-	{ "retry time", "4.4.7", DSN_WHY_EXPIRED },
-	{ "cannot send message for", "4.4.7", DSN_WHY_EXPIRED },
-	{ "could not be delivered within", "4.4.7", DSN_WHY_EXPIRED },
-	{ "timed out", "4.4.7", DSN_WHY_EXPIRED },
-	{ "failing for a long time", "4.4.7", DSN_WHY_EXPIRED },
-	{ "not delivered within", "4.4.7", DSN_WHY_EXPIRED },
-	{ "in the queue too long", "4.4.7", DSN_WHY_EXPIRED },
-	{ "aborted after", "4.4.7", DSN_WHY_EXPIRED },
-	{ "giving up", "4.4.7", DSN_WHY_EXPIRED },
-	{ "not responding", "4.4.1", DSN_WHY_EXPIRED },
-	{ "expired", "4.4.7", DSN_WHY_EXPIRED },
-	/* Postfix's prefix to many reasons: only when none is known */
-	{ "recipient address rejected", "5.1.0", DSN_WHY_ADDRESS },
-};
-
-static const struct dsn_phrase *
-dsn_find_phrase(struct dsn_span t, const char **where)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof dsn_phrases / sizeof dsn_phrases[0]; i++)
-		if ((*where = dsn_find(t, dsn_phrases[i].text)) != NULL)
-			return &dsn_phrases[i];
-	return NULL;
-}
-
-/*
- * Words that put the failure on the sending side (our sender address,
- * our IP address's reputation or DNS, our rate, our content): whatever
- * the code, the recipient's address is not to blame.
- */
-static const char *const dsn_sender_side[] = {
-	"sender address rejected", "sender rejected", "domain of sender",
-	"unroutable sender", "sender domain", "is not verified",
-	"blacklist", "blocklist", "black list", "block list", "spamhaus",
-	"reverse dns", "rdns", "ptr record", "dns ptr", "client host rejected",
-	"ip name lookup", "invalid ip", "not allowed to send", "spf", "dmarc",
-	"dkim", "authentication checks", "too many recipients", "rate limit",
-	"too many connections", "at a rate", "relay access denied",
-	"relaying denied", "no relaying", "not permitted to relay",
-	"unable to relay", "as spam", "spam detected", "spam message",
-	"weren't sent", "service refuse", "reputation",
-};
-
-/* 1 when t says the mailbox does not exist or is disabled. */
-static int
-dsn_says_no_user(struct dsn_span t)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof dsn_phrases / sizeof dsn_phrases[0]; i++)
-		if ((dsn_phrases[i].why == DSN_WHY_USER ||
-		    dsn_phrases[i].why == DSN_WHY_DISABLED) &&
-		    dsn_find(t, dsn_phrases[i].text))
-			return 1;
-	return 0;
-}
-
-static int
-dsn_says_sender_side(struct dsn_span t)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof dsn_sender_side / sizeof dsn_sender_side[0];
-	    i++)
-		if (dsn_find(t, dsn_sender_side[i]))
-			return 1;
-	return 0;
-}
-
-static int
+int
 dsn_generic(const char *status)
 {
 	return strncmp(status + 1, ".0.0", 4) == 0 && status[5] == '\0';
 }
 
-/*
- * The status that t gives: a specific enhanced code; else a phrase's,
- * in the class of any code present; else the generic code. *where gets
- * the place it came from. 0 when t says nothing.
- */
-static int
-dsn_read_status(struct dsn_span t, char status[16], const char **where)
-{
-	const struct dsn_phrase *ph;
-	const char *ps, *pr, *pp = NULL;
-	char cls = 0;
-	int code = 0;
-
-	status[0] = '\0';
-	if ((ps = dsn_find_status(t, status)) != NULL && !dsn_generic(status)) {
-		*where = ps;
-		return 1;
-	}
-	pr = dsn_find_reply(t, &code);
-	if (ps)
-		cls = status[0];
-	else if (pr)
-		cls = (char)('0' + code / 100);
-	if ((ph = dsn_find_phrase(t, &pp)) != NULL) {
-		snprintf(status, 16, "%s", ph->status);
-		if (cls)
-			status[0] = cls;
-		*where = ps ? ps : pr ? pr : pp;
-		return 1;
-	}
-	if (ps) {
-		*where = ps;
-		return 1;
-	}
-	if (pr) {
-		snprintf(status, 16, "%c.0.0", cls);
-		*where = pr;
-		return 1;
-	}
-	return 0;
-}
-
-/*
- * Hard or soft, and whether it counts against the address: 5.x.x is
- * permanent but a full mailbox empties again; policy, spam, reputation
- * and size rejections (5.7.x, x.3.4, x.1.8, words about the sending side)
- * blame the message or its sender, not the address.
- */
-static void
-dsn_judge(struct dsn_rcpt *rc, struct dsn_span said)
-{
-	const struct dsn_phrase *ph;
-	const char *where;
-	int user;
-
-	if (rc->status[0] == '\0') {
-		rc->hard = -1;
-		return;
-	}
-	rc->hard = rc->status[0] == '5';
-	if (strncmp(rc->status + 1, ".2.2", 4) == 0 &&
-	    !dsn_digit((unsigned char)rc->status[5]))
-		rc->hard = 0;
-	ph = said.s ? dsn_find_phrase(said, &where) : NULL;
-	user = said.s && dsn_says_no_user(said);
-	/* the message too big, the sender's address (X.1.7, X.1.8) */
-	if (strncmp(rc->status + 1, ".3.4", 4) == 0 ||
-	    strncmp(rc->status + 1, ".2.3", 4) == 0 ||
-	    strncmp(rc->status + 1, ".1.7", 4) == 0 ||
-	    strncmp(rc->status + 1, ".1.8", 4) == 0)
-		rc->noscore = 1;
-	else if (said.s && dsn_says_sender_side(said) && !user)
-		rc->noscore = 1;
-	/*
-	 * "550 5.7.1 Unknown user" is about the user after all, and so is
-	 * 5.7.13, "user account disabled"
-	 */
-	else if (strncmp(rc->status + 1, ".7.", 3) == 0)
-		rc->noscore = !user && strcmp(rc->status + 1, ".7.13") != 0;
-	/* a specific code says more than words ("5.4.1 Access denied") */
-	else if (dsn_generic(rc->status))
-		rc->noscore = ph && (ph->why == DSN_WHY_POLICY ||
-		    ph->why == DSN_WHY_SIZE);
-}
-
 /* ---- the notice: the human-readable text, up to the returned copy ---- */
-
-struct dsn_ctx {
-	const struct in_msg *m;
-	struct dsn_report *r;
-	char *text;		/* owned: capped copy of the notice part */
-	struct dsn_span notice;	/* text up to the returned message */
-	struct dsn_span rest;	/* the returned message when inline */
-	const struct in_hdrs *orig;	/* header of the returned message */
-	struct in_hdrs inline_orig;
-	/* what the whole notice says, read once for all its recipients */
-	int notice_read;
-	int notice_found;
-	char notice_st[16];
-	const char *notice_where;
-};
 
 /* Where MTAs start the copy of the message they return. */
 static const char *const dsn_cut_markers[] = {
@@ -616,774 +339,6 @@ dsn_original_id(struct dsn_ctx *c)
 	}
 }
 
-/* ---- recipients ---- */
-
-static int
-dsn_local_char(int c)
-{
-	return dsn_alnum(c) || (c != '\0' && strchr("!#$%&*+-/=?^_`{|}~.", c));
-}
-
-static int
-dsn_domain_char(int c)
-{
-	return dsn_alnum(c) || c == '-' || c == '.';
-}
-
-/* A host name at p: letters, digits, '-', '.', with a dot; or NULL. */
-static char *
-dsn_host_at(const char *p)
-{
-	const char *e = p;
-	char *h;
-
-	while (*e && (dsn_domain_char((unsigned char)*e) || *e == '[' ||
-	    *e == ']' || *e == ':'))
-		e++;
-	while (e > p && (e[-1] == '.' || e[-1] == ':'))
-		e--;
-	if (e - p < 3 || e - p > 255 || memchr(p, '.', (size_t)(e - p)) == NULL)
-		return NULL;
-	h = xstrndup(p, (size_t)(e - p));
-	return h;
-}
-
-/* The address around the '@' at at, normalised (or NULL); [*a0,*a1). */
-static char *
-dsn_addr_around(const char *s, const char *end, const char *at,
-    const char **a0, const char **a1)
-{
-	const char *b = at, *e = at + 1, *err;
-	char *tmp, *n;
-
-	while (b > s && at - b < 64 && dsn_local_char((unsigned char)b[-1]))
-		b--;
-	while (b < at && *b == '.')
-		b++;
-	while (e < end && e - at < 256 && dsn_domain_char((unsigned char)*e))
-		e++;
-	while (e > at + 1 && e[-1] == '.')
-		e--;
-	*a0 = b;
-	*a1 = e;
-	if (b == at || e == at + 1)
-		return NULL;
-	tmp = xstrndup(b, (size_t)(e - b));
-	n = addr_normalize(tmp, &err);
-	free(tmp);
-	return n;
-}
-
-/* 1 when addr occurs in s as a whole address (not inside a longer one). */
-static int
-dsn_mentions(struct dsn_span t, const char *addr, const char **where)
-{
-	size_t n = strlen(addr);
-	const char *p = t.s;
-
-	while (p < t.end &&
-	    (p = dsn_find((struct dsn_span){ p, t.end }, addr)) != NULL) {
-		if ((p == t.s || !dsn_local_char((unsigned char)p[-1])) &&
-		    (p + n >= t.end || !dsn_domain_char((unsigned char)p[n]) ||
-		    (p[n] == '.' && (p + n + 1 >= t.end ||
-		    !dsn_alnum((unsigned char)p[n + 1]))))) {
-			if (where)
-				*where = p;
-			return 1;
-		}
-		p++;
-	}
-	return 0;
-}
-
-static int
-dsn_header_mentions(const struct in_msg *m, const char *name,
-    const char *addr)
-{
-	const char *v;
-	size_t i;
-
-	for (i = 0; (v = in_msg_header(m, name, i)) != NULL; i++)
-		if (dsn_mentions(dsn_span_of(v), addr, NULL))
-			return 1;
-	return 0;
-}
-
-/* Addresses that are the bounce's own: its sender and its recipient. */
-static int
-dsn_is_ours(const struct dsn_ctx *c, const char *addr)
-{
-	static const char *const daemons[] = { "mailer-daemon@",
-	    "postmaster@", "mail-daemon@", "mailerdaemon@", "maildaemon@" };
-	static const char *const fields[] = { "To", "From", "Return-Path",
-	    "Sender", "Reply-To" };
-	size_t i;
-
-	for (i = 0; i < sizeof daemons / sizeof daemons[0]; i++)
-		if (strncasecmp(addr, daemons[i], strlen(daemons[i])) == 0)
-			return 1;
-	for (i = 0; i < sizeof fields / sizeof fields[0]; i++)
-		if (dsn_header_mentions(c->m, fields[i], addr))
-			return 1;
-	return 0;
-}
-
-static struct dsn_rcpt *
-dsn_add(struct dsn_report *r, const char *addr)
-{
-	struct dsn_rcpt *rc;
-	size_t i;
-
-	for (i = 0; i < r->nrcpt; i++)
-		if (strcasecmp(r->rcpt[i].addr, addr) == 0)
-			return &r->rcpt[i];
-	if (r->nrcpt >= DSN_MAX_RCPTS)
-		return NULL;
-	r->rcpt = xrealloc(r->rcpt, (r->nrcpt + 1) * sizeof *r->rcpt);
-	rc = &r->rcpt[r->nrcpt++];
-	memset(rc, 0, sizeof *rc);
-	rc->addr = xstrdup(addr);
-	rc->hard = -1;
-	return rc;
-}
-
-static struct dsn_rcpt *
-dsn_add_addr(struct dsn_report *r, const char *raw)
-{
-	const char *err;
-	char *a = addr_normalize(raw, &err);
-	struct dsn_rcpt *rc = a ? dsn_add(r, a) : NULL;
-
-	free(a);
-	return rc;
-}
-
-/* Every address in t (all, or only those not the bounce's own). */
-static void
-dsn_add_all(struct dsn_ctx *c, struct dsn_span t, int skip_ours)
-{
-	const char *p = t.s, *a0, *a1;
-	char *a;
-
-	while (p < t.end && (p = memchr(p, '@', (size_t)(t.end - p))) != NULL) {
-		a = dsn_addr_around(t.s, t.end, p, &a0, &a1);
-		if (a && !(skip_ours && dsn_is_ours(c, a)))
-			dsn_add(c->r, a);
-		free(a);
-		p = a1 > p ? a1 : p + 1;
-	}
-}
-
-/*
- * The address a line starts with: "  user@example.org", "<user@...>:",
- * "'user@...' on <date>", "user@...: 550 ..." are how MTAs list the
- * recipients that failed.
- */
-static char *
-dsn_line_addr(const char *line, const char *eol)
-{
-	const char *p = line, *q, *a0, *a1;
-	char *a;
-
-	while (p < eol && strchr(" \t<'\"(*-", *p) != NULL)
-		p++;
-	/* Sendmail: "550 <user@example.org>... User unknown" */
-	if (eol - p > 5 && dsn_reply_at(line, p, eol) && p[3] == ' ')
-		for (p += 4; p < eol && (*p == ' ' || *p == '<'); p++)
-			;
-	for (q = p; q < eol && *q != ' ' && *q != '\t' && *q != '@'; q++)
-		;
-	if (q >= eol || *q != '@')
-		return NULL;
-	a = dsn_addr_around(p, eol, q, &a0, &a1);
-	if (a && a0 != p)
-		xfree(&a);
-	return a;
-}
-
-/*
- * Phrases that the failed address follows, on the same or next line.
- * SMTP transcripts ("RCPT TO:") come last: they are what a notice quotes
- * after saying who failed.
- */
-static const char *const dsn_leads[] = {
-	"error delivering your mail to",
-	"could not be delivered to",
-	"unable to deliver message to",
-	"did not reach the following recipient",
-	"returned permanent errors:",
-	"not a member of this mailing list",
-};
-
-static const char *const dsn_transcript_leads[] = { "RCPT TO:" };
-
-static void
-dsn_lead_rcpts(struct dsn_ctx *c, const char *const *leads, size_t n)
-{
-	const char *p, *e, *a0, *a1, *at;
-	struct dsn_span t;
-	char *a;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		t = c->notice;
-		while ((p = dsn_find(t, leads[i])) != NULL) {
-			p += strlen(leads[i]);
-			e = dsn_eol(p, t.end);
-			/* on the next line */
-			if (e < t.end &&
-			    strspn(p, " \t\r:<'\"") >= (size_t)(e - p))
-				e = dsn_eol(e + 1, t.end);
-			if ((at = memchr(p, '@', (size_t)(e - p))) != NULL &&
-			    (a = dsn_addr_around(p, e, at, &a0, &a1)) != NULL) {
-				if (strncasecmp(a, "mailer-daemon@", 14) != 0)
-					dsn_add(c->r, a);
-				free(a);
-			}
-			t.s = p;
-		}
-	}
-}
-
-/*
- * Addresses offered as help ("please contact <support@...>") are not it,
- * nor message ids, which look like addresses.
- */
-static int
-dsn_is_contact(struct dsn_span t, const char *at)
-{
-	struct dsn_span line = { dsn_bol(t.s, at), at };
-
-	line.end = dsn_eol(at, t.end);
-	return dsn_find(line, "contact") || dsn_find(line, "send mail to") ||
-	    dsn_find(line, "assistance") || dsn_find(line, "Message-ID");
-}
-
-/* Every address in t that is neither the bounce's own nor a contact. */
-static void
-dsn_any_rcpts(struct dsn_ctx *c, struct dsn_span t)
-{
-	const char *p = t.s, *a0, *a1;
-	char *a;
-
-	while (p < t.end && (p = memchr(p, '@', (size_t)(t.end - p))) != NULL) {
-		a = dsn_addr_around(t.s, t.end, p, &a0, &a1);
-		if (a && !dsn_is_ours(c, a) && !dsn_is_contact(t, p))
-			dsn_add(c->r, a);
-		free(a);
-		p = a1 > p ? a1 : p + 1;
-	}
-}
-
-/*
- * Lines that start with an address; ours (the bounce's own sender or
- * recipient) only when want_ours, for the bounce of a message sent to
- * oneself.
- */
-static void
-dsn_line_rcpts(struct dsn_ctx *c, int want_ours)
-{
-	const char *line, *eol;
-	char *a;
-
-	for (line = c->notice.s; line < c->notice.end; line = eol + 1) {
-		eol = dsn_eol(line, c->notice.end);
-		if ((a = dsn_line_addr(line, eol)) != NULL &&
-		    dsn_is_ours(c, a) == want_ours)
-			dsn_add(c->r, a);
-		free(a);
-	}
-}
-
-static void dsn_fields(struct dsn_ctx *, const char *, size_t);
-
-/* Who failed, from the most to the least explicit source that has any. */
-static void
-dsn_text_rcpts(struct dsn_ctx *c)
-{
-	const struct in_part *p;
-	const char *v;
-	size_t i;
-
-	for (i = 0; (v = in_msg_header(c->m, "X-Failed-Recipients", i)); i++)
-		dsn_add_all(c, dsn_span_of(v), 0);
-	if (c->r->nrcpt == 0)
-		dsn_lead_rcpts(c, dsn_leads, sizeof dsn_leads /
-		    sizeof dsn_leads[0]);
-	if (c->r->nrcpt == 0)
-		dsn_line_rcpts(c, 0);
-	if (c->r->nrcpt == 0)
-		dsn_lead_rcpts(c, dsn_transcript_leads,
-		    sizeof dsn_transcript_leads / sizeof dsn_transcript_leads[0]);
-	if (c->r->nrcpt == 0)
-		dsn_any_rcpts(c, c->notice);
-	if (c->r->nrcpt == 0)
-		dsn_line_rcpts(c, 1);
-	/* a bounce that returns a bounce: the inner report says who */
-	for (i = 0; c->r->nrcpt == 0 && (p = in_msg_part(c->m, i)); i++)
-		if (p->body && strcmp(p->type, "message/delivery-status") == 0)
-			dsn_fields(c, p->body, p->body_len);
-	if (c->r->nrcpt == 0 && c->orig)
-		for (i = 0; (v = in_hdrs_get(c->orig, "To", i)) != NULL; i++)
-			dsn_add_all(c, dsn_span_of(v), 1);
-}
-
-/* ---- status of each recipient from the text ---- */
-
-/* Words that tell permanent from temporary when nothing more precise does. */
-static const struct dsn_phrase dsn_tones[] = {
-	{ "permanent error", "5.0.0", DSN_WHY_USER },
-	{ "permanent failure", "5.0.0", DSN_WHY_USER },
-	{ "failed permanently", "5.0.0", DSN_WHY_USER },
-	{ "permanently", "5.0.0", DSN_WHY_USER },
-	{ "fatal error", "5.0.0", DSN_WHY_USER },
-	{ "temporary error", "4.0.0", DSN_WHY_EXPIRED },
-	{ "temporary failure", "4.0.0", DSN_WHY_EXPIRED },
-	{ "will be retried", "4.0.0", DSN_WHY_EXPIRED },
-	{ "will retry", "4.0.0", DSN_WHY_EXPIRED },
-};
-
-static const char *const dsn_final[] = { "fail", "undeliver",
-    "returned mail", "not delivered", "could not be delivered",
-    "unzustellbar", "non remis", "error" };
-
-static int dsn_has(const char *, const char *const *, size_t);
-
-static void
-dsn_set_diag(struct dsn_rcpt *rc, struct dsn_span t, const char *where)
-{
-	if (rc->diag == NULL && where)
-		rc->diag = dsn_oneline(dsn_bol(t.s, where), t.end);
-}
-
-/* The lines that mention addr, and the line after each. */
-static int
-dsn_status_near(struct dsn_span t, const char *addr, char st[16],
-    const char **where)
-{
-	const char *p = t.s, *line, *next;
-
-	while (p < t.end && dsn_mentions((struct dsn_span){ p, t.end }, addr,
-	    &p)) {
-		line = dsn_bol(t.s, p);
-		next = dsn_eol(p, t.end);
-		if (next < t.end)
-			next = dsn_eol(next + 1, t.end);
-		if (dsn_read_status((struct dsn_span){ line, next }, st, where))
-			return 1;
-		p = dsn_eol(p, t.end);
-	}
-	return 0;
-}
-
-/* The part of t about rc: from its first mention to the next recipient's. */
-static struct dsn_span
-dsn_block(const struct dsn_report *r, const struct dsn_rcpt *rc,
-    struct dsn_span t)
-{
-	struct dsn_span b = t;
-	const char *p, *q;
-	size_t i;
-
-	if (!dsn_mentions(t, rc->addr, &p))
-		return t;
-	b.s = dsn_bol(t.s, p);
-	for (i = 0; i < r->nrcpt; i++) {
-		if (&r->rcpt[i] == rc ||
-		    !dsn_mentions((struct dsn_span){ dsn_eol(p, t.end), t.end },
-		    r->rcpt[i].addr, &q))
-			continue;
-		q = dsn_bol(t.s, q);
-		if (q > b.s && q < b.end)
-			b.end = q;
-	}
-	return b;
-}
-
-static void
-dsn_text_status(struct dsn_ctx *c, struct dsn_rcpt *rc)
-{
-	struct dsn_span b = dsn_block(c->r, rc, c->notice);
-	const char *where = NULL;
-	char st[16];
-	size_t i;
-
-	if (!c->notice_read) {
-		c->notice_read = 1;
-		c->notice_found = dsn_read_status(c->notice, c->notice_st,
-		    &c->notice_where);
-	}
-	if (!dsn_read_status(b, st, &where) &&
-	    !dsn_status_near(c->notice, rc->addr, st, &where) &&
-	    c->notice_found) {
-		memcpy(st, c->notice_st, sizeof st);
-		where = c->notice_where;
-	}
-	if (where) {
-		dsn_set_diag(rc, c->notice, where);
-	} else {
-		st[0] = '\0';
-		for (i = 0; i < sizeof dsn_tones / sizeof dsn_tones[0]; i++)
-			if (dsn_find(c->notice, dsn_tones[i].text)) {
-				snprintf(st, sizeof st, "%s",
-				    dsn_tones[i].status);
-				break;
-			}
-		/* last resort: a subject that calls it a failure */
-		if (st[0] == '\0' && dsn_has(in_msg_subject(c->m), dsn_final,
-		    sizeof dsn_final / sizeof dsn_final[0]))
-			snprintf(st, sizeof st, "5.0.0");
-	}
-	if (rc->status[0] == '\0' || (dsn_generic(rc->status) && st[0] &&
-	    !dsn_generic(st)))
-		snprintf(rc->status, sizeof rc->status, "%s", st);
-	if (rc->mta == NULL && (where = dsn_find(b, "host ")) != NULL)
-		rc->mta = dsn_host_at(where + 5);
-	dsn_judge(rc, b);
-}
-
-/* ---- RFC 3464 delivery-status fields ---- */
-
-static enum dsn_action
-dsn_action_of(const char *v)
-{
-	static const struct { const char *name; enum dsn_action a; } acts[] = {
-		/* prefixes: "deliverable" and "failure" are seen too */
-		{ "fail", DSN_ACTION_FAILED },
-		{ "delay", DSN_ACTION_DELAYED },
-		{ "deliver", DSN_ACTION_DELIVERED },
-		{ "relay", DSN_ACTION_RELAYED },
-		{ "expand", DSN_ACTION_EXPANDED },
-	};
-	size_t i;
-
-	while (*v == ' ' || *v == '\t')
-		v++;
-	for (i = 0; i < sizeof acts / sizeof acts[0]; i++)
-		if (strncasecmp(v, acts[i].name, strlen(acts[i].name)) == 0)
-			return acts[i].a;
-	return DSN_ACTION_UNKNOWN;
-}
-
-/* " <addr> " -> addr normalised, or NULL when it is not one address. */
-static char *
-dsn_unbracket(const char *v)
-{
-	char *t = text_trimdup(v), *a;
-	const char *err;
-	size_t n = strlen(t);
-
-	if (n >= 2 && t[0] == '<' && t[n - 1] == '>') {
-		memmove(t, t + 1, n - 2);
-		t[n - 2] = '\0';
-	}
-	a = addr_normalize(t, &err);
-	free(t);
-	return a;
-}
-
-/* "rfc822; user@example.org" -> the address, normalised, or NULL. */
-static char *
-dsn_typed_addr(const char *v)
-{
-	const char *semi, *at, *a0, *a1;
-	char *a;
-
-	if (v == NULL)
-		return NULL;
-	semi = strchr(v, ';');
-	v = semi ? semi + 1 : v;
-	if ((at = strchr(v, '@')) == NULL)
-		return NULL;
-	/* a quoted local part ("a..b"@example.org) only parses whole */
-	if ((a = dsn_unbracket(v)) != NULL)
-		return a;
-	return dsn_addr_around(v, v + strlen(v), at, &a0, &a1);
-}
-
-/* "dns; mx.example.org. (comment)" -> "mx.example.org" */
-static char *
-dsn_typed_host(const char *v)
-{
-	const char *semi = strchr(v, ';');
-
-	v = semi ? semi + 1 : v;
-	while (*v == ' ' || *v == '\t')
-		v++;
-	return dsn_host_at(v);
-}
-
-/* One per-recipient group of fields. */
-static void
-dsn_fields_rcpt(struct dsn_ctx *c, const struct in_hdrs *h)
-{
-	const char *v, *where = NULL;
-	struct dsn_rcpt *rc;
-	struct dsn_span d = { NULL, NULL };
-	char *a, st[16];
-
-	/* the address we sent to, before any forwarding, when given */
-	if ((a = dsn_typed_addr(in_hdrs_get(h, "Original-Recipient", 0))) ==
-	    NULL && (a = dsn_typed_addr(in_hdrs_get(h, "Final-Recipient",
-	    0))) == NULL && (a = dsn_typed_addr(in_hdrs_get(h,
-	    "X-Actual-Recipient", 0))) == NULL)
-		return;
-	rc = dsn_add(c->r, a);
-	free(a);
-	if (rc == NULL)
-		return;
-	/* a recipient listed twice: fill gaps, and "failed" wins */
-	if ((v = in_hdrs_get(h, "Action", 0)) != NULL &&
-	    (rc->action == DSN_ACTION_UNKNOWN ||
-	    dsn_action_of(v) == DSN_ACTION_FAILED))
-		rc->action = dsn_action_of(v);
-	if ((v = in_hdrs_get(h, "Status", 0)) != NULL && rc->status[0] == '\0')
-		dsn_find_status(dsn_span_of(v), rc->status);
-	if ((v = in_hdrs_get(h, "Diagnostic-Code", 0)) != NULL &&
-	    rc->diag == NULL) {
-		const char *semi = strchr(v, ';');
-
-		rc->diag = dsn_oneline(semi ? semi + 1 : v, v + strlen(v));
-	}
-	if (rc->diag)
-		d = dsn_span_of(rc->diag);
-	if (rc->mta == NULL && ((v = in_hdrs_get(h, "Remote-MTA", 0)) != NULL ||
-	    (v = in_hdrs_get(h, "Reporting-MTA", 0)) != NULL))
-		rc->mta = dsn_typed_host(v);
-	/* "Status: 5.0.0" says less than "550 5.1.1 user unknown" */
-	if (d.s && (rc->status[0] == '\0' || dsn_generic(rc->status)) &&
-	    dsn_read_status(d, st, &where)) {
-		if (rc->status[0])
-			st[0] = rc->status[0];
-		snprintf(rc->status, sizeof rc->status, "%s", st);
-	}
-	dsn_judge(rc, d);
-}
-
-/* "Name: value" with a name of letters, digits and '-'. */
-static int
-dsn_field_line(const char *p, const char *end)
-{
-	const char *q = p;
-
-	while (q < end && (dsn_alnum((unsigned char)*q) || *q == '-'))
-		q++;
-	return q > p && q < end && *q == ':';
-}
-
-/* Fields in groups separated by empty lines, leading prose skipped. */
-static void
-dsn_fields(struct dsn_ctx *c, const char *s, size_t len)
-{
-	const char *end = s + (len < DSN_TEXT_MAX ? len : DSN_TEXT_MAX);
-	const char *g = s, *line, *eol, *v;
-	struct in_hdrs h;
-
-	while (g < end) {
-		/* a group ends at a line that is empty or only white space */
-		for (line = g; line < end; line = eol + 1) {
-			eol = dsn_eol(line, end);
-			if (strspn(line, " \t\r") >= (size_t)(eol - line))
-				break;
-			if (eol == end) {
-				line = end;
-				break;
-			}
-		}
-		/* prose before the fields ("Technical report:") */
-		while (g < line && !dsn_field_line(g, line)) {
-			eol = dsn_eol(g, line);
-			g = eol < line ? eol + 1 : line;
-		}
-		in_hdrs_parse(g, (size_t)(line - g), &h);
-		if ((v = in_hdrs_get(&h, "Reporting-MTA", 0)) != NULL &&
-		    c->r->reporting_mta == NULL)
-			c->r->reporting_mta = dsn_typed_host(v);
-		dsn_fields_rcpt(c, &h);
-		in_hdrs_free(&h);
-		g = line < end ? dsn_eol(line, end) + 1 : end;
-	}
-}
-
-/* Delivery-status parts; else the same fields pasted into the text. */
-static void
-dsn_rfc3464(struct dsn_ctx *c)
-{
-	const struct in_part *p;
-	size_t i;
-
-	for (i = 0; (p = in_msg_part(c->m, i)) != NULL; i++)
-		if (!p->enclosed && p->body &&
-		    (strcmp(p->type, "message/delivery-status") == 0 ||
-		    strcmp(p->type, "message/global-delivery-status") == 0))
-			dsn_fields(c, p->body, p->body_len);
-	if (c->r->nrcpt == 0 && (dsn_find(c->notice, "Final-Recipient:") ||
-	    dsn_find(c->notice, "Original-Recipient:")))
-		dsn_fields(c, c->notice.s, (size_t)(c->notice.end -
-		    c->notice.s));
-}
-
-/* ---- is it a bounce at all? ---- */
-
-/*
- * Phrases that only the notices of one MTA (or a family) write. Each is
- * enough to call the message a bounce; the name is what "inbox explain"
- * shows as the source.
- */
-static const struct dsn_mta {
-	const char *name;
-	const char *marker;
-} dsn_mtas[] = {
-	{ "postfix", "This is the mail system at host" },
-	{ "exim", "This message was created automatically by mail delivery "
-	    "software" },
-	{ "exim", "could not be delivered to one or more of its" },
-	{ "qmail", "This is the qmail-send program" },
-	{ "qmail", "I'm afraid I wasn't able to deliver your message" },
-	{ "sendmail", "----- Transcript of session follows -----" },
-	{ "sendmail", "The following addresses had permanent fatal errors" },
-	{ "gmail", "Delivery to the following recipient failed permanently" },
-	{ "gmail", "Technical details of permanent failure" },
-	{ "exchange", "did not reach the following recipient" },
-	{ "exchange", "Your message did not reach some or all of the intended "
-	    "recipients" },
-	{ "exchange", "The following recipient(s) cannot be reached" },
-	{ "exchange", "Delivery has failed to these recipients or groups" },
-	{ "dragonfly", "There was an error delivering your mail to" },
-	{ "opensmtpd", "An error has occurred while attempting to deliver a "
-	    "message" },
-	{ "yahoo", "Sorry, we were unable to deliver your message to the "
-	    "following address" },
-	{ "exim", "Failed addresses follow:" },
-	{ "text", "Unable to deliver message to" },
-	{ "text", "We had trouble delivering your message" },
-	{ "verizon", "Error message below:" },
-	{ "kddi", "Could not be delivered to:" },
-	{ "fml", "You are not a member of this mailing list" },
-	{ "text", "The following addresses had delivery errors" },
-	{ "text", "could not be delivered to the following recipient" },
-};
-
-static const char *const dsn_subjects[] = {
-	"Undelivered Mail Returned to Sender",
-	"Mail delivery failed",
-	"Delivery Status Notification",
-	"failure notice",
-	"Returned mail",
-	"Undeliverable",
-	"Undelivered",
-	"Delivery failure",
-	"Delivery failed",
-	"Mail System Error",
-	"Nondeliverable",
-	"Non-delivery",
-	"Non delivery",
-	"Message not delivered",
-	"Delivery Notification",
-	"could not be delivered",
-	"Unzustellbar",
-	"Non remis",
-	"No se puede entregar",
-	"Mail failure",
-	"mail failed",
-	"delivery has failed",
-	"error sending your mail",
-};
-
-static const char *
-dsn_marker(const struct dsn_ctx *c)
-{
-	struct dsn_span t = { c->text, c->notice.end };
-	const char *p, *line;
-	size_t i;
-
-	/* someone quoting a bounce ("> This is the mail system") is a person */
-	for (i = 0; i < sizeof dsn_mtas / sizeof dsn_mtas[0]; i++)
-		for (p = t.s; (p = dsn_find((struct dsn_span){ p, t.end },
-		    dsn_mtas[i].marker)) != NULL; p++) {
-			line = dsn_bol(t.s, p);
-			while (line < p && (*line == ' ' || *line == '\t'))
-				line++;
-			if (*line != '>')
-				return dsn_mtas[i].name;
-		}
-	return NULL;
-}
-
-static int
-dsn_has(const char *v, const char *const *list, size_t n)
-{
-	size_t i;
-
-	for (i = 0; v && i < n; i++)
-		if (strcasestr(v, list[i]))
-			return 1;
-	return 0;
-}
-
-/* From MAILER-DAEMON or postmaster, or sent with an empty Return-Path. */
-static int
-dsn_from_system(const struct in_msg *m)
-{
-	static const char *const names[] = { "mailer-daemon", "mailer daemon",
-	    "postmaster", "post_master", "mail delivery", "mail-daemon",
-	    "mailerdaemon" };
-	const char *rp = in_msg_header(m, "Return-Path", 0);
-
-	if (dsn_has(in_msg_header(m, "From", 0), names,
-	    sizeof names / sizeof names[0]))
-		return 1;
-	if (rp) {
-		while (*rp == ' ' || *rp == '\t')
-			rp++;
-		if (strncmp(rp, "<>", 2) == 0)
-			return 1;
-	}
-	return 0;
-}
-
-/* Warnings that the message is still being tried. */
-static int
-dsn_delay_text(const struct dsn_ctx *c)
-{
-	static const char *const words[] = { "warning message only",
-	    "no action is required on your part", "will be retried for",
-	    "will continue trying", "still trying to deliver",
-	    "will keep trying" };
-	size_t i;
-
-	for (i = 0; i < sizeof words / sizeof words[0]; i++)
-		if (dsn_find(c->notice, words[i]))
-			return 1;
-	return 0;
-}
-
-static int
-dsn_delay_subject(const char *s)
-{
-	static const char *const delays[] = { "(Delay)", "Delayed Mail",
-	    "Delivery delayed", "Warning: could not send", "delivery delay",
-	    "Mail delivery delayed" };
-
-	return dsn_has(s, delays, sizeof delays / sizeof delays[0]);
-}
-
-static int
-dsn_is_arf(const struct in_msg *m)
-{
-	const struct in_part *p;
-	const char *rt = in_msg_type_param(m, "report-type");
-	size_t i;
-
-	if (rt && strcasecmp(rt, "feedback-report") == 0)
-		return 1;
-	for (i = 0; (p = in_msg_part(m, i)) != NULL; i++)
-		if (!p->enclosed &&
-		    strcmp(p->type, "message/feedback-report") == 0)
-			return 1;
-	return 0;
-}
-
 /* ---- putting it together ---- */
 
 static void
@@ -1428,25 +383,6 @@ dsn_conclude(struct dsn_ctx *c)
 		r->kind = dsn_delay_subject(in_msg_subject(c->m)) ||
 		    dsn_delay_text(c) ? DSN_KIND_DELAY : DSN_KIND_BOUNCE;
 	r->is_bounce = r->kind == DSN_KIND_BOUNCE;
-}
-
-static int
-dsn_looks_like_bounce(const struct dsn_ctx *c, const char **source)
-{
-	const char *subject = in_msg_subject(c->m);
-	const char *rt = in_msg_type_param(c->m, "report-type");
-
-	if ((*source = dsn_marker(c)) != NULL)
-		return 1;
-	*source = "text";
-	if (rt && strcasecmp(rt, "delivery-status") == 0)
-		return 1;
-	if (in_msg_header(c->m, "X-Failed-Recipients", 0))
-		return 1;
-	/* a system sender with a bounce subject, or an SMTP transcript */
-	return dsn_from_system(c->m) && (dsn_has(subject, dsn_subjects,
-	    sizeof dsn_subjects / sizeof dsn_subjects[0]) ||
-	    dsn_find(c->notice, "RCPT TO:"));
 }
 
 /* The string value of "key" in s[0..end), copied into out. */
@@ -1527,21 +463,6 @@ dsn_ses(struct dsn_ctx *c)
 		dsn_judge(rc, dsn_span_of(rc->diag));
 	}
 	return 1;
-}
-
-/* "This is the mail system at host X", "the qmail-send program at X" */
-static void
-dsn_text_mta(struct dsn_ctx *c)
-{
-	static const char *const says[] = { "mail system at host ",
-	    "program at ", "Mail Agent at " };
-	const char *p;
-	size_t i;
-
-	for (i = 0; c->r->reporting_mta == NULL && i < sizeof says /
-	    sizeof says[0]; i++)
-		if ((p = dsn_find(c->notice, says[i])) != NULL)
-			c->r->reporting_mta = dsn_host_at(p + strlen(says[i]));
 }
 
 static void

@@ -1,6 +1,7 @@
 /* icalreply: see icalreply.h. */
 #include "in/icalreply.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
