@@ -1,7 +1,7 @@
 /*
  * render: one queued message row -> the exact bytes to send, plus its
  * envelope. Shared by the sender in heraldd and "herald campaign preview",
- * so a preview is what the recipient gets (but for the Date header).
+ * so a preview is what the recipient receives (but for the Date header).
  *
  * Variables (SPEC section 5) are looked up per recipient; templates are
  * loaded once per (name, language) and kept until render_reset().
