@@ -15,6 +15,7 @@
 #include "lib/addr.h"
 #include "store/activity.h"
 #include "store/inbound.h"
+#include "store/post.h"
 #include "store/rsvp.h"
 
 
@@ -304,8 +305,10 @@ classify_list(const struct classify_env *e, const struct in_msg *m,
 		    to->addr);
 		return;
 	}
-	if (strcmp(to->suffix, "owner") == 0)
+	if (strcmp(to->suffix, "owner") == 0) {
 		classify_set(r, "post", "for the list's owners", to->addr);
+		r->to_owners = 1;
+	}
 	else if (strcmp(role, "owner") == 0 || (strcmp(role, "moderator") ==
 	    0 && strcmp(kind, "relay") != 0) || (strcmp(role, "member") == 0 &&
 	    strcmp(kind, "discussion") == 0))
@@ -537,6 +540,10 @@ classify_handle(const struct classify_env *e, const char *raw, size_t len,
 	/* posts are kept whole: the relay (or a moderator) sends them on */
 	if ((strcmp(r.kind, "post") == 0 || strcmp(r.kind, "held") == 0) &&
 	    classify_keep_raw(e, id, raw, len) == -1)
+		return -1;
+	if (strcmp(r.kind, "post") == 0 && !r.to_owners &&
+	    post_queue_relay(e->db, id, r.list_id, r.from, e->key,
+	    e->conf->sender_domain) < 0)
 		return -1;
 	if ((strcmp(r.kind, "command") == 0 && r.contact_id &&
 	    classify_act_unsubscribe(e, &r) == -1) ||

@@ -50,6 +50,7 @@ struct classify_result {
 	int hard;			/* -1 unknown */
 	int scores;			/* 0 for policy rejections (5.7.x) */
 	int other_sender;		/* token valid, From not the contact */
+	int to_owners;			/* sent to LIST-owner@ */
 	int malformed;
 };
 

@@ -394,6 +394,20 @@ render_build(struct render_job *j, struct render_out *out, char *err,
 	return rc;
 }
 
+static int
+render_is_relay(struct render *r, int64_t msg_id)
+{
+	sqlite3_stmt *st = db_cached(r->db, "SELECT kind = 'relay' FROM "
+	    "message WHERE id = ?");
+	int relay = 0;
+
+	sqlite3_bind_int64(st, 1, msg_id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		relay = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return relay;
+}
+
 int
 render_message(struct render *r, int64_t msg_id, struct render_out *out,
     char *err, size_t errlen)
@@ -402,6 +416,9 @@ render_message(struct render *r, int64_t msg_id, struct render_out *out,
 	int64_t event_id = 0, contact_id = 0;
 	int rc = -1;
 
+	if (render_is_relay(r, msg_id))
+		return render_relay(r->db, r->conf, r->key, msg_id, out, err,
+		    errlen);
 	memset(&j, 0, sizeof j);
 	j.r = r;
 	contact_init(&j.contact);

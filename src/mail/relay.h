@@ -1,0 +1,32 @@
+/*
+ * relay: one member's copy of a list post. The poster's words and
+ * attachments go out untouched: only header fields change. From becomes
+ * "Poster via LIST" <LIST@lists_domain> (so DMARC holds), Reply-To the
+ * poster (relay lists) or the list (discussion lists), and the list
+ * fields are added: List-Id, List-Post, List-Unsubscribe, List-Help,
+ * Precedence: list, and herald's loop marker. Signatures that the
+ * rewrite would break (DKIM-Signature, ARC-*) are removed.
+ */
+#ifndef HERALD_RELAY_H
+#define HERALD_RELAY_H
+
+#include <stddef.h>
+
+#include "lib/buf.h"
+
+struct relay_headers {
+	const char *list;		/* NAME */
+	const char *lists_domain;
+	const char *poster_name;	/* UTF-8, may be "" */
+	const char *poster_addr;
+	int reply_to_list;		/* discussion lists */
+	const char *unsubscribe;	/* "mailto:..." for this member */
+};
+
+/* Append the member's copy of raw to out. -1 with *err on refusal. */
+int relay_build(const char *raw, size_t len, const struct relay_headers *h,
+    struct buf *out, const char **err);
+/* The loop marker header's name. */
+#define RELAY_LOOP_HEADER "X-Herald-Loop"
+
+#endif

@@ -1,0 +1,117 @@
+/*
+ * render_relay: the member's copy of a list post (kind 'relay' in the
+ * queue), built from the post kept whole in inbound_raw by mail/relay.
+ */
+#include <libetpan/libetpan.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/xmalloc.h"
+#include "mail/relay.h"
+#include "out/render.h"
+
+struct render_relay_row {
+	int64_t post_id;
+	char list[80], kind[16], rcpt[320], poster[320];
+	int64_t msg_id;
+};
+
+/* The poster's display name, decoded to UTF-8 ("" when none). */
+static char *
+render_relay_name(const char *raw, size_t len)
+{
+	struct mailimf_fields *f = NULL;
+	struct mailimf_single_fields sf;
+	struct mailimf_mailbox *mb;
+	char *out = NULL;
+	size_t idx = 0;
+
+	if (mailimf_envelope_and_optional_fields_parse(raw, len, &idx, &f) !=
+	    MAILIMF_NO_ERROR)
+		return xstrdup("");
+	mailimf_single_fields_init(&sf, f);
+	if (sf.fld_from && sf.fld_from->frm_mb_list &&
+	    clist_begin(sf.fld_from->frm_mb_list->mb_list) &&
+	    (mb = clist_content(clist_begin(sf.fld_from->frm_mb_list->mb_list)))
+	    && mb->mb_display_name) {
+		idx = 0;
+		if (mailmime_encoded_phrase_parse("utf-8", mb->mb_display_name,
+		    strlen(mb->mb_display_name), &idx, "utf-8", &out) !=
+		    MAILIMF_NO_ERROR)
+			out = NULL;
+	}
+	mailimf_fields_free(f);
+	if (out == NULL)
+		return xstrdup("");
+	return out;
+}
+
+static int
+render_relay_row(struct db *d, int64_t msg_id, struct render_relay_row *r)
+{
+	sqlite3_stmt *st = db_cached(d, "SELECT m.post_id, l.name, l.kind, "
+	    "m.rcpt, i.from_addr FROM message m JOIN list l ON l.id = m.list_id "
+	    "JOIN inbound i ON i.id = m.post_id WHERE m.id = ?");
+	int rc;
+
+	memset(r, 0, sizeof *r);
+	sqlite3_bind_int64(st, 1, msg_id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		r->msg_id = msg_id;
+		r->post_id = sqlite3_column_int64(st, 0);
+		snprintf(r->list, sizeof r->list, "%s", db_col_text(st, 1));
+		snprintf(r->kind, sizeof r->kind, "%s", db_col_text(st, 2));
+		snprintf(r->rcpt, sizeof r->rcpt, "%s", db_col_text(st, 3));
+		snprintf(r->poster, sizeof r->poster, "%s", db_col_text(st, 4));
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+int
+render_relay(struct db *d, const struct conf *c, const struct token_key *k,
+    int64_t msg_id, struct render_out *out, char *err, size_t errlen)
+{
+	struct render_relay_row row;
+	struct relay_headers h;
+	sqlite3_stmt *st;
+	char unsub[RENDER_ADDR_MAX + 16], addr[RENDER_ADDR_MAX], *name;
+	const char *why;
+	int rc = -1;
+
+	if (render_relay_row(d, msg_id, &row) == -1) {
+		snprintf(err, errlen, "the post or its list is gone");
+		return RENDER_SKIP;
+	}
+	st = db_cached(d, "SELECT raw FROM inbound_raw WHERE inbound_id = ?");
+	sqlite3_bind_int64(st, 1, row.post_id);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		snprintf(err, errlen, "the post's text is gone");
+		return RENDER_SKIP;
+	}
+	name = render_relay_name(sqlite3_column_blob(st, 0),
+	    (size_t)sqlite3_column_bytes(st, 0));
+	render_tagged(c, k, TOKEN_UNSUBSCRIBE, msg_id, addr, sizeof addr);
+	snprintf(unsub, sizeof unsub, "mailto:%s", addr);
+	h.list = row.list;
+	h.lists_domain = c->lists_domain;
+	h.poster_name = name;
+	h.poster_addr = row.poster;
+	h.reply_to_list = strcmp(row.kind, "discussion") == 0;
+	h.unsubscribe = unsub;
+	buf_reset(&out->data);
+	if (relay_build(sqlite3_column_blob(st, 0),
+	    (size_t)sqlite3_column_bytes(st, 0), &h, &out->data, &why) == -1)
+		snprintf(err, errlen, "%s", why);
+	else {
+		render_tagged(c, k, TOKEN_BOUNCE, msg_id, out->mail_from,
+		    sizeof out->mail_from);
+		snprintf(out->rcpt, sizeof out->rcpt, "%s", row.rcpt);
+		rc = 0;
+	}
+	sqlite3_reset(st);
+	free(name);
+	return rc;
+}

@@ -1,0 +1,34 @@
+/* post: see post.h. */
+#include "store/post.h"
+
+#include "lib/timeutil.h"
+#include "store/campaign.h"
+
+long
+post_queue_relay(struct db *d, int64_t post_id, int64_t list_id,
+    const char *poster, const struct token_key *key, const char *domain)
+{
+	sqlite3_stmt *st = db_cached(d, "INSERT INTO message (list_id, "
+	    "post_id, contact_id, kind, rcpt, token, message_id, state, "
+	    "next_attempt, created, updated) SELECT ?2, ?1, c.id, 'relay', "
+	    "c.email, 'new:p' || ?1 || ':' || c.id, 'new:p' || ?1 || ':' || c.id, "
+	    "'queued', ?4, ?4, ?4 FROM membership m JOIN contact c "
+	    "ON c.id = m.contact_id WHERE m.list_id = ?2 AND m.state = 'active' "
+	    "AND m.role = 'member' AND c.status = 'active' AND c.email != ?3 "
+	    "ORDER BY c.id");
+	int64_t first, n, i;
+
+	sqlite3_bind_int64(st, 1, post_id);
+	sqlite3_bind_int64(st, 2, list_id);
+	db_bind_text(st, 3, poster);
+	sqlite3_bind_int64(st, 4, time_now());
+	if (db_step_done(d, st) == -1)
+		return -1;
+	/* one INSERT in one transaction: consecutive ids, the last known */
+	n = sqlite3_changes(d->h);
+	first = sqlite3_last_insert_rowid(d->h) - n + 1;
+	for (i = 0; i < n; i++)
+		if (campaign_message_ids(d, first + i, key, domain) == -1)
+			return -1;
+	return (long)n;
+}

@@ -1,0 +1,96 @@
+"""Relaying (issue 5, first part): an owner's post to a relay list
+reaches every member once, untouched but for its header (From rewritten,
+Reply-To the poster, List-* fields, Precedence, loop marker, signatures
+removed); a copy that comes back to the list is a loop, not relayed."""
+import email
+import email.policy
+import os
+import shutil
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness
+import util
+from sendutil import wait_for
+
+POST = """\
+From: =?UTF-8?B?QW5hIFDDqXJleg==?= <ana@redes.org>
+To: net@lists.example.org
+Subject: =?UTF-8?Q?Reuni=C3=B3n_de_la_red?=
+Message-ID: <post-1@redes.org>
+Date: Mon, 1 Feb 2027 10:00:00 +0000
+DKIM-Signature: v=1; a=rsa-sha256; d=redes.org; s=x; b=abc
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="XYZ"
+
+--XYZ
+Content-Type: text/plain; charset=utf-8
+Content-Transfer-Encoding: 8bit
+
+Hola a todas: la reunión es el martes.
+.a line that starts with a dot
+
+--XYZ
+Content-Type: application/pdf; name="agenda.pdf"
+Content-Disposition: attachment; filename="agenda.pdf"
+Content-Transfer-Encoding: base64
+
+JVBERi0xLjQKJcfsj6IKMSAwIG9iago8PC9UeXBlL0NhdGFsb2c+PgplbmRvYmoK
+--XYZ--
+"""
+
+
+class RelayTest(unittest.TestCase):
+    def test_owner_post_relayed_once_to_each_member(self):
+        sdir = tempfile.mkdtemp(prefix="herald-relay-")
+        try:
+            with harness.Servers(sdir, dovecot=True, sink=True) as srv, \
+                    util.Workdir(smtp_port=srv.smtp_port,
+                                 imap_port=srv.imap_port) as w:
+                members = ["m1@net.example", "m2@net.example", "m3@net.example"]
+                w.ok("list", "create", "net", "--kind", "relay", "--owner", "ana@redes.org")
+                w.ok("list", "add", "net", *members)
+                srv.imap_append(POST.replace("\n", "\r\n").encode())
+                w.start_daemon()
+                wait_for(lambda: len(srv.sink_messages()) >= 3, 30, "three copies")
+                msgs = srv.sink_messages()
+                self.assertEqual(sorted(m.rcpt_to[0] for m in msgs), members)
+                original = email.message_from_bytes(POST.replace("\n", "\r\n").encode(),
+                                                    policy=email.policy.default)
+                for m in msgs:
+                    self.assertRegex(m.mail_from, r"^office\+b[0-9a-f]+-[0-9a-f]{20}@example\.org$")
+                    r = email.message_from_bytes(m.data, policy=email.policy.default)
+                    self.assertEqual(r["From"].addresses[0].display_name, "Ana Pérez via net")
+                    self.assertEqual(r["From"].addresses[0].addr_spec, "net@lists.example.org")
+                    self.assertEqual(str(r["Reply-To"]), "ana@redes.org")
+                    self.assertEqual(r["List-Id"], "<net.lists.example.org>")
+                    self.assertEqual(r["List-Post"], "<mailto:net@lists.example.org>")
+                    self.assertRegex(r["List-Unsubscribe"], r"^<mailto:office\+u[0-9a-f]+-")
+                    self.assertEqual(r["Precedence"], "list")
+                    self.assertIsNone(r["DKIM-Signature"])
+                    self.assertEqual(str(r["Subject"]), "Reunión de la red")
+                    self.assertEqual(r["Message-ID"], "<post-1@redes.org>")
+                    # the poster's words and attachment, untouched
+                    parts = [p for p in r.walk() if not p.is_multipart()]
+                    oparts = [p for p in original.walk() if not p.is_multipart()]
+                    self.assertEqual([p.get_payload(decode=True) for p in parts],
+                                     [p.get_payload(decode=True) for p in oparts])
+                # the queue and the log know each copy
+                q = w.json("queue")
+                self.assertEqual(sorted(x["email"] for x in q), members)
+                self.assertTrue(all(x["state"] == "sent" for x in q))
+                # a copy delivered back to the list is a loop, not relayed
+                srv.imap_append(msgs[0].data)
+                wait_for(lambda: any(i["kind"] == "loop" for i in w.json("inbox")),
+                         30, "the loop")
+                import time
+                time.sleep(2)
+                self.assertEqual(len(srv.sink_messages()), 3)
+        finally:
+            shutil.rmtree(sdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    util.main()
