@@ -78,9 +78,10 @@ class RelayTest(unittest.TestCase):
                     self.assertEqual([p.get_payload(decode=True) for p in parts],
                                      [p.get_payload(decode=True) for p in oparts])
                 # the queue and the log know each copy
-                q = w.json("queue")
+                # (outcomes are committed in batches: wait for them)
+                q = wait_for(lambda: (lambda v: v if all(x["state"] == "sent" for x in v)
+                                      else None)(w.json("queue")), 10, "all sent")
                 self.assertEqual(sorted(x["email"] for x in q), members)
-                self.assertTrue(all(x["state"] == "sent" for x in q))
                 # a copy delivered back to the list is a loop, not relayed
                 srv.imap_append(msgs[0].data)
                 wait_for(lambda: any(i["kind"] == "loop" for i in w.json("inbox")),
