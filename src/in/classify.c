@@ -19,6 +19,8 @@
 #include "store/rsvp.h"
 
 
+#define CLASSIFY_MAX_HOPS 50
+
 /* What one of our addresses says. */
 struct classify_addr {
 	char addr[320];
@@ -333,6 +335,11 @@ classify_run(const struct classify_env *e, const struct in_msg *m,
 		    NULL);
 		return;
 	}
+	/* Postfix's hopcount_limit: mail that went round this often loops */
+	if (in_msg_header(m, "Received", CLASSIFY_MAX_HOPS) != NULL) {
+		classify_set(r, "loop", "more than 50 Received fields", NULL);
+		return;
+	}
 	if (classify_bounce(e, m, ours ? &to : NULL, r))
 		return;
 	if (autoreply_detect(m, &why)) {
@@ -478,15 +485,20 @@ classify_keep_raw(const struct classify_env *e, int64_t id, const char *raw,
 	return db_step_done(e->db, st);
 }
 
-/* A campaign's unsubscribe link: the person wants no more mail. */
+/*
+ * An unsubscribe link: from a list copy, the person leaves that list;
+ * from the office's own mail (a campaign), they want no more of it.
+ */
 static int
 classify_act_unsubscribe(const struct classify_env *e,
     const struct classify_result *r)
 {
 	sqlite3_stmt *st = db_cached(e->db, "UPDATE contact SET status = "
-	    "'unsubscribed' WHERE id = ?");
+	    "'unsubscribed' WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM "
+	    "message WHERE id = ?2 AND kind = 'relay')");
 
 	sqlite3_bind_int64(st, 1, r->contact_id);
+	sqlite3_bind_int64(st, 2, r->message_ref);
 	if (db_step_done(e->db, st) == -1)
 		return -1;
 	if (r->list_id == 0)

@@ -89,8 +89,30 @@ class RelayTest(unittest.TestCase):
                 import time
                 time.sleep(2)
                 self.assertEqual(len(srv.sink_messages()), 3)
+                # a member leaves through their copy's List-Unsubscribe:
+                # they leave the list, not everything herald sends
+                r = email.message_from_bytes(
+                    [m for m in msgs if m.rcpt_to == ["m2@net.example"]][0].data,
+                    policy=email.policy.default)
+                unsub = r["List-Unsubscribe"].strip("<>")[len("mailto:"):]
+                srv.imap_append(("From: m2@net.example\r\nTo: %s\r\n"
+                                 "Subject: unsubscribe\r\nMessage-ID: <bye@net.example>\r\n"
+                                 "\r\nbye\r\n" % unsub).encode())
+                wait_for(lambda: [x for x in w.json("list", "show", "net")["members"]
+                                  if x["email"] == "m2@net.example"
+                                  and x["state"] == "unsubscribed"], 30, "m2 left")
+                self.assertEqual(w.json("contact", "show", "m2@net.example")["status"],
+                                 "active")
         finally:
             shutil.rmtree(sdir, ignore_errors=True)
+
+    def test_too_many_hops_is_a_loop(self):
+        with util.Workdir() as w:
+            hops = "".join("Received: from hop%d by hop%d\n" % (i, i + 1)
+                           for i in range(51))
+            path = w.write("loop.eml", hops + "From: a@example.net\n"
+                           "To: net@lists.example.org\nSubject: x\n\nbody\n")
+            self.assertEqual(w.json("inbox", "explain", path)[0]["kind"], "loop")
 
 
 if __name__ == "__main__":
