@@ -14,6 +14,7 @@
 #include "in/rsvptext.h"
 #include "lib/addr.h"
 #include "store/activity.h"
+#include "store/command.h"
 #include "store/inbound.h"
 #include "store/post.h"
 #include "store/rsvp.h"
@@ -270,6 +271,39 @@ classify_recipient(const struct classify_env *e, const struct in_msg *m,
 	return 0;
 }
 
+/* LIST-request@: which command, for which list. */
+static void
+classify_request(const struct classify_env *e, const struct in_msg *m,
+    const struct classify_addr *to, struct classify_result *r)
+{
+	struct classify_addr a;
+	char tok[64] = "", fake[600];
+	const char *cmd = command_parse(in_msg_subject(m), in_msg_text(m, NULL),
+	    tok, sizeof tok);
+	sqlite3_stmt *st = db_cached(e->db, "SELECT id FROM list WHERE name = ?");
+
+	db_bind_text(st, 1, to->list);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		r->list_id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	snprintf(r->command, sizeof r->command, "%s", cmd ? cmd : "");
+	/* RFC 3834: never answer another list's mail */
+	r->from_list = in_msg_header(m, "List-Id", 0) != NULL;
+	if (cmd && strcmp(cmd, "confirm") == 0) {
+		/* "confirm TOKEN": the token as it would sit in an address */
+		snprintf(fake, sizeof fake, "%.*s%s%s@%s",
+		    (int)(addr_at(e->conf->sender_address) -
+		    e->conf->sender_address), e->conf->sender_address,
+		    e->conf->delimiter, tok, e->conf->sender_domain);
+		if (classify_ours(e, fake, &a) && a.token_ok &&
+		    a.kind == TOKEN_CONFIRM)
+			r->confirm_id = (int64_t)a.id;
+	}
+	classify_set(r, "command", cmd ? "a request to the list" :
+	    "a request to the list that says nothing herald understands",
+	    cmd ? cmd : to->addr);
+}
+
 /*
  * Mail to a list: LIST-request@ is a command; LIST@ a post when the list
  * kind lets the sender post (relay: owners; announce: owners and
@@ -285,8 +319,7 @@ classify_list(const struct classify_env *e, const struct in_msg *m,
 	char kind[16] = "", role[16] = "";
 
 	if (strcmp(to->suffix, "request") == 0) {
-		classify_set(r, "command", "sent to the list's request address",
-		    to->addr);
+		classify_request(e, m, to, r);
 		return;
 	}
 	st = db_cached(e->db, "SELECT l.id, l.kind, COALESCE(m.role, ''), "
@@ -352,6 +385,12 @@ classify_run(const struct classify_env *e, const struct in_msg *m,
 	}
 	if (ours && to.is_list) {
 		classify_list(e, m, &to, r);
+		return;
+	}
+	if (ours && to.is_token && to.token_ok && to.kind == TOKEN_CONFIRM) {
+		r->confirm_id = (int64_t)to.id;
+		classify_set(r, "command", "an answer to a confirmation request",
+		    NULL);
 		return;
 	}
 	if (ours && to.is_token && to.token_ok && to.kind == TOKEN_UNSUBSCRIBE) {
@@ -485,6 +524,30 @@ classify_keep_raw(const struct classify_env *e, int64_t id, const char *raw,
 	return db_step_done(e->db, st);
 }
 
+/* Requests and confirmations; the answer says what was done. */
+static int
+classify_act_command(const struct classify_env *e,
+    struct classify_result *r)
+{
+	char what[400];
+
+	if (r->confirm_id) {
+		if (command_confirm(e->db, r->confirm_id, what,
+		    sizeof what) == -1)
+			return -1;
+		snprintf(r->why, sizeof r->why, "%s", what);
+		return 0;
+	}
+	if (*r->command == '\0' || r->list_id == 0 || *r->from == '\0' ||
+	    r->from_list)
+		return 0;
+	if (command_request(e->db, e->key, e->conf->sender_domain, r->list_id,
+	    r->from, r->command, what, sizeof what) == -1)
+		return -1;
+	snprintf(r->why, sizeof r->why, "%s", what);
+	return 0;
+}
+
 /*
  * An unsubscribe link: from a list copy, the person leaves that list;
  * from the office's own mail (a campaign), they want no more of it.
@@ -557,7 +620,10 @@ classify_handle(const struct classify_env *e, const char *raw, size_t len,
 	    post_queue_relay(e->db, id, r.list_id, r.from, e->key,
 	    e->conf->sender_domain) < 0)
 		return -1;
+	if (strcmp(r.kind, "command") == 0 && classify_act_command(e, &r) == -1)
+		return -1;
 	if ((strcmp(r.kind, "command") == 0 && r.contact_id &&
+	    r.confirm_id == 0 && *r.command == '\0' &&
 	    classify_act_unsubscribe(e, &r) == -1) ||
 	    (strcmp(r.kind, "bounce") == 0 &&
 	    classify_act_bounce(e, &r) == -1) ||

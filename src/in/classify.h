@@ -51,6 +51,9 @@ struct classify_result {
 	int scores;			/* 0 for policy rejections (5.7.x) */
 	int other_sender;		/* token valid, From not the contact */
 	int to_owners;			/* sent to LIST-owner@ */
+	char command[16];		/* LIST-request@: the command word */
+	int64_t confirm_id;		/* a valid confirmation token's row */
+	int from_list;			/* carries a List-Id: never answered */
 	int malformed;
 };
 

@@ -78,9 +78,56 @@ ingest_record(struct ingest *g, const struct imap_message *msg)
 }
 
 /*
+ * A message that cannot be handled must not block the mailbox: it is
+ * recorded alone, as unmatched with the reason, for a person to read.
+ */
+static int
+ingest_poison(struct ingest *g, const struct imap_message *msg)
+{
+	struct inbound in;
+	char hash[2 * SHA256_DIGEST_SIZE + 1];
+
+	ingest_hash(msg->data, msg->len, hash);
+	memset(&in, 0, sizeof in);
+	in.mailbox = g->imap.mailbox;
+	in.uidvalidity = g->uidvalidity;
+	in.uid = msg->uid;
+	in.hash = hash;
+	in.kind = "unmatched";
+	in.hard = -1;
+	in.flags = "unhandled,";
+	in.detail = "herald could not handle this message (see the daemon's "
+	    "log): kept for a person to read";
+	in.size = msg->size;
+	if (db_begin(g->db) == -1)
+		return -1;
+	if (inbound_add(g->db, &in) == -1 || db_commit(g->db) == -1) {
+		db_rollback(g->db);
+		return -1;
+	}
+	log_warnx("imap: UID %u could not be handled; recorded as unmatched",
+	    msg->uid);
+	return 0;
+}
+
+/* One message in its own transaction (after a batch failed). */
+static int
+ingest_alone(struct ingest *g, const struct imap_message *msg)
+{
+	if (db_begin(g->db) == -1)
+		return -1;
+	if (ingest_record(g, msg) == 0 && db_commit(g->db) == 0)
+		return 0;
+	db_rollback(g->db);
+	return ingest_poison(g, msg);
+}
+
+/*
  * A batch: every message recorded in one transaction, and only after it
  * commits are they flagged on the server (one command). A crash between
- * the two leaves them unflagged; read again, they are recognised.
+ * the two leaves them unflagged; read again, they are recognised. When
+ * the batch fails, each message is tried alone, so one bad message
+ * cannot hold up the others.
  */
 static int
 ingest_batch(struct ingest *g, const struct imap_batch *b)
@@ -95,14 +142,20 @@ ingest_batch(struct ingest *g, const struct imap_batch *b)
 	for (i = 0; i < b->n; i++) {
 		if (b->msgs[i].data == NULL)
 			continue;	/* expunged meanwhile: nothing to read */
-		if (ingest_record(g, &b->msgs[i]) == -1) {
-			db_rollback(g->db);
-			goto out;
-		}
+		if (ingest_record(g, &b->msgs[i]) == -1)
+			break;
 		uids[n++] = b->msgs[i].uid;
 	}
-	if (db_commit(g->db) == -1)
-		goto out;
+	if (i < b->n || db_commit(g->db) == -1) {
+		db_rollback(g->db);
+		for (i = n = 0; i < b->n; i++) {
+			if (b->msgs[i].data == NULL)
+				continue;
+			if (ingest_alone(g, &b->msgs[i]) == -1)
+				goto out;	/* the database itself is unwell */
+			uids[n++] = b->msgs[i].uid;
+		}
+	}
 	if (imap_done_set(&g->imap, uids, n, g->conf->imap_done_folder, err,
 	    sizeof err) == -1) {
 		log_warnx("imap: %s", err);

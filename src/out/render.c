@@ -394,11 +394,12 @@ render_build(struct render_job *j, struct render_out *out, char *err,
 	return rc;
 }
 
+/* 1: a relayed post, 2: an automatic answer, 0: campaign mail. */
 static int
 render_is_relay(struct render *r, int64_t msg_id)
 {
-	sqlite3_stmt *st = db_cached(r->db, "SELECT kind = 'relay' FROM "
-	    "message WHERE id = ?");
+	sqlite3_stmt *st = db_cached(r->db, "SELECT CASE kind WHEN 'relay' "
+	    "THEN 1 WHEN 'auto' THEN 2 ELSE 0 END FROM message WHERE id = ?");
 	int relay = 0;
 
 	sqlite3_bind_int64(st, 1, msg_id);
@@ -416,9 +417,14 @@ render_message(struct render *r, int64_t msg_id, struct render_out *out,
 	int64_t event_id = 0, contact_id = 0;
 	int rc = -1;
 
-	if (render_is_relay(r, msg_id))
+	switch (render_is_relay(r, msg_id)) {
+	case 1:
 		return render_relay(r->db, r->conf, r->key, msg_id, out, err,
 		    errlen);
+	case 2:
+		return render_auto(r->db, r->conf, r->key, msg_id, out, err,
+		    errlen);
+	}
 	memset(&j, 0, sizeof j);
 	j.r = r;
 	contact_init(&j.contact);

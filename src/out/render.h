@@ -41,6 +41,9 @@ void render_reset(struct render *r, const struct conf *c);
  */
 int render_message(struct render *r, int64_t msg_id, struct render_out *out,
     char *err, size_t errlen);
+/* An automatic answer to a list request (kind 'auto'). */
+int render_auto(struct db *d, const struct conf *c, const struct token_key *k,
+    int64_t msg_id, struct render_out *out, char *err, size_t errlen);
 /* A relayed list post (kind 'relay'): see out/render_relay.c. */
 int render_relay(struct db *d, const struct conf *c, const struct token_key *k,
     int64_t msg_id, struct render_out *out, char *err, size_t errlen);

@@ -138,6 +138,7 @@ static const char *const schema_migrations[] = {
 "  kind TEXT NOT NULL DEFAULT 'campaign',"	/* campaign, followup, relay, notice */
 "  parent_id INTEGER REFERENCES message(id),"	/* what a follow-up threads to */
 "  template TEXT,"	/* a notice's own template (else the campaign's) */
+"  confirm_id INTEGER,"	/* an automatic answer's confirmation */
 "  rcpt TEXT NOT NULL,"
 "  token TEXT NOT NULL UNIQUE,"
 "  message_id TEXT NOT NULL UNIQUE,"

@@ -5,6 +5,8 @@ removed); a copy that comes back to the list is a loop, not relayed."""
 import email
 import email.policy
 import os
+import re
+import time
 import shutil
 import sys
 import tempfile
@@ -114,6 +116,63 @@ class RelayTest(unittest.TestCase):
                            "To: net@lists.example.org\nSubject: x\n\nbody\n")
             self.assertEqual(w.json("inbox", "explain", path)[0]["kind"], "loop")
 
+
+    def test_subscribe_confirm_unsubscribe_help(self):
+        sdir = tempfile.mkdtemp(prefix="herald-cmd-")
+        try:
+            with harness.Servers(sdir, dovecot=True, sink=True) as srv, \
+                    util.Workdir(smtp_port=srv.smtp_port,
+                                 imap_port=srv.imap_port) as w:
+                w.ok("list", "create", "net", "--kind", "relay", "--owner", "ana@redes.org")
+                w.start_daemon()
+
+                def request(frm, subject, to="net-request@lists.example.org", n=[0]):
+                    n[0] += 1
+                    srv.imap_append(("From: %s\r\nTo: %s\r\nSubject: %s\r\n"
+                                     "Message-ID: <req-%d@example.net>\r\n\r\n%s\r\n"
+                                     % (frm, to, subject, n[0], subject)).encode())
+
+                def sent_to(addr):
+                    return [email.message_from_bytes(m.data, policy=email.policy.default)
+                            for m in srv.sink_messages() if m.rcpt_to == [addr]]
+
+                def members():
+                    return {x["email"]: x["state"] for x in
+                            w.json("list", "show", "net")["members"]}
+
+                # subscribe: a confirmation goes to the address, RFC 3834 style
+                request("sam@x.example", "subscribe")
+                c = wait_for(lambda: sent_to("sam@x.example"), 30, "confirmation")[0]
+                self.assertIn("Confirm: subscribe to the net list", str(c["Subject"]))
+                self.assertEqual(c["Auto-Submitted"], "auto-replied")
+                m = [x for x in srv.sink_messages() if x.rcpt_to == ["sam@x.example"]][0]
+                self.assertEqual(m.mail_from, "")
+                self.assertNotIn("sam@x.example", members())
+                # answered: Sam is a member
+                request("sam@x.example", "Re: confirm", to=str(c["Reply-To"]))
+                wait_for(lambda: members().get("sam@x.example") == "active", 30, "Sam in")
+                # somebody else's address: only the address can say yes
+                request("victim@x.example", "subscribe")
+                wait_for(lambda: sent_to("victim@x.example"), 30, "victim's confirmation")
+                request("victim@x.example", "subscribe")
+                time.sleep(3)
+                self.assertEqual(len(sent_to("victim@x.example")), 1, "one a day")
+                self.assertNotIn("victim@x.example", members())
+                # help
+                request("who@x.example", "help")
+                h = wait_for(lambda: sent_to("who@x.example"), 30, "help")[0]
+                self.assertIn("Help for the net list", str(h["Subject"]))
+                # unsubscribe, confirmed with "confirm TOKEN"
+                request("sam@x.example", "unsubscribe")
+                u = wait_for(lambda: [x for x in sent_to("sam@x.example")
+                                      if "unsubscribe" in str(x["Subject"])], 30, "unsub")[0]
+                token = re.search(r"confirm (c[0-9a-f]+-[0-9a-f]{20})",
+                                  u.get_body(("plain",)).get_content()).group(1)
+                request("sam@x.example", "confirm " + token)
+                wait_for(lambda: members().get("sam@x.example") == "unsubscribed",
+                         30, "Sam out")
+        finally:
+            shutil.rmtree(sdir, ignore_errors=True)
 
 if __name__ == "__main__":
     util.main()

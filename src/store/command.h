@@ -1,0 +1,33 @@
+/*
+ * command: what LIST-request@ understands (SPEC 7.4): subscribe and
+ * unsubscribe, both confirmed by the address itself (double opt-in: a
+ * confirmation goes to the address, and only its answer acts), confirm
+ * TOKEN, and help. Answers are queued as automatic messages (kind
+ * 'auto', RFC 3834), at most one confirmation per address and list a day.
+ */
+#ifndef HERALD_COMMAND_H
+#define HERALD_COMMAND_H
+
+#include <stdint.h>
+
+#include "lib/token.h"
+#include "store/db.h"
+
+#define COMMAND_CONFIRM_TTL (3 * 86400)
+
+/* The command word of a request's subject or first line: "subscribe",
+ * "unsubscribe", "help", "confirm" (with *token), or NULL. */
+const char *command_parse(const char *subject, const char *text,
+    char *token, size_t toklen);
+/*
+ * Act on a request from sender (a normalised address) to list_id, in
+ * the caller's transaction. *what gets one line for the log. 0 or -1.
+ */
+int command_request(struct db *d, const struct token_key *key,
+    const char *domain, int64_t list_id, const char *sender,
+    const char *cmd, char *what, size_t whatlen);
+/* Apply confirmation conf_id (from a valid token). 0 or -1. */
+int command_confirm(struct db *d, int64_t conf_id, char *what,
+    size_t whatlen);
+
+#endif
