@@ -108,6 +108,9 @@ int cmd_rsvp(struct cli *, int, char **);
 int cmd_inbox(struct cli *, int, char **);
 int cmd_inbox_show(struct cli *, int, char **);
 int cmd_inbox_explain(struct cli *, int, char **);
+int cmd_moderate(struct cli *, int, char **);
+int cmd_moderate_approve(struct cli *, int, char **);
+int cmd_moderate_reject(struct cli *, int, char **);
 int cmd_rsvp_set(struct cli *, int, char **);
 int cmd_log_add(struct cli *, int, char **);
 

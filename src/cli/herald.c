@@ -116,6 +116,12 @@ static const struct cli_command commands[] = {
 	  "Messages read from the mailbox.",
 	  "K: reply, rsvp, bounce, autoreply, command, post, held, loop, "
 	  "unmatched.\n" },
+	{ "moderate", "approve", cmd_moderate_approve, "ID",
+	  "Relay a held post to its list.", NULL },
+	{ "moderate", "reject", cmd_moderate_reject, "ID [--reason R]",
+	  "Refuse a held post.", NULL },
+	{ "moderate", NULL, cmd_moderate, "[LIST] [--json|--csv]",
+	  "Posts held for the moderators.", NULL },
 	{ "log", "add", cmd_log_add, "EMAIL TEXT",
 	  "Add a note to a person's contact log (a call, a meeting).", NULL },
 	{ "log", NULL, cmd_log,

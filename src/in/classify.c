@@ -620,6 +620,9 @@ classify_handle(const struct classify_env *e, const char *raw, size_t len,
 	    post_queue_relay(e->db, id, r.list_id, r.from, e->key,
 	    e->conf->sender_domain) < 0)
 		return -1;
+	if (strcmp(r.kind, "held") == 0 && command_notify_held(e->db, e->key,
+	    e->conf->sender_domain, r.list_id, id) < 0)
+		return -1;
 	if (strcmp(r.kind, "command") == 0 && classify_act_command(e, &r) == -1)
 		return -1;
 	if ((strcmp(r.kind, "command") == 0 && r.contact_id &&

@@ -12,15 +12,18 @@
 
 struct render_auto_row {
 	char list[80], rcpt[320], text[32], message_id[128];
-	int64_t confirm_id;
+	int64_t confirm_id, post_id;
+	char poster[320], subject[300];
 };
 
 static int
 render_auto_row(struct db *d, int64_t msg_id, struct render_auto_row *r)
 {
 	sqlite3_stmt *st = db_cached(d, "SELECT l.name, m.rcpt, m.template, "
-	    "m.message_id, COALESCE(m.confirm_id, 0) FROM message m JOIN list l "
-	    "ON l.id = m.list_id WHERE m.id = ?");
+	    "m.message_id, COALESCE(m.confirm_id, 0), COALESCE(m.post_id, 0), "
+	    "COALESCE(i.from_addr, ''), COALESCE(i.subject, '') FROM message m "
+	    "JOIN list l ON l.id = m.list_id LEFT JOIN inbound i "
+	    "ON i.id = m.post_id WHERE m.id = ?");
 	int rc;
 
 	memset(r, 0, sizeof *r);
@@ -32,6 +35,9 @@ render_auto_row(struct db *d, int64_t msg_id, struct render_auto_row *r)
 		snprintf(r->message_id, sizeof r->message_id, "%s",
 		    db_col_text(st, 3));
 		r->confirm_id = sqlite3_column_int64(st, 4);
+		r->post_id = sqlite3_column_int64(st, 5);
+		snprintf(r->poster, sizeof r->poster, "%s", db_col_text(st, 6));
+		snprintf(r->subject, sizeof r->subject, "%s", db_col_text(st, 7));
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? 0 : -1;
@@ -44,6 +50,17 @@ render_auto_text(const struct render_auto_row *r, const struct conf *c,
 {
 	int sub = strcmp(r->text, "confirm-subscribe") == 0;
 
+	if (strcmp(r->text, "held-notice") == 0) {
+		snprintf(subject, slen, "Held for moderation: a post to %s",
+		    r->list);
+		snprintf(body, blen, "A post from %s to the %s list is held: "
+		    "the list's kind does not let its sender post.\n\n"
+		    "  Subject: %s\n\nTo relay it:   herald moderate approve "
+		    "%lld\nTo refuse it:  herald moderate reject %lld "
+		    "[--reason TEXT]\n", r->poster, r->list, r->subject,
+		    (long long)r->post_id, (long long)r->post_id);
+		return;
+	}
 	if (strcmp(r->text, "help") == 0) {
 		snprintf(subject, slen, "Help for the %s list", r->list);
 		snprintf(body, blen, "Send one of these words as the subject or "

@@ -223,3 +223,30 @@ command_confirm(struct db *d, int64_t conf_id, char *what, size_t whatlen)
 	sqlite3_bind_int64(st, 4, time_now());
 	return db_step_done(d, st);
 }
+
+long
+command_notify_held(struct db *d, const struct token_key *key,
+    const char *domain, int64_t list_id, int64_t post_id)
+{
+	sqlite3_stmt *st = db_cached(d, "INSERT INTO message (list_id, "
+	    "contact_id, post_id, kind, template, rcpt, token, message_id, "
+	    "state, next_attempt, created, updated) SELECT ?1, c.id, ?2, "
+	    "'auto', 'held-notice', c.email, 'new:h' || ?2 || ':' || c.id, "
+	    "'new:h' || ?2 || ':' || c.id, 'queued', ?3, ?3, ?3 "
+	    "FROM membership m JOIN contact c ON c.id = m.contact_id "
+	    "WHERE m.list_id = ?1 AND m.role IN ('owner', 'moderator') "
+	    "AND m.state = 'active' ORDER BY c.id");
+	int64_t first, n, i;
+
+	sqlite3_bind_int64(st, 1, list_id);
+	sqlite3_bind_int64(st, 2, post_id);
+	sqlite3_bind_int64(st, 3, time_now());
+	if (db_step_done(d, st) == -1)
+		return -1;
+	n = sqlite3_changes(d->h);
+	first = sqlite3_last_insert_rowid(d->h) - n + 1;
+	for (i = 0; i < n; i++)
+		if (campaign_message_ids(d, first + i, key, domain) == -1)
+			return -1;
+	return (long)n;
+}

@@ -26,6 +26,10 @@ const char *command_parse(const char *subject, const char *text,
 int command_request(struct db *d, const struct token_key *key,
     const char *domain, int64_t list_id, const char *sender,
     const char *cmd, char *what, size_t whatlen);
+/* Tell each owner and moderator of list_id that post_id is held (one
+ * automatic notice each). Returns how many or -1. */
+long command_notify_held(struct db *d, const struct token_key *key,
+    const char *domain, int64_t list_id, int64_t post_id);
 /* Apply confirmation conf_id (from a valid token). 0 or -1. */
 int command_confirm(struct db *d, int64_t conf_id, char *what,
     size_t whatlen);

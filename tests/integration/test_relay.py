@@ -174,5 +174,39 @@ class RelayTest(unittest.TestCase):
         finally:
             shutil.rmtree(sdir, ignore_errors=True)
 
+    def test_held_post_notice_and_approval(self):
+        sdir = tempfile.mkdtemp(prefix="herald-mod-")
+        try:
+            with harness.Servers(sdir, dovecot=True, sink=True) as srv, \
+                    util.Workdir(smtp_port=srv.smtp_port,
+                                 imap_port=srv.imap_port) as w:
+                w.ok("list", "create", "net", "--kind", "relay", "--owner", "ana@redes.org")
+                w.ok("list", "add", "net", "m1@net.example", "m2@net.example")
+                w.start_daemon()
+                srv.imap_append(b"From: outsider@example.com\r\n"
+                                b"To: net@lists.example.org\r\nSubject: buy now\r\n"
+                                b"Message-ID: <spam-1@example.com>\r\n\r\noffer\r\n")
+                notice = wait_for(lambda: [m for m in srv.sink_messages()
+                                           if m.rcpt_to == ["ana@redes.org"]], 30,
+                                  "the moderator's notice")
+                n = email.message_from_bytes(notice[0].data, policy=email.policy.default)
+                self.assertIn("Held for moderation", str(n["Subject"]))
+                self.assertEqual(n["Auto-Submitted"], "auto-replied")
+                held = w.json("moderate", "net")
+                self.assertEqual(len(held), 1)
+                self.assertEqual(held[0]["from"], "outsider@example.com")
+                # nothing went to the members yet
+                self.assertFalse([m for m in srv.sink_messages()
+                                  if m.rcpt_to[0].endswith("@net.example")])
+                w.ok("moderate", "approve", str(held[0]["id"]))
+                wait_for(lambda: len([m for m in srv.sink_messages()
+                                      if m.rcpt_to[0].endswith("@net.example")]) == 2,
+                         30, "the approved post relayed")
+                self.assertEqual(w.json("moderate"), [])
+                r = w.run("moderate", "approve", str(held[0]["id"]))
+                self.assertEqual(r.returncode, 65)
+        finally:
+            shutil.rmtree(sdir, ignore_errors=True)
+
 if __name__ == "__main__":
     util.main()
