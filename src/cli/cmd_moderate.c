@@ -74,6 +74,21 @@ moderate_decide(struct cli *c, int64_t id, const char *state)
 	return rc;
 }
 
+/* The reason goes to the poster's notice (render_auto reads it). */
+static int
+moderate_reason(struct cli *c, int64_t id, const char *reason)
+{
+	sqlite3_stmt *st = db_prepare(c->db, "UPDATE inbound SET detail = ? "
+	    "WHERE id = ?");
+	int rc;
+
+	db_bind_text(st, 1, reason);
+	sqlite3_bind_int64(st, 2, id);
+	rc = db_step_done(c->db, st);
+	sqlite3_finalize(st);
+	return rc;
+}
+
 static void
 moderate_log(struct cli *c, int64_t id, int64_t list, const char *what)
 {
@@ -135,7 +150,8 @@ cmd_moderate_reject(struct cli *c, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *reason = "", *why;
-	char from[320], what[400];
+	struct token_key key;
+	char from[320], what[400], err[1024];
 	int64_t id, list;
 	int ch, rc;
 
@@ -149,7 +165,11 @@ cmd_moderate_reject(struct cli *c, int argc, char **argv)
 	}
 	if (*reason && !text_header_safe(reason, &why))
 		return cli_fail(EX_DATAERR, "--reason: %s (one line)", why);
-	if ((rc = cli_open(c)) != 0 || (rc = cli_begin(c)) != 0)
+	if ((rc = cli_open(c)) != 0)
+		return rc;
+	if (token_key_load(&key, c->conf->secret_file, err, sizeof err) == -1)
+		return cli_fail(EX_CONFIG, "%s", err);
+	if ((rc = cli_begin(c)) != 0)
 		return rc;
 	if ((rc = moderate_held(c, argv[optind], &id, &list, from,
 	    sizeof from)) != 0) {
@@ -158,7 +178,10 @@ cmd_moderate_reject(struct cli *c, int argc, char **argv)
 	}
 	snprintf(what, sizeof what, "held post %lld from %s rejected%s%s",
 	    (long long)id, from, *reason ? ": " : "", reason);
-	if (moderate_decide(c, id, "rejected") == -1) {
+	if (moderate_decide(c, id, "rejected") == -1 ||
+	    moderate_reason(c, id, reason) == -1 ||
+	    command_tell_poster(c->db, &key, c->conf->sender_domain, list, id,
+	    from, "held-rejected") == -1) {
 		cli_rollback(c);
 		return cli_fail(EX_IOERR, "database: %s", db_errmsg(c->db));
 	}

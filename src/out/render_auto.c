@@ -13,7 +13,7 @@
 struct render_auto_row {
 	char list[80], rcpt[320], text[32], message_id[128];
 	int64_t confirm_id, post_id;
-	char poster[320], subject[300];
+	char poster[320], subject[300], reason[300];
 };
 
 static int
@@ -21,7 +21,8 @@ render_auto_row(struct db *d, int64_t msg_id, struct render_auto_row *r)
 {
 	sqlite3_stmt *st = db_cached(d, "SELECT l.name, m.rcpt, m.template, "
 	    "m.message_id, COALESCE(m.confirm_id, 0), COALESCE(m.post_id, 0), "
-	    "COALESCE(i.from_addr, ''), COALESCE(i.subject, '') FROM message m "
+	    "COALESCE(i.from_addr, ''), COALESCE(i.subject, ''), "
+	    "COALESCE(i.detail, '') FROM message m "
 	    "JOIN list l ON l.id = m.list_id LEFT JOIN inbound i "
 	    "ON i.id = m.post_id WHERE m.id = ?");
 	int rc;
@@ -38,6 +39,7 @@ render_auto_row(struct db *d, int64_t msg_id, struct render_auto_row *r)
 		r->post_id = sqlite3_column_int64(st, 5);
 		snprintf(r->poster, sizeof r->poster, "%s", db_col_text(st, 6));
 		snprintf(r->subject, sizeof r->subject, "%s", db_col_text(st, 7));
+		snprintf(r->reason, sizeof r->reason, "%s", db_col_text(st, 8));
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? 0 : -1;
@@ -59,6 +61,21 @@ render_auto_text(const struct render_auto_row *r, const struct conf *c,
 		    "%lld\nTo refuse it:  herald moderate reject %lld "
 		    "[--reason TEXT]\n", r->poster, r->list, r->subject,
 		    (long long)r->post_id, (long long)r->post_id);
+		return;
+	}
+	if (strcmp(r->text, "held-expired") == 0 ||
+	    strcmp(r->text, "held-rejected") == 0) {
+		int rej = r->text[5] == 'r';
+
+		snprintf(subject, slen, "Your post to the %s list", r->list);
+		snprintf(body, blen, "Thank you for writing to the %s list. Your "
+		    "post\n\n  Subject: %s\n\n%s\n%s%s%s\nFor what the list "
+		    "accepts, write to %s-request@%s with \"help\".\n",
+		    r->list, r->subject, rej ? "was not accepted by the list's "
+		    "moderators." : "waited for the list's moderators and has "
+		    "now expired without being sent.", rej && *r->reason ?
+		    "Their reason: " : "", rej ? r->reason : "",
+		    rej && *r->reason ? "\n" : "", r->list, c->lists_domain);
 		return;
 	}
 	if (strcmp(r->text, "help") == 0) {

@@ -7,6 +7,7 @@
 #include "lib/timeutil.h"
 #include "out/followup.h"
 #include "store/campaign.h"
+#include "store/command.h"
 
 /* Queue every scheduled campaign that is due, each in its transaction. */
 static int
@@ -64,6 +65,25 @@ sched_finish_campaigns(struct db *d, int64_t now)
 	return n;
 }
 
+/* Held posts nobody decided on: expired, the poster told once. */
+static int
+sched_expire_held(struct db *d, const struct conf *c,
+    const struct token_key *k)
+{
+	long n;
+
+	if (db_begin(d) == -1)
+		return 0;
+	if ((n = command_expire_held(d, k, c->sender_domain,
+	    c->held_expire)) < 0 || db_commit(d) == -1) {
+		db_rollback(d);
+		return 0;
+	}
+	if (n > 0)
+		log_info("moderation: %ld held posts expired", n);
+	return (int)n;
+}
+
 int
 sched_run(struct db *d, const struct conf *c, const struct token_key *k)
 {
@@ -75,5 +95,5 @@ sched_run(struct db *d, const struct conf *c, const struct token_key *k)
 	if ((f = followup_run(d, c, k, now)) < 0)
 		return -1;
 	b = sched_finish_campaigns(d, now);
-	return a + b + f;
+	return a + b + f + sched_expire_held(d, c, k);
 }

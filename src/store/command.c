@@ -250,3 +250,49 @@ command_notify_held(struct db *d, const struct token_key *key,
 			return -1;
 	return (long)n;
 }
+
+int
+command_tell_poster(struct db *d, const struct token_key *key,
+    const char *domain, int64_t list_id, int64_t post_id, const char *email,
+    const char *text)
+{
+	sqlite3_stmt *st = db_cached(d, "INSERT INTO message (list_id, post_id, "
+	    "kind, template, rcpt, token, message_id, state, next_attempt, "
+	    "created, updated) VALUES (?1, ?2, 'auto', ?3, ?4, 'new:t', "
+	    "'new:t', 'queued', ?5, ?5, ?5)");
+
+	sqlite3_bind_int64(st, 1, list_id);
+	sqlite3_bind_int64(st, 2, post_id);
+	db_bind_text(st, 3, text);
+	db_bind_text(st, 4, email);
+	sqlite3_bind_int64(st, 5, time_now());
+	if (db_step_done(d, st) == -1)
+		return -1;
+	return campaign_message_ids(d, sqlite3_last_insert_rowid(d->h), key,
+	    domain);
+}
+
+long
+command_expire_held(struct db *d, const struct token_key *key,
+    const char *domain, int64_t expire)
+{
+	sqlite3_stmt *st = db_prepare(d, "UPDATE inbound SET held_state = "
+	    "'expired' WHERE held_state = 'held' AND received_at < ? "
+	    "RETURNING id, list_id, from_addr");
+	struct { int64_t id, list; char from[320]; } v[64];
+	long n = 0, i;
+
+	sqlite3_bind_int64(st, 1, time_now() - expire);
+	while (n < 64 && sqlite3_step(st) == SQLITE_ROW) {
+		v[n].id = sqlite3_column_int64(st, 0);
+		v[n].list = sqlite3_column_int64(st, 1);
+		snprintf(v[n].from, sizeof v[n].from, "%s", db_col_text(st, 2));
+		n++;
+	}
+	sqlite3_finalize(st);
+	for (i = 0; i < n; i++)
+		if (*v[i].from && command_tell_poster(d, key, domain, v[i].list,
+		    v[i].id, v[i].from, "held-expired") == -1)
+			return -1;
+	return n;
+}

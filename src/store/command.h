@@ -30,6 +30,15 @@ int command_request(struct db *d, const struct token_key *key,
  * automatic notice each). Returns how many or -1. */
 long command_notify_held(struct db *d, const struct token_key *key,
     const char *domain, int64_t list_id, int64_t post_id);
+/* Tell the poster of post_id, once, what became of it ("held-expired",
+ * "held-rejected"). 0 or -1. */
+int command_tell_poster(struct db *d, const struct token_key *key,
+    const char *domain, int64_t list_id, int64_t post_id, const char *email,
+    const char *text);
+/* Expire posts held longer than expire seconds, telling each poster
+ * once. Returns how many or -1. */
+long command_expire_held(struct db *d, const struct token_key *key,
+    const char *domain, int64_t expire);
 /* Apply confirmation conf_id (from a valid token). 0 or -1. */
 int command_confirm(struct db *d, int64_t conf_id, char *what,
     size_t whatlen);

@@ -205,6 +205,33 @@ class RelayTest(unittest.TestCase):
                 self.assertEqual(w.json("moderate"), [])
                 r = w.run("moderate", "approve", str(held[0]["id"]))
                 self.assertEqual(r.returncode, 65)
+                # refused, with a reason: the poster is told, politely
+                for n, who in ((2, "seller@example.com"), (3, "late@example.com")):
+                    srv.imap_append(("From: %s\r\nTo: net@lists.example.org\r\n"
+                                     "Subject: post %d\r\nMessage-ID: <h-%d@example.com>\r\n"
+                                     "\r\ntext\r\n" % (who, n, n)).encode())
+                held = wait_for(lambda: (lambda v: v if len(v) == 2 else None)(
+                    w.json("moderate", "net")), 30, "two held")
+                seller = [h for h in held if h["from"] == "seller@example.com"][0]
+                w.ok("moderate", "reject", str(seller["id"]), "--reason", "no advertising")
+                told = wait_for(lambda: [m for m in srv.sink_messages()
+                                         if m.rcpt_to == ["seller@example.com"]], 30, "told")
+                t = email.message_from_bytes(told[0].data, policy=email.policy.default)
+                self.assertIn("no advertising", t.get_body(("plain",)).get_content())
+                self.assertEqual(told[0].mail_from, "")
+                # nobody decides on the other: it expires, the poster told once
+                import sqlite3
+                con = sqlite3.connect(w.path("herald.db"))
+                con.execute("UPDATE inbound SET received_at = received_at - 30 * 86400 "
+                            "WHERE held_state = 'held'")
+                con.commit()
+                con.close()
+                wait_for(lambda: [m for m in srv.sink_messages()
+                                  if m.rcpt_to == ["late@example.com"]], 30, "expiry notice")
+                time.sleep(2)
+                self.assertEqual(len([m for m in srv.sink_messages()
+                                      if m.rcpt_to == ["late@example.com"]]), 1)
+                self.assertEqual(w.json("moderate"), [])
         finally:
             shutil.rmtree(sdir, ignore_errors=True)
 
