@@ -79,3 +79,6 @@ step "an answer typed in by an organiser, and the contact log"
 "$herald" rsvp set summit-2027 "$owner" yes
 "$herald" contact show "$owner" | sed -n '1,9p'
 "$herald" log --contact "$owner"
+
+step "the report"
+"$herald" report

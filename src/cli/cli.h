@@ -109,6 +109,7 @@ int cmd_inbox(struct cli *, int, char **);
 int cmd_inbox_show(struct cli *, int, char **);
 int cmd_inbox_explain(struct cli *, int, char **);
 int cmd_moderate(struct cli *, int, char **);
+int cmd_report(struct cli *, int, char **);
 int cmd_moderate_approve(struct cli *, int, char **);
 int cmd_moderate_reject(struct cli *, int, char **);
 int cmd_rsvp_set(struct cli *, int, char **);

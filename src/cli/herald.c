@@ -122,6 +122,8 @@ static const struct cli_command commands[] = {
 	  "Refuse a held post.", NULL },
 	{ "moderate", NULL, cmd_moderate, "[LIST] [--json|--csv]",
 	  "Posts held for the moderators.", NULL },
+	{ "report", NULL, cmd_report, "[--html FILE]",
+	  "Delivery, replies, RSVPs and the reach of relayed lists.", NULL },
 	{ "log", "add", cmd_log_add, "EMAIL TEXT",
 	  "Add a note to a person's contact log (a call, a meeting).", NULL },
 	{ "log", NULL, cmd_log,

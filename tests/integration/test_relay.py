@@ -91,6 +91,14 @@ class RelayTest(unittest.TestCase):
                 import time
                 time.sleep(2)
                 self.assertEqual(len(srv.sink_messages()), 3)
+                # the report counts the relaying, in text and in HTML
+                rep = w.ok("report").stdout
+                self.assertIn("Relayed lists", rep)
+                self.assertRegex(rep, r"(?m)^net\s+relay\s+3\s+1\s+0\s+3\s+3\s*$")
+                w.ok("report", "--html", w.path("report.html"))
+                page = w.read("report.html")
+                self.assertIn("<td>net</td>", page)
+                self.assertIn("<td class=n>3</td>", page)
                 # a member leaves through their copy's List-Unsubscribe:
                 # they leave the list, not everything herald sends
                 r = email.message_from_bytes(
