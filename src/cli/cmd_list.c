@@ -64,9 +64,12 @@ cmd_list_create(struct cli *c, int argc, char **argv)
 		{ "owner", required_argument, NULL, 'o' },
 		{ "parent", required_argument, NULL, 'p' },
 		{ "org", required_argument, NULL, 'O' },
+		{ "tag", required_argument, NULL, 'T' },
+		{ "reply-to", required_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *kind = NULL, *owner = NULL, *parent = NULL, *org = NULL;
+	const char *tag = NULL, *reply_to = NULL;
 	const char *name, *why;
 	struct list pl;
 	int64_t parent_id = 0, org_id = 0, list_id, owner_id;
@@ -78,6 +81,8 @@ cmd_list_create(struct cli *c, int argc, char **argv)
 		case 'o': owner = optarg; break;
 		case 'p': parent = optarg; break;
 		case 'O': org = optarg; break;
+		case 'T': tag = optarg; break;
+		case 'R': reply_to = optarg; break;
 		}
 	if (ch < 0)
 		return cli_getopt_exit(ch);
@@ -94,6 +99,11 @@ cmd_list_create(struct cli *c, int argc, char **argv)
 		    "discussion", kind);
 	if (org && !text_header_safe(org, &why))
 		return cli_fail(EX_DATAERR, "--org: %s", why);
+	if (tag && (!text_header_safe(tag, &why) || strlen(tag) > 40))
+		return cli_fail(EX_DATAERR, "--tag: one line, at most 40 bytes");
+	if (reply_to && strcmp(reply_to, "poster") && strcmp(reply_to, "list"))
+		return cli_fail(EX_USAGE, "--reply-to \"%s\": poster or list",
+		    reply_to);
 	if ((rc = cli_open(c)) != 0 || (rc = cli_begin(c)) != 0)
 		return rc;
 	if (parent) {
@@ -110,6 +120,11 @@ cmd_list_create(struct cli *c, int argc, char **argv)
 		rc = errno == EEXIST ?
 		    cli_fail(EX_DATAERR, "list \"%s\" already exists", name) :
 		    cli_fail(EX_IOERR, "database: %s", db_errmsg(c->db));
+		goto fail;
+	}
+	if ((tag || reply_to) && list_set_options(c->db, list_id, tag,
+	    reply_to) == -1) {
+		rc = cli_fail(EX_IOERR, "database: %s", db_errmsg(c->db));
 		goto fail;
 	}
 	if (owner && ((rc = list_contact(c, owner, 1, &owner_id)) != 0 ||

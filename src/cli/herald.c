@@ -49,7 +49,8 @@ static const struct cli_command commands[] = {
 	  "One organisation: its contacts, lists and recent log.", NULL },
 	{ "list", "create", cmd_list_create,
 	  "NAME --kind announce|relay|discussion [--owner EMAIL] "
-	  "[--parent LIST] [--org ORG]", "Create a mailing list.",
+	  "[--parent LIST] [--org ORG] [--tag TEXT] [--reply-to poster|list]",
+	  "Create a mailing list.",
 	  "NAME is [a-z0-9-]+; the list's address is NAME@lists_domain.\n" },
 	{ "list", "add", cmd_list_add,
 	  "NAME EMAIL... [--role member|owner|moderator]",

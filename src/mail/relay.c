@@ -74,11 +74,12 @@ relay_crlf(struct buf *out, const char *s, size_t n)
 	return rc ? -1 : 0;
 }
 
-/* The poster's header fields, less those herald replaces. */
+/* The poster's header fields, less those herald replaces; the subject
+ * gains "[tag] " once. */
 static int
-relay_copy_fields(struct buf *out, const char *h, size_t n)
+relay_copy_fields(struct buf *out, const char *h, size_t n, const char *tag)
 {
-	size_t i = 0, start, end;
+	size_t i = 0, start, end, tl = strlen(tag);
 	int drop = 0, rc = 0;
 
 	while (i < n) {
@@ -95,6 +96,20 @@ relay_copy_fields(struct buf *out, const char *h, size_t n)
 			continue;
 		}
 		drop = relay_dropped(h + start, end - start);
+		if (!drop && tl && end - start > 8 &&
+		    strncasecmp(h + start, "Subject:", 8) == 0) {
+			const char *v = h + start + 8;
+
+			while (v < h + end && (*v == ' ' || *v == '\t'))
+				v++;
+			if (!((size_t)(h + end - v) > tl + 1 && v[0] == '[' &&
+			    strncmp(v + 1, tag, tl) == 0 && v[tl + 1] == ']')) {
+				rc |= buf_printf(out, "Subject: [%s] ", tag);
+				rc |= relay_crlf(out, v, (size_t)(h + end - v)) |
+				    buf_add(out, "\r\n", 2);
+				continue;
+			}
+		}
 		if (!drop && end > start)
 			rc |= relay_crlf(out, h + start, end - start) |
 			    buf_add(out, "\r\n", 2);
@@ -146,7 +161,7 @@ relay_build(const char *raw, size_t len, const struct relay_headers *h,
 		return -1;
 	}
 	if (relay_list_fields(out, h) == -1 ||
-	    relay_copy_fields(out, raw, hend) == -1 ||
+	    relay_copy_fields(out, raw, hend, h->tag ? h->tag : "") == -1 ||
 	    buf_add(out, "\r\n", 2) == -1 ||
 	    relay_crlf(out, raw + body, len - body) == -1) {
 		*err = "the post cannot be relayed (header or size)";

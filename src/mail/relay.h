@@ -19,7 +19,8 @@ struct relay_headers {
 	const char *lists_domain;
 	const char *poster_name;	/* UTF-8, may be "" */
 	const char *poster_addr;
-	int reply_to_list;		/* discussion lists */
+	int reply_to_list;		/* discussion lists, or by choice */
+	const char *tag;		/* "" or a subject tag, e.g. "net" */
 	const char *unsubscribe;	/* "mailto:..." for this member */
 };
 

@@ -13,7 +13,7 @@
 
 struct render_relay_row {
 	int64_t post_id;
-	char list[80], kind[16], rcpt[320], poster[320];
+	char list[80], kind[16], rcpt[320], poster[320], tag[48], reply_to[8];
 	int64_t msg_id;
 };
 
@@ -51,7 +51,8 @@ static int
 render_relay_row(struct db *d, int64_t msg_id, struct render_relay_row *r)
 {
 	sqlite3_stmt *st = db_cached(d, "SELECT m.post_id, l.name, l.kind, "
-	    "m.rcpt, i.from_addr FROM message m JOIN list l ON l.id = m.list_id "
+	    "m.rcpt, i.from_addr, l.subject_tag, COALESCE(l.reply_to, '') "
+	    "FROM message m JOIN list l ON l.id = m.list_id "
 	    "JOIN inbound i ON i.id = m.post_id WHERE m.id = ?");
 	int rc;
 
@@ -64,6 +65,8 @@ render_relay_row(struct db *d, int64_t msg_id, struct render_relay_row *r)
 		snprintf(r->kind, sizeof r->kind, "%s", db_col_text(st, 2));
 		snprintf(r->rcpt, sizeof r->rcpt, "%s", db_col_text(st, 3));
 		snprintf(r->poster, sizeof r->poster, "%s", db_col_text(st, 4));
+		snprintf(r->tag, sizeof r->tag, "%s", db_col_text(st, 5));
+		snprintf(r->reply_to, sizeof r->reply_to, "%s", db_col_text(st, 6));
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? 0 : -1;
@@ -99,7 +102,11 @@ render_relay(struct db *d, const struct conf *c, const struct token_key *k,
 	h.lists_domain = c->lists_domain;
 	h.poster_name = name;
 	h.poster_addr = row.poster;
-	h.reply_to_list = strcmp(row.kind, "discussion") == 0;
+	/* relay lists answer the poster, discussion lists the list, unless
+	 * the list was made with --reply-to */
+	h.reply_to_list = *row.reply_to ? strcmp(row.reply_to, "list") == 0 :
+	    strcmp(row.kind, "discussion") == 0;
+	h.tag = row.tag;
 	h.unsubscribe = unsub;
 	buf_reset(&out->data);
 	if (relay_build(sqlite3_column_blob(st, 0),

@@ -138,3 +138,16 @@ list_remove_member(struct db *d, int64_t list_id, int64_t contact_id)
 		return -1;
 	return sqlite3_changes(d->h) > 0;
 }
+
+int
+list_set_options(struct db *d, int64_t id, const char *tag,
+    const char *reply_to)
+{
+	sqlite3_stmt *st = db_cached(d, "UPDATE list SET subject_tag = "
+	    "COALESCE(?2, subject_tag), reply_to = ?3 WHERE id = ?1");
+
+	sqlite3_bind_int64(st, 1, id);
+	db_bind_text(st, 2, tag);
+	db_bind_text(st, 3, reply_to);
+	return db_step_done(d, st);
+}

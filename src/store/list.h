@@ -26,6 +26,9 @@ void list_clear(struct list *l);
 int64_t list_create(struct db *d, const char *name, const char *kind,
     int64_t parent_id, int64_t org_id);
 #define LIST_KEPT_UNSUBSCRIBED 3
+/* Subject tag (NULL: leave) and Reply-To rule (NULL: by kind). */
+int list_set_options(struct db *d, int64_t id, const char *tag,
+    const char *reply_to);
 /*
  * Add a membership (state active). Returns 1 when added, 0 when it was
  * already there, 2 when the role changed, LIST_KEPT_UNSUBSCRIBED when the

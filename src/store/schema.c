@@ -38,6 +38,8 @@ static const char *const schema_migrations[] = {
 "  parent_id INTEGER REFERENCES list(id) ON DELETE SET NULL,"
 "  org_id INTEGER REFERENCES organisation(id) ON DELETE SET NULL,"
 "  subject_tag TEXT NOT NULL DEFAULT '',"
+/* where replies to relayed posts go: 'poster', 'list', or by kind */
+"  reply_to TEXT CHECK (reply_to IN ('poster', 'list')),"
 "  created INTEGER NOT NULL);"
 "CREATE TABLE membership ("
 "  list_id INTEGER NOT NULL REFERENCES list(id) ON DELETE CASCADE,"

@@ -188,7 +188,8 @@ class RelayTest(unittest.TestCase):
             with harness.Servers(sdir, dovecot=True, sink=True) as srv, \
                     util.Workdir(smtp_port=srv.smtp_port,
                                  imap_port=srv.imap_port) as w:
-                w.ok("list", "create", "net", "--kind", "relay", "--owner", "ana@redes.org")
+                w.ok("list", "create", "net", "--kind", "relay", "--owner", "ana@redes.org",
+                     "--tag", "net", "--reply-to", "list")
                 w.ok("list", "add", "net", "m1@net.example", "m2@net.example")
                 w.start_daemon()
                 srv.imap_append(b"From: outsider@example.com\r\n"
@@ -211,6 +212,10 @@ class RelayTest(unittest.TestCase):
                                       if m.rcpt_to[0].endswith("@net.example")]) == 2,
                          30, "the approved post relayed")
                 self.assertEqual(w.json("moderate"), [])
+                copy = [email.message_from_bytes(m.data, policy=email.policy.default)
+                        for m in srv.sink_messages() if m.rcpt_to == ["m1@net.example"]][0]
+                self.assertEqual(str(copy["Subject"]), "[net] buy now")
+                self.assertEqual(str(copy["Reply-To"]), "net@lists.example.org")
                 r = w.run("moderate", "approve", str(held[0]["id"]))
                 self.assertEqual(r.returncode, 65)
                 # refused, with a reason: the poster is told, politely
