@@ -73,6 +73,26 @@ command_recent(struct db *d, int64_t list_id, const char *email,
 	return rc;
 }
 
+/*
+ * RFC 3834 and Mailman's habit: at most COMMAND_AUTO_MAX automatic
+ * answers to one address a day, whatever it asks. 1 when one more may
+ * go (and it is counted), 0 when the day's share is used.
+ */
+static int
+command_auto_allowed(struct db *d, const char *email)
+{
+	sqlite3_stmt *st = db_cached(d, "INSERT INTO autoresponse (email, day, "
+	    "count) VALUES (?1, ?2, 1) ON CONFLICT (email, day) DO UPDATE SET "
+	    "count = count + 1 WHERE count < ?3");
+
+	db_bind_text(st, 1, email);
+	sqlite3_bind_int64(st, 2, time_now() / 86400);
+	sqlite3_bind_int(st, 3, COMMAND_AUTO_MAX);
+	if (db_step_done(d, st) == -1)
+		return -1;
+	return sqlite3_changes(d->h) > 0;
+}
+
 /* Queue an automatic answer (kind 'auto', template names the text). */
 static int
 command_answer(struct db *d, const struct token_key *key, const char *domain,
@@ -83,7 +103,10 @@ command_answer(struct db *d, const struct token_key *key, const char *domain,
 	    "contact_id, kind, template, confirm_id, rcpt, token, message_id, "
 	    "state, next_attempt, created, updated) VALUES (?1, ?2, 'auto', "
 	    "?3, ?4, ?5, 'new:a', 'new:a', 'queued', ?6, ?6, ?6)");
+	int ok = command_auto_allowed(d, email);
 
+	if (ok <= 0)
+		return ok;	/* enough answers to this address today */
 	sqlite3_bind_int64(st, 1, list_id);
 	db_bind_id(st, 2, contact_id);
 	db_bind_text(st, 3, text);
@@ -260,7 +283,10 @@ command_tell_poster(struct db *d, const struct token_key *key,
 	    "kind, template, rcpt, token, message_id, state, next_attempt, "
 	    "created, updated) VALUES (?1, ?2, 'auto', ?3, ?4, 'new:t', "
 	    "'new:t', 'queued', ?5, ?5, ?5)");
+	int ok = command_auto_allowed(d, email);
 
+	if (ok <= 0)
+		return ok;
 	sqlite3_bind_int64(st, 1, list_id);
 	sqlite3_bind_int64(st, 2, post_id);
 	db_bind_text(st, 3, text);

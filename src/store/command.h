@@ -14,6 +14,7 @@
 #include "store/db.h"
 
 #define COMMAND_CONFIRM_TTL (3 * 86400)
+#define COMMAND_AUTO_MAX 10	/* automatic answers per address a day */
 
 /* The command word of a request's subject or first line: "subscribe",
  * "unsubscribe", "help", "confirm" (with *token), or NULL. */

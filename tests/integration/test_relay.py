@@ -179,6 +179,12 @@ class RelayTest(unittest.TestCase):
                 request("sam@x.example", "confirm " + token)
                 wait_for(lambda: members().get("sam@x.example") == "unsubscribed",
                          30, "Sam out")
+                # at most 10 automatic answers to one address a day
+                for _ in range(12):
+                    request("who@x.example", "help")
+                wait_for(lambda: len(sent_to("who@x.example")) >= 10, 60, "ten answers")
+                time.sleep(3)
+                self.assertEqual(len(sent_to("who@x.example")), 10)
         finally:
             shutil.rmtree(sdir, ignore_errors=True)
 
