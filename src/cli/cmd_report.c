@@ -55,6 +55,17 @@ static const struct report_section report_sections[] = {
 	  "ORDER BY l.name",
 	  { "list", "kind", "organisation", "#members", "#posts", "#held",
 	    "#copies_sent", "#members_reached", NULL } },
+	{ "Announcements forwarded down",
+	  "SELECT i.id, l.name, i.subject, "
+	  "(SELECT count(DISTINCT m.list_id) FROM message m WHERE "
+	  " m.post_id = i.id AND m.list_id != i.list_id), "
+	  "(SELECT count(DISTINCT m.contact_id) FROM message m WHERE "
+	  " m.post_id = i.id AND m.list_id != i.list_id AND m.state = 'sent') "
+	  "FROM inbound i JOIN list l ON l.id = i.list_id WHERE i.kind = 'post' "
+	  "AND EXISTS (SELECT 1 FROM list c WHERE c.parent_id = l.id) "
+	  "ORDER BY i.id",
+	  { "#post", "list", "subject", "#lists_forwarding", "#members_reached",
+	    NULL } },
 	{ "What came in",
 	  "SELECT kind, count(*) FROM inbound GROUP BY kind ORDER BY 2 DESC",
 	  { "kind", "#messages", NULL } },

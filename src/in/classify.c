@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <ctype.h>
 #include <time.h>
 
 #include "in/autoreply.h"
@@ -355,6 +356,40 @@ classify_list(const struct classify_env *e, const struct in_msg *m,
 		    to->addr);
 }
 
+/*
+ * A relay list's owner answering "relay" to an announcement that came
+ * through the parent list: forward it to their network.
+ */
+static int
+classify_forward(const struct classify_env *e, const struct in_msg *m,
+    struct classify_result *r)
+{
+	sqlite3_stmt *st = db_cached(e->db, "SELECT COALESCE(post_id, 0) FROM "
+	    "message WHERE id = ? AND kind = 'relay'");
+	const char *text = in_msg_text(m, NULL);
+	char w[16];
+	size_t i = 0;
+
+	sqlite3_bind_int64(st, 1, r->message_ref);
+	r->post_ref = sqlite3_step(st) == SQLITE_ROW ?
+	    sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	if (r->post_ref == 0 || text == NULL)
+		return 0;
+	while (*text == ' ' || *text == '\t' || *text == '\r' || *text == '\n')
+		text++;
+	while (text[i] && i < sizeof w - 1 && !isspace((unsigned char)text[i]) &&
+	    text[i] != '.' && text[i] != '!')
+		w[i] = (char)tolower((unsigned char)text[i]), i++;
+	w[i] = '\0';
+	if (strcmp(w, "relay") != 0)
+		return 0;
+	classify_set(r, "command", "relay: forward the announcement to the "
+	    "owner's network", NULL);
+	snprintf(r->command, sizeof r->command, "relay");
+	return 1;
+}
+
 static void
 classify_run(const struct classify_env *e, const struct in_msg *m,
     struct classify_result *r)
@@ -401,6 +436,8 @@ classify_run(const struct classify_env *e, const struct in_msg *m,
 	}
 	if (ours && to.is_token && to.token_ok && to.kind != TOKEN_BOUNCE) {
 		classify_link(e, (int64_t)to.id, r);
+		if (r->message_ref && classify_forward(e, m, r))
+			return;
 		if (r->message_ref) {
 			classify_answer(m, &to, r);
 			return;
@@ -531,6 +568,16 @@ classify_act_command(const struct classify_env *e,
 {
 	char what[400];
 
+	if (strcmp(r->command, "relay") == 0 && r->post_ref) {
+		long n = post_forward(e->db, r->post_ref, r->contact_id, e->key,
+		    e->conf->sender_domain);
+
+		if (n < 0)
+			return -1;
+		snprintf(r->why, sizeof r->why, "relay: the announcement "
+		    "forwarded to %ld members of the owner's network", n);
+		return 0;
+	}
 	if (r->confirm_id) {
 		if (command_confirm(e->db, r->confirm_id, what,
 		    sizeof what) == -1)

@@ -133,7 +133,9 @@ relay_list_fields(struct buf *out, const struct relay_headers *h)
 	rc |= rfc2047_needed(via, 900) ? rfc2047_encode(out, via) :
 	    buf_printf(out, "\"%s\"", via);
 	rc |= buf_printf(out, " <%s@%s>\r\n", h->list, h->lists_domain);
-	if (h->reply_to_list)
+	if (h->reply_to)
+		rc |= buf_printf(out, "Reply-To: <%s>\r\n", h->reply_to);
+	else if (h->reply_to_list)
 		rc |= buf_printf(out, "Reply-To: <%s@%s>\r\n", h->list,
 		    h->lists_domain);
 	else

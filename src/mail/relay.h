@@ -21,6 +21,7 @@ struct relay_headers {
 	const char *poster_addr;
 	int reply_to_list;		/* discussion lists, or by choice */
 	const char *tag;		/* "" or a subject tag, e.g. "net" */
+	const char *reply_to;		/* overrides both (NULL: none) */
 	const char *unsubscribe;	/* "mailto:..." for this member */
 };
 

@@ -72,6 +72,22 @@ render_relay_row(struct db *d, int64_t msg_id, struct render_relay_row *r)
 	return rc == SQLITE_ROW ? 0 : -1;
 }
 
+/* Does this copy's recipient own a relay list whose parent it came to? */
+static int
+render_relay_owner_below(struct db *d, int64_t msg_id)
+{
+	sqlite3_stmt *st = db_cached(d, "SELECT 1 FROM message m JOIN list c "
+	    "ON c.parent_id = m.list_id AND c.kind = 'relay' JOIN membership o "
+	    "ON o.list_id = c.id AND o.contact_id = m.contact_id AND "
+	    "o.role = 'owner' WHERE m.id = ? LIMIT 1");
+	int yes;
+
+	sqlite3_bind_int64(st, 1, msg_id);
+	yes = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	return yes;
+}
+
 int
 render_relay(struct db *d, const struct conf *c, const struct token_key *k,
     int64_t msg_id, struct render_out *out, char *err, size_t errlen)
@@ -80,6 +96,7 @@ render_relay(struct db *d, const struct conf *c, const struct token_key *k,
 	struct relay_headers h;
 	sqlite3_stmt *st;
 	char unsub[RENDER_ADDR_MAX + 16], addr[RENDER_ADDR_MAX], *name;
+	char forward[RENDER_ADDR_MAX];
 	const char *why;
 	int rc = -1;
 
@@ -107,6 +124,16 @@ render_relay(struct db *d, const struct conf *c, const struct token_key *k,
 	h.reply_to_list = *row.reply_to ? strcmp(row.reply_to, "list") == 0 :
 	    strcmp(row.kind, "discussion") == 0;
 	h.tag = row.tag;
+	/*
+	 * An announcement reaching the owner of a relay list below this one:
+	 * its Reply-To is a tagged address, so one reply saying "relay"
+	 * forwards it to the owner's network (SPEC 3, parent lists).
+	 */
+	h.reply_to = NULL;
+	if (render_relay_owner_below(d, msg_id)) {
+		render_tagged(c, k, TOKEN_REPLY, msg_id, forward, sizeof forward);
+		h.reply_to = forward;
+	}
 	h.unsubscribe = unsub;
 	buf_reset(&out->data);
 	if (relay_build(sqlite3_column_blob(st, 0),

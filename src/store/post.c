@@ -1,6 +1,8 @@
 /* post: see post.h. */
 #include "store/post.h"
 
+#include <stdio.h>
+
 #include "lib/timeutil.h"
 #include "store/campaign.h"
 
@@ -31,4 +33,35 @@ post_queue_relay(struct db *d, int64_t post_id, int64_t list_id,
 		if (campaign_message_ids(d, first + i, key, domain) == -1)
 			return -1;
 	return (long)n;
+}
+
+long
+post_forward(struct db *d, int64_t post_id, int64_t contact_id,
+    const struct token_key *key, const char *domain)
+{
+	sqlite3_stmt *st = db_prepare(d, "SELECT c.id, i.from_addr FROM "
+	    "inbound i JOIN list c ON c.parent_id = i.list_id AND "
+	    "c.kind = 'relay' JOIN membership o ON o.list_id = c.id AND "
+	    "o.contact_id = ?2 AND o.role = 'owner' WHERE i.id = ?1 AND "
+	    "NOT EXISTS (SELECT 1 FROM message m WHERE m.post_id = i.id AND "
+	    "m.list_id = c.id)");
+	int64_t lists[32];
+	char from[320] = "";
+	long total = 0, n;
+	int k = 0, i;
+
+	sqlite3_bind_int64(st, 1, post_id);
+	sqlite3_bind_int64(st, 2, contact_id);
+	while (k < 32 && sqlite3_step(st) == SQLITE_ROW) {
+		lists[k++] = sqlite3_column_int64(st, 0);
+		snprintf(from, sizeof from, "%s", db_col_text(st, 1));
+	}
+	sqlite3_finalize(st);
+	for (i = 0; i < k; i++) {
+		if ((n = post_queue_relay(d, post_id, lists[i], from, key,
+		    domain)) < 0)
+			return -1;
+		total += n;
+	}
+	return total;
 }

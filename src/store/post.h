@@ -15,4 +15,12 @@
 long post_queue_relay(struct db *d, int64_t post_id, int64_t list_id,
     const char *poster, const struct token_key *key, const char *domain);
 
+/*
+ * The owner contact_id forwards post post_id (which reached them through
+ * a parent list) to each relay list below it that they own, once per
+ * list. Returns the copies queued, or -1.
+ */
+long post_forward(struct db *d, int64_t post_id, int64_t contact_id,
+    const struct token_key *key, const char *domain);
+
 #endif

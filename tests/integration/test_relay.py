@@ -254,5 +254,53 @@ class RelayTest(unittest.TestCase):
         finally:
             shutil.rmtree(sdir, ignore_errors=True)
 
+    def test_parent_announcement_forwarded_with_one_reply(self):
+        sdir = tempfile.mkdtemp(prefix="herald-parent-")
+        try:
+            with harness.Servers(sdir, dovecot=True, sink=True) as srv, \
+                    util.Workdir(smtp_port=srv.smtp_port,
+                                 imap_port=srv.imap_port) as w:
+                w.ok("list", "create", "delegates", "--kind", "announce",
+                     "--owner", "boss@office.example")
+                w.ok("list", "add", "delegates", "ana@redes.org", "bob@gov.example")
+                w.ok("list", "create", "net", "--kind", "relay", "--owner",
+                     "ana@redes.org", "--parent", "delegates")
+                w.ok("list", "add", "net", "m1@net.example", "m2@net.example")
+                w.start_daemon()
+                srv.imap_append(b"From: Boss <boss@office.example>\r\n"
+                                b"To: delegates@lists.example.org\r\nSubject: Agenda\r\n"
+                                b"Message-ID: <agenda@office.example>\r\n\r\n"
+                                b"The agenda is out.\r\n")
+                got = wait_for(lambda: (lambda v: v if len(v) == 2 else None)(
+                    {m.rcpt_to[0]: m for m in srv.sink_messages()}), 30, "two copies")
+                ana = email.message_from_bytes(got["ana@redes.org"].data,
+                                               policy=email.policy.default)
+                bob = email.message_from_bytes(got["bob@gov.example"].data,
+                                               policy=email.policy.default)
+                self.assertEqual(str(bob["Reply-To"]), "boss@office.example")
+                self.assertRegex(str(ana["Reply-To"]), r"^office\+r[0-9a-f]+-")
+                # Ana answers "relay": her network gets the announcement
+                srv.imap_append(("From: ana@redes.org\r\nTo: %s\r\nSubject: Re: Agenda\r\n"
+                                 "Message-ID: <fw@redes.org>\r\n\r\nrelay\r\n\r\n"
+                                 "> The agenda is out.\r\n" % ana["Reply-To"]).encode())
+                wait_for(lambda: len(srv.sink_messages()) == 4, 30, "forwarded")
+                down = [email.message_from_bytes(m.data, policy=email.policy.default)
+                        for m in srv.sink_messages() if m.rcpt_to[0].endswith("@net.example")]
+                self.assertEqual(len(down), 2)
+                self.assertEqual(down[0]["List-Id"], "<net.lists.example.org>")
+                self.assertIn("The agenda is out.", down[0].get_body(("plain",)).get_content())
+                # the report counts the reach
+                wait_for(lambda: all(x["state"] == "sent" for x in w.json("queue")), 10, "sent")
+                rep = w.ok("report").stdout
+                self.assertRegex(rep, r"(?m)^\d+\s+delegates\s+Agenda\s+1\s+2\s*$")
+                # a second "relay" forwards nothing more
+                srv.imap_append(("From: ana@redes.org\r\nTo: %s\r\nSubject: Re: Agenda\r\n"
+                                 "Message-ID: <fw2@redes.org>\r\n\r\nrelay\r\n"
+                                 % ana["Reply-To"]).encode())
+                time.sleep(4)
+                self.assertEqual(len(srv.sink_messages()), 4)
+        finally:
+            shutil.rmtree(sdir, ignore_errors=True)
+
 if __name__ == "__main__":
     util.main()
