@@ -35,21 +35,6 @@ struct classify_addr {
 	char suffix[16];	/* "", "request", "owner" */
 };
 
-const char *
-classify_message_id(const char *raw, size_t len)
-{
-	static char id[512];
-	struct in_msg *m = NULL;
-	const char *err, *v;
-
-	id[0] = '\0';
-	if (in_msg_parse(raw, len, &m, &err) == 0 &&
-	    (v = in_msg_message_id(m)) != NULL)
-		snprintf(id, sizeof id, "%s", v);
-	in_msg_free(&m);
-	return id;
-}
-
 /* Is addr one of ours? Fills a; returns 1 when it is. */
 static int
 classify_ours(const struct classify_env *e, const char *addr,
@@ -632,6 +617,15 @@ classify_handle(const struct classify_env *e, const char *raw, size_t len,
 
 	if (classify_message(e, raw, len, &r) == -1)
 		return -1;
+	/* handled before: by UID, or the same bytes after a UIDVALIDITY
+	 * change (the message was parsed once, here, for both) */
+	switch (inbound_seen(e->db, src->mailbox, src->uidvalidity, src->uid,
+	    r.message_id, src->hash)) {
+	case -1:
+		return -1;
+	case 1:
+		return 1;
+	}
 	snprintf(flags, sizeof flags, "%s%s%s%s", r.other_sender ?
 	    "other-sender," : "", strcmp(r.token, "forged") == 0 ?
 	    "forged-token," : "", r.malformed ? "malformed," : "",

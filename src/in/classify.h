@@ -58,12 +58,13 @@ struct classify_result {
 	int malformed;
 };
 
-/* The Message-ID of raw (for deduplication), "" when none; static. */
-const char *classify_message_id(const char *raw, size_t len);
 /* Classify without acting. -1 only on a database error. */
 int classify_message(const struct classify_env *e, const char *raw,
     size_t len, struct classify_result *r);
-/* Classify, record and act, in the caller's transaction. 0 or -1. */
+/*
+ * Classify, record and act, in the caller's transaction: 0, or 1 when
+ * the message was handled before (nothing done), or -1.
+ */
 int classify_handle(const struct classify_env *e, const char *raw,
     size_t len, const struct classify_source *src);
 

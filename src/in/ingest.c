@@ -58,7 +58,7 @@ ingest_record(struct ingest *g, const struct imap_message *msg)
 	struct classify_env env = { g->db, g->conf, &g->key };
 	struct classify_source src;
 	char hash[2 * SHA256_DIGEST_SIZE + 1];
-	int seen;
+	int rc;
 
 	ingest_hash(msg->data, msg->len, hash);
 	memset(&src, 0, sizeof src);
@@ -68,13 +68,10 @@ ingest_record(struct ingest *g, const struct imap_message *msg)
 	src.hash = hash;
 	src.size = msg->size;
 	src.truncated = msg->truncated;
-	seen = inbound_seen(g->db, src.mailbox, src.uidvalidity, src.uid,
-	    classify_message_id(msg->data, msg->len), hash);
-	if (seen > 0)
+	if ((rc = classify_handle(&env, msg->data, msg->len, &src)) == 1)
 		log_info("imap: UID %u was handled before; flagging it",
 		    msg->uid);
-	return seen < 0 ? -1 : seen ? 0 :
-	    classify_handle(&env, msg->data, msg->len, &src);
+	return rc < 0 ? -1 : 0;
 }
 
 /*
