@@ -60,30 +60,21 @@ moderate_held(struct cli *c, const char *arg, int64_t *id, int64_t *list,
 	return *list ? 0 : cli_fail(EX_DATAERR, "no held post %s", arg);
 }
 
+/*
+ * Record the decision; a reason (NULL: keep the detail) goes to the
+ * poster's notice, which render_auto reads from the detail.
+ */
 static int
-moderate_decide(struct cli *c, int64_t id, const char *state)
+moderate_decide(struct cli *c, int64_t id, const char *state,
+    const char *reason)
 {
-	sqlite3_stmt *st = db_prepare(c->db, "UPDATE inbound SET held_state = ? "
-	    "WHERE id = ?");
+	sqlite3_stmt *st = db_prepare(c->db, "UPDATE inbound SET held_state = ?, "
+	    "detail = COALESCE(?, detail) WHERE id = ?");
 	int rc;
 
 	db_bind_text(st, 1, state);
-	sqlite3_bind_int64(st, 2, id);
-	rc = db_step_done(c->db, st);
-	sqlite3_finalize(st);
-	return rc;
-}
-
-/* The reason goes to the poster's notice (render_auto reads it). */
-static int
-moderate_reason(struct cli *c, int64_t id, const char *reason)
-{
-	sqlite3_stmt *st = db_prepare(c->db, "UPDATE inbound SET detail = ? "
-	    "WHERE id = ?");
-	int rc;
-
-	db_bind_text(st, 1, reason);
-	sqlite3_bind_int64(st, 2, id);
+	db_bind_text(st, 2, reason);
+	sqlite3_bind_int64(st, 3, id);
 	rc = db_step_done(c->db, st);
 	sqlite3_finalize(st);
 	return rc;
@@ -128,7 +119,7 @@ cmd_moderate_approve(struct cli *c, int argc, char **argv)
 		cli_rollback(c);
 		return rc;
 	}
-	if (moderate_decide(c, id, "approved") == -1 ||
+	if (moderate_decide(c, id, "approved", NULL) == -1 ||
 	    (n = post_queue_relay(c->db, id, list, from, &key,
 	    c->conf->sender_domain)) < 0) {
 		cli_rollback(c);
@@ -178,8 +169,7 @@ cmd_moderate_reject(struct cli *c, int argc, char **argv)
 	}
 	snprintf(what, sizeof what, "held post %lld from %s rejected%s%s",
 	    (long long)id, from, *reason ? ": " : "", reason);
-	if (moderate_decide(c, id, "rejected") == -1 ||
-	    moderate_reason(c, id, reason) == -1 ||
+	if (moderate_decide(c, id, "rejected", reason) == -1 ||
 	    command_tell_poster(c->db, &key, c->conf->sender_domain, list, id,
 	    from, "held-rejected") == -1) {
 		cli_rollback(c);
