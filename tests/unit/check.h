@@ -7,6 +7,7 @@
 #define HERALD_CHECK_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int check_run, check_failed;
@@ -25,6 +26,40 @@ check_done(const char *name)
 	printf("%s: %d passed, %d failed\n", name, check_run - check_failed,
 	    check_failed);
 	return check_failed ? 1 : 0;
+}
+
+/*
+ * The whole of dir/name, NUL-terminated, for the caller to free; *len
+ * (may be NULL) gets its size. NULL, said on stderr, when unreadable.
+ */
+static inline char *
+check_slurp(const char *dir, const char *name, size_t *len)
+{
+	char path[1200], *s;
+	FILE *f;
+	long n;
+
+	if (len)
+		*len = 0;
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	if ((f = fopen(path, "rb")) == NULL) {
+		fprintf(stderr, "  cannot open %s\n", path);
+		return NULL;
+	}
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	s = n >= 0 ? malloc((size_t)n + 1) : NULL;
+	if (s == NULL || fread(s, 1, (size_t)n, f) != (size_t)n) {
+		free(s);
+		fclose(f);
+		return NULL;
+	}
+	s[n] = '\0';
+	if (len)
+		*len = (size_t)n;
+	fclose(f);
+	return s;
 }
 
 #endif

@@ -33,29 +33,7 @@ datadir_init(void)
 static char *
 slurp(const char *name, size_t *len)
 {
-	char path[1200], *s;
-	FILE *f;
-	long n;
-
-	*len = 0;
-	snprintf(path, sizeof path, "%s/%s", datadir, name);
-	if ((f = fopen(path, "rb")) == NULL) {
-		fprintf(stderr, "  cannot open %s\n", path);
-		return NULL;
-	}
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	s = malloc((size_t)n + 1);
-	if (s == NULL || fread(s, 1, (size_t)n, f) != (size_t)n) {
-		free(s);
-		fclose(f);
-		return NULL;
-	}
-	s[n] = '\0';
-	*len = (size_t)n;
-	fclose(f);
-	return s;
+	return check_slurp(datadir, name, len);
 }
 
 /* Parse a sample file; its return code. */

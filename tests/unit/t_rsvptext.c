@@ -202,27 +202,7 @@ datadir_init(void)
 static char *
 slurp(const char *name)
 {
-	char path[1200], *s;
-	FILE *f;
-	long n;
-
-	snprintf(path, sizeof path, "%s/%s", datadir, name);
-	if ((f = fopen(path, "rb")) == NULL) {
-		fprintf(stderr, "  cannot open %s\n", path);
-		return NULL;
-	}
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	s = malloc((size_t)n + 1);
-	if (s == NULL || fread(s, 1, (size_t)n, f) != (size_t)n) {
-		free(s);
-		fclose(f);
-		return NULL;
-	}
-	s[n] = '\0';
-	fclose(f);
-	return s;
+	return check_slurp(datadir, name, NULL);
 }
 
 static void
