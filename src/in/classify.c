@@ -375,6 +375,26 @@ classify_forward(const struct classify_env *e, const struct in_msg *m,
 	return 1;
 }
 
+/*
+ * Does the List-Id name one of herald's own lists (NAME.lists_domain)?
+ * Mail to a list carrying it has been through herald already: sent back
+ * by a member's forwarder, or by another list that stripped our marker.
+ */
+static int
+classify_own_list_id(const struct classify_env *e, const struct in_msg *m)
+{
+	const char *v = in_msg_header(m, "List-Id", 0), *lt, *gt;
+	const char *dom = e->conf->lists_domain;
+	size_t n = dom ? strlen(dom) : 0;
+
+	if (v == NULL || n == 0 || (lt = strrchr(v, '<')) == NULL ||
+	    (gt = strchr(lt, '>')) == NULL)
+		return 0;
+	/* "<" NAME "." DOMAIN ">", with NAME not empty */
+	return (size_t)(gt - lt - 1) > n + 1 && *(gt - n - 1) == '.' &&
+	    strncasecmp(gt - n, dom, n) == 0;
+}
+
 static void
 classify_run(const struct classify_env *e, const struct in_msg *m,
     struct classify_result *r)
@@ -386,6 +406,11 @@ classify_run(const struct classify_env *e, const struct in_msg *m,
 	if (in_msg_header(m, "X-Herald-Loop", 0) != NULL) {
 		classify_set(r, "loop", "carries herald's own loop marker",
 		    NULL);
+		return;
+	}
+	if (ours && to.is_list && classify_own_list_id(e, m)) {
+		classify_set(r, "loop", "carries the List-Id of one of herald's "
+		    "lists", in_msg_header(m, "List-Id", 0));
 		return;
 	}
 	/* Postfix's hopcount_limit: mail that went round this often loops */

@@ -124,6 +124,25 @@ class RelayTest(unittest.TestCase):
                            "To: net@lists.example.org\nSubject: x\n\nbody\n")
             self.assertEqual(w.json("inbox", "explain", path)[0]["kind"], "loop")
 
+    def test_own_list_id_is_a_loop(self):
+        with util.Workdir() as w:
+            w.ok("list", "create", "net", "--kind", "relay", "--owner", "ana@redes.org")
+            def kind(list_id):
+                path = w.write("p.eml", "From: ana@redes.org\n"
+                               "To: net@lists.example.org\n%s"
+                               "Subject: x\n\nbody\n" % list_id)
+                return w.json("inbox", "explain", path)[0]
+            # the marker was stripped on the way, but herald's List-Id stayed
+            r = kind('List-Id: "Other" <other.LISTS.example.org>\n')
+            self.assertEqual(r["kind"], "loop")
+            self.assertIn("<other.LISTS.example.org>", r["why"])
+            self.assertEqual(kind("List-Id: <net.lists.example.org>\n")["kind"], "loop")
+            # another manager's list, or a look-alike domain: an owner's post
+            for lid in ("List-Id: <net.lists.example.net>\n",
+                        "List-Id: <net.xlists.example.org>\n",
+                        "List-Id: <lists.example.org>\n", ""):
+                self.assertEqual(kind(lid)["kind"], "post", lid)
+
 
     def test_subscribe_confirm_unsubscribe_help(self):
         sdir = tempfile.mkdtemp(prefix="herald-cmd-")
