@@ -3,9 +3,12 @@
 # copies are in smtp-sink: heraldd (reading the post from a private
 # Dovecot, relaying it) against smtp-source -d -s 4 sending N 4 KB
 # messages, and against Debian's mlmmj relaying the same post to the same
-# members, all into the same sink in the same run. mlmmj waits on TCP
+# members, all into smtp-sink in the same run (mlmmj into a second one that
+# dumps what it gets, to check it one copy per member). mlmmj waits on TCP
 # delayed ACKs when it sends one copy per member; it relays the post to M
-# members (default all N) and is compared by rate.  sh bench/relay.sh [N] [M]
+# members (default all N) and is compared by rate.  Every figure is
+# checked by counting what the sinks got: the script fails, and prints no
+# rate, when a sender did not deliver its copies.  sh bench/relay.sh [N] [M]
 set -eu
 N=${1:-10000}
 M=${2:-10000}
@@ -14,6 +17,7 @@ work=$(mktemp -d /tmp/herald-rbench.XXXXXX)
 chmod 755 "$work"
 cleanup() {
 	[ -n "${sink:-}" ] && kill "$sink" 2>/dev/null
+	[ -n "${msink:-}" ] && kill "$msink" 2>/dev/null
 	[ -n "${dpid:-}" ] && kill "$dpid" 2>/dev/null
 	/usr/bin/python3 "$top/tests/integration/harness.py" stop "$work/srv" \
 		>/dev/null 2>&1 || true
@@ -26,11 +30,34 @@ cmake --build "$top/build-bench" -j"$(nproc)" >/dev/null
 /usr/bin/python3 "$top/tests/integration/harness.py" start "$work/srv" \
 	--no-sink >/dev/null
 . "$work/srv/servers.env"
-port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-/usr/sbin/smtp-sink -u nobody 127.0.0.1:"$port" 1024 &
+freeport() {
+	/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+port=$(freeport)
+# -c: the sink writes its running counters (sess= quit= mesg=, a line
+# ended by CR each time a "." arrives) to sink.count, so what it really
+# received can be checked against what each sender claims to have sent
+/usr/sbin/smtp-sink -u nobody -c 127.0.0.1:"$port" 1024 >"$work/sink.count" &
 sink=$!
 sleep 0.5
 now() { date +%s.%N; }
+die() { echo "relay.sh: $*" >&2; exit 1; }
+# messages a sink has received so far, from its last counter line (a line
+# caught half written reads short, never long)
+sunk() {
+	c=$(tr '\r' '\n' <"$1" | sed -n '$s/.*mesg=\([0-9]*\).*/\1/p')
+	echo "${c:-0}"
+}
+# the sink must hold exactly $2 messages: waits a little for the last
+# counter line, then fails naming who fell short (or sent more)
+expect() {
+	i=0
+	while [ "$(sunk "$1")" -lt "$2" ] && [ "$i" -lt 20 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+	[ "$(sunk "$1")" -eq "$2" ] ||
+		die "$3: the sink holds $(sunk "$1") messages, expected $2"
+}
 
 # the post (about 4 KB) and the members
 /usr/bin/python3 - "$work" "$N" <<'PY'
@@ -50,6 +77,7 @@ t0=$(now)
 /usr/sbin/smtp-source -d -s 4 -m "$N" -l 4096 -f a@x.org -t b@y.org \
 	127.0.0.1:"$port"
 t1=$(now)
+expect "$work/sink.count" "$N" "smtp-source"
 
 # heraldd: the post arrives by IMAP, the copies go to the sink
 cat > "$work/herald.conf" <<CONF
@@ -81,8 +109,18 @@ done
 t3=$(now)
 rss=$(awk '/VmHWM/ {print $2}' /proc/$dpid/status)
 kill "$dpid"; wait "$dpid" 2>/dev/null || true; dpid=
+# "sent" in the database must mean N more copies in the sink
+expect "$work/sink.count" "$((2 * N))" "heraldd"
 
-# mlmmj: the same post to the first M members
+# mlmmj: the same post to the first M members, into a sink of its own that
+# also dumps every transaction (MAIL FROM and each RCPT TO), so its copies
+# are counted apart and checked one per member after the run
+mport=$(freeport)
+mkdir "$work/msink"; chown nobody "$work/msink"
+/usr/sbin/smtp-sink -u nobody -c -D "$work/msink/dump" 127.0.0.1:"$mport" \
+	1024 >"$work/msink.count" &
+msink=$!
+sleep 0.5
 ml="$work/mlmmj/net"
 mkdir -p "$ml"
 for d in incoming queue queue/discarded archive text subconf unsubconf \
@@ -90,18 +128,40 @@ for d in incoming queue queue/discarded archive text subconf unsubconf \
     requeue; do mkdir -p "$ml/$d"; done
 echo net@lists.example.org > "$ml/control/listaddress"
 echo 127.0.0.1 > "$ml/control/relayhost"
-echo "$port" > "$ml/control/smtpport"
-# one copy per member with its own bounce address, as herald sends: VERP
-# with one recipient a message (else mlmmj puts many in one transaction)
-touch "$ml/control/verp"
-echo 1 > "$ml/control/maxverprecips"
+echo "$mport" > "$ml/control/smtpport"
+# one copy per member with its own bounce address, as herald sends: that is
+# mlmmj's own VERP, used when control/verp is absent.  (An empty
+# control/verp with maxverprecips 1 gives one recipient a copy too, but
+# all with the same bounce address and a new SMTP session each.)
 head -n "$M" "$work/members.txt" > "$ml/subscribers.d/m"
 t4=$(now)
-/usr/bin/mlmmj-receive -F -L "$ml" < "$work/post.eml"
-# mlmmj-process hands the sending to mlmmj-send in the background
-sleep 0.2
-while pgrep -f "mlmmj-(process|send).*$ml" >/dev/null; do sleep 0.05; done
+# mlmmj-receive takes the envelope sender from Return-Path:, which the MTA
+# adds when it pipes a message to the list's alias; without it
+# mlmmj-process discards the post ("missing envelope from address", only
+# in syslog) and sends nothing
+{ echo "Return-Path: <ana@redes.org>"; echo "Delivered-To: net@lists.example.org"
+  cat "$work/post.eml"; } | /usr/bin/mlmmj-receive -F -L "$ml"
+# mlmmj-process hands the sending to mlmmj-send in the background: done
+# when the sink has all M, given up when no mlmmj process has run for a
+# while (about 0.25 s) and copies are still missing
+idle=0
+while [ "$(sunk "$work/msink.count")" -lt "$M" ] && [ "$idle" -lt 5 ]; do
+	if pgrep -f "mlmmj-(process|send).*$ml" >/dev/null; then idle=0
+	else idle=$((idle + 1)); fi
+	sleep 0.05
+done
 t5=$(now)
+got=$(sunk "$work/msink.count")
+if [ "$got" -ne "$M" ]; then
+	find "$ml/queue" "$ml/requeue" -type f >&2
+	[ -f "$ml/mlmmj.operation.log" ] && tail "$ml/mlmmj.operation.log" >&2
+	die "mlmmj: the sink got $got of $M copies (mlmmj logs why only to syslog)"
+fi
+# one transaction per copy, one recipient each, every member once
+set -- $(awk '/^X-Mail-Args:/ { t++ } /^X-Rcpt-Args:/ { r++; u[$2]++ }
+	END { n = 0; for (a in u) n++; print t + 0, r + 0, n }' "$work/msink/dump")
+[ "$1" -eq "$M" ] && [ "$2" -eq "$M" ] && [ "$3" -eq "$M" ] ||
+	die "mlmmj: $1 transactions, $2 recipients, $3 distinct; expected $M each"
 
 /usr/bin/python3 - "$N" "$M" "$t0" "$t1" "$t2" "$t3" "$t4" "$t5" "$rss" <<'PY'
 import sys

@@ -59,16 +59,20 @@ cmd_log_add(struct cli *c, int argc, char **argv)
 	return rc;
 }
 
-/* Filters of "herald log": option letter, SQL fragment. */
+/*
+ * Filters of "herald log": option letter, SQL fragment; filter i binds
+ * parameter i + 1. An organisation's log is its people's and its
+ * network's: what went through the lists it runs, whoever the member.
+ */
 static const struct {
 	int opt;
 	const char *sql;
 } log_filters[] = {
-	{ 'e', " AND c.email = ?" },
-	{ 'o', " AND o.name = ?" },
-	{ 'l', " AND l.name = ?" },
-	{ 'k', " AND k.name = ?" },
-	{ 's', " AND a.at >= ?" },
+	{ 'e', " AND c.email = ?1" },
+	{ 'o', " AND (o.name = ?2 OR lo.name = ?2)" },
+	{ 'l', " AND l.name = ?3" },
+	{ 'k', " AND k.name = ?4" },
+	{ 's', " AND a.at >= ?5" },
 };
 
 #define NLOGFILTERS (sizeof log_filters / sizeof log_filters[0])
@@ -94,7 +98,7 @@ cmd_log(struct cli *c, int argc, char **argv)
 	sqlite3_stmt *st;
 	const char *why;
 	size_t i;
-	int ch, rc, idx = 1;
+	int ch, rc;
 
 	while ((ch = cli_getopt(cli_current(), argc, argv, opts)) > 0) {
 		c->json |= ch == 'J';
@@ -130,6 +134,7 @@ cmd_log(struct cli *c, int argc, char **argv)
 	    " LEFT JOIN contact c ON c.id = a.contact_id"
 	    " LEFT JOIN organisation o ON o.id = a.org_id"
 	    " LEFT JOIN list l ON l.id = a.list_id"
+	    " LEFT JOIN organisation lo ON lo.id = l.org_id"
 	    " LEFT JOIN campaign k ON k.id = a.campaign_id WHERE 1");
 	for (i = 0; i < NLOGFILTERS; i++)
 		if (vals[i])
@@ -140,11 +145,11 @@ cmd_log(struct cli *c, int argc, char **argv)
 		if (vals[i] == NULL)
 			continue;
 		if (i == 0)
-			db_bind_text(st, idx++, email);
+			db_bind_text(st, i + 1, email);
 		else if (i == 4)
-			sqlite3_bind_int64(st, idx++, since);
+			sqlite3_bind_int64(st, i + 1, since);
 		else
-			db_bind_text(st, idx++, vals[i]);
+			db_bind_text(st, i + 1, vals[i]);
 	}
 	cli_print_rows(c, st, cols);
 	sqlite3_finalize(st);

@@ -3,10 +3,13 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "lib/timeutil.h"
+#include "lib/xmalloc.h"
+#include "store/activity.h"
 #include "store/campaign.h"
 #include "store/contact.h"
 
@@ -302,23 +305,35 @@ long
 command_expire_held(struct db *d, const struct token_key *key,
     const char *domain, int64_t expire)
 {
+	/* RETURNING makes every change at the first step: read every row */
 	sqlite3_stmt *st = db_prepare(d, "UPDATE inbound SET held_state = "
 	    "'expired' WHERE held_state = 'held' AND received_at < ? "
 	    "RETURNING id, list_id, from_addr");
-	struct { int64_t id, list; char from[320]; } v[64];
-	long n = 0, i;
+	struct held { int64_t id, list; char from[320]; } *v = NULL;
+	struct activity a = { 0 };
+	long n = 0, i, rc = 0;
 
 	sqlite3_bind_int64(st, 1, time_now() - expire);
-	while (n < 64 && sqlite3_step(st) == SQLITE_ROW) {
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		v = xrealloc(v, ((size_t)n + 1) * sizeof *v);
 		v[n].id = sqlite3_column_int64(st, 0);
 		v[n].list = sqlite3_column_int64(st, 1);
 		snprintf(v[n].from, sizeof v[n].from, "%s", db_col_text(st, 2));
 		n++;
 	}
-	sqlite3_finalize(st);
-	for (i = 0; i < n; i++)
-		if (*v[i].from && command_tell_poster(d, key, domain, v[i].list,
-		    v[i].id, v[i].from, "held-expired") == -1)
-			return -1;
-	return n;
+	if (sqlite3_finalize(st) != SQLITE_OK)
+		rc = -1;
+	a.direction = "note";
+	a.kind = "moderation";
+	a.summary = "held post expired: nobody decided in time";
+	for (i = 0; rc == 0 && i < n; i++) {
+		a.list_id = v[i].list;
+		a.inbound_ref = v[i].id;
+		if ((*v[i].from && command_tell_poster(d, key, domain,
+		    v[i].list, v[i].id, v[i].from, "held-expired") == -1) ||
+		    activity_add(d, &a) == -1)
+			rc = -1;
+	}
+	free(v);
+	return rc == -1 ? -1 : n;
 }

@@ -52,7 +52,9 @@ class RelayTest(unittest.TestCase):
                     util.Workdir(smtp_port=srv.smtp_port,
                                  imap_port=srv.imap_port) as w:
                 members = ["m1@net.example", "m2@net.example", "m3@net.example"]
-                w.ok("list", "create", "net", "--kind", "relay", "--owner", "ana@redes.org")
+                w.ok("list", "create", "net", "--kind", "relay", "--owner", "ana@redes.org",
+                     "--org", "Red Rural")
+                w.ok("contact", "add", "m1@net.example", "--org", "Campesinos")
                 w.ok("list", "add", "net", *members)
                 srv.imap_append(POST.replace("\n", "\r\n").encode())
                 w.start_daemon()
@@ -84,6 +86,16 @@ class RelayTest(unittest.TestCase):
                 q = wait_for(lambda: (lambda v: v if all(x["state"] == "sent" for x in v)
                                       else None)(w.json("queue")), 10, "all sent")
                 self.assertEqual(sorted(x["email"] for x in q), members)
+                # the network's log has the post and every copy; the
+                # member's organisation has its member's copy
+                net = w.json("log", "--org", "Red Rural")
+                self.assertEqual(sorted(r["contact"] for r in net
+                                        if (r["direction"], r["kind"]) == ("out", "relay")),
+                                 members)
+                self.assertEqual([r["kind"] for r in net if r["direction"] == "in"], ["post"])
+                self.assertEqual([(r["kind"], r["contact"]) for r in
+                                  w.json("log", "--org", "Campesinos")],
+                                 [("relay", "m1@net.example")])
                 # a copy delivered back to the list is a loop, not relayed
                 srv.imap_append(msgs[0].data)
                 wait_for(lambda: any(i["kind"] == "loop" for i in w.json("inbox")),
@@ -94,7 +106,7 @@ class RelayTest(unittest.TestCase):
                 # the report counts the relaying, in text and in HTML
                 rep = w.ok("report").stdout
                 self.assertIn("Relayed lists", rep)
-                self.assertRegex(rep, r"(?m)^net\s+relay\s+3\s+1\s+0\s+3\s+3\s*$")
+                self.assertRegex(rep, r"(?m)^net\s+relay\s+Red Rural\s+3\s+1\s+0\s+3\s+3\s*$")
                 w.ok("report", "--html", w.path("report.html"))
                 page = w.read("report.html")
                 self.assertIn("<td>net</td>", page)
@@ -214,7 +226,7 @@ class RelayTest(unittest.TestCase):
                     util.Workdir(smtp_port=srv.smtp_port,
                                  imap_port=srv.imap_port) as w:
                 w.ok("list", "create", "net", "--kind", "relay", "--owner", "ana@redes.org",
-                     "--tag", "net", "--reply-to", "list")
+                     "--tag", "net", "--reply-to", "list", "--org", "Red Rural")
                 w.ok("list", "add", "net", "m1@net.example", "m2@net.example")
                 w.start_daemon()
                 srv.imap_append(b"From: outsider@example.com\r\n"
@@ -270,6 +282,15 @@ class RelayTest(unittest.TestCase):
                 self.assertEqual(len([m for m in srv.sink_messages()
                                       if m.rcpt_to == ["late@example.com"]]), 1)
                 self.assertEqual(w.json("moderate"), [])
+                # every decision is in the network's log, the expiry too
+                decisions = [r["summary"] for r in w.json("log", "--org", "Red Rural")
+                             if r["kind"] == "moderation"]
+                self.assertEqual(len(decisions), 3, decisions)
+                self.assertIn("approved", decisions[0])
+                self.assertIn("no advertising", decisions[1])
+                self.assertIn("expired", decisions[2])
+                self.assertEqual(decisions, [r["summary"] for r in w.json("log", "--list", "net")
+                                             if r["kind"] == "moderation"])
         finally:
             shutil.rmtree(sdir, ignore_errors=True)
 
