@@ -16,6 +16,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness
 import util
 from sendutil import wait_for
+from test_inbound import BOUNCE
 
 POST = """\
 From: =?UTF-8?B?QW5hIFDDqXJleg==?= <ana@redes.org>
@@ -125,6 +126,39 @@ class RelayTest(unittest.TestCase):
                                   and x["state"] == "unsubscribed"], 30, "m2 left")
                 self.assertEqual(w.json("contact", "show", "m2@net.example")["status"],
                                  "active")
+        finally:
+            shutil.rmtree(sdir, ignore_errors=True)
+
+    def test_member_bounces_score_and_disabled_get_nothing(self):
+        sdir = tempfile.mkdtemp(prefix="herald-rbounce-")
+        try:
+            with harness.Servers(sdir, dovecot=True, sink=True) as srv, \
+                    util.Workdir(smtp_port=srv.smtp_port, imap_port=srv.imap_port,
+                                 extra="bounce = { bouncing = 1; disabled = 1; };") as w:
+                members = ["m1@net.example", "m2@net.example"]
+                w.ok("list", "create", "net", "--kind", "relay", "--owner", "ana@redes.org")
+                w.ok("list", "add", "net", *members)
+                w.start_daemon()
+                post = "From: ana@redes.org\r\nTo: net@lists.example.org\r\n" \
+                       "Subject: news %d\r\nMessage-ID: <n-%d@redes.org>\r\n\r\ntext\r\n"
+                srv.imap_append((post % (1, 1)).encode())
+                copies = wait_for(lambda: (lambda v: v if len(v) == 2 else None)(
+                    srv.sink_messages()), 30, "two copies")
+                m2 = [m for m in copies if m.rcpt_to == ["m2@net.example"]][0]
+                # m2's mailbox is gone: the bounce reaches the copy's own
+                # bounce address, is matched to that copy and scored
+                srv.imap_append(BOUNCE.format(n=1, bounce=m2.mail_from,
+                                              email="m2@net.example").encode())
+                wait_for(lambda: w.json("contact", "show", "m2@net.example")["status"]
+                         == "disabled", 30, "m2 disabled")
+                self.assertIn("bounced", [x["state"] for x in w.json("queue")
+                                          if x["email"] == "m2@net.example"])
+                # the next post reaches only those who still receive mail
+                srv.imap_append((post % (2, 2)).encode())
+                wait_for(lambda: len(srv.sink_messages()) >= 3, 30, "the second post")
+                time.sleep(2)
+                self.assertEqual([m.rcpt_to for m in srv.sink_messages()[2:]],
+                                 [["m1@net.example"]])
         finally:
             shutil.rmtree(sdir, ignore_errors=True)
 
