@@ -111,6 +111,9 @@ daemon_pass(struct daemon *d, const char *why)
 	if (v != d->data_version) {
 		log_debug("database changed (%s)", why);
 		d->data_version = v;
+		/* a campaign started, a post queued: send it now */
+		if (d->sender)
+			sender_wake(d->sender);
 	}
 	if (sched_run(d->db, d->conf, &d->key) < 0)
 		log_warnx("scheduler: %s", db_errmsg(d->db));

@@ -13,6 +13,7 @@
 #include "in/classify.h"
 #include "in/imap.h"
 #include "lib/log.h"
+#include "lib/nudge.h"
 #include "lib/token.h"
 #include "lib/xmalloc.h"
 #include "store/db.h"
@@ -153,6 +154,10 @@ ingest_batch(struct ingest *g, const struct imap_batch *b)
 			uids[n++] = b->msgs[i].uid;
 		}
 	}
+	/* what the batch queued (relayed copies, answers, notices) goes out
+	 * now, not at the daemon's next tick */
+	if (n > 0)
+		nudge_send(g->db->path);
 	if (imap_done_set(&g->imap, uids, n, g->conf->imap_done_folder, err,
 	    sizeof err) == -1) {
 		log_warnx("imap: %s", err);

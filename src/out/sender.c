@@ -467,6 +467,12 @@ sender_pump(struct sender *s)
 	sender_commit(s, s->stopping);
 }
 
+void
+sender_wake(struct sender *s)
+{
+	s->idle_until = 0;
+}
+
 static void
 sender_on_socket(struct loop *l, int fd, int revents, void *arg)
 {

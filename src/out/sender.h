@@ -25,6 +25,9 @@ struct sender *sender_new(struct db *d, const struct conf *c,
 void sender_free(struct sender **s);
 /* Look for due messages and start what the limits allow. */
 void sender_pump(struct sender *s);
+/* The database changed: look for due messages at the next pump even
+ * when the last look, this same second, found none. */
+void sender_wake(struct sender *s);
 /* Stop starting messages; the ones in flight finish and are recorded. */
 void sender_stop(struct sender *s);
 /* 1 when nothing is in flight (after sender_stop: safe to exit). */
