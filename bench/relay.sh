@@ -27,6 +27,8 @@ trap cleanup EXIT INT TERM
 dpkg -s mlmmj >/dev/null 2>&1 || apt-get install -y -q mlmmj >/dev/null
 cmake -S "$top" -B "$top/build-bench" -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$top/build-bench" -j"$(nproc)" >/dev/null
+cc -O2 -o "$work/curl_ceiling" "$top/bench/curl_ceiling.c" \
+	$(pkg-config --cflags --libs libcurl)
 /usr/bin/python3 "$top/tests/integration/harness.py" start "$work/srv" \
 	--no-sink >/dev/null
 . "$work/srv/servers.env"
@@ -78,6 +80,9 @@ t0=$(now)
 	127.0.0.1:"$port"
 t1=$(now)
 expect "$work/sink.count" "$N" "smtp-source"
+# what libcurl alone reaches here (bench/curl_ceiling.c): herald's ceiling
+ceiling=$("$work/curl_ceiling" "$port" "$N" 4)
+expect "$work/sink.count" "$((2 * N))" "curl_ceiling"
 
 # heraldd: the post arrives by IMAP, the copies go to the sink
 cat > "$work/herald.conf" <<CONF
@@ -110,7 +115,7 @@ t3=$(now)
 rss=$(awk '/VmHWM/ {print $2}' /proc/$dpid/status)
 kill "$dpid"; wait "$dpid" 2>/dev/null || true; dpid=
 # "sent" in the database must mean N more copies in the sink
-expect "$work/sink.count" "$((2 * N))" "heraldd"
+expect "$work/sink.count" "$((3 * N))" "heraldd"
 
 # mlmmj: the same post to the first M members, into a sink of its own that
 # also dumps every transaction (MAIL FROM and each RCPT TO), so its copies
@@ -163,13 +168,15 @@ set -- $(awk '/^X-Mail-Args:/ { t++ } /^X-Rcpt-Args:/ { r++; u[$2]++ }
 [ "$1" -eq "$M" ] && [ "$2" -eq "$M" ] && [ "$3" -eq "$M" ] ||
 	die "mlmmj: $1 transactions, $2 recipients, $3 distinct; expected $M each"
 
-/usr/bin/python3 - "$N" "$M" "$t0" "$t1" "$t2" "$t3" "$t4" "$t5" "$rss" <<'PY'
+/usr/bin/python3 - "$N" "$M" "$t0" "$t1" "$t2" "$t3" "$t4" "$t5" "$rss" "$ceiling" <<'PY'
 import sys
 n, m = int(sys.argv[1]), int(sys.argv[2])
 t = list(map(float, sys.argv[3:9]))
 src, her, mlm = n / (t[1] - t[0]), n / (t[3] - t[2]), m / (t[5] - t[4])
-print("N=%d  smtp-source: %.0f msg/s  heraldd relay: %.0f msg/s  mlmmj (%d copies): %.0f msg/s"
-      % (n, src, her, m, mlm))
-print("      heraldd/smtp-source %.2f (target 0.80)  heraldd/mlmmj %.1f  peak RSS %.1f MB"
-      % (her / src, her / mlm, int(sys.argv[9]) / 1024))
+cur = float(sys.argv[10])
+print("N=%d  smtp-source: %.0f msg/s  libcurl alone: %.0f msg/s  heraldd relay: %.0f msg/s"
+      "  mlmmj (%d copies): %.0f msg/s" % (n, src, cur, her, m, mlm))
+print("      heraldd/smtp-source %.2f (target 0.80)  heraldd/libcurl %.2f"
+      "  libcurl/smtp-source %.2f  heraldd/mlmmj %.1f  peak RSS %.1f MB"
+      % (her / src, her / cur, cur / src, her / mlm, int(sys.argv[9]) / 1024))
 PY
