@@ -5,7 +5,9 @@
 # invitation round: import 100 delegates, build the delegates list and a
 # relay list for one organisation's network, create an event, send a
 # personalised invitation in English, Spanish and French with a calendar
-# part, add a reminder rule, and report. Everything lives in a temporary
+# part, add a reminder rule, read the answers that come back by IMAP
+# (yes, no, a question, an out-of-office, a bounce) and relay a network
+# owner's post to her members, then report. Everything lives in a temporary
 # directory that is removed at the end (keep it with KEEP=1).
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -36,7 +38,9 @@ sed -e "s|smtp://127.0.0.1:2525|smtp://127.0.0.1:$SMTP_PORT|" \
     -e "s|imap://127.0.0.1:1143|imap://127.0.0.1:$IMAP_PORT|" \
     -e "s|\"../templates\"|\"$top/templates\"|" \
     -e 's|tls = "auto"|tls = "off"|' \
+    -e 's|password_file = "";  *# e.g. "imap.pass"|password_file = "imap.pass";|' \
     "$top/conf/herald.conf" > "$work/herald.conf"
+echo "$IMAP_PASSWORD" > "$work/imap.pass"
 export HERALD_CONF="$work/herald.conf"
 
 step "herald init"
@@ -75,10 +79,26 @@ timeout 20 "$herald" campaign status invitation --watch >/dev/null || true
 "$herald" campaign status invitation
 echo "smtp-sink received $(grep -c '^Message-ID: <m' "$SINK_DUMP") messages"
 
+step "the mail that comes back, read by heraldd over IMAP"
+/usr/bin/python3 "$top/contrib/demo_replies.py" "$SINK_DUMP" "$IMAP_PORT" "$owner"
+# six messages: five answers and one post to a relay list
+i=0
+until [ "$("$herald" inbox --csv | wc -l)" -gt 6 ] || [ "$i" -ge 100 ]; do
+	sleep 0.2; i=$((i + 1))
+done
+sleep 1		# the relayed copies leave at once; give them a moment
+"$herald" inbox
+echo "-- the answers recorded for the event:"
+"$herald" rsvp summit-2027
+echo "-- the owner's post, relayed to her network, one copy per member:"
+"$herald" queue --csv | awk -F, '$2 == "" && $4 == "sent"' | wc -l
+
 step "an answer typed in by an organiser, and the contact log"
 "$herald" rsvp set summit-2027 "$owner" yes
 "$herald" contact show "$owner" | sed -n '1,9p'
 "$herald" log --contact "$owner"
+echo "-- the network's log (first 8 rows):"
+"$herald" log --org "Red de Mujeres Rurales" | head -8
 
 step "the report"
 "$herald" report
