@@ -13,6 +13,7 @@
 #include "lib/xmalloc.h"
 
 #define IMAP_TIMEOUT_S 60
+#define IMAP_MAX_CHAIN 16	/* certificates looked at in a server's chain */
 #define IMAP_IDLE_MAX_S (25 * 60)
 
 static mailimap *
@@ -54,52 +55,93 @@ imap_parse_url(const char *url, char **host, uint16_t *port, int *tls,
 	return rc;
 }
 
+/* One DER certificate into crt; 0 when it parses. */
+static int
+imap_crt(gnutls_x509_crt_t *crt, const void *der, size_t len)
+{
+	gnutls_datum_t d = { (unsigned char *)der, (unsigned int)len };
+
+	if (gnutls_x509_crt_init(crt) < 0)
+		return -1;
+	if (gnutls_x509_crt_import(*crt, &d, GNUTLS_X509_FMT_DER) < 0) {
+		gnutls_x509_crt_deinit(*crt);
+		return -1;
+	}
+	return 0;
+}
+
 /*
- * libetpan hands over only the leaf certificate: it must chain to a
- * trusted CA directly and name the host we asked for.
+ * The certificates the server presented, leaf first, as GnuTLS wants
+ * them: the whole chain, so that a certificate from an intermediate CA
+ * verifies against the root alone. Returns how many are in crts (at
+ * most max), 0 when there is none.
  */
+static unsigned int
+imap_peer_chain(struct imap *m, gnutls_x509_crt_t *crts, unsigned int max)
+{
+	mailstream *ms = imap_s(m)->imap_stream;
+	unsigned char *der = NULL;
+	unsigned int n = 0, i;
+	carray *chain;
+	ssize_t len;
+
+	/* the leaf first: libetpan 1.9.4's chain call returns an
+	 * uninitialised pointer when the server sent no certificate */
+	len = mailstream_ssl_get_certificate(ms, &der);
+	if (len <= 0 || imap_crt(&crts[n], der, (size_t)len) == -1) {
+		free(der);
+		return 0;
+	}
+	free(der);
+	n++;
+	if ((chain = mailstream_get_certificate_chain(ms)) == NULL)
+		return n;
+	/* entry 0 is the leaf again */
+	for (i = 1; i < carray_count(chain) && n < max; i++) {
+		MMAPString *s = carray_get(chain, i);
+
+		if (imap_crt(&crts[n], s->str, s->len) == 0)
+			n++;
+	}
+	mailstream_certificate_chain_free(chain);
+	return n;
+}
+
+/* The chain must lead to a trusted CA, and the leaf name our host. */
 static int
 imap_verify(struct imap *m, const struct conf *c, char *err, size_t errlen)
 {
 	gnutls_x509_trust_list_t tl = NULL;
-	gnutls_x509_crt_t crt = NULL;
-	gnutls_datum_t d;
-	unsigned char *der = NULL;
-	unsigned int status = 0;
-	ssize_t n;
+	gnutls_x509_crt_t crts[IMAP_MAX_CHAIN];
+	unsigned int status = 0, n, i;
 	int rc = -1;
 
-	n = mailstream_ssl_get_certificate(imap_s(m)->imap_stream, &der);
-	if (n <= 0) {
-		snprintf(err, errlen, "%s: no server certificate", m->host);
+	if ((n = imap_peer_chain(m, crts, IMAP_MAX_CHAIN)) == 0) {
+		snprintf(err, errlen, "%s: no readable server certificate",
+		    m->host);
 		return -1;
 	}
-	d.data = der;
-	d.size = (unsigned int)n;
-	if (gnutls_x509_crt_init(&crt) < 0 ||
-	    gnutls_x509_crt_import(crt, &d, GNUTLS_X509_FMT_DER) < 0 ||
-	    gnutls_x509_trust_list_init(&tl, 0) < 0)
-		snprintf(err, errlen, "%s: unreadable certificate", m->host);
+	if (gnutls_x509_trust_list_init(&tl, 0) < 0)
+		snprintf(err, errlen, "%s: out of memory", m->host);
 	else if ((*c->imap.ca_file ?
 	    gnutls_x509_trust_list_add_trust_file(tl, c->imap.ca_file, NULL,
 	    GNUTLS_X509_FMT_PEM, 0, 0) :
 	    gnutls_x509_trust_list_add_system_trust(tl, 0, 0)) <= 0)
 		snprintf(err, errlen, "%s: no trusted CA certificates loaded",
 		    *c->imap.ca_file ? c->imap.ca_file : "system store");
-	else if (gnutls_x509_trust_list_verify_crt(tl, &crt, 1, 0, &status,
+	else if (gnutls_x509_trust_list_verify_crt(tl, crts, n, 0, &status,
 	    NULL) < 0 || status != 0)
 		snprintf(err, errlen, "%s: certificate not trusted (status "
 		    "0x%x)", m->host, status);
-	else if (!gnutls_x509_crt_check_hostname(crt, m->host))
+	else if (!gnutls_x509_crt_check_hostname(crts[0], m->host))
 		snprintf(err, errlen, "%s: certificate is for another host",
 		    m->host);
 	else
 		rc = 0;
 	if (tl)
 		gnutls_x509_trust_list_deinit(tl, 1);
-	if (crt)
-		gnutls_x509_crt_deinit(crt);
-	free(der);
+	for (i = 0; i < n; i++)
+		gnutls_x509_crt_deinit(crts[i]);
 	return rc;
 }
 

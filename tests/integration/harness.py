@@ -345,7 +345,16 @@ class Servers:
     def _write_dovecot_conf(self):
         d = self.dovecot_dir
         ssl = "ssl = no\n"
-        if self.dovecot_tls:
+        if self.dovecot_tls == "chain":
+            # what public CAs issue: root -> intermediate -> server; the
+            # server sends its certificate and the intermediate, the
+            # client trusts the root alone
+            self.ca_file = os.path.join(d, "root.pem")
+            cert = os.path.join(d, "chain.pem")
+            if not os.path.exists(cert):
+                self._make_chain(d, cert)
+            ssl = "ssl = yes\nssl_cert = <%s\nssl_key = <%s/key.pem\n" % (cert, d)
+        elif self.dovecot_tls:
             self.ca_file = os.path.join(d, "cert.pem")
             if not os.path.exists(self.ca_file):
                 # Self-signed; the cert is its own CA (CA:TRUE from req -x509).
@@ -402,6 +411,41 @@ service lmtp {{
 """
         with open(os.path.join(d, "dovecot.conf"), "w") as f:
             f.write(conf)
+
+    def _make_chain(self, d, out):
+        log = os.path.join(d, "openssl.log")
+        ext = os.path.join(d, "ext.cnf")
+        with open(ext, "w") as f:
+            f.write("[ca]\nbasicConstraints=critical,CA:TRUE\n"
+                    "keyUsage=critical,keyCertSign,cRLSign\n"
+                    "[leaf]\nbasicConstraints=CA:FALSE\n"
+                    "keyUsage=critical,digitalSignature,keyEncipherment\n"
+                    "extendedKeyUsage=serverAuth\n"
+                    "subjectAltName=IP:127.0.0.1,DNS:localhost\n")
+
+        def sh(*cmd):
+            rc, text = run(["openssl"] + list(cmd), log)
+            if rc:
+                raise HarnessError("openssl %s failed: %s" % (cmd[0], text))
+
+        p = lambda name: os.path.join(d, name)  # noqa: E731
+        sh("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30",
+           "-subj", "/CN=herald test root", "-keyout", p("root.key"),
+           "-out", p("root.pem"), "-addext", "basicConstraints=critical,CA:TRUE",
+           "-addext", "keyUsage=critical,keyCertSign,cRLSign")
+        for name, cn, signer, section in (("inter", "herald test intermediate",
+                                           "root", "ca"),
+                                          ("leaf", "127.0.0.1", "inter", "leaf")):
+            key = p("key.pem") if name == "leaf" else p(name + ".key")
+            sh("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=" + cn,
+               "-keyout", key, "-out", p(name + ".csr"))
+            sh("x509", "-req", "-in", p(name + ".csr"), "-CA", p(signer + ".pem"),
+               "-CAkey", p(signer + ".key"), "-CAcreateserial", "-days", "30",
+               "-extfile", ext, "-extensions", section, "-out", p(name + ".pem"))
+        with open(out, "w") as f:
+            for name in ("leaf", "inter"):
+                with open(p(name + ".pem")) as c:
+                    f.write(c.read())
 
     def _socket_dir(self, path):
         """path itself, or a short dir in /tmp linked from path when path
