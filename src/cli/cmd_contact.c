@@ -45,6 +45,8 @@ contact_json_fields(struct json *j, const struct contact *ct)
 	json_kstr(j, "language", ct->language);
 	json_kstr(j, "role", ct->role);
 	json_kstr(j, "status", ct->status);
+	json_kint(j, "bounce_score", ct->bounce_score);
+	json_ktime(j, "bounce_last", ct->bounce_last);
 	json_key(j, "attributes");
 	json_open(j, '{');
 	for (i = 0; i < ct->nattrs; i++)
@@ -454,6 +456,7 @@ contact_related_table(struct cli *c, int64_t id,
 static void
 contact_show_text(struct cli *c, const struct contact *ct)
 {
+	char when[32];
 	size_t i;
 
 	printf("email:        %s\n", ct->email);
@@ -463,6 +466,10 @@ contact_show_text(struct cli *c, const struct contact *ct)
 	printf("country:      %s\n", ct->country);
 	printf("language:     %s\n", ct->language);
 	printf("status:       %s\n", ct->status);
+	if (ct->bounce_last)
+		printf("bounces:      %lld, the last %s\n",
+		    (long long)ct->bounce_score, time_format_utc(ct->bounce_last,
+		    when, sizeof when));
 	for (i = 0; i < ct->nattrs; i++)
 		printf("attr.%s: %s\n", ct->attrs[i].key, ct->attrs[i].value);
 	for (i = 0; i < NRELATED; i++)

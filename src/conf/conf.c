@@ -70,6 +70,8 @@ static const struct conf_key conf_keys[] = {
 	{ "bounce", T_GROUP, NOFF, 0, NULL, 0, 0, 0 },
 	{ "bounce.bouncing", T_INT, S(bounce_bouncing), 0, NULL, 3, 1, 1000 },
 	{ "bounce.disabled", T_INT, S(bounce_disabled), 0, NULL, 5, 1, 1000 },
+	{ "bounce.reset_after", T_INT, S(bounce_reset), 0, NULL, 604800, 86400,
+	    31536000 },
 	{ "moderation", T_GROUP, NOFF, 0, NULL, 0, 0, 0 },
 	{ "moderation.expire", T_INT, S(held_expire), 0, NULL, 1209600, 3600,
 	  31536000 },

@@ -42,6 +42,7 @@ struct conf {
 	char *delimiter;
 	int64_t bounce_bouncing;	/* hard bounces to "bouncing" */
 	int64_t bounce_disabled;	/* ... and to "disabled" */
+	int64_t bounce_reset;		/* a quiet spell that restarts the count */
 	int64_t held_expire;		/* seconds a held post waits */
 };
 

@@ -495,26 +495,31 @@ classify_message(const struct classify_env *e, const char *raw, size_t len,
 }
 
 /*
- * Score a hard bounce against its contact, at most once a day (Mailman's
- * rule), and move the status on at bounce.bouncing and bounce.disabled.
+ * Score a hard bounce against its contact, at most once a day, and move
+ * the status on at bounce.bouncing and bounce.disabled. After a quiet
+ * spell of bounce.reset_after the count starts again (Mailman's
+ * bounce_info_stale_after): a mailbox that was full twice in a year is
+ * not a dead one.
  */
 static int
 classify_score(struct db *d, const struct conf *c,
     const struct classify_result *r, int64_t now)
 {
 	sqlite3_stmt *st = db_cached(d, "UPDATE contact SET "
-	    "bounce_score = bounce_score + ?2, bounce_last = ?3, "
+	    "bounce_score = score.n, bounce_last = ?2, "
 	    "status = CASE WHEN status IN ('unsubscribed', 'disabled') "
-	    "  THEN status "
-	    "  WHEN bounce_score + ?2 >= ?4 THEN 'disabled' "
-	    "  WHEN bounce_score + ?2 >= ?5 THEN 'bouncing' ELSE status END "
-	    "WHERE id = ?1 AND (bounce_last IS NULL OR bounce_last < ?3 - 86400)");
+	    "  THEN status WHEN score.n >= ?3 THEN 'disabled' "
+	    "  WHEN score.n >= ?4 THEN 'bouncing' ELSE status END "
+	    "FROM (SELECT CASE WHEN bounce_last IS NULL OR bounce_last < ?2 - ?5 "
+	    "  THEN 1 ELSE bounce_score + 1 END AS n FROM contact WHERE id = ?1) "
+	    "AS score "
+	    "WHERE id = ?1 AND (bounce_last IS NULL OR bounce_last < ?2 - 86400)");
 
 	sqlite3_bind_int64(st, 1, r->contact_id);
-	sqlite3_bind_double(st, 2, r->hard == 1 ? 1.0 : 0.5);
-	sqlite3_bind_int64(st, 3, now);
-	sqlite3_bind_double(st, 4, (double)c->bounce_disabled);
-	sqlite3_bind_double(st, 5, (double)c->bounce_bouncing);
+	sqlite3_bind_int64(st, 2, now);
+	sqlite3_bind_int64(st, 3, c->bounce_disabled);
+	sqlite3_bind_int64(st, 4, c->bounce_bouncing);
+	sqlite3_bind_int64(st, 5, c->bounce_reset);
 	return db_step_done(d, st);
 }
 

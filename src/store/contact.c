@@ -192,7 +192,8 @@ contact_load_attrs(struct db *d, struct contact *c)
 }
 
 #define CONTACT_COLUMNS "c.id, c.email, c.name, COALESCE(o.name, ''), " \
-	"c.role, c.country, c.language, c.status, c.created, c.updated " \
+	"c.role, c.country, c.language, c.status, c.created, c.updated, " \
+	"CAST(c.bounce_score AS INTEGER), COALESCE(c.bounce_last, 0) " \
 	"FROM contact c LEFT JOIN organisation o ON o.id = c.org_id "
 
 static int
@@ -211,6 +212,8 @@ contact_fill(struct db *d, sqlite3_stmt *st, struct contact *c)
 		c->status = db_col_dup(st, 7);
 		c->created = sqlite3_column_int64(st, 8);
 		c->updated = sqlite3_column_int64(st, 9);
+		c->bounce_score = sqlite3_column_int64(st, 10);
+		c->bounce_last = sqlite3_column_int64(st, 11);
 	}
 	sqlite3_reset(st);
 	if (rc == SQLITE_ROW) {
@@ -399,7 +402,11 @@ contact_set(struct db *d, int64_t id, const char *key, const char *value)
 		{ "role", "UPDATE contact SET role = ? WHERE id = ?" },
 		{ "country", "UPDATE contact SET country = ? WHERE id = ?" },
 		{ "language", "UPDATE contact SET language = ? WHERE id = ?" },
-		{ "status", "UPDATE contact SET status = ? WHERE id = ?" },
+		/* set back to active by hand: the bounces counted so far
+		 * are forgiven, or the next one would disable at once */
+		{ "status", "UPDATE contact SET status = ?1, bounce_score = "
+		    "CASE WHEN ?1 = 'active' AND status != 'active' THEN 0 "
+		    "ELSE bounce_score END WHERE id = ?2" },
 	};
 	sqlite3_stmt *st;
 	size_t i;

@@ -25,6 +25,8 @@ struct contact {
 	char *country;
 	char *language;
 	char *status;
+	int64_t bounce_score;	/* hard bounces counted (read only) */
+	int64_t bounce_last;	/* when the last one counted; 0: never */
 	struct contact_attr *attrs;
 	size_t nattrs;
 	int64_t created, updated;

@@ -162,6 +162,59 @@ class RelayTest(unittest.TestCase):
         finally:
             shutil.rmtree(sdir, ignore_errors=True)
 
+    def test_bounce_count_restarts_after_a_quiet_spell(self):
+        """Hard bounces count once a day, and after bounce.reset_after
+        without one the count starts again (Mailman's stale rule)."""
+        import sqlite3
+        sdir = tempfile.mkdtemp(prefix="herald-rstale-")
+        try:
+            with harness.Servers(sdir, dovecot=True, sink=True) as srv, \
+                    util.Workdir(smtp_port=srv.smtp_port, imap_port=srv.imap_port,
+                                 extra="bounce = { bouncing = 3; disabled = 4; "
+                                       "reset_after = 604800; };") as w:
+                w.ok("list", "create", "net", "--kind", "relay", "--owner", "ana@redes.org")
+                w.ok("list", "add", "net", "m1@net.example")
+                w.start_daemon()
+
+                def score():
+                    c = w.json("contact", "show", "m1@net.example")
+                    return c["bounce_score"], c["status"]
+
+                def post_and_bounce(n, days_ago):
+                    # the last bounce moved back in time, as if days passed
+                    con = sqlite3.connect(w.path("herald.db"))
+                    con.execute("UPDATE contact SET bounce_last = bounce_last - ? "
+                                "WHERE email = 'm1@net.example'", (days_ago * 86400,))
+                    con.commit()
+                    con.close()
+                    srv.imap_append(("From: ana@redes.org\r\nTo: net@lists.example.org\r\n"
+                                     "Subject: news %d\r\nMessage-ID: <s-%d@redes.org>\r\n"
+                                     "\r\ntext\r\n" % (n, n)).encode())
+                    copy = wait_for(lambda: (lambda v: v[n - 1] if len(v) >= n else None)(
+                        srv.sink_messages()), 30, "copy %d" % n)
+                    srv.imap_append(BOUNCE.format(n=n, bounce=copy.mail_from,
+                                                  email="m1@net.example").encode())
+                    wait_for(lambda: len([i for i in w.json("inbox")
+                                          if i["kind"] == "bounce"]) == n, 30,
+                             "bounce %d read" % n)
+                    return score()
+
+                self.assertEqual(post_and_bounce(1, 0), (1, "active"))
+                # the same day again: not counted twice
+                self.assertEqual(post_and_bounce(2, 0), (1, "active"))
+                self.assertEqual(post_and_bounce(3, 2), (2, "active"))
+                # eight quiet days: the count starts again at one
+                self.assertEqual(post_and_bounce(4, 8), (1, "active"))
+                self.assertEqual(post_and_bounce(5, 2), (2, "active"))
+                self.assertEqual(post_and_bounce(6, 2), (3, "bouncing"))
+                self.assertRegex(w.ok("contact", "show", "m1@net.example").stdout,
+                                 r"(?m)^bounces:\s+3, the last 20")
+                # set back to active by hand: the count is forgiven
+                w.ok("contact", "set", "m1@net.example", "status=active")
+                self.assertEqual(score(), (0, "active"))
+        finally:
+            shutil.rmtree(sdir, ignore_errors=True)
+
     def test_too_many_hops_is_a_loop(self):
         with util.Workdir() as w:
             hops = "".join("Received: from hop%d by hop%d\n" % (i, i + 1)

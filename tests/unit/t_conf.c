@@ -64,6 +64,7 @@ test_defaults(void)
 	CHECK(c->smtp.tls == CONF_TLS_AUTO);
 	CHECK(c->smtp.verify == 1);
 	CHECK(c->imap_idle == 1);
+	CHECK(c->bounce_reset == 604800);
 	CHECK_STR(c->delimiter, "+");
 	conf_free(&c);
 }
@@ -132,6 +133,7 @@ main(void)
 	fails("bounce = { bouncing = 9; disabled = 2; };\n", NULL,
 	    "bounce.bouncing");
 	fails("bounce = { disabled = 0; };\n", ":3:", "bounce.disabled");
+	fails("bounce = { reset_after = 60; };\n", ":3:", "bounce.reset_after");
 	base = "";
 	fails("sender = 3;\nlists_domain = \"l.example.org\";\n", ":1:",
 	    "sender");
