@@ -37,10 +37,11 @@ cmd_moderate(struct cli *c, int argc, char **argv)
 	return 0;
 }
 
-/* The held post ID: its list and poster; 0 or an exit code. */
+/* The held post ID: its list, poster and whether only its header was
+ * read; 0 or an exit code. */
 static int
 moderate_held(struct cli *c, const char *arg, int64_t *id, int64_t *list,
-    char *from, size_t flen)
+    char *from, size_t flen, int *oversize)
 {
 	sqlite3_stmt *st;
 	char *end;
@@ -48,13 +49,15 @@ moderate_held(struct cli *c, const char *arg, int64_t *id, int64_t *list,
 	*id = strtoll(arg, &end, 10);
 	if (*end || *id <= 0)
 		return cli_fail(EX_USAGE, "\"%s\": a held post's id", arg);
-	st = db_prepare(c->db, "SELECT list_id, from_addr FROM inbound WHERE "
-	    "id = ? AND held_state = 'held'");
+	st = db_prepare(c->db, "SELECT list_id, from_addr, instr(flags, "
+	    "'oversize') > 0 FROM inbound WHERE id = ? AND held_state = 'held'");
 	sqlite3_bind_int64(st, 1, *id);
 	*list = 0;
+	*oversize = 0;
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		*list = sqlite3_column_int64(st, 0);
 		snprintf(from, flen, "%s", db_col_text(st, 1));
+		*oversize = sqlite3_column_int(st, 2);
 	}
 	sqlite3_finalize(st);
 	return *list ? 0 : cli_fail(EX_DATAERR, "no held post %s", arg);
@@ -100,7 +103,7 @@ cmd_moderate_approve(struct cli *c, int argc, char **argv)
 	char err[1024], from[320], what[200];
 	int64_t id, list;
 	long n;
-	int ch, rc;
+	int ch, rc, oversize;
 
 	if ((ch = cli_getopt(cli_current(), argc, argv, NULL)) != 0)
 		return cli_getopt_exit(ch);
@@ -115,9 +118,15 @@ cmd_moderate_approve(struct cli *c, int argc, char **argv)
 	if ((rc = cli_begin(c)) != 0)
 		return rc;
 	if ((rc = moderate_held(c, argv[optind], &id, &list, from,
-	    sizeof from)) != 0) {
+	    sizeof from, &oversize)) != 0) {
 		cli_rollback(c);
 		return rc;
+	}
+	if (oversize) {
+		cli_rollback(c);
+		return cli_fail(EX_DATAERR, "held post %s is over the size limit "
+		    "and only its header was read: it cannot be relayed "
+		    "(reject it, with a reason)", argv[optind]);
 	}
 	if (moderate_decide(c, id, "approved", NULL) == -1 ||
 	    (n = post_queue_relay(c->db, id, list, from, &key,
@@ -144,7 +153,7 @@ cmd_moderate_reject(struct cli *c, int argc, char **argv)
 	struct token_key key;
 	char from[320], what[400], err[1024];
 	int64_t id, list;
-	int ch, rc;
+	int ch, rc, oversize;
 
 	while ((ch = cli_getopt(cli_current(), argc, argv, opts)) > 0)
 		reason = optarg;
@@ -163,7 +172,7 @@ cmd_moderate_reject(struct cli *c, int argc, char **argv)
 	if ((rc = cli_begin(c)) != 0)
 		return rc;
 	if ((rc = moderate_held(c, argv[optind], &id, &list, from,
-	    sizeof from)) != 0) {
+	    sizeof from, &oversize)) != 0) {
 		cli_rollback(c);
 		return rc;
 	}

@@ -656,6 +656,11 @@ classify_handle(const struct classify_env *e, const char *raw, size_t len,
 	case 1:
 		return 1;
 	}
+	/* only the header of a post over the size cap was read: relaying
+	 * it would send members an empty message; a moderator decides */
+	if (src->truncated && strcmp(r.kind, "post") == 0 && !r.to_owners)
+		classify_set(&r, "held", "over the size limit: only its header "
+		    "was read, so it cannot be relayed", r.recipient);
 	snprintf(flags, sizeof flags, "%s%s%s%s", r.other_sender ?
 	    "other-sender," : "", strcmp(r.token, "forged") == 0 ?
 	    "forged-token," : "", r.malformed ? "malformed," : "",

@@ -69,6 +69,32 @@ class InboundFaultTest(unittest.TestCase):
         wait_for(lambda: all("\\Seen" in f for _, f, _ in
                              self.srv.imap_messages(user=self.user)), 10, "\\Seen")
 
+    def test_oversize_post_is_held_not_relayed_empty(self):
+        """Of a post over 10 MB only the header is read: relaying it would
+        send every member an empty message, so it waits for a person."""
+        self.w.ok("list", "create", "net", "--kind", "relay", "--owner", "ana@redes.org")
+        self.w.ok("list", "add", "net", "m1@net.example", "m2@net.example")
+        big = (b"From: ana@redes.org\r\nTo: net@lists.example.org\r\n"
+               b"Subject: the report\r\nMessage-ID: <big@redes.org>\r\n\r\n" +
+               b"z" * (11 * 1024 * 1024) + b"\r\n")
+        self.srv.imap_append(big, user=self.user)
+        self.w.start_daemon()
+        v = self.wait_inbox(1)
+        self.assertEqual(v[0]["kind"], "held")
+        # the owner is told (the notice), no member gets anything
+        members = lambda: [q for q in self.w.json("queue")  # noqa: E731
+                           if q["email"].endswith("@net.example")]
+        self.assertEqual(members(), [])
+        held = self.w.json("moderate", "net")
+        self.assertEqual([h["from"] for h in held], ["ana@redes.org"])
+        self.assertIn("size limit", str(held[0]))
+        r = self.w.run("moderate", "approve", str(held[0]["id"]))
+        self.assertEqual(r.returncode, 65, r.stderr)
+        self.assertIn("cannot be relayed", r.stderr)
+        self.assertEqual(members(), [])
+        self.w.ok("moderate", "reject", str(held[0]["id"]), "--reason",
+                  "too big: please send a link")
+
     def test_dovecot_restarted_under_the_reader(self):
         self.srv.imap_append(mail(1), user=self.user)
         self.w.start_daemon()
