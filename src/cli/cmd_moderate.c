@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 #include "lib/text.h"
 #include "lib/token.h"
+#include "mail/relay.h"
 #include "store/activity.h"
 #include "store/command.h"
 #include "store/post.h"
@@ -50,8 +51,10 @@ moderate_held(struct cli *c, const char *arg, int64_t *id, int64_t *list,
 	if (*end || *id <= 0)
 		return cli_fail(EX_USAGE, "\"%s\": a held post's id", arg);
 	st = db_prepare(c->db, "SELECT list_id, from_addr, instr(flags, "
-	    "'oversize') > 0 FROM inbound WHERE id = ? AND held_state = 'held'");
+	    "'oversize') > 0 OR size > ?2 FROM inbound WHERE id = ?1 AND "
+	    "held_state = 'held'");
 	sqlite3_bind_int64(st, 1, *id);
+	sqlite3_bind_int64(st, 2, RELAY_POST_MAX);
 	*list = 0;
 	*oversize = 0;
 	if (sqlite3_step(st) == SQLITE_ROW) {
@@ -124,9 +127,9 @@ cmd_moderate_approve(struct cli *c, int argc, char **argv)
 	}
 	if (oversize) {
 		cli_rollback(c);
-		return cli_fail(EX_DATAERR, "held post %s is over the size limit "
-		    "and only its header was read: it cannot be relayed "
-		    "(reject it, with a reason)", argv[optind]);
+		return cli_fail(EX_DATAERR, "held post %s is over 3 MB (or only "
+		    "its header was read): it cannot be relayed (reject it, "
+		    "with a reason)", argv[optind]);
 	}
 	if (moderate_decide(c, id, "approved", NULL) == -1 ||
 	    (n = post_queue_relay(c->db, id, list, from, &key,

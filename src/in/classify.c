@@ -14,6 +14,7 @@
 #include "in/msg.h"
 #include "in/rsvptext.h"
 #include "lib/addr.h"
+#include "mail/relay.h"
 #include "store/activity.h"
 #include "store/command.h"
 #include "store/inbound.h"
@@ -334,11 +335,14 @@ classify_list(const struct classify_env *e, const struct in_msg *m,
 	    0 && strcmp(kind, "relay") != 0) || (strcmp(role, "member") == 0 &&
 	    strcmp(kind, "discussion") == 0))
 		classify_set(r, "post", "a post its sender may make", to->addr);
-	else
+	else {
+		/* list mail is held like any other, but never answered */
+		r->from_list = in_msg_header(m, "List-Id", 0) != NULL;
 		classify_set(r, "held", *role ? "the list's kind does not let "
 		    "this sender post: held for the moderators" :
 		    "from someone not on the list: held for the moderators",
 		    to->addr);
+	}
 }
 
 /*
@@ -661,10 +665,15 @@ classify_handle(const struct classify_env *e, const char *raw, size_t len,
 	if (src->truncated && strcmp(r.kind, "post") == 0 && !r.to_owners)
 		classify_set(&r, "held", "over the size limit: only its header "
 		    "was read, so it cannot be relayed", r.recipient);
-	snprintf(flags, sizeof flags, "%s%s%s%s", r.other_sender ?
+	else if (len > RELAY_POST_MAX && strcmp(r.kind, "post") == 0 &&
+	    !r.to_owners)
+		classify_set(&r, "held", "over 3 MB, too big to relay to every "
+		    "member", r.recipient);
+	snprintf(flags, sizeof flags, "%s%s%s%s%s", r.other_sender ?
 	    "other-sender," : "", strcmp(r.token, "forged") == 0 ?
 	    "forged-token," : "", r.malformed ? "malformed," : "",
-	    src->truncated ? "oversize," : "");
+	    src->truncated ? "oversize," : "", r.from_list &&
+	    strcmp(r.kind, "held") == 0 ? "from-list," : "");
 	memset(&in, 0, sizeof in);
 	in.mailbox = src->mailbox;
 	in.uidvalidity = src->uidvalidity;

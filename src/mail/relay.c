@@ -8,27 +8,44 @@
 #include "lib/text.h"
 #include "mail/rfc2047.h"
 
-/* Fields replaced or dropped in a relayed copy. */
+/*
+ * Fields replaced or dropped in a relayed copy: those herald writes
+ * itself, signatures the rewrite breaks, and requests that would send
+ * members' addresses back to the poster (read receipts) or elsewhere.
+ */
 static const char *const relay_drop[] = {
 	"From", "Reply-To", "Sender", "Return-Path", "Delivered-To",
 	"X-Original-To", "DKIM-Signature", "DomainKey-Signature",
 	"ARC-Seal", "ARC-Message-Signature", "ARC-Authentication-Results",
 	"List-Id", "List-Post", "List-Unsubscribe", "List-Unsubscribe-Post",
 	"List-Help", "List-Subscribe", "List-Owner", "List-Archive",
-	"Precedence", RELAY_LOOP_HEADER, "Errors-To", NULL
+	"Precedence", RELAY_LOOP_HEADER, "Errors-To", "Bcc",
+	"Disposition-Notification-To", "Return-Receipt-To",
+	"X-Confirm-Reading-To", "Mail-Followup-To", "Mail-Reply-To", NULL
 };
+
+/* Does the field line start with name, then optional blanks and ':'? */
+static int
+relay_is_field(const char *line, size_t len, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (len <= n || strncasecmp(line, name, n) != 0)
+		return 0;
+	/* "From :" is read as From by mail readers: match it too */
+	while (n < len && (line[n] == ' ' || line[n] == '\t'))
+		n++;
+	return n < len && line[n] == ':';
+}
 
 static int
 relay_dropped(const char *line, size_t len)
 {
-	size_t i, n;
+	size_t i;
 
-	for (i = 0; relay_drop[i]; i++) {
-		n = strlen(relay_drop[i]);
-		if (len > n && line[n] == ':' &&
-		    strncasecmp(line, relay_drop[i], n) == 0)
+	for (i = 0; relay_drop[i]; i++)
+		if (relay_is_field(line, len, relay_drop[i]))
 			return 1;
-	}
 	return 0;
 }
 
@@ -74,13 +91,54 @@ relay_crlf(struct buf *out, const char *s, size_t n)
 	return rc ? -1 : 0;
 }
 
-/* The poster's header fields, less those herald replaces; the subject
- * gains "[tag] " once. */
+/*
+ * One header line, then CRLF. A bare CR or a NUL inside it becomes a
+ * space: kept as a line end it would start a field of the poster's
+ * making ("Subject: hi\rFrom: ...") past the drop list.
+ */
 static int
-relay_copy_fields(struct buf *out, const char *h, size_t n, const char *tag)
+relay_line(struct buf *out, const char *s, size_t n)
 {
-	size_t i = 0, start, end, tl = strlen(tag);
-	int drop = 0, rc = 0;
+	size_t i, start = 0;
+	int rc = 0;
+
+	for (i = 0; i < n; i++)
+		if (s[i] == '\r' || s[i] == '\0') {
+			rc |= buf_add(out, s + start, i - start);
+			rc |= buf_add(out, " ", 1);
+			start = i + 1;
+		}
+	rc |= buf_add(out, s + start, n - start);
+	rc |= buf_add(out, "\r\n", 2);
+	return rc ? -1 : 0;
+}
+
+/* "Subject: [tag]": encoded when the tag is not plain ASCII. */
+static int
+relay_tag_field(struct buf *out, const char *tag)
+{
+	char t[RELAY_TAG_MAX + 3];
+
+	snprintf(t, sizeof t, "[%s]", tag);
+	return buf_adds(out, "Subject: ") | rfc2047_encode(out, t) |
+	    buf_add(out, "\r\n", 2);
+}
+
+/*
+ * The poster's header fields, less those herald replaces. With a tag
+ * the subject gains "[tag]" unless it holds it already (anywhere, in
+ * any case, once decoded: "Re: [net] ..." keeps one). The tag goes on a
+ * line of its own and the poster's subject follows as a continuation,
+ * byte for byte, so no line grows and encoded words stay whole.
+ */
+static int
+relay_copy_fields(struct buf *out, const char *h, size_t n,
+    const struct relay_headers *rh)
+{
+	const char *tag = rh->tag ? rh->tag : "";
+	size_t i = 0, start, end;
+	int drop = 0, rc = 0, tagged = *tag == '\0' ||
+	    relay_has_tag(rh->subject, tag);
 
 	while (i < n) {
 		start = i;
@@ -88,54 +146,105 @@ relay_copy_fields(struct buf *out, const char *h, size_t n, const char *tag)
 			i++;
 		end = i > start && h[i - 1] == '\r' ? i - 1 : i;
 		i++;
+		if (end == start)
+			continue;
 		/* a continuation line follows its field's fate */
-		if (end > start && (h[start] == ' ' || h[start] == '\t')) {
+		if (h[start] == ' ' || h[start] == '\t') {
 			if (!drop)
-				rc |= relay_crlf(out, h + start, end - start) |
-				    buf_add(out, "\r\n", 2);
+				rc |= relay_line(out, h + start, end - start);
 			continue;
 		}
 		drop = relay_dropped(h + start, end - start);
-		if (!drop && tl && end - start > 8 &&
-		    strncasecmp(h + start, "Subject:", 8) == 0) {
-			const char *v = h + start + 8;
+		if (!drop && !tagged &&
+		    relay_is_field(h + start, end - start, "Subject")) {
+			const char *v = (const char *)memchr(h + start, ':',
+			    end - start) + 1;
 
+			tagged = 1;
+			rc |= relay_tag_field(out, tag);
 			while (v < h + end && (*v == ' ' || *v == '\t'))
 				v++;
-			if (!((size_t)(h + end - v) > tl + 1 && v[0] == '[' &&
-			    strncmp(v + 1, tag, tl) == 0 && v[tl + 1] == ']')) {
-				rc |= buf_printf(out, "Subject: [%s] ", tag);
-				rc |= relay_crlf(out, v, (size_t)(h + end - v)) |
-				    buf_add(out, "\r\n", 2);
-				continue;
+			if (v < h + end) {
+				rc |= buf_add(out, " ", 1);
+				rc |= relay_line(out, v, (size_t)(h + end - v));
 			}
+			continue;
 		}
-		if (!drop && end > start)
-			rc |= relay_crlf(out, h + start, end - start) |
-			    buf_add(out, "\r\n", 2);
+		if (!drop)
+			rc |= relay_line(out, h + start, end - start);
 	}
+	if (!tagged)		/* no subject at all */
+		rc |= relay_tag_field(out, tag);
 	return rc ? -1 : 0;
+}
+
+int
+relay_has_tag(const char *subject, const char *tag)
+{
+	size_t n = strlen(tag);
+	const char *p;
+
+	for (p = subject ? subject : ""; (p = strchr(p, '[')) != NULL; p++)
+		if (strncasecmp(p + 1, tag, n) == 0 && p[n + 1] == ']')
+			return 1;
+	return 0;
+}
+
+/*
+ * The display name of From: "NAME via LIST". Control characters become
+ * spaces and a long name is cut on a character boundary: a name is
+ * never a reason to refuse a post.
+ */
+static void
+relay_via(const struct relay_headers *h, char *via, size_t len)
+{
+	const char *name = *h->poster_name ? h->poster_name : h->poster_addr;
+	size_t i, n = strlen(name);
+
+	if (n > RELAY_NAME_MAX) {
+		n = RELAY_NAME_MAX;
+		while (n > 0 && ((unsigned char)name[n] & 0xc0) == 0x80)
+			n--;
+	}
+	snprintf(via, len, "%.*s via %s", (int)n, name, h->list);
+	for (i = 0; via[i]; i++)
+		if ((unsigned char)via[i] < 0x20 || via[i] == 0x7f)
+			via[i] = ' ';
+}
+
+/* A quoted string: " and \ escaped (RFC 5322 3.2.4). */
+static int
+relay_quoted(struct buf *out, const char *s)
+{
+	int rc = buf_add(out, "\"", 1);
+
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			rc |= buf_add(out, "\\", 1);
+		rc |= buf_add(out, s, 1);
+	}
+	return rc | buf_add(out, "\"", 1);
 }
 
 static int
 relay_list_fields(struct buf *out, const struct relay_headers *h)
 {
-	char via[600];
+	char via[RELAY_NAME_MAX + 128];
 	const char *why;
 	int rc = 0;
 
-	snprintf(via, sizeof via, "%s via %s", *h->poster_name ?
-	    h->poster_name : h->poster_addr, h->list);
-	if (!text_header_safe(via, &why) ||
-	    !text_header_safe(h->poster_addr, &why))
-		return -1;
+	relay_via(h, via, sizeof via);
 	rc |= buf_adds(out, "From: ");
 	rc |= rfc2047_needed(via, 900) ? rfc2047_encode(out, via) :
-	    buf_printf(out, "\"%s\"", via);
+	    relay_quoted(out, via);
 	rc |= buf_printf(out, " <%s@%s>\r\n", h->list, h->lists_domain);
 	if (h->reply_to)
 		rc |= buf_printf(out, "Reply-To: <%s>\r\n", h->reply_to);
-	else if (h->reply_to_list)
+	else if (h->reply_to_list || !*h->poster_addr ||
+	    !text_header_safe(h->poster_addr, &why) ||
+	    !text_utf8_valid(h->poster_addr, strlen(h->poster_addr)) ||
+	    strpbrk(h->poster_addr, "<>\"\x80") != NULL)
+		/* a poster address that cannot be written: the list answers */
 		rc |= buf_printf(out, "Reply-To: <%s@%s>\r\n", h->list,
 		    h->lists_domain);
 	else
@@ -156,14 +265,11 @@ int
 relay_build(const char *raw, size_t len, const struct relay_headers *h,
     struct buf *out, const char **err)
 {
+	/* a post of header fields only is valid (RFC 5322): an empty body */
 	size_t body, hend = relay_header_end(raw, len, &body);
 
-	if (hend == len) {
-		*err = "the post has no body";
-		return -1;
-	}
 	if (relay_list_fields(out, h) == -1 ||
-	    relay_copy_fields(out, raw, hend, h->tag ? h->tag : "") == -1 ||
+	    relay_copy_fields(out, raw, hend, h) == -1 ||
 	    buf_add(out, "\r\n", 2) == -1 ||
 	    relay_crlf(out, raw + body, len - body) == -1) {
 		*err = "the post cannot be relayed (header or size)";

@@ -5,7 +5,8 @@
  * poster (relay lists) or the list (discussion lists), and the list
  * fields are added: List-Id, List-Post, List-Unsubscribe, List-Help,
  * Precedence: list, and herald's loop marker. Signatures that the
- * rewrite would break (DKIM-Signature, ARC-*) are removed.
+ * rewrite would break (DKIM-Signature, ARC-*) and read-receipt requests
+ * (which would tell the poster every member's address) are removed.
  */
 #ifndef HERALD_RELAY_H
 #define HERALD_RELAY_H
@@ -21,6 +22,7 @@ struct relay_headers {
 	const char *poster_addr;
 	int reply_to_list;		/* discussion lists, or by choice */
 	const char *tag;		/* "" or a subject tag, e.g. "net" */
+	const char *subject;		/* the post's, decoded (NULL: none) */
 	const char *reply_to;		/* overrides both (NULL: none) */
 	const char *unsubscribe;	/* "mailto:..." for this member */
 };
@@ -28,7 +30,18 @@ struct relay_headers {
 /* Append the member's copy of raw to out. -1 with *err on refusal. */
 int relay_build(const char *raw, size_t len, const struct relay_headers *h,
     struct buf *out, const char **err);
+/* Does the decoded subject hold "[tag]" already (any case)? */
+int relay_has_tag(const char *subject, const char *tag);
 /* The loop marker header's name. */
 #define RELAY_LOOP_HEADER "X-Herald-Loop"
+/* Bytes of a subject tag, and of a poster's name in From, at most. */
+#define RELAY_TAG_MAX 40
+/*
+ * The largest post relayed (bytes as read): every member's copy is built
+ * in memory, and a larger one is held for a moderator, who can only
+ * reject it. Attachments that size belong on a web page.
+ */
+#define RELAY_POST_MAX (3 * 1024 * 1024)
+#define RELAY_NAME_MAX 200
 
 #endif

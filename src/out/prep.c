@@ -13,8 +13,13 @@
 #include "lib/xmalloc.h"
 #include "store/db.h"
 
-/* How far ahead the thread renders: enough to keep every session busy. */
+/* How far ahead the thread renders: enough to keep every session busy,
+ * and no more than PREP_AHEAD_BYTES of messages (a 3 MB post relayed to
+ * a large list would otherwise hold 64 copies at once). */
 #define PREP_AHEAD 64
+#define PREP_AHEAD_BYTES (16 * 1024 * 1024)
+/* A spare item's buffer larger than this is given back to the system. */
+#define PREP_KEEP_BYTES (1024 * 1024)
 #define PREP_IDS_MAX 8192
 
 struct prep {
@@ -36,6 +41,7 @@ struct prep {
 	struct prep_item *spare[PREP_AHEAD + 1];
 	int nspare;
 	int rendering;			/* the thread holds one id now */
+	size_t ready_bytes;		/* of the items in ready */
 };
 
 static struct prep_item *
@@ -78,7 +84,8 @@ prep_main(void *arg)
 			p->new_conf = NULL;
 			pthread_cond_broadcast(&p->done);
 		}
-		if (p->count == 0 || p->rcount == PREP_AHEAD) {
+		if (p->count == 0 || p->rcount == PREP_AHEAD ||
+		    p->ready_bytes >= PREP_AHEAD_BYTES) {
 			pthread_cond_wait(&p->work, &p->mu);
 			continue;
 		}
@@ -92,6 +99,7 @@ prep_main(void *arg)
 		pthread_mutex_lock(&p->mu);
 		p->rendering = 0;
 		p->ready[(p->rhead + p->rcount++) % PREP_AHEAD] = it;
+		p->ready_bytes += it->out.data.len;
 		/* a full pipe already means "wake up" */
 		(void)!write(p->wake[1], "r", 1);
 	}
@@ -212,6 +220,7 @@ prep_pop(struct prep *p)
 		it = p->ready[p->rhead];
 		p->rhead = (p->rhead + 1) % PREP_AHEAD;
 		p->rcount--;
+		p->ready_bytes -= it->out.data.len;
 		pthread_cond_signal(&p->work);	/* room to render ahead */
 	}
 	pthread_mutex_unlock(&p->mu);
@@ -221,6 +230,10 @@ prep_pop(struct prep *p)
 void
 prep_recycle(struct prep *p, struct prep_item *it)
 {
+	if (it->out.data.size > PREP_KEEP_BYTES) {
+		render_out_free(&it->out);
+		render_out_init(&it->out);
+	}
 	pthread_mutex_lock(&p->mu);
 	if (p->nspare < PREP_AHEAD + 1)
 		p->spare[p->nspare++] = it;
@@ -248,6 +261,7 @@ prep_drain(struct prep *p, int64_t *ids, int n)
 			ids[got++] = it->id;
 		p->rhead = (p->rhead + 1) % PREP_AHEAD;
 		p->rcount--;
+		p->ready_bytes -= it->out.data.len;
 		if (p->nspare < PREP_AHEAD + 1)
 			p->spare[p->nspare++] = it;
 		else

@@ -15,45 +15,68 @@ struct render_relay_row {
 	int64_t post_id;
 	char list[80], kind[16], rcpt[320], poster[320], tag[48], reply_to[8];
 	int64_t msg_id;
+	int receives;		/* still an active member, active contact */
 };
 
-/* The poster's display name, decoded to UTF-8 ("" when none). */
+/* A header phrase decoded to UTF-8 (NULL when it cannot be). */
 static char *
-render_relay_name(const char *raw, size_t len)
+render_relay_decode(const char *s)
+{
+	size_t idx = 0;
+	char *out = NULL;
+
+	if (mailmime_encoded_phrase_parse("utf-8", s, strlen(s), &idx,
+	    "utf-8", &out) != MAILIMF_NO_ERROR)
+		return NULL;
+	return out;
+}
+
+/*
+ * The poster's display name and the subject, decoded to UTF-8 ("" when
+ * none): the name goes into From, the subject tells whether the list's
+ * tag is there already.
+ */
+static void
+render_relay_fields(const char *raw, size_t len, char **name, char **subject)
 {
 	struct mailimf_fields *f = NULL;
 	struct mailimf_single_fields sf;
 	struct mailimf_mailbox *mb;
-	char *out = NULL;
 	size_t idx = 0;
 
-	if (mailimf_envelope_and_optional_fields_parse(raw, len, &idx, &f) !=
-	    MAILIMF_NO_ERROR)
-		return xstrdup("");
-	mailimf_single_fields_init(&sf, f);
-	if (sf.fld_from && sf.fld_from->frm_mb_list &&
-	    clist_begin(sf.fld_from->frm_mb_list->mb_list) &&
-	    (mb = clist_content(clist_begin(sf.fld_from->frm_mb_list->mb_list)))
-	    && mb->mb_display_name) {
-		idx = 0;
-		if (mailmime_encoded_phrase_parse("utf-8", mb->mb_display_name,
-		    strlen(mb->mb_display_name), &idx, "utf-8", &out) !=
-		    MAILIMF_NO_ERROR)
-			out = NULL;
+	*name = *subject = NULL;
+	if (mailimf_envelope_and_optional_fields_parse(raw, len, &idx, &f) ==
+	    MAILIMF_NO_ERROR) {
+		mailimf_single_fields_init(&sf, f);
+		if (sf.fld_from && sf.fld_from->frm_mb_list &&
+		    clist_begin(sf.fld_from->frm_mb_list->mb_list) &&
+		    (mb = clist_content(clist_begin(
+		    sf.fld_from->frm_mb_list->mb_list))) && mb->mb_display_name)
+			*name = render_relay_decode(mb->mb_display_name);
+		if (sf.fld_subject && sf.fld_subject->sbj_value)
+			*subject = render_relay_decode(
+			    sf.fld_subject->sbj_value);
+		mailimf_fields_free(f);
 	}
-	mailimf_fields_free(f);
-	if (out == NULL)
-		return xstrdup("");
-	return out;
+	if (*name == NULL)
+		*name = xstrdup("");
+	if (*subject == NULL)
+		*subject = xstrdup("");
 }
 
 static int
 render_relay_row(struct db *d, int64_t msg_id, struct render_relay_row *r)
 {
+	/* the member as they are now, not when the copy was queued: one
+	 * who left, was disabled or erased since gets nothing */
 	sqlite3_stmt *st = db_cached(d, "SELECT m.post_id, l.name, l.kind, "
-	    "m.rcpt, i.from_addr, l.subject_tag, COALESCE(l.reply_to, '') "
+	    "m.rcpt, i.from_addr, l.subject_tag, COALESCE(l.reply_to, ''), "
+	    "COALESCE(c.status = 'active' AND ms.state = 'active', 0) "
 	    "FROM message m JOIN list l ON l.id = m.list_id "
-	    "JOIN inbound i ON i.id = m.post_id WHERE m.id = ?");
+	    "JOIN inbound i ON i.id = m.post_id "
+	    "LEFT JOIN contact c ON c.id = m.contact_id "
+	    "LEFT JOIN membership ms ON ms.list_id = m.list_id AND "
+	    "ms.contact_id = m.contact_id WHERE m.id = ?");
 	int rc;
 
 	memset(r, 0, sizeof *r);
@@ -67,6 +90,7 @@ render_relay_row(struct db *d, int64_t msg_id, struct render_relay_row *r)
 		snprintf(r->poster, sizeof r->poster, "%s", db_col_text(st, 4));
 		snprintf(r->tag, sizeof r->tag, "%s", db_col_text(st, 5));
 		snprintf(r->reply_to, sizeof r->reply_to, "%s", db_col_text(st, 6));
+		r->receives = sqlite3_column_int(st, 7);
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? 0 : -1;
@@ -76,7 +100,10 @@ render_relay_row(struct db *d, int64_t msg_id, struct render_relay_row *r)
 static int
 render_relay_owner_below(struct db *d, int64_t msg_id)
 {
-	sqlite3_stmt *st = db_cached(d, "SELECT 1 FROM message m JOIN list c "
+	/* one level: only a copy of the post to its own list, and lists
+	 * right below it (post_forward forwards to those alone) */
+	sqlite3_stmt *st = db_cached(d, "SELECT 1 FROM message m JOIN inbound i "
+	    "ON i.id = m.post_id AND i.list_id = m.list_id JOIN list c "
 	    "ON c.parent_id = m.list_id AND c.kind = 'relay' JOIN membership o "
 	    "ON o.list_id = c.id AND o.contact_id = m.contact_id AND "
 	    "o.role = 'owner' WHERE m.id = ? LIMIT 1");
@@ -95,13 +122,17 @@ render_relay(struct db *d, const struct conf *c, const struct token_key *k,
 	struct render_relay_row row;
 	struct relay_headers h;
 	sqlite3_stmt *st;
-	char unsub[RENDER_ADDR_MAX + 16], addr[RENDER_ADDR_MAX], *name;
+	char unsub[RENDER_ADDR_MAX + 16], addr[RENDER_ADDR_MAX], *name, *subject;
 	char forward[RENDER_ADDR_MAX];
 	const char *why;
 	int rc = -1;
 
 	if (render_relay_row(d, msg_id, &row) == -1) {
 		snprintf(err, errlen, "the post or its list is gone");
+		return RENDER_SKIP;
+	}
+	if (!row.receives) {
+		snprintf(err, errlen, "no longer an active member");
 		return RENDER_SKIP;
 	}
 	st = db_cached(d, "SELECT raw FROM inbound_raw WHERE inbound_id = ?");
@@ -111,8 +142,8 @@ render_relay(struct db *d, const struct conf *c, const struct token_key *k,
 		snprintf(err, errlen, "the post's text is gone");
 		return RENDER_SKIP;
 	}
-	name = render_relay_name(sqlite3_column_blob(st, 0),
-	    (size_t)sqlite3_column_bytes(st, 0));
+	render_relay_fields(sqlite3_column_blob(st, 0),
+	    (size_t)sqlite3_column_bytes(st, 0), &name, &subject);
 	render_tagged(c, k, TOKEN_UNSUBSCRIBE, msg_id, addr, sizeof addr);
 	snprintf(unsub, sizeof unsub, "mailto:%s", addr);
 	h.list = row.list;
@@ -124,6 +155,7 @@ render_relay(struct db *d, const struct conf *c, const struct token_key *k,
 	h.reply_to_list = *row.reply_to ? strcmp(row.reply_to, "list") == 0 :
 	    strcmp(row.kind, "discussion") == 0;
 	h.tag = row.tag;
+	h.subject = subject;
 	/*
 	 * An announcement reaching the owner of a relay list below this one:
 	 * its Reply-To is a tagged address, so one reply saying "relay"
@@ -147,5 +179,6 @@ render_relay(struct db *d, const struct conf *c, const struct token_key *k,
 	}
 	sqlite3_reset(st);
 	free(name);
+	free(subject);
 	return rc;
 }

@@ -235,8 +235,13 @@ command_confirm(struct db *d, int64_t conf_id, char *what, size_t whatlen)
 		return 0;
 	}
 	cid = ct.id;
+	/* a contact who left all herald's mail gets nothing from the list
+	 * either, until an organiser sets the status back: say so */
+	snprintf(what, whatlen, "%s of %s confirmed%s", action, email,
+	    strcmp(action, "subscribe") == 0 && strcmp(ct.status, "active") !=
+	    0 ? "; but the contact is not active, so nothing reaches them" :
+	    "");
 	contact_clear(&ct);
-	snprintf(what, whatlen, "%s of %s confirmed", action, email);
 	/* the address itself asked and answered: its word stands */
 	st = db_cached(d, "INSERT INTO membership (list_id, contact_id, role, "
 	    "state, created, updated) VALUES (?1, ?2, 'member', ?3, ?4, ?4) "
@@ -277,6 +282,20 @@ command_notify_held(struct db *d, const struct token_key *key,
 	return (long)n;
 }
 
+/* Was the held post list mail (flagged from-list when it was read)? */
+static int
+command_post_from_list(struct db *d, int64_t post_id)
+{
+	sqlite3_stmt *st = db_cached(d, "SELECT instr(flags, 'from-list') > 0 "
+	    "FROM inbound WHERE id = ?");
+	int yes;
+
+	sqlite3_bind_int64(st, 1, post_id);
+	yes = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return yes;
+}
+
 int
 command_tell_poster(struct db *d, const struct token_key *key,
     const char *domain, int64_t list_id, int64_t post_id, const char *email,
@@ -286,9 +305,12 @@ command_tell_poster(struct db *d, const struct token_key *key,
 	    "kind, template, rcpt, token, message_id, state, next_attempt, "
 	    "created, updated) VALUES (?1, ?2, 'auto', ?3, ?4, 'new:t', "
 	    "'new:t', 'queued', ?5, ?5, ?5)");
-	int ok = command_auto_allowed(d, email);
+	int ok;
 
-	if (ok <= 0)
+	/* RFC 3834: a post that came from another list is not answered */
+	if (!*email || command_post_from_list(d, post_id))
+		return 0;
+	if ((ok = command_auto_allowed(d, email)) <= 0)
 		return ok;
 	sqlite3_bind_int64(st, 1, list_id);
 	sqlite3_bind_int64(st, 2, post_id);

@@ -474,7 +474,11 @@ contact_erase(struct db *d, int64_t id)
 		"DELETE FROM inbound_raw WHERE inbound_id IN "
 		"(SELECT id FROM inbound WHERE contact_id = ?1)",
 		"UPDATE activity SET summary = 'erased' WHERE contact_id = ?1",
-		"DELETE FROM confirmation WHERE email = "
+		/* kept, blanked and spent: a deleted row's id would be
+		 * reused, and the erased person's token would then confirm
+		 * somebody else's request */
+		"UPDATE confirmation SET email = 'erased', "
+		"used = COALESCE(used, 0) WHERE email = "
 		"(SELECT email FROM contact WHERE id = ?1)",
 		"DELETE FROM contact WHERE id = ?1",
 	};

@@ -94,6 +94,13 @@ class InboundFaultTest(unittest.TestCase):
         self.assertEqual(members(), [])
         self.w.ok("moderate", "reject", str(held[0]["id"]), "--reason",
                   "too big: please send a link")
+        # read whole but over 3 MB: every copy would be built in memory
+        self.srv.imap_append(big[:4 * 1024 * 1024] + b"\r\n", user=self.user)
+        held = wait_for(lambda: self.w.json("moderate", "net"), 30, "the 4 MB post")
+        self.assertIn("over 3 MB", str(held[0]))
+        r = self.w.run("moderate", "approve", str(held[0]["id"]))
+        self.assertEqual(r.returncode, 65, r.stderr)
+        self.assertEqual(members(), [])
 
     def test_dovecot_restarted_under_the_reader(self):
         self.srv.imap_append(mail(1), user=self.user)
