@@ -53,6 +53,9 @@ classify_ours(const struct classify_env *e, const char *addr,
 	if (strcasecmp(at + 1, c->lists_domain) == 0) {
 		a->is_list = 1;
 		snprintf(a->list, sizeof a->list, "%.*s", (int)(at - addr), addr);
+		/* list names are lower case; people type NET@ too */
+		for (char *p = a->list; *p; p++)
+			*p = (char)tolower((unsigned char)*p);
 		if ((dash = strrchr(a->list, '-')) != NULL &&
 		    (strcmp(dash, "-request") == 0 ||
 		    strcmp(dash, "-owner") == 0)) {
@@ -701,8 +704,8 @@ classify_handle(const struct classify_env *e, const char *raw, size_t len,
 	if ((strcmp(r.kind, "post") == 0 || strcmp(r.kind, "held") == 0) &&
 	    classify_keep_raw(e, id, raw, len) == -1)
 		return -1;
-	if (strcmp(r.kind, "post") == 0 && !r.to_owners &&
-	    post_queue_relay(e->db, id, r.list_id, r.from, e->key,
+	if (strcmp(r.kind, "post") == 0 && (r.to_owners ? post_queue_owners :
+	    post_queue_relay)(e->db, id, r.list_id, r.from, e->key,
 	    e->conf->sender_domain) < 0)
 		return -1;
 	if (strcmp(r.kind, "held") == 0 && command_notify_held(e->db, e->key,

@@ -16,6 +16,7 @@ struct render_relay_row {
 	char list[80], kind[16], rcpt[320], poster[320], tag[48], reply_to[8];
 	int64_t msg_id;
 	int receives;		/* still an active member, active contact */
+	int to_owners;		/* mail to LIST-owner@: answers go back */
 };
 
 /* A header phrase decoded to UTF-8 (NULL when it cannot be). */
@@ -71,7 +72,8 @@ render_relay_row(struct db *d, int64_t msg_id, struct render_relay_row *r)
 	 * who left, was disabled or erased since gets nothing */
 	sqlite3_stmt *st = db_cached(d, "SELECT m.post_id, l.name, l.kind, "
 	    "m.rcpt, i.from_addr, l.subject_tag, COALESCE(l.reply_to, ''), "
-	    "COALESCE(c.status = 'active' AND ms.state = 'active', 0) "
+	    "COALESCE(c.status = 'active' AND ms.state = 'active', 0), "
+	    "i.rcpt_addr LIKE '%-owner@%' "
 	    "FROM message m JOIN list l ON l.id = m.list_id "
 	    "JOIN inbound i ON i.id = m.post_id "
 	    "LEFT JOIN contact c ON c.id = m.contact_id "
@@ -91,6 +93,7 @@ render_relay_row(struct db *d, int64_t msg_id, struct render_relay_row *r)
 		snprintf(r->tag, sizeof r->tag, "%s", db_col_text(st, 5));
 		snprintf(r->reply_to, sizeof r->reply_to, "%s", db_col_text(st, 6));
 		r->receives = sqlite3_column_int(st, 7);
+		r->to_owners = sqlite3_column_int(st, 8);
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? 0 : -1;
@@ -152,8 +155,9 @@ render_relay(struct db *d, const struct conf *c, const struct token_key *k,
 	h.poster_addr = row.poster;
 	/* relay lists answer the poster, discussion lists the list, unless
 	 * the list was made with --reply-to */
-	h.reply_to_list = *row.reply_to ? strcmp(row.reply_to, "list") == 0 :
-	    strcmp(row.kind, "discussion") == 0;
+	h.reply_to_list = !row.to_owners && (*row.reply_to ?
+	    strcmp(row.reply_to, "list") == 0 :
+	    strcmp(row.kind, "discussion") == 0);
 	h.tag = row.tag;
 	h.subject = subject;
 	/*

@@ -6,9 +6,11 @@
 #include "lib/timeutil.h"
 #include "store/campaign.h"
 
-long
-post_queue_relay(struct db *d, int64_t post_id, int64_t list_id,
-    const char *poster, const struct token_key *key, const char *domain)
+/* Members (or owners and moderators) of the list: their copies. */
+static long
+post_queue(struct db *d, int64_t post_id, int64_t list_id,
+    const char *poster, const struct token_key *key, const char *domain,
+    int owners)
 {
 	sqlite3_stmt *st = db_cached(d, "INSERT INTO message (list_id, "
 	    "post_id, contact_id, kind, rcpt, token, message_id, state, "
@@ -16,7 +18,8 @@ post_queue_relay(struct db *d, int64_t post_id, int64_t list_id,
 	    "c.email, 'new:p' || ?1 || ':' || c.id, 'new:p' || ?1 || ':' || c.id, "
 	    "'queued', ?4, ?4, ?4 FROM membership m JOIN contact c "
 	    "ON c.id = m.contact_id WHERE m.list_id = ?2 AND m.state = 'active' "
-	    "AND m.role = 'member' AND c.status = 'active' AND c.email != ?3 "
+	    "AND (m.role = 'member') != ?5 AND c.status = 'active' "
+	    "AND c.email != ?3 "
 	    /* a member of two lists the post reaches gets it once */
 	    "AND NOT EXISTS (SELECT 1 FROM message x WHERE x.contact_id = c.id "
 	    "AND x.post_id = ?1 AND x.kind = 'relay') ORDER BY c.id");
@@ -26,6 +29,7 @@ post_queue_relay(struct db *d, int64_t post_id, int64_t list_id,
 	sqlite3_bind_int64(st, 2, list_id);
 	db_bind_text(st, 3, poster);
 	sqlite3_bind_int64(st, 4, time_now());
+	sqlite3_bind_int(st, 5, owners);
 	if (db_step_done(d, st) == -1)
 		return -1;
 	/* one INSERT in one transaction: consecutive ids, the last known */
@@ -35,6 +39,20 @@ post_queue_relay(struct db *d, int64_t post_id, int64_t list_id,
 		if (campaign_message_ids(d, first + i, key, domain) == -1)
 			return -1;
 	return (long)n;
+}
+
+long
+post_queue_relay(struct db *d, int64_t post_id, int64_t list_id,
+    const char *poster, const struct token_key *key, const char *domain)
+{
+	return post_queue(d, post_id, list_id, poster, key, domain, 0);
+}
+
+long
+post_queue_owners(struct db *d, int64_t post_id, int64_t list_id,
+    const char *poster, const struct token_key *key, const char *domain)
+{
+	return post_queue(d, post_id, list_id, poster, key, domain, 1);
 }
 
 long

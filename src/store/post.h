@@ -15,6 +15,10 @@
 long post_queue_relay(struct db *d, int64_t post_id, int64_t list_id,
     const char *poster, const struct token_key *key, const char *domain);
 
+/* Mail to LIST-owner@: a copy to each owner and moderator. */
+long post_queue_owners(struct db *d, int64_t post_id, int64_t list_id,
+    const char *poster, const struct token_key *key, const char *domain);
+
 /*
  * The owner contact_id forwards post post_id (which reached them through
  * a parent list) to each relay list below it that they own, once per

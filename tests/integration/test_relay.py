@@ -257,6 +257,10 @@ class RelayTest(unittest.TestCase):
 
     def test_own_list_id_is_a_loop(self):
         with util.Workdir() as w:
+            # a list may not take the name of another's own address
+            r = w.run("list", "create", "net-request", "--kind", "relay")
+            self.assertEqual(r.returncode, 65)
+            self.assertIn("-request", r.stderr)
             w.ok("list", "create", "net", "--kind", "relay", "--owner", "ana@redes.org")
             def kind(list_id):
                 path = w.write("p.eml", "From: ana@redes.org\n"
@@ -415,6 +419,19 @@ class RelayTest(unittest.TestCase):
                 self.assertEqual(len([m for m in srv.sink_messages()
                                       if m.rcpt_to == ["late@example.com"]]), 1)
                 self.assertEqual(w.json("moderate"), [])
+                # mail to net-owner@ (any case) reaches the owner alone,
+                # and her answer goes back to the writer
+                srv.imap_append(b"From: Curious <q@example.com>\r\n"
+                                b"To: NET-Owner@lists.example.org\r\nSubject: a question\r\n"
+                                b"Message-ID: <q@example.com>\r\n\r\nwho runs this?\r\n")
+                q = wait_for(lambda: [m for m in srv.sink_messages()
+                                      if m.rcpt_to == ["ana@redes.org"] and
+                                      b"who runs this?" in m.data], 30, "to the owner")
+                qm = email.message_from_bytes(q[0].data, policy=email.policy.default)
+                self.assertEqual(str(qm["Reply-To"]), "q@example.com")
+                self.assertFalse([m for m in srv.sink_messages()
+                                  if m.rcpt_to[0].endswith("@net.example")
+                                  and b"who runs this?" in m.data])
                 # mail from another list is held, and refusing it tells
                 # nobody (RFC 3834: list mail is never answered)
                 srv.imap_append(b"From: Other <news@other.example>\r\n"
