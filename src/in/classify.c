@@ -261,6 +261,18 @@ classify_recipient(const struct classify_env *e, const struct in_msg *m,
 	return 0;
 }
 
+/* Mail a list sent (List-Id, or Precedence: list): never answered. */
+static int
+classify_from_list(const struct in_msg *m)
+{
+	const char *p = in_msg_header(m, "Precedence", 0);
+
+	while (p && (*p == ' ' || *p == '\t'))
+		p++;
+	return in_msg_header(m, "List-Id", 0) != NULL ||
+	    (p && strncasecmp(p, "list", 4) == 0);
+}
+
 /* LIST-request@: which command, for which list. */
 static void
 classify_request(const struct classify_env *e, const struct in_msg *m,
@@ -278,7 +290,7 @@ classify_request(const struct classify_env *e, const struct in_msg *m,
 	sqlite3_reset(st);
 	snprintf(r->command, sizeof r->command, "%s", cmd ? cmd : "");
 	/* RFC 3834: never answer another list's mail */
-	r->from_list = in_msg_header(m, "List-Id", 0) != NULL;
+	r->from_list = classify_from_list(m);
 	if (cmd && strcmp(cmd, "confirm") == 0) {
 		/* "confirm TOKEN": the token as it would sit in an address */
 		snprintf(fake, sizeof fake, "%.*s%s%s@%s",
@@ -340,7 +352,7 @@ classify_list(const struct classify_env *e, const struct in_msg *m,
 		classify_set(r, "post", "a post its sender may make", to->addr);
 	else {
 		/* list mail is held like any other, but never answered */
-		r->from_list = in_msg_header(m, "List-Id", 0) != NULL;
+		r->from_list = classify_from_list(m);
 		classify_set(r, "held", *role ? "the list's kind does not let "
 		    "this sender post: held for the moderators" :
 		    "from someone not on the list: held for the moderators",

@@ -1,11 +1,14 @@
 /* relay: see relay.h. */
 #include "mail/relay.h"
 
+#include <libetpan/libetpan.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "lib/text.h"
+#include "lib/xmalloc.h"
 #include "mail/rfc2047.h"
 
 /*
@@ -124,6 +127,35 @@ relay_tag_field(struct buf *out, const char *tag)
 	    buf_add(out, "\r\n", 2);
 }
 
+/* Date and Message-ID for a post that came without them. */
+static int
+relay_missing_fields(struct buf *out, const struct relay_headers *h,
+    int date, int mid)
+{
+	struct mailimf_fields *f;
+	MMAPString *str;
+	int col = 0, rc = 0;
+
+	if (date && mid)
+		return 0;
+	f = mailimf_fields_new_with_data_all(date ? NULL :
+	    mailimf_get_date((time_t)h->date), NULL, NULL, NULL, NULL, NULL,
+	    NULL, mid || !h->message_id ? NULL : xstrdup(h->message_id), NULL,
+	    NULL, NULL);
+	if (f == NULL || (str = mmap_string_new("")) == NULL) {
+		if (f)
+			mailimf_fields_free(f);
+		return -1;
+	}
+	if (mailimf_fields_write_mem(str, &col, f) != MAILIMF_NO_ERROR)
+		rc = -1;
+	else
+		rc = buf_add(out, str->str, str->len);
+	mmap_string_free(str);
+	mailimf_fields_free(f);
+	return rc;
+}
+
 /*
  * The poster's header fields, less those herald replaces. With a tag
  * the subject gains "[tag]" unless it holds it already (anywhere, in
@@ -137,7 +169,7 @@ relay_copy_fields(struct buf *out, const char *h, size_t n,
 {
 	const char *tag = rh->tag ? rh->tag : "";
 	size_t i = 0, start, end;
-	int drop = 0, rc = 0, tagged = *tag == '\0' ||
+	int drop = 0, rc = 0, date = 0, mid = 0, tagged = *tag == '\0' ||
 	    relay_has_tag(rh->subject, tag);
 
 	while (i < n) {
@@ -155,6 +187,8 @@ relay_copy_fields(struct buf *out, const char *h, size_t n,
 			continue;
 		}
 		drop = relay_dropped(h + start, end - start);
+		date |= relay_is_field(h + start, end - start, "Date");
+		mid |= relay_is_field(h + start, end - start, "Message-ID");
 		if (!drop && !tagged &&
 		    relay_is_field(h + start, end - start, "Subject")) {
 			const char *v = (const char *)memchr(h + start, ':',
@@ -175,6 +209,7 @@ relay_copy_fields(struct buf *out, const char *h, size_t n,
 	}
 	if (!tagged)		/* no subject at all */
 		rc |= relay_tag_field(out, tag);
+	rc |= relay_missing_fields(out, rh, date, mid);
 	return rc ? -1 : 0;
 }
 

@@ -12,6 +12,7 @@
 #define HERALD_RELAY_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "lib/buf.h"
 
@@ -25,6 +26,9 @@ struct relay_headers {
 	const char *subject;		/* the post's, decoded (NULL: none) */
 	const char *reply_to;		/* overrides both (NULL: none) */
 	const char *unsubscribe;	/* "mailto:..." for this member */
+	/* for a post that lacks them (RFC 5322 asks for both) */
+	int64_t date;			/* now */
+	const char *message_id;		/* the copy's own, without <> */
 };
 
 /* Append the member's copy of raw to out. -1 with *err on refusal. */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/timeutil.h"
 #include "lib/xmalloc.h"
 #include "mail/relay.h"
 #include "out/render.h"
@@ -17,6 +18,7 @@ struct render_relay_row {
 	int64_t msg_id;
 	int receives;		/* still an active member, active contact */
 	int to_owners;		/* mail to LIST-owner@: answers go back */
+	char message_id[128];	/* the copy's, for a post without one */
 };
 
 /* A header phrase decoded to UTF-8 (NULL when it cannot be). */
@@ -73,7 +75,7 @@ render_relay_row(struct db *d, int64_t msg_id, struct render_relay_row *r)
 	sqlite3_stmt *st = db_cached(d, "SELECT m.post_id, l.name, l.kind, "
 	    "m.rcpt, i.from_addr, l.subject_tag, COALESCE(l.reply_to, ''), "
 	    "COALESCE(c.status = 'active' AND ms.state = 'active', 0), "
-	    "i.rcpt_addr LIKE '%-owner@%' "
+	    "i.rcpt_addr LIKE '%-owner@%', m.message_id "
 	    "FROM message m JOIN list l ON l.id = m.list_id "
 	    "JOIN inbound i ON i.id = m.post_id "
 	    "LEFT JOIN contact c ON c.id = m.contact_id "
@@ -94,6 +96,8 @@ render_relay_row(struct db *d, int64_t msg_id, struct render_relay_row *r)
 		snprintf(r->reply_to, sizeof r->reply_to, "%s", db_col_text(st, 6));
 		r->receives = sqlite3_column_int(st, 7);
 		r->to_owners = sqlite3_column_int(st, 8);
+		snprintf(r->message_id, sizeof r->message_id, "%s",
+		    db_col_text(st, 9));
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? 0 : -1;
@@ -171,6 +175,8 @@ render_relay(struct db *d, const struct conf *c, const struct token_key *k,
 		h.reply_to = forward;
 	}
 	h.unsubscribe = unsub;
+	h.date = time_now();
+	h.message_id = row.message_id;
 	buf_reset(&out->data);
 	if (relay_build(sqlite3_column_blob(st, 0),
 	    (size_t)sqlite3_column_bytes(st, 0), &h, &out->data, &why) == -1)

@@ -290,6 +290,30 @@ test_unwritable_poster_address_replies_to_the_list(void)
 }
 
 static void
+test_date_and_message_id_when_missing(void)
+{
+	struct relay_headers h = headers("Ana", "", "x");
+	struct buf b;
+	const char *m;
+
+	h.date = 1800000000;
+	h.message_id = "m7-abc@example.org";
+	m = copy(&b, "From: ana@redes.org\r\nSubject: x\r\n\r\nb\r\n", &h);
+	CHECK(m != NULL && fields(m, "Date") == 1);
+	CHECK(m != NULL && strstr(m, "Message-ID: <m7-abc@example.org>\r\n"));
+	CHECK(m != NULL && strstr(m, "2027") != NULL);
+	buf_free(&b);
+	/* the poster's own are kept, none added */
+	m = copy(&b, "From: ana@redes.org\r\nDate: Mon, 1 Feb 2027 10:00:00 "
+	    "+0000\r\nMessage-Id: <own@redes.org>\r\nSubject: x\r\n\r\nb\r\n",
+	    &h);
+	CHECK(m != NULL && fields(m, "Date") == 1);
+	CHECK(m != NULL && fields(m, "Message-ID") == 1);
+	CHECK(m != NULL && strstr(m, "<own@redes.org>") != NULL);
+	buf_free(&b);
+}
+
+static void
 test_has_tag(void)
 {
 	CHECK(relay_has_tag("[net] x", "net"));
@@ -311,6 +335,7 @@ main(void)
 	test_tag_never_makes_a_long_line();
 	test_header_only_post_is_relayed();
 	test_unwritable_poster_address_replies_to_the_list();
+	test_date_and_message_id_when_missing();
 	test_has_tag();
 	return check_done("t_relay");
 }
