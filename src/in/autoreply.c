@@ -18,6 +18,8 @@ static const char *const autoreply_headers[] = {
 	"X-Vacation",
 };
 
+const char autoreply_why_subject[] = "out-of-office subject";
+
 /* Subject phrases, after folding to lower-case ASCII, found anywhere. */
 static const char *const autoreply_phrases[] = {
 	/* English */
@@ -131,7 +133,7 @@ autoreply_detect(const struct in_msg *m, const char **why)
 		return 1;
 	}
 	if (autoreply_subject(in_msg_subject(m))) {
-		*why = "out-of-office subject";
+		*why = autoreply_why_subject;
 		return 1;
 	}
 	*why = NULL;

@@ -23,5 +23,7 @@
  * NULL) saying which signal; else 0 and *why NULL.
  */
 int autoreply_detect(const struct in_msg *m, const char **why);
+/* The why of a message whose only signal is its subject: the weakest. */
+extern const char autoreply_why_subject[];
 
 #endif

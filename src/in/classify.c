@@ -440,6 +440,17 @@ classify_run(const struct classify_env *e, const struct in_msg *m,
 	if (classify_bounce(e, m, ours ? &to : NULL, r))
 		return;
 	if (autoreply_detect(m, &why)) {
+		/* to a list, a subject alone ("Vacation plans for August")
+		 * is too weak to drop a post on: a moderator decides */
+		if (ours && to.is_list && *to.suffix == '\0' &&
+		    why == autoreply_why_subject) {
+			classify_list(e, m, &to, r);
+			if (strcmp(r->kind, "post") == 0)
+				classify_set(r, "held", "its subject reads like "
+				    "an out-of-office reply: held for the "
+				    "moderators", to.addr);
+			return;
+		}
 		if (ours && to.is_token && to.token_ok)
 			classify_link(e, (int64_t)to.id, r);
 		else

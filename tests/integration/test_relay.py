@@ -272,6 +272,17 @@ class RelayTest(unittest.TestCase):
             self.assertEqual(r["kind"], "loop")
             self.assertIn("<other.LISTS.example.org>", r["why"])
             self.assertEqual(kind("List-Id: <net.lists.example.org>\n")["kind"], "loop")
+            # a subject alone that reads like an out-of-office: held, not
+            # dropped; with a real auto-reply header it is one
+            path = w.write("v.eml", "From: ana@redes.org\nTo: net@lists.example.org\n"
+                           "Subject: Vacation schedule for the network\n\nbody\n")
+            r = w.json("inbox", "explain", path)[0]
+            self.assertEqual(r["kind"], "held")
+            self.assertIn("out-of-office", r["why"])
+            path = w.write("v2.eml", "From: ana@redes.org\nTo: net@lists.example.org\n"
+                           "Auto-Submitted: auto-replied\n"
+                           "Subject: Vacation schedule for the network\n\nbody\n")
+            self.assertEqual(w.json("inbox", "explain", path)[0]["kind"], "autoreply")
             # another manager's list, or a look-alike domain: an owner's post
             for lid in ("List-Id: <net.lists.example.net>\n",
                         "List-Id: <net.xlists.example.org>\n",
