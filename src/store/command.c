@@ -96,7 +96,10 @@ command_auto_allowed(struct db *d, const char *email)
 	return sqlite3_changes(d->h) > 0;
 }
 
-/* Queue an automatic answer (kind 'auto', template names the text). */
+/*
+ * Queue an automatic answer (kind 'auto', template names the text).
+ * 0 when queued, 1 when this address has had enough today, -1 on error.
+ */
 static int
 command_answer(struct db *d, const struct token_key *key, const char *domain,
     int64_t list_id, int64_t contact_id, const char *email,
@@ -109,7 +112,7 @@ command_answer(struct db *d, const struct token_key *key, const char *domain,
 	int ok = command_auto_allowed(d, email);
 
 	if (ok <= 0)
-		return ok;	/* enough answers to this address today */
+		return ok == 0 ? 1 : -1;	/* enough answers today */
 	sqlite3_bind_int64(st, 1, list_id);
 	db_bind_id(st, 2, contact_id);
 	db_bind_text(st, 3, text);
@@ -120,6 +123,19 @@ command_answer(struct db *d, const struct token_key *key, const char *domain,
 		return -1;
 	return campaign_message_ids(d, sqlite3_last_insert_rowid(d->h), key,
 	    domain);
+}
+
+/* What the log says of an answer: sent, or held back by the limit. */
+static int
+command_said(char *what, size_t whatlen, int rc, const char *done,
+    const char *email)
+{
+	if (rc == 1)
+		snprintf(what, whatlen, "no answer to %s: it has had %d "
+		    "automatic answers today", email, COMMAND_AUTO_MAX);
+	else
+		snprintf(what, whatlen, "%s %s", done, email);
+	return rc == -1 ? -1 : 0;
 }
 
 static int64_t
@@ -169,9 +185,9 @@ command_request(struct db *d, const struct token_key *key,
 	int sub = strcmp(cmd, "subscribe") == 0;
 
 	if (strcmp(cmd, "help") == 0) {
-		snprintf(what, whatlen, "help sent to %s", sender);
-		return command_answer(d, key, domain, list_id, 0, sender,
-		    "help", 0);
+		return command_said(what, whatlen, command_answer(d, key,
+		    domain, list_id, 0, sender, "help", 0), "help sent to",
+		    sender);
 	}
 	if (!sub && strcmp(cmd, "unsubscribe") != 0) {
 		snprintf(what, whatlen, "%s: nothing to do", cmd);
@@ -200,10 +216,10 @@ command_request(struct db *d, const struct token_key *key,
 	}
 	if ((conf = command_new_confirmation(d, list_id, sender, cmd)) == -1)
 		return -1;
-	snprintf(what, whatlen, "%s from %s: confirmation sent to that "
-	    "address", cmd, sender);
-	return command_answer(d, key, domain, list_id, cid, sender,
-	    sub ? "confirm-subscribe" : "confirm-unsubscribe", conf);
+	return command_said(what, whatlen, command_answer(d, key, domain,
+	    list_id, cid, sender, sub ? "confirm-subscribe" :
+	    "confirm-unsubscribe", conf), sub ? "subscribe: confirmation sent "
+	    "to" : "unsubscribe: confirmation sent to", sender);
 }
 
 int

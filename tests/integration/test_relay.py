@@ -364,6 +364,9 @@ class RelayTest(unittest.TestCase):
                 wait_for(lambda: len(sent_to("who@x.example")) >= 10, 60, "ten answers")
                 time.sleep(3)
                 self.assertEqual(len(sent_to("who@x.example")), 10)
+                # and the log says why the last ones got none
+                said = [r["summary"] for r in w.json("log") if r["kind"] == "command"]
+                self.assertTrue(any("no answer to who@x.example" in x for x in said), said)
         finally:
             shutil.rmtree(sdir, ignore_errors=True)
 
