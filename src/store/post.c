@@ -19,7 +19,7 @@ post_queue(struct db *d, int64_t post_id, int64_t list_id,
 	    "'queued', ?4, ?4, ?4 FROM membership m JOIN contact c "
 	    "ON c.id = m.contact_id WHERE m.list_id = ?2 AND m.state = 'active' "
 	    "AND (m.role = 'member') != ?5 AND c.status = 'active' "
-	    "AND c.email != ?3 "
+	    "AND lower(c.email) != lower(?3) "
 	    /* a member of two lists the post reaches gets it once */
 	    "AND NOT EXISTS (SELECT 1 FROM message x WHERE x.contact_id = c.id "
 	    "AND x.post_id = ?1 AND x.kind = 'relay') ORDER BY c.id");
