@@ -22,7 +22,9 @@ rsvp_put(struct db *d, int64_t event_id, int64_t contact_id,
 	sqlite3_stmt *st = db_cached(d, "INSERT INTO rsvp (event_id, "
 	    "contact_id, answer, source, at) VALUES (?1, ?2, ?3, ?4, ?5) "
 	    "ON CONFLICT (event_id, contact_id) DO UPDATE SET answer = ?3, "
-	    "source = ?4, at = ?5");
+	    /* the same answer again keeps its time: a waitlisted "yes"
+	     * said twice keeps its place in the queue */
+	    "source = ?4, at = CASE WHEN answer = ?3 THEN at ELSE ?5 END");
 
 	sqlite3_bind_int64(st, 1, event_id);
 	sqlite3_bind_int64(st, 2, contact_id);

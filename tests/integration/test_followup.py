@@ -108,6 +108,10 @@ class FollowupTest(unittest.TestCase):
             self.assertIn("yes", w.ok("rsvp", "set", "small", "b@x.org", "yes").stdout)
             self.assertIn("waitlist", w.ok("rsvp", "set", "small", "c@x.org", "yes").stdout)
             self.assertIn("waitlist", w.ok("rsvp", "set", "small", "d@x.org", "yes").stdout)
+            # saying yes again keeps c's place in the queue
+            import time
+            time.sleep(1.1)
+            self.assertIn("waitlist", w.ok("rsvp", "set", "small", "c@x.org", "yes").stdout)
             out = w.ok("rsvp", "set", "small", "a@x.org", "no").stdout
             self.assertIn("promoted", out)
             answers = {r["email"]: r["answer"] for r in w.json("rsvp", "small")}
