@@ -140,6 +140,41 @@ classify_set(struct classify_result *r, const char *kind, const char *why,
 	    detail ? detail : "");
 }
 
+/*
+ * A report that came to another address (forwarded by a person, or sent
+ * to From): the returned message's Message-ID is one of herald's signed
+ * tokens, so it names the message; it counts only when the failed
+ * address is the one that message went to.
+ */
+static void
+classify_bounce_returned(const struct classify_env *e, const char *mid,
+    const char *failed, struct classify_result *r)
+{
+	struct classify_addr a;
+	sqlite3_stmt *st;
+	char fake[600];
+	int same = 0;
+
+	if (mid == NULL)
+		return;
+	snprintf(fake, sizeof fake, "%.*s%s%s",
+	    (int)(addr_at(e->conf->sender_address) - e->conf->sender_address),
+	    e->conf->sender_address, e->conf->delimiter, mid);
+	if (!classify_ours(e, fake, &a) || !a.is_token || !a.token_ok ||
+	    a.kind != TOKEN_MESSAGE)
+		return;
+	st = db_cached(e->db, "SELECT 1 FROM message WHERE id = ? AND "
+	    "lower(rcpt) = lower(?)");
+	sqlite3_bind_int64(st, 1, (int64_t)a.id);
+	db_bind_text(st, 2, failed);
+	same = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	if (same) {
+		classify_link(e, (int64_t)a.id, r);
+		snprintf(r->token, sizeof r->token, "valid");
+	}
+}
+
 /* A bounce: which message, which recipient, how hard. */
 static int
 classify_bounce(const struct classify_env *e, const struct in_msg *m,
@@ -160,6 +195,8 @@ classify_bounce(const struct classify_env *e, const struct in_msg *m,
 	}
 	if (via_token)
 		classify_link(e, (int64_t)to->id, r);
+	else if (d.is_bounce && d.nrcpt > 0 && d.rcpt[0].addr)
+		classify_bounce_returned(e, d.orig_message_id, d.rcpt[0].addr, r);
 	if (d.nrcpt > 0) {
 		snprintf(r->bounced, sizeof r->bounced, "%s",
 		    d.rcpt[0].addr ? d.rcpt[0].addr : "");
@@ -170,7 +207,9 @@ classify_bounce(const struct classify_env *e, const struct in_msg *m,
 	}
 	snprintf(r->kind, sizeof r->kind, "bounce");
 	snprintf(r->why, sizeof r->why, "%s%s%s%s: %s %s%s", via_token ?
-	    "sent to a bounce address" : "a delivery failure report",
+	    "sent to a bounce address" : r->message_ref ? "a delivery "
+	    "failure report, matched by the returned Message-ID" :
+	    "a delivery failure report",
 	    d.is_bounce ? " (" : "", d.is_bounce ? d.source : "",
 	    d.is_bounce ? ")" : "", r->bounced, r->dsn_status,
 	    r->hard == 1 ? " (hard)" : r->hard == 0 ? " (soft)" : "");

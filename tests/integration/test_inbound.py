@@ -193,5 +193,73 @@ class InboundTest(unittest.TestCase):
             shutil.rmtree(sdir, ignore_errors=True)
 
 
+FORWARDED_BOUNCE = """\
+From: MAILER-DAEMON@mx.example.net (Mail Delivery System)
+To: office@example.org
+Subject: Undelivered Mail Returned to Sender
+Message-ID: <fwd-{n}@mx.example.net>
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="b1"
+
+--b1
+Content-Type: text/plain
+
+Your message could not be delivered.
+
+--b1
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx.example.net
+
+Final-Recipient: rfc822; {failed}
+Action: failed
+Status: 5.1.1
+
+--b1
+Content-Type: text/rfc822-headers
+
+From: Office <office@example.org>
+To: {failed}
+Subject: Invitation
+Message-ID: {mid}
+
+--b1--
+"""
+
+
+class ReturnedBounceTest(unittest.TestCase):
+    def test_report_to_another_address_matched_by_message_id(self):
+        """A report sent to From (not the bounce address) still names the
+        message by its Message-ID, a signed token; it counts only for the
+        address that message went to."""
+        sdir = tempfile.mkdtemp(prefix="herald-rb-")
+        try:
+            with harness.Servers(sdir, dovecot=True, sink=True) as srv, \
+                    util.Workdir(smtp_port=srv.smtp_port,
+                                 imap_port=srv.imap_port) as w:
+                cs = people(2)
+                setup_campaign(w, cs)
+                w.start_daemon()
+                wait_done(w)
+                mids = {m.rcpt_to[0]: email.message_from_bytes(
+                    m.data, policy=email.policy.default)["Message-ID"]
+                    for m in srv.sink_messages()}
+                a, b = cs[0]["email"], cs[1]["email"]
+                # b's failure quoting a's message: matches nothing
+                srv.imap_append(FORWARDED_BOUNCE.format(n=1, failed=b, mid=mids[a])
+                                .replace("\n", "\r\n").encode())
+                # a's own
+                srv.imap_append(FORWARDED_BOUNCE.format(n=2, failed=a, mid=mids[a])
+                                .replace("\n", "\r\n").encode())
+                v = wait_for(lambda: (lambda x: x if len(x) == 2 else None)(
+                    w.json("inbox")), 30, "two reports")
+                self.assertEqual([(i["kind"], i["contact"]) for i in v],
+                                 [("bounce", None), ("bounce", a)])
+                q = {m["email"]: m["state"] for m in w.json("queue")}
+                self.assertEqual(q, {a: "bounced", b: "sent"})
+        finally:
+            shutil.rmtree(sdir, ignore_errors=True)
+
+
 if __name__ == "__main__":
     util.main()
