@@ -97,8 +97,9 @@ step "an answer typed in by an organiser, and the contact log"
 "$herald" rsvp set summit-2027 "$owner" yes
 "$herald" contact show "$owner" | sed -n '1,9p'
 "$herald" log --contact "$owner"
-echo "-- the network's log (first 8 rows):"
-"$herald" log --org "Red de Mujeres Rurales" | head -8
+echo "-- the network's log: the post and the first copies relayed"
+"$herald" log --org "Red de Mujeres Rurales" |
+	awk 'NR == 1 || $3 == "post" || ($3 == "relay" && n++ < 4)'
 
 step "the report"
 "$herald" report
