@@ -381,6 +381,9 @@ classify_list(const struct classify_env *e, const struct in_msg *m,
 		    to->addr);
 		return;
 	}
+	/* list mail may be held (here or for its size), but is never
+	 * answered */
+	r->from_list = classify_from_list(m);
 	if (strcmp(to->suffix, "owner") == 0) {
 		classify_set(r, "post", "for the list's owners", to->addr);
 		r->to_owners = 1;
@@ -390,8 +393,6 @@ classify_list(const struct classify_env *e, const struct in_msg *m,
 	    strcmp(kind, "discussion") == 0))
 		classify_set(r, "post", "a post its sender may make", to->addr);
 	else {
-		/* list mail is held like any other, but never answered */
-		r->from_list = classify_from_list(m);
 		classify_set(r, "held", *role ? "the list's kind does not let "
 		    "this sender post: held for the moderators" :
 		    "from someone not on the list: held for the moderators",
@@ -448,9 +449,11 @@ classify_own_list_id(const struct classify_env *e, const struct in_msg *m)
 	if (v == NULL || n == 0 || (lt = strrchr(v, '<')) == NULL ||
 	    (gt = strchr(lt, '>')) == NULL)
 		return 0;
-	/* "<" NAME "." DOMAIN ">", with NAME not empty */
+	/* "<" NAME "." DOMAIN ">": NAME a list name (no dot: a list on a
+	 * subdomain, say lists.example.org beside example.org, is not ours) */
 	return (size_t)(gt - lt - 1) > n + 1 && *(gt - n - 1) == '.' &&
-	    strncasecmp(gt - n, dom, n) == 0;
+	    strncasecmp(gt - n, dom, n) == 0 &&
+	    memchr(lt + 1, '.', (size_t)(gt - n - 1 - (lt + 1))) == NULL;
 }
 
 static void
@@ -488,6 +491,7 @@ classify_run(const struct classify_env *e, const struct in_msg *m,
 				classify_set(r, "held", "its subject reads like "
 				    "an out-of-office reply: held for the "
 				    "moderators", to.addr);
+			r->looks_auto = 1;	/* never answered either */
 			return;
 		}
 		if (ours && to.is_token && to.token_ok)
@@ -712,7 +716,7 @@ classify_handle(const struct classify_env *e, const char *raw, size_t len,
 	struct inbound in;
 	struct activity a;
 	int64_t id;
-	char flags[64];
+	char flags[96];
 
 	if (classify_message(e, raw, len, &r) == -1)
 		return -1;
@@ -727,18 +731,18 @@ classify_handle(const struct classify_env *e, const char *raw, size_t len,
 	}
 	/* only the header of a post over the size cap was read: relaying
 	 * it would send members an empty message; a moderator decides */
-	if (src->truncated && strcmp(r.kind, "post") == 0 && !r.to_owners)
+	if (src->truncated && strcmp(r.kind, "post") == 0)
 		classify_set(&r, "held", "over the size limit: only its header "
 		    "was read, so it cannot be relayed", r.recipient);
-	else if (len > RELAY_POST_MAX && strcmp(r.kind, "post") == 0 &&
-	    !r.to_owners)
+	else if (len > RELAY_POST_MAX && strcmp(r.kind, "post") == 0)
 		classify_set(&r, "held", "over 3 MB, too big to relay to every "
 		    "member", r.recipient);
-	snprintf(flags, sizeof flags, "%s%s%s%s%s", r.other_sender ?
+	snprintf(flags, sizeof flags, "%s%s%s%s%s%s", r.other_sender ?
 	    "other-sender," : "", strcmp(r.token, "forged") == 0 ?
 	    "forged-token," : "", r.malformed ? "malformed," : "",
 	    src->truncated ? "oversize," : "", r.from_list &&
-	    strcmp(r.kind, "held") == 0 ? "from-list," : "");
+	    strcmp(r.kind, "held") == 0 ? "from-list," : "", r.looks_auto &&
+	    strcmp(r.kind, "held") == 0 ? "looks-auto," : "");
 	memset(&in, 0, sizeof in);
 	in.mailbox = src->mailbox;
 	in.uidvalidity = src->uidvalidity;

@@ -54,6 +54,7 @@ struct classify_result {
 	char command[16];		/* LIST-request@: the command word */
 	int64_t confirm_id;		/* a valid confirmation token's row */
 	int from_list;			/* carries a List-Id: never answered */
+	int looks_auto;			/* an auto-reply by its subject: ditto */
 	int64_t post_ref;		/* the post a relayed copy carried */
 	int malformed;
 };

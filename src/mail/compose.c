@@ -4,6 +4,7 @@
 #include <libetpan/libetpan.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "lib/text.h"
 #include "lib/xmalloc.h"
@@ -103,6 +104,17 @@ compose_check(const struct compose *m, const char **err)
 	return 0;
 }
 
+struct mailimf_date_time *
+compose_date(int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	return mailimf_date_time_new(tm.tm_mday, tm.tm_mon + 1,
+	    tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec, 0);
+}
+
 static struct mailimf_fields *
 compose_fields(const struct compose *m)
 {
@@ -112,7 +124,7 @@ compose_fields(const struct compose *m)
 
 	mailimf_mailbox_list_add(from, compose_mailbox(m->from_name,
 	    m->from_addr));
-	f = mailimf_fields_new_with_data_all(mailimf_get_date((time_t)m->date),
+	f = mailimf_fields_new_with_data_all(compose_date(m->date),
 	    from, NULL,
 	    m->reply_to ? compose_address_list(NULL, m->reply_to) : NULL,
 	    compose_address_list(m->to_name, m->to_addr), NULL, NULL,

@@ -41,4 +41,12 @@ struct compose {
 /* Append the message to out. -1 with *err set on refusal or overflow. */
 int compose_build(const struct compose *m, struct buf *out, const char **err);
 
+/*
+ * A Date field value for t, in UTC (+0000). libetpan's mailimf_get_date
+ * writes half-hour zones wrongly (India's +0530 as +0550), so herald
+ * never uses the local zone. Returns libetpan's struct (the caller, or
+ * the fields it joins, frees it); struct mailimf_date_time is opaque here.
+ */
+struct mailimf_date_time *compose_date(int64_t t);
+
 #endif

@@ -9,6 +9,7 @@
 
 #include "lib/text.h"
 #include "lib/xmalloc.h"
+#include "mail/compose.h"
 #include "mail/rfc2047.h"
 
 /*
@@ -116,13 +117,19 @@ relay_line(struct buf *out, const char *s, size_t n)
 	return rc ? -1 : 0;
 }
 
-/* "Subject: [tag]": encoded when the tag is not plain ASCII. */
+/*
+ * "Subject: [tag]": encoded when the tag is not plain ASCII. Before an
+ * encoded subject, an encoded tag carries its blank inside the word:
+ * readers drop the blank between two encoded words ("[réseau]café").
+ */
 static int
-relay_tag_field(struct buf *out, const char *tag)
+relay_tag_field(struct buf *out, const char *tag, int before_encoded)
 {
-	char t[RELAY_TAG_MAX + 3];
+	char t[RELAY_TAG_MAX + 4];
 
 	snprintf(t, sizeof t, "[%s]", tag);
+	if (before_encoded && rfc2047_needed(t, 900))
+		snprintf(t, sizeof t, "[%s] ", tag);
 	return buf_adds(out, "Subject: ") | rfc2047_encode(out, t) |
 	    buf_add(out, "\r\n", 2);
 }
@@ -139,7 +146,7 @@ relay_missing_fields(struct buf *out, const struct relay_headers *h,
 	if (date && mid)
 		return 0;
 	f = mailimf_fields_new_with_data_all(date ? NULL :
-	    mailimf_get_date((time_t)h->date), NULL, NULL, NULL, NULL, NULL,
+	    compose_date(h->date), NULL, NULL, NULL, NULL, NULL,
 	    NULL, mid || !h->message_id ? NULL : xstrdup(h->message_id), NULL,
 	    NULL, NULL);
 	if (f == NULL || (str = mmap_string_new("")) == NULL) {
@@ -169,7 +176,8 @@ relay_copy_fields(struct buf *out, const char *h, size_t n,
 {
 	const char *tag = rh->tag ? rh->tag : "";
 	size_t i = 0, start, end;
-	int drop = 0, rc = 0, date = 0, mid = 0, tagged = *tag == '\0' ||
+	/* a continuation line before any field belongs to nothing: dropped */
+	int drop = 1, rc = 0, date = 0, mid = 0, tagged = *tag == '\0' ||
 	    relay_has_tag(rh->subject, tag);
 
 	while (i < n) {
@@ -195,9 +203,10 @@ relay_copy_fields(struct buf *out, const char *h, size_t n,
 			    end - start) + 1;
 
 			tagged = 1;
-			rc |= relay_tag_field(out, tag);
 			while (v < h + end && (*v == ' ' || *v == '\t'))
 				v++;
+			rc |= relay_tag_field(out, tag, h + end - v > 2 &&
+			    v[0] == '=' && v[1] == '?');
 			if (v < h + end) {
 				rc |= buf_add(out, " ", 1);
 				rc |= relay_line(out, v, (size_t)(h + end - v));
@@ -208,7 +217,7 @@ relay_copy_fields(struct buf *out, const char *h, size_t n,
 			rc |= relay_line(out, h + start, end - start);
 	}
 	if (!tagged)		/* no subject at all */
-		rc |= relay_tag_field(out, tag);
+		rc |= relay_tag_field(out, tag, 0);
 	rc |= relay_missing_fields(out, rh, date, mid);
 	return rc ? -1 : 0;
 }
@@ -261,11 +270,25 @@ relay_quoted(struct buf *out, const char *s)
 	return rc | buf_add(out, "\"", 1);
 }
 
+/* Can addr go into <...> as it is: printable ASCII, no <, > or "? */
+static int
+relay_writable(const char *addr)
+{
+	const unsigned char *p = (const unsigned char *)addr;
+
+	if (*p == '\0')
+		return 0;
+	for (; *p; p++)
+		if (*p <= ' ' || *p >= 0x7f || *p == '<' || *p == '>' ||
+		    *p == '"')
+			return 0;
+	return 1;
+}
+
 static int
 relay_list_fields(struct buf *out, const struct relay_headers *h)
 {
 	char via[RELAY_NAME_MAX + 128];
-	const char *why;
 	int rc = 0;
 
 	relay_via(h, via, sizeof via);
@@ -275,10 +298,7 @@ relay_list_fields(struct buf *out, const struct relay_headers *h)
 	rc |= buf_printf(out, " <%s@%s>\r\n", h->list, h->lists_domain);
 	if (h->reply_to)
 		rc |= buf_printf(out, "Reply-To: <%s>\r\n", h->reply_to);
-	else if (h->reply_to_list || !*h->poster_addr ||
-	    !text_header_safe(h->poster_addr, &why) ||
-	    !text_utf8_valid(h->poster_addr, strlen(h->poster_addr)) ||
-	    strpbrk(h->poster_addr, "<>\"\x80") != NULL)
+	else if (h->reply_to_list || !relay_writable(h->poster_addr))
 		/* a poster address that cannot be written: the list answers */
 		rc |= buf_printf(out, "Reply-To: <%s@%s>\r\n", h->list,
 		    h->lists_domain);

@@ -140,6 +140,16 @@ prep_new(const struct conf *c, const struct token_key *key, char *err,
 	return p;
 }
 
+/* A large buffer is given back rather than kept for the next message. */
+static void
+prep_item_shrink(struct prep_item *it)
+{
+	if (it->out.data.size > PREP_KEEP_BYTES) {
+		render_out_free(&it->out);
+		render_out_init(&it->out);
+	}
+}
+
 static void
 prep_item_free(struct prep_item *it)
 {
@@ -230,10 +240,7 @@ prep_pop(struct prep *p)
 void
 prep_recycle(struct prep *p, struct prep_item *it)
 {
-	if (it->out.data.size > PREP_KEEP_BYTES) {
-		render_out_free(&it->out);
-		render_out_init(&it->out);
-	}
+	prep_item_shrink(it);
 	pthread_mutex_lock(&p->mu);
 	if (p->nspare < PREP_AHEAD + 1)
 		p->spare[p->nspare++] = it;
@@ -262,9 +269,10 @@ prep_drain(struct prep *p, int64_t *ids, int n)
 		p->rhead = (p->rhead + 1) % PREP_AHEAD;
 		p->rcount--;
 		p->ready_bytes -= it->out.data.len;
-		if (p->nspare < PREP_AHEAD + 1)
+		if (p->nspare < PREP_AHEAD + 1) {
+			prep_item_shrink(it);
 			p->spare[p->nspare++] = it;
-		else
+		} else
 			prep_item_free(it);
 	}
 	while (p->count > 0) {

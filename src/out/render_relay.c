@@ -18,7 +18,7 @@ struct render_relay_row {
 	int64_t msg_id;
 	int receives;		/* still an active member, active contact */
 	int to_owners;		/* mail to LIST-owner@: answers go back */
-	char message_id[128];	/* the copy's, for a post without one */
+	char message_id[320];	/* the copy's, for a post without one */
 };
 
 /* A header phrase decoded to UTF-8 (NULL when it cannot be). */
@@ -75,7 +75,7 @@ render_relay_row(struct db *d, int64_t msg_id, struct render_relay_row *r)
 	sqlite3_stmt *st = db_cached(d, "SELECT m.post_id, l.name, l.kind, "
 	    "m.rcpt, i.from_addr, l.subject_tag, COALESCE(l.reply_to, ''), "
 	    "COALESCE(c.status = 'active' AND ms.state = 'active', 0), "
-	    "i.rcpt_addr LIKE '%-owner@%', m.message_id "
+	    "lower(i.rcpt_addr) LIKE l.name || '-owner@%', m.message_id "
 	    "FROM message m JOIN list l ON l.id = m.list_id "
 	    "JOIN inbound i ON i.id = m.post_id "
 	    "LEFT JOIN contact c ON c.id = m.contact_id "

@@ -298,12 +298,13 @@ command_notify_held(struct db *d, const struct token_key *key,
 	return (long)n;
 }
 
-/* Was the held post list mail (flagged from-list when it was read)? */
+/* Was the held post list mail, or an auto-reply by its subject (flagged
+ * from-list or looks-auto when it was read)? */
 static int
 command_post_from_list(struct db *d, int64_t post_id)
 {
 	sqlite3_stmt *st = db_cached(d, "SELECT instr(flags, 'from-list') > 0 "
-	    "FROM inbound WHERE id = ?");
+	    "OR instr(flags, 'looks-auto') > 0 FROM inbound WHERE id = ?");
 	int yes;
 
 	sqlite3_bind_int64(st, 1, post_id);

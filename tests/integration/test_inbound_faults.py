@@ -101,6 +101,14 @@ class InboundFaultTest(unittest.TestCase):
         r = self.w.run("moderate", "approve", str(held[0]["id"]))
         self.assertEqual(r.returncode, 65, r.stderr)
         self.assertEqual(members(), [])
+        self.w.ok("moderate", "reject", str(held[0]["id"]))
+        # the same to net-owner@: held, not a failing copy to the owner
+        self.srv.imap_append(big[:4 * 1024 * 1024].replace(
+            b"To: net@", b"To: net-owner@", 1) + b"\r\n", user=self.user)
+        held = wait_for(lambda: self.w.json("moderate", "net"), 30, "owner mail")
+        self.assertIn("over 3 MB", str(held[0]))
+        # the owner is told it is held (a notice), no copy fails
+        self.assertEqual([q for q in self.w.json("queue") if q["state"] == "failed"], [])
 
     def test_dovecot_restarted_under_the_reader(self):
         self.srv.imap_append(mail(1), user=self.user)

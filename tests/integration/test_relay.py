@@ -286,7 +286,9 @@ class RelayTest(unittest.TestCase):
             # another manager's list, or a look-alike domain: an owner's post
             for lid in ("List-Id: <net.lists.example.net>\n",
                         "List-Id: <net.xlists.example.org>\n",
-                        "List-Id: <lists.example.org>\n", ""):
+                        "List-Id: <lists.example.org>\n",
+                        # a list on a subdomain of lists_domain is not ours
+                        "List-Id: <staff.sub.lists.example.org>\n", ""):
                 self.assertEqual(kind(lid)["kind"], "post", lid)
 
 
@@ -454,13 +456,20 @@ class RelayTest(unittest.TestCase):
                                 b"Message-ID: <digest@other.example>\r\n\r\nnews\r\n")
                 other = wait_for(lambda: w.json("moderate", "net"), 30, "held digest")
                 w.ok("moderate", "reject", str(other[0]["id"]), "--reason", "not here")
+                # nor is what reads like an out-of-office
+                srv.imap_append(b"From: away@example.com\r\n"
+                                b"To: net@lists.example.org\r\nSubject: Out of office\r\n"
+                                b"Message-ID: <away@example.com>\r\n\r\nback monday\r\n")
+                away = wait_for(lambda: w.json("moderate", "net"), 30, "held away")
+                w.ok("moderate", "reject", str(away[0]["id"]), "--reason", "noise")
                 time.sleep(3)
                 self.assertEqual([m for m in srv.sink_messages()
-                                  if m.rcpt_to == ["news@other.example"]], [])
+                                  if m.rcpt_to in (["news@other.example"],
+                                                   ["away@example.com"])], [])
                 # every decision is in the network's log, the expiry too
                 decisions = [r["summary"] for r in w.json("log", "--org", "Red Rural")
                              if r["kind"] == "moderation"]
-                self.assertEqual(len(decisions), 4, decisions)
+                self.assertEqual(len(decisions), 5, decisions)
                 self.assertIn("approved", decisions[0])
                 self.assertIn("no advertising", decisions[1])
                 self.assertIn("expired", decisions[2])

@@ -6,6 +6,7 @@
  */
 #include <libetpan/libetpan.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 
 #include "check.h"
@@ -83,6 +84,33 @@ from_name(const char *msg)
 		    &idx, "utf-8", &out) != MAILIMF_NO_ERROR)
 			out = NULL;
 	}
+	mailimf_fields_free(f);
+	return out;
+}
+
+/* The copy's Subject, parsed back and decoded (static; NULL if none). */
+static const char *
+subject_of(const char *msg)
+{
+	static char out[600];
+	struct mailimf_fields *f = NULL;
+	struct mailimf_single_fields sf;
+	char *dec = NULL;
+	size_t idx = 0;
+
+	if (msg == NULL || mailimf_envelope_and_optional_fields_parse(msg,
+	    strlen(msg), &idx, &f) != MAILIMF_NO_ERROR)
+		return NULL;
+	mailimf_single_fields_init(&sf, f);
+	idx = 0;
+	if (sf.fld_subject == NULL || mailmime_encoded_phrase_parse("utf-8",
+	    sf.fld_subject->sbj_value, strlen(sf.fld_subject->sbj_value), &idx,
+	    "utf-8", &dec) != MAILIMF_NO_ERROR) {
+		mailimf_fields_free(f);
+		return NULL;
+	}
+	snprintf(out, sizeof out, "%s", dec);
+	free(dec);
 	mailimf_fields_free(f);
 	return out;
 }
@@ -232,12 +260,27 @@ test_tag_once(void)
 	h = headers("Ana", "r\xc3\xa9seau", "x");
 	m = copy(&b, "From: ana@redes.org\r\nSubject: x\r\n\r\nb\r\n", &h);
 	CHECK(m != NULL && strstr(m, "Subject: =?") != NULL);
+	CHECK(subject_of(m) != NULL &&
+	    strcmp(subject_of(m), "[r\xc3\xa9seau] x") == 0);
 	if (m)
 		for (i = 0; m[i] && strncmp(m + i, "\r\n\r\n", 4) != 0; i++)
 			if ((unsigned char)m[i] >= 0x80) {
 				CHECK(!"8-bit byte in the header");
 				break;
 			}
+	buf_free(&b);
+	/* ... and before an encoded subject, the blank survives decoding */
+	h = headers("Ana", "r\xc3\xa9seau", "caf\xc3\xa9");
+	m = copy(&b, "From: ana@redes.org\r\nSubject: =?UTF-8?Q?caf=C3=A9?=\r\n"
+	    "\r\nb\r\n", &h);
+	CHECK(subject_of(m) != NULL &&
+	    strcmp(subject_of(m), "[r\xc3\xa9seau] caf\xc3\xa9") == 0);
+	buf_free(&b);
+	h = headers("Ana", "net", "caf\xc3\xa9");
+	m = copy(&b, "From: ana@redes.org\r\nSubject: =?UTF-8?Q?caf=C3=A9?=\r\n"
+	    "\r\nb\r\n", &h);
+	CHECK(subject_of(m) != NULL &&
+	    strcmp(subject_of(m), "[net] caf\xc3\xa9") == 0);
 	buf_free(&b);
 }
 
@@ -302,6 +345,8 @@ test_date_and_message_id_when_missing(void)
 	CHECK(m != NULL && fields(m, "Date") == 1);
 	CHECK(m != NULL && strstr(m, "Message-ID: <m7-abc@example.org>\r\n"));
 	CHECK(m != NULL && strstr(m, "2027") != NULL);
+	/* always UTC: libetpan would write India's +0530 as +0550 */
+	CHECK(m != NULL && strstr(m, "+0000\r\n") != NULL);
 	buf_free(&b);
 	/* the poster's own are kept, none added */
 	m = copy(&b, "From: ana@redes.org\r\nDate: Mon, 1 Feb 2027 10:00:00 "
@@ -327,6 +372,9 @@ test_has_tag(void)
 int
 main(void)
 {
+	/* a half-hour zone: the Date must not depend on it */
+	setenv("TZ", "Asia/Kolkata", 1);
+	tzset();
 	test_bare_cr_adds_no_field();
 	test_space_before_colon_is_dropped();
 	test_names_are_quoted_or_encoded();
