@@ -86,6 +86,7 @@ int cmd_list_create(struct cli *, int, char **);
 int cmd_list_add(struct cli *, int, char **);
 int cmd_list_remove(struct cli *, int, char **);
 int cmd_list_show(struct cli *, int, char **);
+int cmd_list_set(struct cli *, int, char **);
 int cmd_list_ls(struct cli *, int, char **);
 int cmd_event_create(struct cli *, int, char **);
 int cmd_event_ls(struct cli *, int, char **);

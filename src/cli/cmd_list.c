@@ -8,6 +8,7 @@
 #include "cli/out.h"
 #include "lib/addr.h"
 #include "lib/text.h"
+#include "mail/relay.h"
 #include "store/contact.h"
 #include "store/list.h"
 #include "store/org.h"
@@ -70,6 +71,72 @@ list_contact(struct cli *c, const char *arg, int create, int64_t *id)
 	return 0;
 }
 
+/* --org, --tag and --reply-to ("kind" too when changing): 0 or exit. */
+static int
+list_options_check(const char *org, const char *tag, const char *reply_to,
+    int kind_ok)
+{
+	const char *why;
+
+	if (org && !text_header_safe(org, &why))
+		return cli_fail(EX_DATAERR, "--org: %s", why);
+	if (tag && (!text_header_safe(tag, &why) ||
+	    strlen(tag) > RELAY_TAG_MAX || strchr(tag, ']') != NULL))
+		return cli_fail(EX_DATAERR, "--tag: one line, at most %d bytes, "
+		    "no ']'", RELAY_TAG_MAX);
+	if (reply_to && strcmp(reply_to, "poster") != 0 &&
+	    strcmp(reply_to, "list") != 0 &&
+	    (!kind_ok || strcmp(reply_to, "kind") != 0))
+		return cli_fail(EX_USAGE, "--reply-to \"%s\": poster or list%s",
+		    reply_to, kind_ok ? " or kind" : "");
+	return 0;
+}
+
+int
+cmd_list_set(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "org", required_argument, NULL, 'O' },
+		{ "tag", required_argument, NULL, 'T' },
+		{ "reply-to", required_argument, NULL, 'R' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *org = NULL, *tag = NULL, *reply_to = NULL;
+	int64_t org_id = 0;
+	struct list l;
+	int ch, rc;
+
+	while ((ch = cli_getopt(cli_current(), argc, argv, opts)) > 0)
+		switch (ch) {
+		case 'O': org = optarg; break;
+		case 'T': tag = optarg; break;
+		case 'R': reply_to = optarg; break;
+		}
+	if (ch < 0)
+		return cli_getopt_exit(ch);
+	if (argc - optind != 1 || (!org && !tag && !reply_to)) {
+		cli_usage(cli_current(), 0);
+		return EX_USAGE;
+	}
+	if ((rc = list_options_check(org, tag, reply_to, 1)) != 0)
+		return rc;
+	if ((rc = cli_open(c)) != 0 || (rc = cli_begin(c)) != 0)
+		return rc;
+	if ((rc = list_lookup(c, argv[optind], &l)) != 0) {
+		cli_rollback(c);
+		return rc;
+	}
+	if ((org && *org && (org_id = org_ensure(c->db, org, "network", "")) ==
+	    -1) || (org && list_set_org(c->db, l.id, org_id) == -1) ||
+	    list_set_options(c->db, l.id, tag, reply_to) == -1) {
+		rc = cli_fail(EX_IOERR, "database: %s", db_errmsg(c->db));
+		cli_rollback(c);
+	} else if ((rc = cli_commit(c)) == 0)
+		printf("list %s changed\n", l.name);
+	list_clear(&l);
+	return rc;
+}
+
 int
 cmd_list_create(struct cli *c, int argc, char **argv)
 {
@@ -84,7 +151,7 @@ cmd_list_create(struct cli *c, int argc, char **argv)
 	};
 	const char *kind = NULL, *owner = NULL, *parent = NULL, *org = NULL;
 	const char *tag = NULL, *reply_to = NULL;
-	const char *name, *why;
+	const char *name;
 	struct list pl;
 	int64_t parent_id = 0, org_id = 0, list_id, owner_id;
 	int ch, rc;
@@ -115,13 +182,8 @@ cmd_list_create(struct cli *c, int argc, char **argv)
 	if (!list_kind_valid(kind))
 		return cli_fail(EX_USAGE, "--kind \"%s\": announce, relay or "
 		    "discussion", kind);
-	if (org && !text_header_safe(org, &why))
-		return cli_fail(EX_DATAERR, "--org: %s", why);
-	if (tag && (!text_header_safe(tag, &why) || strlen(tag) > 40))
-		return cli_fail(EX_DATAERR, "--tag: one line, at most 40 bytes");
-	if (reply_to && strcmp(reply_to, "poster") && strcmp(reply_to, "list"))
-		return cli_fail(EX_USAGE, "--reply-to \"%s\": poster or list",
-		    reply_to);
+	if ((rc = list_options_check(org, tag, reply_to, 0)) != 0)
+		return rc;
 	if ((rc = cli_open(c)) != 0 || (rc = cli_begin(c)) != 0)
 		return rc;
 	if (parent) {
@@ -228,6 +290,15 @@ cmd_list_remove(struct cli *c, int argc, char **argv)
 	return list_members_change(c, argc, argv, 0);
 }
 
+/* Where replies to a relayed post go: the rule, or the kind's. */
+static const char *
+list_reply_to(const struct list *l)
+{
+	if (*l->reply_to)
+		return l->reply_to;
+	return strcmp(l->kind, "discussion") == 0 ? "list" : "poster";
+}
+
 int
 cmd_list_show(struct cli *c, int argc, char **argv)
 {
@@ -262,6 +333,8 @@ cmd_list_show(struct cli *c, int argc, char **argv)
 		json_kstr(&j, "parent", *l.parent ? l.parent : NULL);
 		json_kstr(&j, "organisation", *l.organisation ?
 		    l.organisation : NULL);
+		json_kstr(&j, "tag", *l.tag ? l.tag : NULL);
+		json_kstr(&j, "reply_to", list_reply_to(&l));
 		json_key(&j, "members");
 		json_open(&j, '[');
 	}
@@ -291,6 +364,9 @@ cmd_list_show(struct cli *c, int argc, char **argv)
 			printf(", parent %s", l.parent);
 		if (*l.organisation)
 			printf(", organisation %s", l.organisation);
+		if (*l.tag)
+			printf(", subject tag [%s]", l.tag);
+		printf(", replies to the %s", list_reply_to(&l));
 		printf(", %zu people\n\n", table_rows(t));
 		table_print(t, stdout);
 	}

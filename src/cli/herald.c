@@ -52,6 +52,12 @@ static const struct cli_command commands[] = {
 	  "[--parent LIST] [--org ORG] [--tag TEXT] [--reply-to poster|list]",
 	  "Create a mailing list.",
 	  "NAME is [a-z0-9-]+; the list's address is NAME@lists_domain.\n" },
+	{ "list", "set", cmd_list_set,
+	  "NAME [--org ORG] [--tag TEXT] [--reply-to poster|list|kind]",
+	  "Change a list's organisation, subject tag or Reply-To rule.",
+	  "--tag \"\" removes the tag; --reply-to kind goes back to the kind's\n"
+	  "rule (relay and announce lists: the poster; discussion: the list);\n"
+	  "--org \"\" leaves no organisation.\n" },
 	{ "list", "add", cmd_list_add,
 	  "NAME EMAIL... [--role member|owner|moderator]",
 	  "Add people to a list (unknown addresses become contacts).", NULL },

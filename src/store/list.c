@@ -27,7 +27,8 @@ int
 list_get(struct db *d, const char *name, struct list *l)
 {
 	sqlite3_stmt *st = db_cached(d, "SELECT l.id, l.name, l.kind, "
-	    "COALESCE(p.name, ''), COALESCE(o.name, ''), l.created "
+	    "COALESCE(p.name, ''), COALESCE(o.name, ''), l.created, "
+	    "l.subject_tag, COALESCE(l.reply_to, '') "
 	    "FROM list l LEFT JOIN list p ON p.id = l.parent_id "
 	    "LEFT JOIN organisation o ON o.id = l.org_id WHERE l.name = ?");
 	int rc;
@@ -42,6 +43,8 @@ list_get(struct db *d, const char *name, struct list *l)
 		l->parent = db_col_dup(st, 3);
 		l->organisation = db_col_dup(st, 4);
 		l->created = sqlite3_column_int64(st, 5);
+		l->tag = db_col_dup(st, 6);
+		l->reply_to = db_col_dup(st, 7);
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
@@ -54,6 +57,8 @@ list_clear(struct list *l)
 	free(l->kind);
 	free(l->parent);
 	free(l->organisation);
+	free(l->tag);
+	free(l->reply_to);
 	memset(l, 0, sizeof *l);
 }
 
@@ -144,10 +149,22 @@ list_set_options(struct db *d, int64_t id, const char *tag,
     const char *reply_to)
 {
 	sqlite3_stmt *st = db_cached(d, "UPDATE list SET subject_tag = "
-	    "COALESCE(?2, subject_tag), reply_to = ?3 WHERE id = ?1");
+	    "COALESCE(?2, subject_tag), reply_to = CASE WHEN ?3 IS NULL THEN "
+	    "reply_to WHEN ?3 = 'kind' THEN NULL ELSE ?3 END WHERE id = ?1");
 
 	sqlite3_bind_int64(st, 1, id);
 	db_bind_text(st, 2, tag);
 	db_bind_text(st, 3, reply_to);
+	return db_step_done(d, st);
+}
+
+int
+list_set_org(struct db *d, int64_t id, int64_t org_id)
+{
+	sqlite3_stmt *st = db_cached(d, "UPDATE list SET org_id = ?2 "
+	    "WHERE id = ?1");
+
+	sqlite3_bind_int64(st, 1, id);
+	db_bind_id(st, 2, org_id);
 	return db_step_done(d, st);
 }

@@ -12,6 +12,8 @@ struct list {
 	char *kind;
 	char *parent;		/* parent list name or "" */
 	char *organisation;	/* "" when none */
+	char *tag;		/* subject tag, "" when none */
+	char *reply_to;		/* "poster", "list", or "" (by kind) */
 	int64_t created;
 };
 
@@ -26,9 +28,14 @@ void list_clear(struct list *l);
 int64_t list_create(struct db *d, const char *name, const char *kind,
     int64_t parent_id, int64_t org_id);
 #define LIST_KEPT_UNSUBSCRIBED 3
-/* Subject tag (NULL: leave) and Reply-To rule (NULL: by kind). */
+/*
+ * Subject tag ("" none) and Reply-To rule ("poster", "list", or "kind":
+ * by the list's kind); NULL leaves either as it is.
+ */
 int list_set_options(struct db *d, int64_t id, const char *tag,
     const char *reply_to);
+/* The organisation whose network the list is (0: none). */
+int list_set_org(struct db *d, int64_t id, int64_t org_id);
 /*
  * Add a membership (state active). Returns 1 when added, 0 when it was
  * already there, 2 when the role changed, LIST_KEPT_UNSUBSCRIBED when the

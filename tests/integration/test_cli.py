@@ -30,7 +30,7 @@ COMMANDS = [
     ("contact", "erase"),
     ("org", "list"), ("org", "show"),
     ("list", "create"), ("list", "add"), ("list", "remove"),
-    ("list", "show"), ("list", "ls"),
+    ("list", "show"), ("list", "ls"), ("list", "set"),
     ("event", "create"),
     ("log",), ("log", "add"),
 ]

@@ -255,6 +255,30 @@ class RelayTest(unittest.TestCase):
                            "To: net@lists.example.org\nSubject: x\n\nbody\n")
             self.assertEqual(w.json("inbox", "explain", path)[0]["kind"], "loop")
 
+    def test_list_options_shown_and_changed(self):
+        with util.Workdir() as w:
+            w.ok("list", "create", "net", "--kind", "relay", "--owner", "ana@redes.org")
+            j = w.json("list", "show", "net")
+            self.assertEqual((j["tag"], j["reply_to"], j["organisation"]),
+                             (None, "poster", None))
+            w.ok("list", "set", "net", "--tag", "red", "--reply-to", "list",
+                 "--org", "Red Rural")
+            j = w.json("list", "show", "net")
+            self.assertEqual((j["tag"], j["reply_to"], j["organisation"]),
+                             ("red", "list", "Red Rural"))
+            self.assertIn("subject tag [red], replies to the list",
+                          w.ok("list", "show", "net").stdout)
+            # back to none and to the kind's rule; other options untouched
+            w.ok("list", "set", "net", "--tag", "", "--reply-to", "kind")
+            j = w.json("list", "show", "net")
+            self.assertEqual((j["tag"], j["reply_to"], j["organisation"]),
+                             (None, "poster", "Red Rural"))
+            for bad, code in ((("--reply-to", "all"), 64), (("--tag", "a]b"), 65)):
+                r = w.run("list", "set", "net", *bad)
+                self.assertEqual(r.returncode, code, r.stderr)
+            self.assertEqual(w.run("list", "set", "net").returncode, 64)
+            self.assertEqual(w.run("list", "set", "nosuch", "--tag", "x").returncode, 65)
+
     def test_own_list_id_is_a_loop(self):
         with util.Workdir() as w:
             # a list may not take the name of another's own address
