@@ -135,6 +135,19 @@ campaign_message_ids(struct db *d, int64_t msg_id,
 	return db_step_done(d, st);
 }
 
+long
+campaign_message_ids_inserted(struct db *d, const struct token_key *key,
+    const char *domain)
+{
+	int64_t n = sqlite3_changes(d->h), i;
+	int64_t first = sqlite3_last_insert_rowid(d->h) - n + 1;
+
+	for (i = 0; i < n; i++)
+		if (campaign_message_ids(d, first + i, key, domain) == -1)
+			return -1;
+	return (long)n;
+}
+
 /*
  * The recipients go into a temporary table first, so the counts and the
  * insert below read one fixed set (and the filter is bound once).
@@ -202,9 +215,8 @@ static long
 campaign_insert_rows(struct db *d, const struct campaign *c,
     const struct token_key *key, const char *domain)
 {
-	sqlite3_stmt *st, *ids;
-	int64_t first = 0, last = 0, id;
-	long n = 0;
+	sqlite3_stmt *st;
+	int rc;
 
 	st = db_prepare(d, "INSERT INTO message (campaign_id, list_id, "
 	    "contact_id, kind, rcpt, token, message_id, state, next_attempt, "
@@ -215,28 +227,9 @@ campaign_insert_rows(struct db *d, const struct campaign *c,
 	sqlite3_bind_int64(st, 1, c->id);
 	db_bind_id(st, 2, c->list_id);
 	sqlite3_bind_int64(st, 3, time_now());
-	if (db_step_done(d, st) == -1)
-		n = -1;
+	rc = db_step_done(d, st);
 	sqlite3_finalize(st);
-	if (n == -1)
-		return -1;
-	/*
-	 * One INSERT in one transaction numbers its rows consecutively, so
-	 * walk the id range rather than update the table under a cursor.
-	 */
-	ids = db_prepare(d, "SELECT min(id), max(id) FROM message "
-	    "WHERE campaign_id = ? AND token LIKE 'new:%'");
-	sqlite3_bind_int64(ids, 1, c->id);
-	if (sqlite3_step(ids) == SQLITE_ROW &&
-	    sqlite3_column_type(ids, 0) != SQLITE_NULL) {
-		first = sqlite3_column_int64(ids, 0);
-		last = sqlite3_column_int64(ids, 1);
-	}
-	sqlite3_finalize(ids);
-	for (id = first; id && id <= last; id++, n++)
-		if (campaign_message_ids(d, id, key, domain) == -1)
-			return -1;
-	return n;
+	return rc == -1 ? -1 : campaign_message_ids_inserted(d, key, domain);
 }
 
 long

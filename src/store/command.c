@@ -283,19 +283,13 @@ command_notify_held(struct db *d, const struct token_key *key,
 	    "FROM membership m JOIN contact c ON c.id = m.contact_id "
 	    "WHERE m.list_id = ?1 AND m.role IN ('owner', 'moderator') "
 	    "AND m.state = 'active' ORDER BY c.id");
-	int64_t first, n, i;
 
 	sqlite3_bind_int64(st, 1, list_id);
 	sqlite3_bind_int64(st, 2, post_id);
 	sqlite3_bind_int64(st, 3, time_now());
 	if (db_step_done(d, st) == -1)
 		return -1;
-	n = sqlite3_changes(d->h);
-	first = sqlite3_last_insert_rowid(d->h) - n + 1;
-	for (i = 0; i < n; i++)
-		if (campaign_message_ids(d, first + i, key, domain) == -1)
-			return -1;
-	return (long)n;
+	return campaign_message_ids_inserted(d, key, domain);
 }
 
 /* Was the held post list mail, or an auto-reply by its subject (flagged

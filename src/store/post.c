@@ -23,7 +23,6 @@ post_queue(struct db *d, int64_t post_id, int64_t list_id,
 	    /* a member of two lists the post reaches gets it once */
 	    "AND NOT EXISTS (SELECT 1 FROM message x WHERE x.contact_id = c.id "
 	    "AND x.post_id = ?1 AND x.kind = 'relay') ORDER BY c.id");
-	int64_t first, n, i;
 
 	sqlite3_bind_int64(st, 1, post_id);
 	sqlite3_bind_int64(st, 2, list_id);
@@ -32,13 +31,7 @@ post_queue(struct db *d, int64_t post_id, int64_t list_id,
 	sqlite3_bind_int(st, 5, owners);
 	if (db_step_done(d, st) == -1)
 		return -1;
-	/* one INSERT in one transaction: consecutive ids, the last known */
-	n = sqlite3_changes(d->h);
-	first = sqlite3_last_insert_rowid(d->h) - n + 1;
-	for (i = 0; i < n; i++)
-		if (campaign_message_ids(d, first + i, key, domain) == -1)
-			return -1;
-	return (long)n;
+	return campaign_message_ids_inserted(d, key, domain);
 }
 
 long
