@@ -16,20 +16,6 @@
 #define LIST_NAME_MAX 64
 
 static int
-list_name_reserved(const char *name)
-{
-	static const char *const ends[] = { "-request", "-owner" };
-	size_t i, n = strlen(name), e;
-
-	for (i = 0; i < sizeof ends / sizeof ends[0]; i++) {
-		e = strlen(ends[i]);
-		if (n >= e && strcmp(name + n - e, ends[i]) == 0)
-			return 1;
-	}
-	return 0;
-}
-
-static int
 list_lookup(struct cli *c, const char *name, struct list *l)
 {
 	int found = list_get(c->db, name, l);
@@ -176,7 +162,7 @@ cmd_list_create(struct cli *c, int argc, char **argv)
 		return cli_fail(EX_DATAERR, "list name \"%s\": use a-z, 0-9 and -",
 		    name);
 	/* NAME-request@ and NAME-owner@ are every list's own addresses */
-	if (list_name_reserved(name))
+	if (list_address_suffix(name) != NULL)
 		return cli_fail(EX_DATAERR, "list name \"%s\": a name may not "
 		    "end in -request or -owner", name);
 	if (!list_kind_valid(kind))

@@ -70,6 +70,28 @@ moderate_held(struct cli *c, const char *arg, int64_t *id, int64_t *list,
  * Record the decision; a reason (NULL: keep the detail) goes to the
  * poster's notice, which render_auto reads from the detail.
  */
+/*
+ * Open, read the token secret, begin, and find held post arg: 0 inside
+ * the transaction, or an exit code with nothing begun.
+ */
+static int
+moderate_begin(struct cli *c, const char *arg, struct token_key *key,
+    int64_t *id, int64_t *list, char *from, size_t flen, int *oversize)
+{
+	char err[1024];
+	int rc;
+
+	if ((rc = cli_open(c)) != 0)
+		return rc;
+	if (token_key_load(key, c->conf->secret_file, err, sizeof err) == -1)
+		return cli_fail(EX_CONFIG, "%s", err);
+	if ((rc = cli_begin(c)) != 0)
+		return rc;
+	if ((rc = moderate_held(c, arg, id, list, from, flen, oversize)) != 0)
+		cli_rollback(c);
+	return rc;
+}
+
 static int
 moderate_decide(struct cli *c, int64_t id, const char *state,
     const char *reason)
@@ -103,7 +125,7 @@ int
 cmd_moderate_approve(struct cli *c, int argc, char **argv)
 {
 	struct token_key key;
-	char err[1024], from[320], what[200];
+	char from[320], what[200];
 	int64_t id, list;
 	long n;
 	int ch, rc, oversize;
@@ -114,17 +136,9 @@ cmd_moderate_approve(struct cli *c, int argc, char **argv)
 		cli_usage(cli_current(), 0);
 		return EX_USAGE;
 	}
-	if ((rc = cli_open(c)) != 0)
+	if ((rc = moderate_begin(c, argv[optind], &key, &id, &list, from,
+	    sizeof from, &oversize)) != 0)
 		return rc;
-	if (token_key_load(&key, c->conf->secret_file, err, sizeof err) == -1)
-		return cli_fail(EX_CONFIG, "%s", err);
-	if ((rc = cli_begin(c)) != 0)
-		return rc;
-	if ((rc = moderate_held(c, argv[optind], &id, &list, from,
-	    sizeof from, &oversize)) != 0) {
-		cli_rollback(c);
-		return rc;
-	}
 	if (oversize) {
 		cli_rollback(c);
 		return cli_fail(EX_DATAERR, "held post %s is over 3 MB (or only "
@@ -154,7 +168,7 @@ cmd_moderate_reject(struct cli *c, int argc, char **argv)
 	};
 	const char *reason = "", *why;
 	struct token_key key;
-	char from[320], what[400], err[1024];
+	char from[320], what[400];
 	int64_t id, list;
 	int ch, rc, oversize;
 
@@ -168,17 +182,9 @@ cmd_moderate_reject(struct cli *c, int argc, char **argv)
 	}
 	if (*reason && !text_header_safe(reason, &why))
 		return cli_fail(EX_DATAERR, "--reason: %s (one line)", why);
-	if ((rc = cli_open(c)) != 0)
+	if ((rc = moderate_begin(c, argv[optind], &key, &id, &list, from,
+	    sizeof from, &oversize)) != 0)
 		return rc;
-	if (token_key_load(&key, c->conf->secret_file, err, sizeof err) == -1)
-		return cli_fail(EX_CONFIG, "%s", err);
-	if ((rc = cli_begin(c)) != 0)
-		return rc;
-	if ((rc = moderate_held(c, argv[optind], &id, &list, from,
-	    sizeof from, &oversize)) != 0) {
-		cli_rollback(c);
-		return rc;
-	}
 	snprintf(what, sizeof what, "held post %lld from %s rejected%s%s",
 	    (long long)id, from, *reason ? ": " : "", reason);
 	if (moderate_decide(c, id, "rejected", reason) == -1 ||

@@ -139,3 +139,12 @@ autoreply_detect(const struct in_msg *m, const char **why)
 	*why = NULL;
 	return 0;
 }
+
+int
+autoreply_from_list(const struct in_msg *m)
+{
+	const char *v = in_msg_header(m, "Precedence", 0);
+
+	return in_msg_header(m, "List-Id", 0) != NULL ||
+	    (v && autoreply_word(v, "list"));
+}

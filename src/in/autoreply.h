@@ -23,6 +23,11 @@
  * NULL) saying which signal; else 0 and *why NULL.
  */
 int autoreply_detect(const struct in_msg *m, const char **why);
+/*
+ * 1 when m is mail a list sent (a List-Id, or Precedence: list): not an
+ * auto-reply, but never answered either (RFC 3834 section 2).
+ */
+int autoreply_from_list(const struct in_msg *m);
 /* The why of a message whose only signal is its subject: the weakest. */
 extern const char autoreply_why_subject[];
 

@@ -18,6 +18,7 @@
 #include "store/activity.h"
 #include "store/command.h"
 #include "store/inbound.h"
+#include "store/list.h"
 #include "store/post.h"
 #include "store/rsvp.h"
 
@@ -56,9 +57,7 @@ classify_ours(const struct classify_env *e, const char *addr,
 		/* list names are lower case; people type NET@ too */
 		for (char *p = a->list; *p; p++)
 			*p = (char)tolower((unsigned char)*p);
-		if ((dash = strrchr(a->list, '-')) != NULL &&
-		    (strcmp(dash, "-request") == 0 ||
-		    strcmp(dash, "-owner") == 0)) {
+		if ((dash = list_address_suffix(a->list)) != NULL) {
 			snprintf(a->suffix, sizeof a->suffix, "%s", dash + 1);
 			a->list[dash - a->list] = '\0';
 		}
@@ -95,6 +94,23 @@ classify_link(const struct classify_env *e, int64_t msg_id,
 	sqlite3_reset(st);
 }
 
+/*
+ * A token seen outside an address (a Message-ID TOKEN@sender.domain, or
+ * "confirm TOKEN"): is it ours, as LOCAL+TOKEN@sender.domain would be?
+ * tail is "TOKEN@domain". Fills a; returns classify_ours's answer.
+ */
+static int
+classify_tagged(const struct classify_env *e, const char *tail,
+    struct classify_addr *a)
+{
+	const char *sa = e->conf->sender_address;
+	char fake[600];
+
+	snprintf(fake, sizeof fake, "%.*s%s%s", (int)(addr_at(sa) - sa), sa,
+	    e->conf->delimiter, tail);
+	return classify_ours(e, fake, a);
+}
+
 /* In-Reply-To / References: a herald Message-ID with a valid token. */
 static int
 classify_thread(const struct classify_env *e, const struct in_msg *m,
@@ -108,15 +124,7 @@ classify_thread(const struct classify_env *e, const struct in_msg *m,
 	ids[1] = in_msg_references(m, &n[1]);
 	for (k = 0; k < 2; k++)
 		for (i = 0; i < n[k]; i++) {
-			char fake[600];
-
-			/* a Message-ID is TOKEN@sender.domain: test it as
-			 * the address LOCAL+TOKEN@sender.domain would be */
-			snprintf(fake, sizeof fake, "%.*s%s%s",
-			    (int)(addr_at(e->conf->sender_address) -
-			    e->conf->sender_address), e->conf->sender_address,
-			    e->conf->delimiter, ids[k][i]);
-			if (classify_ours(e, fake, &a) && a.is_token) {
+			if (classify_tagged(e, ids[k][i], &a) && a.is_token) {
 				if (!a.token_ok || a.kind != TOKEN_MESSAGE) {
 					snprintf(r->token, sizeof r->token,
 					    "forged");
@@ -152,15 +160,11 @@ classify_bounce_returned(const struct classify_env *e, const char *mid,
 {
 	struct classify_addr a;
 	sqlite3_stmt *st;
-	char fake[600];
 	int same = 0;
 
 	if (mid == NULL)
 		return;
-	snprintf(fake, sizeof fake, "%.*s%s%s",
-	    (int)(addr_at(e->conf->sender_address) - e->conf->sender_address),
-	    e->conf->sender_address, e->conf->delimiter, mid);
-	if (!classify_ours(e, fake, &a) || !a.is_token || !a.token_ok ||
+	if (!classify_tagged(e, mid, &a) || !a.is_token || !a.token_ok ||
 	    a.kind != TOKEN_MESSAGE)
 		return;
 	st = db_cached(e->db, "SELECT 1 FROM message WHERE id = ? AND "
@@ -300,25 +304,13 @@ classify_recipient(const struct classify_env *e, const struct in_msg *m,
 	return 0;
 }
 
-/* Mail a list sent (List-Id, or Precedence: list): never answered. */
-static int
-classify_from_list(const struct in_msg *m)
-{
-	const char *p = in_msg_header(m, "Precedence", 0);
-
-	while (p && (*p == ' ' || *p == '\t'))
-		p++;
-	return in_msg_header(m, "List-Id", 0) != NULL ||
-	    (p && strncasecmp(p, "list", 4) == 0);
-}
-
 /* LIST-request@: which command, for which list. */
 static void
 classify_request(const struct classify_env *e, const struct in_msg *m,
     const struct classify_addr *to, struct classify_result *r)
 {
 	struct classify_addr a;
-	char tok[64] = "", fake[600];
+	char tok[64] = "", tail[600];
 	const char *cmd = command_parse(in_msg_subject(m), in_msg_text(m, NULL),
 	    tok, sizeof tok);
 	sqlite3_stmt *st = db_cached(e->db, "SELECT id FROM list WHERE name = ?");
@@ -329,14 +321,12 @@ classify_request(const struct classify_env *e, const struct in_msg *m,
 	sqlite3_reset(st);
 	snprintf(r->command, sizeof r->command, "%s", cmd ? cmd : "");
 	/* RFC 3834: never answer another list's mail */
-	r->from_list = classify_from_list(m);
+	r->from_list = autoreply_from_list(m);
 	if (cmd && strcmp(cmd, "confirm") == 0) {
 		/* "confirm TOKEN": the token as it would sit in an address */
-		snprintf(fake, sizeof fake, "%.*s%s%s@%s",
-		    (int)(addr_at(e->conf->sender_address) -
-		    e->conf->sender_address), e->conf->sender_address,
-		    e->conf->delimiter, tok, e->conf->sender_domain);
-		if (classify_ours(e, fake, &a) && a.token_ok &&
+		snprintf(tail, sizeof tail, "%s@%s", tok,
+		    e->conf->sender_domain);
+		if (classify_tagged(e, tail, &a) && a.token_ok &&
 		    a.kind == TOKEN_CONFIRM)
 			r->confirm_id = (int64_t)a.id;
 	}
@@ -383,7 +373,7 @@ classify_list(const struct classify_env *e, const struct in_msg *m,
 	}
 	/* list mail may be held (here or for its size), but is never
 	 * answered */
-	r->from_list = classify_from_list(m);
+	r->from_list = autoreply_from_list(m);
 	if (strcmp(to->suffix, "owner") == 0) {
 		classify_set(r, "post", "for the list's owners", to->addr);
 		r->to_owners = 1;

@@ -23,6 +23,15 @@ list_role_valid(const char *role)
 	    strcmp(role, "moderator") == 0;
 }
 
+const char *
+list_address_suffix(const char *local)
+{
+	const char *dash = strrchr(local, '-');
+
+	return dash && (strcmp(dash, "-request") == 0 ||
+	    strcmp(dash, "-owner") == 0) ? dash : NULL;
+}
+
 int
 list_get(struct db *d, const char *name, struct list *l)
 {

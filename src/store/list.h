@@ -17,6 +17,11 @@ struct list {
 	int64_t created;
 };
 
+/*
+ * Where the local part of a list address ends in one of every list's own
+ * suffixes ("-request", "-owner"): a pointer to its '-', else NULL.
+ */
+const char *list_address_suffix(const char *local);
 /* 1 when kind is announce, relay or discussion. */
 int list_kind_valid(const char *kind);
 /* 1 when role is member, owner or moderator. */
