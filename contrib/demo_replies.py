@@ -55,12 +55,15 @@ def main():
         reply(invs[3][1], who[3], "I am out of the office until Monday.",
               "Auto-Submitted: auto-replied\r\n"),
         bounce(invs[4][0].mail_from, who[4]),
-        ("From: %s\r\nTo: red-mujeres@lists.example.org\r\n"
+        # the office's own mail server vouches for the owner's domain
+        # (OpenDMARC adds this; herald.conf names it inbound.authserv_id)
+        ("Authentication-Results: mx.example.org; dmarc=pass header.from=%s\r\n"
+         "From: %s\r\nTo: red-mujeres@lists.example.org\r\n"
          "Subject: Convocatoria: cumbre de redes 2027\r\n"
          "Message-ID: <demo-post@reddemujeresrurale.org>\r\n"
          "Content-Type: text/plain; charset=utf-8\r\n\r\n"
          "Queridas compañeras: la cumbre será en Ginebra, 2 y 3 de marzo.\r\n"
-         % owner),
+         % (owner.split("@")[1], owner)),
     ]
     imap = imaplib.IMAP4("127.0.0.1", port)
     imap.login("office", "secret")

@@ -5,7 +5,7 @@
 
 #include "cli/cli.h"
 #include "cli/out.h"
-#include "in/classify.h"
+#include "in/act.h"
 #include "lib/timeutil.h"
 #include "lib/token.h"
 #include "lib/xmalloc.h"
@@ -200,7 +200,7 @@ cmd_inbox_explain(struct cli *c, int argc, char **argv)
 			missing = 1;
 			continue;
 		}
-		classify_message(&env, data, len, &r);
+		act_explain(&env, data, len, &r);
 		free(data);
 		if (c->json)
 			inbox_explain_json(&j, argv[i], &r);

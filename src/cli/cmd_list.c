@@ -57,10 +57,11 @@ list_contact(struct cli *c, const char *arg, int create, int64_t *id)
 	return 0;
 }
 
-/* --org, --tag and --reply-to ("kind" too when changing): 0 or exit. */
+/* --org, --tag, --reply-to ("kind" too when changing), --post-check:
+ * 0 or exit. */
 static int
 list_options_check(const char *org, const char *tag, const char *reply_to,
-    int kind_ok)
+    const char *post_check, int kind_ok)
 {
 	const char *why;
 
@@ -75,6 +76,9 @@ list_options_check(const char *org, const char *tag, const char *reply_to,
 	    (!kind_ok || strcmp(reply_to, "kind") != 0))
 		return cli_fail(EX_USAGE, "--reply-to \"%s\": poster or list%s",
 		    reply_to, kind_ok ? " or kind" : "");
+	if (post_check && !list_post_check_valid(post_check))
+		return cli_fail(EX_USAGE, "--post-check \"%s\": auth, confirm, "
+		    "auth-or-confirm or none", post_check);
 	return 0;
 }
 
@@ -85,9 +89,11 @@ cmd_list_set(struct cli *c, int argc, char **argv)
 		{ "org", required_argument, NULL, 'O' },
 		{ "tag", required_argument, NULL, 'T' },
 		{ "reply-to", required_argument, NULL, 'R' },
+		{ "post-check", required_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *org = NULL, *tag = NULL, *reply_to = NULL;
+	const char *post_check = NULL;
 	int64_t org_id = 0;
 	struct list l;
 	int ch, rc;
@@ -97,14 +103,15 @@ cmd_list_set(struct cli *c, int argc, char **argv)
 		case 'O': org = optarg; break;
 		case 'T': tag = optarg; break;
 		case 'R': reply_to = optarg; break;
+		case 'P': post_check = optarg; break;
 		}
 	if (ch < 0)
 		return cli_getopt_exit(ch);
-	if (argc - optind != 1 || (!org && !tag && !reply_to)) {
+	if (argc - optind != 1 || (!org && !tag && !reply_to && !post_check)) {
 		cli_usage(cli_current(), 0);
 		return EX_USAGE;
 	}
-	if ((rc = list_options_check(org, tag, reply_to, 1)) != 0)
+	if ((rc = list_options_check(org, tag, reply_to, post_check, 1)) != 0)
 		return rc;
 	if ((rc = cli_open(c)) != 0 || (rc = cli_begin(c)) != 0)
 		return rc;
@@ -114,7 +121,7 @@ cmd_list_set(struct cli *c, int argc, char **argv)
 	}
 	if ((org && *org && (org_id = org_ensure(c->db, org, "network", "")) ==
 	    -1) || (org && list_set_org(c->db, l.id, org_id) == -1) ||
-	    list_set_options(c->db, l.id, tag, reply_to) == -1) {
+	    list_set_options(c->db, l.id, tag, reply_to, post_check) == -1) {
 		rc = cli_fail(EX_IOERR, "database: %s", db_errmsg(c->db));
 		cli_rollback(c);
 	} else if ((rc = cli_commit(c)) == 0)
@@ -133,10 +140,11 @@ cmd_list_create(struct cli *c, int argc, char **argv)
 		{ "org", required_argument, NULL, 'O' },
 		{ "tag", required_argument, NULL, 'T' },
 		{ "reply-to", required_argument, NULL, 'R' },
+		{ "post-check", required_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *kind = NULL, *owner = NULL, *parent = NULL, *org = NULL;
-	const char *tag = NULL, *reply_to = NULL;
+	const char *tag = NULL, *reply_to = NULL, *post_check = NULL;
 	const char *name;
 	struct list pl;
 	int64_t parent_id = 0, org_id = 0, list_id, owner_id;
@@ -150,6 +158,7 @@ cmd_list_create(struct cli *c, int argc, char **argv)
 		case 'O': org = optarg; break;
 		case 'T': tag = optarg; break;
 		case 'R': reply_to = optarg; break;
+		case 'P': post_check = optarg; break;
 		}
 	if (ch < 0)
 		return cli_getopt_exit(ch);
@@ -168,7 +177,7 @@ cmd_list_create(struct cli *c, int argc, char **argv)
 	if (!list_kind_valid(kind))
 		return cli_fail(EX_USAGE, "--kind \"%s\": announce, relay or "
 		    "discussion", kind);
-	if ((rc = list_options_check(org, tag, reply_to, 0)) != 0)
+	if ((rc = list_options_check(org, tag, reply_to, post_check, 0)) != 0)
 		return rc;
 	if ((rc = cli_open(c)) != 0 || (rc = cli_begin(c)) != 0)
 		return rc;
@@ -188,8 +197,8 @@ cmd_list_create(struct cli *c, int argc, char **argv)
 		    cli_fail(EX_IOERR, "database: %s", db_errmsg(c->db));
 		goto fail;
 	}
-	if ((tag || reply_to) && list_set_options(c->db, list_id, tag,
-	    reply_to) == -1) {
+	if ((tag || reply_to || post_check) && list_set_options(c->db, list_id,
+	    tag, reply_to, post_check) == -1) {
 		rc = cli_fail(EX_IOERR, "database: %s", db_errmsg(c->db));
 		goto fail;
 	}
@@ -321,6 +330,7 @@ cmd_list_show(struct cli *c, int argc, char **argv)
 		    l.organisation : NULL);
 		json_kstr(&j, "tag", *l.tag ? l.tag : NULL);
 		json_kstr(&j, "reply_to", list_reply_to(&l));
+		json_kstr(&j, "post_check", l.post_check);
 		json_key(&j, "members");
 		json_open(&j, '[');
 	}
@@ -353,6 +363,7 @@ cmd_list_show(struct cli *c, int argc, char **argv)
 		if (*l.tag)
 			printf(", subject tag [%s]", l.tag);
 		printf(", replies to the %s", list_reply_to(&l));
+		printf(", posts proven by %s", l.post_check);
 		printf(", %zu people\n\n", table_rows(t));
 		table_print(t, stdout);
 	}

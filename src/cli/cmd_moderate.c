@@ -8,7 +8,7 @@
 #include "lib/token.h"
 #include "mail/relay.h"
 #include "store/activity.h"
-#include "store/command.h"
+#include "in/hold.h"
 #include "store/post.h"
 
 int
@@ -188,7 +188,7 @@ cmd_moderate_reject(struct cli *c, int argc, char **argv)
 	snprintf(what, sizeof what, "held post %lld from %s rejected%s%s",
 	    (long long)id, from, *reason ? ": " : "", reason);
 	if (moderate_decide(c, id, "rejected", reason) == -1 ||
-	    command_tell_poster(c->db, &key, c->conf->sender_domain, list, id,
+	    hold_tell_poster(c->db, &key, c->conf->sender_domain, list, id,
 	    from, "held-rejected") == -1) {
 		cli_rollback(c);
 		return cli_fail(EX_IOERR, "database: %s", db_errmsg(c->db));

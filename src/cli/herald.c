@@ -49,15 +49,25 @@ static const struct cli_command commands[] = {
 	  "One organisation: its contacts, lists and recent log.", NULL },
 	{ "list", "create", cmd_list_create,
 	  "NAME --kind announce|relay|discussion [--owner EMAIL] "
-	  "[--parent LIST] [--org ORG] [--tag TEXT] [--reply-to poster|list]",
+	  "[--parent LIST] [--org ORG] [--tag TEXT] [--reply-to poster|list] "
+	  "[--post-check auth|confirm|auth-or-confirm|none]",
 	  "Create a mailing list.",
-	  "NAME is [a-z0-9-]+; the list's address is NAME@lists_domain.\n" },
+	  "NAME is [a-z0-9-]+; the list's address is NAME@lists_domain.\n"
+	  "--post-check: how a post's sender is proven before it is relayed:\n"
+	  "  auth             the office's own Authentication-Results say\n"
+	  "                   dmarc=pass, or dkim=pass aligned with From\n"
+	  "                   (inbound.authserv_id in herald.conf)\n"
+	  "  confirm          the From address confirms each post by reply\n"
+	  "  auth-or-confirm  either (the default)\n"
+	  "  none             the From header is believed (never the default)\n"
+	  "Posts not proven are held for the moderators.\n" },
 	{ "list", "set", cmd_list_set,
-	  "NAME [--org ORG] [--tag TEXT] [--reply-to poster|list|kind]",
-	  "Change a list's organisation, subject tag or Reply-To rule.",
+	  "NAME [--org ORG] [--tag TEXT] [--reply-to poster|list|kind] "
+	  "[--post-check auth|confirm|auth-or-confirm|none]",
+	  "Change a list's organisation, subject tag, Reply-To or post rule.",
 	  "--tag \"\" removes the tag; --reply-to kind goes back to the kind's\n"
 	  "rule (relay and announce lists: the poster; discussion: the list);\n"
-	  "--org \"\" leaves no organisation.\n" },
+	  "--org \"\" leaves no organisation; --post-check: see list create.\n" },
 	{ "list", "add", cmd_list_add,
 	  "NAME EMAIL... [--role member|owner|moderator]",
 	  "Add people to a list (unknown addresses become contacts).", NULL },

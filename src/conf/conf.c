@@ -75,6 +75,8 @@ static const struct conf_key conf_keys[] = {
 	{ "moderation", T_GROUP, NOFF, 0, NULL, 0, 0, 0 },
 	{ "moderation.expire", T_INT, S(held_expire), 0, NULL, 1209600, 3600,
 	  31536000 },
+	{ "inbound", T_GROUP, NOFF, 0, NULL, 0, 0, 0 },
+	{ "inbound.authserv_id", T_HSTR, S(authserv_id), 0, "", 0, 0, 0 },
 };
 #undef S
 

@@ -44,6 +44,9 @@ struct conf {
 	int64_t bounce_disabled;	/* ... and to "disabled" */
 	int64_t bounce_reset;		/* a quiet spell that restarts the count */
 	int64_t held_expire;		/* seconds a held post waits */
+	/* the authserv-id of the office's own receiving server: only its
+	 * Authentication-Results fields are believed ("" = none) */
+	char *authserv_id;
 };
 
 /*

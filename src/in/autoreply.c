@@ -1,6 +1,7 @@
 /* autoreply: see autoreply.h. */
 #include "in/autoreply.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -136,6 +137,64 @@ autoreply_detect(const struct in_msg *m, const char **why)
 		*why = autoreply_why_subject;
 		return 1;
 	}
+	*why = NULL;
+	return 0;
+}
+
+/* What people's out-of-office texts say in their first lines. */
+static const char *const autoreply_text_phrases[] = {
+	"i am out of", "i'm out of", "i am away", "i'm away", "i am on leave",
+	"i am on vacation", "i am on holiday", "i'm on vacation",
+	"i'm on holiday", "i will be out", "i will be away",
+	"i will return", "i will be back", "limited access to email",
+	"estoy de vacaciones", "estare fuera", "estoy fuera", "regresare",
+	"je suis en conge", "je serai absent", "je suis en vacances",
+	"de retour le",
+};
+
+int
+autoreply_text(const char *text)
+{
+	char head[600], *f;
+	size_t i, nph = sizeof autoreply_phrases / sizeof autoreply_phrases[0];
+	int hit = 0;
+
+	if (text == NULL)
+		return 0;
+	/* the first lines only: a person may quote a vacation notice */
+	snprintf(head, sizeof head, "%s", text);
+	f = autoreply_fold(head);
+	for (i = 0; !hit && i < nph; i++)
+		hit = strstr(f, autoreply_phrases[i]) != NULL;
+	for (i = 0; !hit && i < sizeof autoreply_text_phrases /
+	    sizeof autoreply_text_phrases[0]; i++)
+		hit = strstr(f, autoreply_text_phrases[i]) != NULL;
+	free(f);
+	return hit;
+}
+
+int
+autoreply_never_answer(const struct in_msg *m, const char **why)
+{
+	const char *v = in_msg_header(m, "Auto-Submitted", 0);
+	const char *rp = in_msg_header(m, "Return-Path", 0);
+	const char *from = in_msg_from(m), *at;
+	size_t local;
+
+	if (v != NULL && !autoreply_word(v, "no") && strspn(v, " \t") <
+	    strlen(v))
+		return *why = "Auto-Submitted", 1;
+	if (autoreply_from_list(m))
+		return *why = "mail a list sent", 1;
+	/* the null sender: a bounce or another automatic message */
+	if (rp != NULL && strspn(rp, " \t<>") == strlen(rp))
+		return *why = "a null Return-Path", 1;
+	if (from == NULL || (at = strchr(from, '@')) == NULL)
+		return *why = "no From address", 1;
+	local = (size_t)(at - from);
+	if ((local == 13 && strncasecmp(from, "mailer-daemon", 13) == 0) ||
+	    (local == 10 && strncasecmp(from, "postmaster", 10) == 0))
+		return *why = "From a mail system", 1;
 	*why = NULL;
 	return 0;
 }

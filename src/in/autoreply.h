@@ -28,6 +28,19 @@ int autoreply_detect(const struct in_msg *m, const char **why);
  * auto-reply, but never answered either (RFC 3834 section 2).
  */
 int autoreply_from_list(const struct in_msg *m);
+/*
+ * 1 when the first lines of a reply's text read like an out-of-office
+ * notice (en, es, fr): a confirmation needs a person, and a vacation
+ * reply without auto headers must not give one.
+ */
+int autoreply_text(const char *text);
+/*
+ * 1 when m must never be answered (RFC 3834 and common sense): it says
+ * Auto-Submitted other than "no", a list sent it, its Return-Path is
+ * null, or its From is missing or a mail system (MAILER-DAEMON,
+ * postmaster); *why says which.
+ */
+int autoreply_never_answer(const struct in_msg *m, const char **why);
 /* The why of a message whose only signal is its subject: the weakest. */
 extern const char autoreply_why_subject[];
 

@@ -15,12 +15,9 @@
 #include "in/rsvptext.h"
 #include "lib/addr.h"
 #include "mail/relay.h"
-#include "store/activity.h"
-#include "store/command.h"
-#include "store/inbound.h"
+#include "in/authres.h"
+#include "in/request.h"
 #include "store/list.h"
-#include "store/post.h"
-#include "store/rsvp.h"
 
 
 #define CLASSIFY_MAX_HOPS 50
@@ -132,14 +129,16 @@ classify_thread(const struct classify_env *e, const struct in_msg *m,
 				}
 				classify_link(e, (int64_t)a.id, r);
 				snprintf(r->token, sizeof r->token, "valid");
+				if (r->message_ref != 0)
+					snprintf(r->match, sizeof r->match,
+					    "thread");
 				return r->message_ref != 0;
 			}
 		}
 	return 0;
 }
 
-/* kind, and why: a sentence, then an optional detail after ": " */
-static void
+void
 classify_set(struct classify_result *r, const char *kind, const char *why,
     const char *detail)
 {
@@ -197,6 +196,7 @@ classify_bounce(const struct classify_env *e, const struct in_msg *m,
 		dsn_report_free(&d);
 		return 0;
 	}
+	r->at_bounce_addr = via_token;
 	if (via_token)
 		classify_link(e, (int64_t)to->id, r);
 	else if (d.is_bounce && d.nrcpt > 0 && d.rcpt[0].addr)
@@ -311,7 +311,7 @@ classify_request(const struct classify_env *e, const struct in_msg *m,
 {
 	struct classify_addr a;
 	char tok[64] = "", tail[600];
-	const char *cmd = command_parse(in_msg_subject(m), in_msg_text(m, NULL),
+	const char *cmd = request_parse(in_msg_subject(m), in_msg_text(m, NULL),
 	    tok, sizeof tok);
 	sqlite3_stmt *st = db_cached(e->db, "SELECT id FROM list WHERE name = ?");
 
@@ -335,6 +335,25 @@ classify_request(const struct classify_env *e, const struct in_msg *m,
 	    cmd ? cmd : to->addr);
 }
 
+/* What the office's own server says of the From domain (RFC 8601). */
+static void
+classify_auth(const struct classify_env *e, const struct in_msg *m,
+    struct classify_result *r)
+{
+	struct authres_evidence ev;
+	const char *from = in_msg_from(m), *at = from ? strchr(from, '@') :
+	    NULL;
+
+	if (*e->conf->authserv_id == '\0') {
+		snprintf(r->auth, sizeof r->auth, "no inbound.authserv_id "
+		    "configured: no Authentication-Results are believed");
+		return;
+	}
+	authres_check(m, e->conf->authserv_id, at ? at + 1 : "", &ev);
+	r->auth_pass = ev.verdict == AUTHRES_PASS;
+	snprintf(r->auth, sizeof r->auth, "%s", ev.detail);
+}
+
 /*
  * Mail to a list: LIST-request@ is a command; LIST@ a post when the list
  * kind lets the sender post (relay: owners; announce: owners and
@@ -354,7 +373,7 @@ classify_list(const struct classify_env *e, const struct in_msg *m,
 		return;
 	}
 	st = db_cached(e->db, "SELECT l.id, l.kind, COALESCE(m.role, ''), "
-	    "COALESCE(c.id, 0) FROM list l LEFT JOIN contact c ON c.email = ?2 "
+	    "COALESCE(c.id, 0), l.post_check FROM list l LEFT JOIN contact c ON c.email = ?2 "
 	    "LEFT JOIN membership m ON m.list_id = l.id AND m.contact_id = c.id "
 	    "AND m.state = 'active' WHERE l.name = ?1");
 	db_bind_text(st, 1, to->list);
@@ -364,6 +383,8 @@ classify_list(const struct classify_env *e, const struct in_msg *m,
 		snprintf(kind, sizeof kind, "%s", db_col_text(st, 1));
 		snprintf(role, sizeof role, "%s", db_col_text(st, 2));
 		r->contact_id = sqlite3_column_int64(st, 3);
+		snprintf(r->post_check, sizeof r->post_check, "%s",
+		    db_col_text(st, 4));
 	}
 	sqlite3_reset(st);
 	if (r->list_id == 0) {
@@ -374,6 +395,7 @@ classify_list(const struct classify_env *e, const struct in_msg *m,
 	/* list mail may be held (here or for its size), but is never
 	 * answered */
 	r->from_list = autoreply_from_list(m);
+	classify_auth(e, m, r);
 	if (strcmp(to->suffix, "owner") == 0) {
 		classify_set(r, "post", "for the list's owners", to->addr);
 		r->to_owners = 1;
@@ -484,9 +506,10 @@ classify_run(const struct classify_env *e, const struct in_msg *m,
 			r->looks_auto = 1;	/* never answered either */
 			return;
 		}
-		if (ours && to.is_token && to.token_ok)
+		if (ours && to.is_token && to.token_ok) {
 			classify_link(e, (int64_t)to.id, r);
-		else
+			snprintf(r->match, sizeof r->match, "token");
+		} else
 			classify_thread(e, m, r);
 		classify_set(r, "autoreply", "an automatic reply", why);
 		return;
@@ -503,12 +526,14 @@ classify_run(const struct classify_env *e, const struct in_msg *m,
 	}
 	if (ours && to.is_token && to.token_ok && to.kind == TOKEN_UNSUBSCRIBE) {
 		classify_link(e, (int64_t)to.id, r);
+		snprintf(r->match, sizeof r->match, "token");
 		classify_set(r, "command", "unsubscribe through a valid token: "
 		    "done at once, no confirmation", NULL);
 		return;
 	}
 	if (ours && to.is_token && to.token_ok && to.kind != TOKEN_BOUNCE) {
 		classify_link(e, (int64_t)to.id, r);
+		snprintf(r->match, sizeof r->match, "token");
 		if (r->message_ref && classify_forward(e, m, r))
 			return;
 		if (r->message_ref) {
@@ -526,6 +551,43 @@ classify_run(const struct classify_env *e, const struct in_msg *m,
 	    "to read", NULL);
 }
 
+/* Is From the linked contact's own address? */
+static int
+classify_from_contact(const struct classify_env *e,
+    const struct classify_result *r)
+{
+	sqlite3_stmt *st;
+	int same = 0;
+
+	if (r->contact_id == 0 || *r->from == '\0')
+		return 0;
+	st = db_cached(e->db, "SELECT email FROM contact WHERE id = ?");
+	sqlite3_bind_int64(st, 1, r->contact_id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		same = strcasecmp(db_col_text(st, 0), r->from) == 0;
+	sqlite3_reset(st);
+	return same;
+}
+
+/* What the message proves, and whether it may be answered. */
+static void
+classify_evidence(const struct classify_env *e, const struct in_msg *m,
+    struct classify_result *r)
+{
+	const char *why;
+
+	r->from_contact = classify_from_contact(e, r);
+	/* a valid token from someone else's address: accepted, flagged */
+	r->other_sender = r->contact_id && *r->from && !r->from_contact &&
+	    strcmp(r->match, "token") == 0;
+	if (autoreply_never_answer(m, &why) || r->looks_auto) {
+		r->no_answer = 1;
+		snprintf(r->no_answer_why, sizeof r->no_answer_why, "%s",
+		    why ? why : "reads like an auto-reply");
+	}
+	r->text_looks_auto = autoreply_text(in_msg_text(m, NULL));
+}
+
 int
 classify_message(const struct classify_env *e, const char *raw, size_t len,
     struct classify_result *r)
@@ -541,249 +603,8 @@ classify_message(const struct classify_env *e, const char *raw, size_t len,
 	classify_header_fields(m, r);
 	r->malformed = in_msg_malformed(m, NULL);
 	classify_run(e, m, r);
-	/* a valid token from someone else's address: accepted, flagged */
-	if (r->contact_id && *r->from && (strcmp(r->kind, "rsvp") == 0 ||
-	    strcmp(r->kind, "reply") == 0)) {
-		sqlite3_stmt *st = db_cached(e->db, "SELECT email FROM contact "
-		    "WHERE id = ?");
-
-		sqlite3_bind_int64(st, 1, r->contact_id);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			r->other_sender = strcasecmp(db_col_text(st, 0),
-			    r->from) != 0;
-		sqlite3_reset(st);
-	}
+	classify_evidence(e, m, r);
 	in_msg_free(&m);
 	return 0;
 }
 
-/*
- * Score a hard bounce against its contact, at most once a day, and move
- * the status on at bounce.bouncing and bounce.disabled. After a quiet
- * spell of bounce.reset_after the count starts again (Mailman's
- * bounce_info_stale_after): a mailbox that was full twice in a year is
- * not a dead one.
- */
-static int
-classify_score(struct db *d, const struct conf *c,
-    const struct classify_result *r, int64_t now)
-{
-	sqlite3_stmt *st = db_cached(d, "UPDATE contact SET "
-	    "bounce_score = score.n, bounce_last = ?2, "
-	    "status = CASE WHEN status IN ('unsubscribed', 'disabled') "
-	    "  THEN status WHEN score.n >= ?3 THEN 'disabled' "
-	    "  WHEN score.n >= ?4 THEN 'bouncing' ELSE status END "
-	    "FROM (SELECT CASE WHEN bounce_last IS NULL OR bounce_last < ?2 - ?5 "
-	    "  THEN 1 ELSE bounce_score + 1 END AS n FROM contact WHERE id = ?1) "
-	    "AS score "
-	    "WHERE id = ?1 AND (bounce_last IS NULL OR bounce_last < ?2 - 86400)");
-
-	sqlite3_bind_int64(st, 1, r->contact_id);
-	sqlite3_bind_int64(st, 2, now);
-	sqlite3_bind_int64(st, 3, c->bounce_disabled);
-	sqlite3_bind_int64(st, 4, c->bounce_bouncing);
-	sqlite3_bind_int64(st, 5, c->bounce_reset);
-	return db_step_done(d, st);
-}
-
-static int
-classify_act_bounce(const struct classify_env *e,
-    const struct classify_result *r)
-{
-	sqlite3_stmt *st;
-
-	if (r->message_ref == 0)
-		return 0;
-	if (r->hard == 1) {
-		st = db_cached(e->db, "UPDATE message SET state = 'bounced', "
-		    "last_reply = ? WHERE id = ? AND state IN ('sent', "
-		    "'uncertain')");
-		db_bind_text(st, 1, r->why);
-		sqlite3_bind_int64(st, 2, r->message_ref);
-		if (db_step_done(e->db, st) == -1)
-			return -1;
-	}
-	/* SPEC 7.2: a hard failure scores; soft ones only show in the log */
-	if (r->contact_id && r->scores && r->hard == 1)
-		return classify_score(e->db, e->conf, r, time(NULL));
-	return 0;
-}
-
-static int
-classify_act_rsvp(const struct classify_env *e,
-    const struct classify_result *r)
-{
-	const char *stored;
-	int64_t promoted;
-
-	if (r->event_id == 0 || r->contact_id == 0)
-		return 0;
-	if (rsvp_set(e->db, r->event_id, r->contact_id, r->rsvp,
-	    r->rsvp_source, &stored, &promoted) == -1)
-		return -1;
-	/* SPEC 8: the promoted contact is told */
-	return promoted ? rsvp_notify_promoted(e->db, r->event_id, promoted,
-	    RSVP_PROMOTED_TEMPLATE, e->key, e->conf->sender_domain) < 0 ?
-	    -1 : 0 : 0;
-}
-
-static int
-classify_keep_raw(const struct classify_env *e, int64_t id, const char *raw,
-    size_t len)
-{
-	sqlite3_stmt *st = db_cached(e->db, "INSERT INTO inbound_raw "
-	    "(inbound_id, raw) VALUES (?, ?)");
-
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_blob(st, 2, raw, (int)len, SQLITE_TRANSIENT);
-	return db_step_done(e->db, st);
-}
-
-/* Requests and confirmations; the answer says what was done. */
-static int
-classify_act_command(const struct classify_env *e,
-    struct classify_result *r)
-{
-	char what[400];
-
-	if (strcmp(r->command, "relay") == 0 && r->post_ref) {
-		long n = post_forward(e->db, r->post_ref, r->contact_id, e->key,
-		    e->conf->sender_domain);
-
-		if (n < 0)
-			return -1;
-		snprintf(r->why, sizeof r->why, "relay: the announcement "
-		    "forwarded to %ld members of the owner's network", n);
-		return 0;
-	}
-	if (r->confirm_id) {
-		if (command_confirm(e->db, r->confirm_id, what,
-		    sizeof what) == -1)
-			return -1;
-		snprintf(r->why, sizeof r->why, "%s", what);
-		return 0;
-	}
-	if (*r->command == '\0' || r->list_id == 0 || *r->from == '\0' ||
-	    r->from_list)
-		return 0;
-	if (command_request(e->db, e->key, e->conf->sender_domain, r->list_id,
-	    r->from, r->command, what, sizeof what) == -1)
-		return -1;
-	snprintf(r->why, sizeof r->why, "%s", what);
-	return 0;
-}
-
-/*
- * An unsubscribe link: from a list copy, the person leaves that list;
- * from the office's own mail (a campaign), they want no more of it.
- */
-static int
-classify_act_unsubscribe(const struct classify_env *e,
-    const struct classify_result *r)
-{
-	sqlite3_stmt *st = db_cached(e->db, "UPDATE contact SET status = "
-	    "'unsubscribed' WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM "
-	    "message WHERE id = ?2 AND kind = 'relay')");
-
-	sqlite3_bind_int64(st, 1, r->contact_id);
-	sqlite3_bind_int64(st, 2, r->message_ref);
-	if (db_step_done(e->db, st) == -1)
-		return -1;
-	if (r->list_id == 0)
-		return 0;
-	st = db_cached(e->db, "UPDATE membership SET state = 'unsubscribed' "
-	    "WHERE list_id = ? AND contact_id = ?");
-	sqlite3_bind_int64(st, 1, r->list_id);
-	sqlite3_bind_int64(st, 2, r->contact_id);
-	return db_step_done(e->db, st);
-}
-
-int
-classify_handle(const struct classify_env *e, const char *raw, size_t len,
-    const struct classify_source *src)
-{
-	struct classify_result r;
-	struct inbound in;
-	struct activity a;
-	int64_t id;
-	char flags[96];
-
-	if (classify_message(e, raw, len, &r) == -1)
-		return -1;
-	/* handled before: by UID, or the same bytes after a UIDVALIDITY
-	 * change (the message was parsed once, here, for both) */
-	switch (inbound_seen(e->db, src->mailbox, src->uidvalidity, src->uid,
-	    r.message_id, src->hash)) {
-	case -1:
-		return -1;
-	case 1:
-		return 1;
-	}
-	/* only the header of a post over the size cap was read: relaying
-	 * it would send members an empty message; a moderator decides */
-	if (src->truncated && strcmp(r.kind, "post") == 0)
-		classify_set(&r, "held", "over the size limit: only its header "
-		    "was read, so it cannot be relayed", r.recipient);
-	else if (len > RELAY_POST_MAX && strcmp(r.kind, "post") == 0)
-		classify_set(&r, "held", "over 3 MB, too big to relay to every "
-		    "member", r.recipient);
-	snprintf(flags, sizeof flags, "%s%s%s%s%s%s", r.other_sender ?
-	    "other-sender," : "", strcmp(r.token, "forged") == 0 ?
-	    "forged-token," : "", r.malformed ? "malformed," : "",
-	    src->truncated ? "oversize," : "", r.from_list &&
-	    strcmp(r.kind, "held") == 0 ? "from-list," : "", r.looks_auto &&
-	    strcmp(r.kind, "held") == 0 ? "looks-auto," : "");
-	memset(&in, 0, sizeof in);
-	in.mailbox = src->mailbox;
-	in.uidvalidity = src->uidvalidity;
-	in.uid = src->uid;
-	in.message_id = r.message_id;
-	in.hash = src->hash;
-	in.kind = r.kind;
-	in.from_addr = r.from;
-	in.subject = r.subject;
-	in.rcpt_addr = r.recipient;
-	in.contact_id = r.contact_id;
-	in.message_ref = r.message_ref;
-	in.campaign_id = r.campaign_id;
-	in.list_id = r.list_id;
-	in.rsvp = *r.rsvp ? r.rsvp : NULL;
-	in.dsn_status = *r.dsn_status ? r.dsn_status : NULL;
-	in.hard = r.hard;
-	in.flags = flags;
-	in.detail = r.why;
-	in.size = src->size;
-	in.held_state = strcmp(r.kind, "held") == 0 ? "held" : NULL;
-	if ((id = inbound_add(e->db, &in)) == -1)
-		return -1;
-	/* posts are kept whole: the relay (or a moderator) sends them on */
-	if ((strcmp(r.kind, "post") == 0 || strcmp(r.kind, "held") == 0) &&
-	    classify_keep_raw(e, id, raw, len) == -1)
-		return -1;
-	if (strcmp(r.kind, "post") == 0 && (r.to_owners ? post_queue_owners :
-	    post_queue_relay)(e->db, id, r.list_id, r.from, e->key,
-	    e->conf->sender_domain) < 0)
-		return -1;
-	if (strcmp(r.kind, "held") == 0 && command_notify_held(e->db, e->key,
-	    e->conf->sender_domain, r.list_id, id) < 0)
-		return -1;
-	if (strcmp(r.kind, "command") == 0 && classify_act_command(e, &r) == -1)
-		return -1;
-	if ((strcmp(r.kind, "command") == 0 && r.contact_id &&
-	    r.confirm_id == 0 && *r.command == '\0' &&
-	    classify_act_unsubscribe(e, &r) == -1) ||
-	    (strcmp(r.kind, "bounce") == 0 &&
-	    classify_act_bounce(e, &r) == -1) ||
-	    (strcmp(r.kind, "rsvp") == 0 && classify_act_rsvp(e, &r) == -1))
-		return -1;
-	memset(&a, 0, sizeof a);
-	a.direction = "in";
-	a.kind = r.kind;
-	a.contact_id = r.contact_id;
-	a.campaign_id = r.campaign_id;
-	a.list_id = r.list_id;
-	a.message_ref = r.message_ref;
-	a.inbound_ref = id;
-	a.summary = r.why;
-	return activity_add(e->db, &a) == -1 ? -1 : 0;
-}

@@ -1,12 +1,14 @@
 /*
  * classify: what an inbound message is (SPEC 7, in this order: loop,
  * bounce, autoreply, command, post/held, rsvp/reply, unmatched), who
- * sent it and what it answers, and then acting on it.
+ * it claims to be from, what it answers, and the evidence it carries:
+ * how it was matched (an address token, or only a thread), whether it
+ * came to a bounce address, what the office's own server's
+ * Authentication-Results say of its From domain, whether it may be
+ * answered at all.
  *
- * classify_message() only reads the database: "herald inbox explain"
- * uses it to say why without changing anything. classify_handle() is the
- * ingester's: it classifies, records the inbound row, and acts (RSVP,
- * bounce, contact log) inside the caller's transaction.
+ * classify_message() only reads the database and decides nothing about
+ * trust: in/act.c weighs the evidence (act_judge) and acts on it.
  */
 #ifndef HERALD_CLASSIFY_H
 #define HERALD_CLASSIFY_H
@@ -57,16 +59,24 @@ struct classify_result {
 	int looks_auto;			/* an auto-reply by its subject: ditto */
 	int64_t post_ref;		/* the post a relayed copy carried */
 	int malformed;
+	/* evidence, weighed by in/act.c */
+	char match[8];			/* "token", "thread" or "" */
+	int from_contact;		/* From is the linked contact's address */
+	int at_bounce_addr;		/* came to a valid bounce address */
+	int no_answer;			/* RFC 3834: never answer it */
+	char no_answer_why[64];
+	int text_looks_auto;		/* its first lines read as an auto-reply */
+	char post_check[16];		/* a post's list: its proof rule */
+	int auth_pass;			/* the office's A-R: dmarc/dkim pass */
+	char auth[256];			/* which A-R field said what */
+	int ask_confirm;		/* act: held until the sender confirms */
 };
 
-/* Classify without acting. -1 only on a database error. */
+/* Classify without judging or acting. -1 only on a database error. */
 int classify_message(const struct classify_env *e, const char *raw,
     size_t len, struct classify_result *r);
-/*
- * Classify, record and act, in the caller's transaction: 0, or 1 when
- * the message was handled before (nothing done), or -1.
- */
-int classify_handle(const struct classify_env *e, const char *raw,
-    size_t len, const struct classify_source *src);
+/* kind, and why: a sentence, then an optional detail after ": " */
+void classify_set(struct classify_result *r, const char *kind,
+    const char *why, const char *detail);
 
 #endif

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "conf/conf.h"
-#include "in/classify.h"
+#include "in/act.h"
 #include "in/imap.h"
 #include "lib/log.h"
 #include "lib/nudge.h"
@@ -69,7 +69,7 @@ ingest_record(struct ingest *g, const struct imap_message *msg)
 	src.hash = hash;
 	src.size = msg->size;
 	src.truncated = msg->truncated;
-	if ((rc = classify_handle(&env, msg->data, msg->len, &src)) == 1)
+	if ((rc = act_handle(&env, msg->data, msg->len, &src)) == 1)
 		log_info("imap: UID %u was handled before; flagging it",
 		    msg->uid);
 	return rc < 0 ? -1 : 0;

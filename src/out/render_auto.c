@@ -8,6 +8,7 @@
 
 #include "lib/timeutil.h"
 #include "mail/compose.h"
+#include "out/notice.h"
 #include "out/render.h"
 
 struct render_auto_row {
@@ -38,7 +39,8 @@ render_auto_row(struct db *d, int64_t msg_id, struct render_auto_row *r)
 		r->confirm_id = sqlite3_column_int64(st, 4);
 		r->post_id = sqlite3_column_int64(st, 5);
 		snprintf(r->poster, sizeof r->poster, "%s", db_col_text(st, 6));
-		snprintf(r->subject, sizeof r->subject, "%s", db_col_text(st, 7));
+		/* a stranger's words: quoted short, never more */
+		notice_cut(db_col_text(st, 7), r->subject, sizeof r->subject);
 		snprintf(r->reason, sizeof r->reason, "%s", db_col_text(st, 8));
 	}
 	sqlite3_reset(st);
@@ -55,12 +57,24 @@ render_auto_text(const struct render_auto_row *r, const struct conf *c,
 	if (strcmp(r->text, "held-notice") == 0) {
 		snprintf(subject, slen, "Held for moderation: a post to %s",
 		    r->list);
-		snprintf(body, blen, "A post from %s to the %s list is held: "
-		    "the list's kind does not let its sender post.\n\n"
-		    "  Subject: %s\n\nTo relay it:   herald moderate approve "
-		    "%lld\nTo refuse it:  herald moderate reject %lld "
-		    "[--reason TEXT]\n", r->poster, r->list, r->subject,
-		    (long long)r->post_id, (long long)r->post_id);
+		snprintf(body, blen, "A post from %s to the %s list is held.\n"
+		    "\n  Subject: %s\n\nWhy: %s\n\nTo relay it:   herald "
+		    "moderate approve %lld\nTo refuse it:  herald moderate "
+		    "reject %lld [--reason TEXT]\n", r->poster, r->list,
+		    r->subject, r->reason, (long long)r->post_id,
+		    (long long)r->post_id);
+		return;
+	}
+	if (strcmp(r->text, "confirm-post") == 0) {
+		snprintf(subject, slen, "Confirm: your post to the %s list",
+		    r->list);
+		snprintf(body, blen, "A message was sent to the %s list from "
+		    "this address:\n\n  Subject: %s\n\nBefore it goes to the "
+		    "list's members, the list asks you to confirm that\nyou "
+		    "sent it. To confirm, simply reply to this message, or "
+		    "send\n\n  confirm %s\n\nto %s-request@%s.\n\nIf you did "
+		    "not send it, ignore this message: nothing will be sent.\n",
+		    r->list, r->subject, token, r->list, c->lists_domain);
 		return;
 	}
 	if (strcmp(r->text, "held-expired") == 0 ||

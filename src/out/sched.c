@@ -7,7 +7,7 @@
 #include "lib/timeutil.h"
 #include "out/followup.h"
 #include "store/campaign.h"
-#include "store/command.h"
+#include "in/hold.h"
 
 /* Queue every scheduled campaign that is due, each in its transaction. */
 static int
@@ -74,7 +74,7 @@ sched_expire_held(struct db *d, const struct conf *c,
 
 	if (db_begin(d) == -1)
 		return 0;
-	if ((n = command_expire_held(d, k, c->sender_domain,
+	if ((n = hold_expire(d, k, c->sender_domain,
 	    c->held_expire)) < 0 || db_commit(d) == -1) {
 		db_rollback(d);
 		return 0;

@@ -37,7 +37,7 @@ list_get(struct db *d, const char *name, struct list *l)
 {
 	sqlite3_stmt *st = db_cached(d, "SELECT l.id, l.name, l.kind, "
 	    "COALESCE(p.name, ''), COALESCE(o.name, ''), l.created, "
-	    "l.subject_tag, COALESCE(l.reply_to, '') "
+	    "l.subject_tag, COALESCE(l.reply_to, ''), l.post_check "
 	    "FROM list l LEFT JOIN list p ON p.id = l.parent_id "
 	    "LEFT JOIN organisation o ON o.id = l.org_id WHERE l.name = ?");
 	int rc;
@@ -54,6 +54,7 @@ list_get(struct db *d, const char *name, struct list *l)
 		l->created = sqlite3_column_int64(st, 5);
 		l->tag = db_col_dup(st, 6);
 		l->reply_to = db_col_dup(st, 7);
+		l->post_check = db_col_dup(st, 8);
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
@@ -68,6 +69,7 @@ list_clear(struct list *l)
 	free(l->organisation);
 	free(l->tag);
 	free(l->reply_to);
+	free(l->post_check);
 	memset(l, 0, sizeof *l);
 }
 
@@ -154,16 +156,25 @@ list_remove_member(struct db *d, int64_t list_id, int64_t contact_id)
 }
 
 int
+list_post_check_valid(const char *rule)
+{
+	return strcmp(rule, "auth") == 0 || strcmp(rule, "confirm") == 0 ||
+	    strcmp(rule, "auth-or-confirm") == 0 || strcmp(rule, "none") == 0;
+}
+
+int
 list_set_options(struct db *d, int64_t id, const char *tag,
-    const char *reply_to)
+    const char *reply_to, const char *post_check)
 {
 	sqlite3_stmt *st = db_cached(d, "UPDATE list SET subject_tag = "
 	    "COALESCE(?2, subject_tag), reply_to = CASE WHEN ?3 IS NULL THEN "
-	    "reply_to WHEN ?3 = 'kind' THEN NULL ELSE ?3 END WHERE id = ?1");
+	    "reply_to WHEN ?3 = 'kind' THEN NULL ELSE ?3 END, "
+	    "post_check = COALESCE(?4, post_check) WHERE id = ?1");
 
 	sqlite3_bind_int64(st, 1, id);
 	db_bind_text(st, 2, tag);
 	db_bind_text(st, 3, reply_to);
+	db_bind_text(st, 4, post_check);
 	return db_step_done(d, st);
 }
 

@@ -14,6 +14,7 @@ struct list {
 	char *organisation;	/* "" when none */
 	char *tag;		/* subject tag, "" when none */
 	char *reply_to;		/* "poster", "list", or "" (by kind) */
+	char *post_check;	/* auth, confirm, auth-or-confirm, none */
 	int64_t created;
 };
 
@@ -33,12 +34,15 @@ void list_clear(struct list *l);
 int64_t list_create(struct db *d, const char *name, const char *kind,
     int64_t parent_id, int64_t org_id);
 #define LIST_KEPT_UNSUBSCRIBED 3
+/* 1 when rule is auth, confirm, auth-or-confirm or none. */
+int list_post_check_valid(const char *rule);
 /*
- * Subject tag ("" none) and Reply-To rule ("poster", "list", or "kind":
- * by the list's kind); NULL leaves either as it is.
+ * Subject tag ("" none), Reply-To rule ("poster", "list", or "kind":
+ * by the list's kind) and who-may-post proof (list_post_check_valid);
+ * NULL leaves each as it is.
  */
 int list_set_options(struct db *d, int64_t id, const char *tag,
-    const char *reply_to);
+    const char *reply_to, const char *post_check);
 /* The organisation whose network the list is (0: none). */
 int list_set_org(struct db *d, int64_t id, int64_t org_id);
 /*

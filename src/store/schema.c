@@ -238,6 +238,38 @@ static const char *const schema_migrations[] = {
 "CREATE TABLE erasure ("
 "  id INTEGER PRIMARY KEY,"
 "  at INTEGER NOT NULL);",
+/*
+ * 2: trust. Who may post is proven per list (post_check); a post held
+ * until its From address confirms it has a confirmation of its own
+ * (action 'post', post_id); one rate limiter counts every automatic
+ * message by address a day, by list an hour and in all an hour.
+ */
+"ALTER TABLE list ADD COLUMN post_check TEXT NOT NULL DEFAULT "
+"  'auth-or-confirm' CHECK (post_check IN"
+"  ('auth','confirm','auth-or-confirm','none'));"
+"CREATE TABLE confirmation2 ("
+"  id INTEGER PRIMARY KEY,"
+"  token TEXT NOT NULL UNIQUE,"
+"  list_id INTEGER NOT NULL REFERENCES list(id) ON DELETE CASCADE,"
+"  email TEXT NOT NULL,"
+"  action TEXT NOT NULL CHECK (action IN ('subscribe','unsubscribe','post')),"
+"  post_id INTEGER REFERENCES inbound(id) ON DELETE CASCADE,"
+"  created INTEGER NOT NULL,"
+"  expires INTEGER NOT NULL,"
+"  used INTEGER);"
+"INSERT INTO confirmation2 (id, token, list_id, email, action, created,"
+"  expires, used) SELECT id, token, list_id, email, action, created,"
+"  expires, used FROM confirmation;"
+"DROP TABLE confirmation;"
+"ALTER TABLE confirmation2 RENAME TO confirmation;"
+"CREATE INDEX confirmation_email ON confirmation(email, created);"
+"DROP TABLE autoresponse;"
+"CREATE TABLE notice_count ("
+"  scope TEXT NOT NULL,"		/* addr, list, all */
+"  key TEXT NOT NULL,"		/* lower-cased address, list id, '' */
+"  window INTEGER NOT NULL,"	/* day or hour number */
+"  count INTEGER NOT NULL DEFAULT 0,"
+"  PRIMARY KEY (scope, key, window)) WITHOUT ROWID;",
 };
 
 #define SCHEMA_COUNT ((int)(sizeof schema_migrations / sizeof schema_migrations[0]))

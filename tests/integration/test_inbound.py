@@ -130,7 +130,9 @@ class InboundTest(unittest.TestCase):
                 # a relay list: its owner posts, a stranger is held
                 w.ok("list", "create", "net", "--kind", "relay", "--owner", cs[0]["email"])
                 for n, who in ((8, cs[0]["email"]), (9, "stranger@example.com")):
-                    srv.imap_append(("From: %s\r\nTo: net@lists.example.org\r\n"
+                    # the office's server vouches for the owner's domain
+                    srv.imap_append((util.auth(who.split("@")[1]) +
+                                     "From: %s\r\nTo: net@lists.example.org\r\n"
                                      "Subject: post %d\r\nMessage-ID: <p-%d@example.net>\r\n"
                                      "\r\nnews\r\n" % (who, n, n)).encode())
                 # and mail about nothing
@@ -230,8 +232,8 @@ Message-ID: {mid}
 class ReturnedBounceTest(unittest.TestCase):
     def test_report_to_another_address_matched_by_message_id(self):
         """A report sent to From (not the bounce address) still names the
-        message by its Message-ID, a signed token; it counts only for the
-        address that message went to."""
+        message by its Message-ID, a signed token; it is linked only for
+        the address that message went to, and never scores."""
         sdir = tempfile.mkdtemp(prefix="herald-rb-")
         try:
             with harness.Servers(sdir, dovecot=True, sink=True) as srv, \
@@ -255,8 +257,17 @@ class ReturnedBounceTest(unittest.TestCase):
                     w.json("inbox")), 30, "two reports")
                 self.assertEqual([(i["kind"], i["contact"]) for i in v],
                                  [("bounce", None), ("bounce", a)])
+                # a report that did not come to the bounce address is a
+                # claim: recorded and linked, but no state and no score
+                # changes (trust issue, item 3)
                 q = {m["email"]: m["state"] for m in w.json("queue")}
-                self.assertEqual(q, {a: "bounced", b: "sent"})
+                self.assertEqual(q, {a: "sent", b: "sent"})
+                self.assertEqual(w.json("contact", "show", a)["status"], "active")
+                self.assertEqual(w.sql("SELECT bounce_score FROM contact WHERE email = ?",
+                                       a)[0][0], 0)
+                self.assertIn("not sent to a bounce address",
+                              w.sql("SELECT detail FROM inbound WHERE id = ?",
+                                    v[1]["id"])[0][0])
         finally:
             shutil.rmtree(sdir, ignore_errors=True)
 

@@ -19,6 +19,8 @@ from sendutil import wait_for
 from test_inbound import BOUNCE
 
 POST = """\
+Authentication-Results: mx.example.org; dkim=pass header.d=redes.org header.s=x;
+ dmarc=pass header.from=redes.org
 From: =?UTF-8?B?QW5hIFDDqXJleg==?= <ana@redes.org>
 To: net@lists.example.org
 Subject: =?UTF-8?Q?Reuni=C3=B3n_de_la_red?=
@@ -139,7 +141,8 @@ class RelayTest(unittest.TestCase):
                 w.ok("list", "create", "net", "--kind", "relay", "--owner", "ana@redes.org")
                 w.ok("list", "add", "net", *members)
                 w.start_daemon()
-                post = "From: ana@redes.org\r\nTo: net@lists.example.org\r\n" \
+                post = util.auth("redes.org") + \
+                       "From: ana@redes.org\r\nTo: net@lists.example.org\r\n" \
                        "Subject: news %d\r\nMessage-ID: <n-%d@redes.org>\r\n\r\ntext\r\n"
                 srv.imap_append((post % (1, 1)).encode())
                 copies = wait_for(lambda: (lambda v: v if len(v) == 2 else None)(
@@ -175,7 +178,8 @@ class RelayTest(unittest.TestCase):
                 w.ok("list", "add", "net", *members)
                 srv.stop_sink()         # the relay host is down for a while
                 w.start_daemon()
-                srv.imap_append(b"From: ana@redes.org\r\nTo: net@lists.example.org\r\n"
+                srv.imap_append(util.auth("redes.org").encode() +
+                                b"From: ana@redes.org\r\nTo: net@lists.example.org\r\n"
                                 b"Subject: news\r\nMessage-ID: <left@redes.org>\r\n"
                                 b"\r\ntext\r\n")
                 wait_for(lambda: len([q for q in w.json("queue")
@@ -219,7 +223,8 @@ class RelayTest(unittest.TestCase):
                                 "WHERE email = 'm1@net.example'", (days_ago * 86400,))
                     con.commit()
                     con.close()
-                    srv.imap_append(("From: ana@redes.org\r\nTo: net@lists.example.org\r\n"
+                    srv.imap_append((util.auth("redes.org") +
+                                     "From: ana@redes.org\r\nTo: net@lists.example.org\r\n"
                                      "Subject: news %d\r\nMessage-ID: <s-%d@redes.org>\r\n"
                                      "\r\ntext\r\n" % (n, n)).encode())
                     copy = wait_for(lambda: (lambda v: v[n - 1] if len(v) >= n else None)(
@@ -287,7 +292,8 @@ class RelayTest(unittest.TestCase):
             self.assertIn("-request", r.stderr)
             w.ok("list", "create", "net", "--kind", "relay", "--owner", "ana@redes.org")
             def kind(list_id):
-                path = w.write("p.eml", "From: ana@redes.org\n"
+                path = w.write("p.eml", util.auth("redes.org", "\n") +
+                               "From: ana@redes.org\n"
                                "To: net@lists.example.org\n%s"
                                "Subject: x\n\nbody\n" % list_id)
                 return w.json("inbox", "explain", path)[0]
@@ -372,8 +378,17 @@ class RelayTest(unittest.TestCase):
                          30, "Sam out")
                 # an erased person's token never confirms a later request
                 # of somebody else's (it named a row number that came free)
+                # (a request makes no contact: Alice joins, then asks to
+                # leave, and is erased with that token outstanding)
                 request("alice@x.example", "subscribe")
                 a = wait_for(lambda: sent_to("alice@x.example"), 30, "alice's")[0]
+                request("alice@x.example", "Re: confirm", to=str(a["Reply-To"]))
+                wait_for(lambda: members().get("alice@x.example") == "active", 30,
+                         "Alice in")
+                request("alice@x.example", "unsubscribe")
+                a = wait_for(lambda: [x for x in sent_to("alice@x.example")
+                                      if "unsubscribe" in str(x["Subject"])], 30,
+                             "alice's unsubscribe")[0]
                 alice_token = re.search(r"confirm (c[0-9a-f]+-[0-9a-f]{20})",
                                         a.get_body(("plain",)).get_content()).group(1)
                 w.ok("contact", "erase", "alice@x.example")
@@ -518,7 +533,8 @@ class RelayTest(unittest.TestCase):
                 w.ok("list", "add", "net", "m1@net.example", "m2@net.example",
                      "bob@gov.example")
                 w.start_daemon()
-                srv.imap_append(b"From: Boss <boss@office.example>\r\n"
+                srv.imap_append(util.auth("office.example").encode() +
+                                b"From: Boss <boss@office.example>\r\n"
                                 b"To: delegates@lists.example.org\r\nSubject: Agenda\r\n"
                                 b"Message-ID: <agenda@office.example>\r\n\r\n"
                                 b"The agenda is out.\r\n")

@@ -29,8 +29,19 @@ smtp = {{ url = "smtp://127.0.0.1:{smtp_port}"; tls = "{smtp_tls}"; verify = {ve
           rate = 0; retry_min = {retry_min}; retry_max = {retry_max}; give_up = {give_up}; }};
 imap = {{ url = "imap://127.0.0.1:{imap_port}/INBOX"; tls = "{imap_tls}"; verify = {verify}; user = "office";
           password_file = "imap.pass"; idle = true; poll = 5; done_folder = ""; }};
+inbound = {{ authserv_id = "{authserv_id}"; }};
 {extra}
 """
+
+# The office's own receiving server, as the tests' herald.conf names it.
+AUTHSERV_ID = "mx.example.org"
+
+
+def auth(domain, eol="\r\n"):
+    """The Authentication-Results field the office's own server adds to
+    mail whose From domain passed DMARC: what proves a list post."""
+    return "Authentication-Results: %s; dmarc=pass header.from=%s%s" % (
+        AUTHSERV_ID, domain, eol)
 
 
 class Workdir:
@@ -44,7 +55,8 @@ class Workdir:
         self.write("imap.pass", "secret\n")
         values = dict(smtp_port=smtp_port, imap_port=imap_port, smtp_tls="off",
                       imap_tls="off", verify="false", connections=2,
-                      retry_min=1, retry_max=4, give_up=60, extra=extra)
+                      retry_min=1, retry_max=4, give_up=60, extra=extra,
+                      authserv_id=AUTHSERV_ID)
         values.update(conf)
         self.conf_path = self.write("herald.conf", CONF_TEMPLATE.format(**values))
         self.daemons = []
