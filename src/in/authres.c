@@ -398,6 +398,9 @@ struct authres_state {
 	struct authres_cand dmarc, dkim, veto, why;
 };
 
+static void authres_say(struct authres_cand *, int, long, const char *, ...)
+	__attribute__((format(printf, 4, 5)));
+
 /*
  * Fill c with a sentence about field (unless it holds one at least as
  * telling): printable ASCII only, as the values come from the message,
