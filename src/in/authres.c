@@ -398,6 +398,9 @@ struct authres_state {
 	struct authres_cand dmarc, dkim, veto, why;
 };
 
+static void authres_say(struct authres_cand *, int, long, const char *, ...)
+	__attribute__((format(printf, 4, 5)));
+
 /*
  * Fill c with a sentence about field (unless it holds one at least as
  * telling): printable ASCII only, as the values come from the message,
@@ -508,6 +511,7 @@ authres_dkim(struct authres_state *st, const struct authres_result *r,
     long field)
 {
 	const char *pre = "Authentication-Results from", *prop = "d", *bad;
+	const char *first;
 	int (*ok)(const char *, const char *) = authres_aligned;
 	size_t n;
 
@@ -517,9 +521,11 @@ authres_dkim(struct authres_state *st, const struct authres_result *r,
 		ok = authres_i_aligned;
 		bad = authres_find(r, "header", "i", ok, st->from, &n);
 	}
+	first = authres_find(r, "header", prop, NULL, NULL, &n);
 	if (strcmp(r->result, "pass") != 0)
-		authres_say(&st->why, 2, field, "%s %s: dkim=%s%s%s", pre,
-		    st->id, r->result, n ? " header." : "", n ? prop : "");
+		authres_say(&st->why, 2, field, "%s %s: dkim=%s%s%s%s%s", pre,
+		    st->id, r->result, n ? " header." : "", n ? prop : "",
+		    n ? "=" : "", n ? first : "");
 	else if (r->broken)
 		authres_say(&st->why, 3, field, "%s %s: dkim=pass, but not "
 		    "all of it could be read", pre, st->id);
@@ -532,8 +538,7 @@ authres_dkim(struct authres_state *st, const struct authres_result *r,
 		    st->from);
 	else
 		authres_say(&st->dkim, 1, field, "%s %s: dkim=pass header.%s=%s",
-		    pre, st->id, prop, authres_find(r, "header", prop, NULL,
-		    NULL, &n));
+		    pre, st->id, prop, first);
 }
 
 /* One of our fields: every dmarc and dkim result in it. */

@@ -355,6 +355,12 @@ test_check_refusals(void)
 	CHECK_STR(ev.detail, "Authentication-Results from " MX
 	    ": dmarc=fail for example.net");
 
+	judge((const char *[]){ MX "; dkim=fail (bad signature) "
+	    "header.d=example.net header.s=x" }, 1, "example.net", &ev);
+	CHECK(ev.verdict == AUTHRES_NONE && ev.field == 0);
+	CHECK_STR(ev.detail, "Authentication-Results from " MX ": dkim=fail "
+	    "header.d=example.net");
+
 	CHECK(verdict1(MX "; dkim=none (dmarc=pass) (dkim=pass header.d="
 	    "example.net)", "example.net") == AUTHRES_NONE);
 	CHECK(verdict1(MX "; dkim=fail header.b=\"; dmarc=pass "
