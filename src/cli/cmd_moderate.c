@@ -9,7 +9,7 @@
 #include "mail/relay.h"
 #include "store/activity.h"
 #include "in/hold.h"
-#include "store/post.h"
+#include "out/fanout.h"
 
 int
 cmd_moderate(struct cli *c, int argc, char **argv)
@@ -146,7 +146,7 @@ cmd_moderate_approve(struct cli *c, int argc, char **argv)
 		    "with a reason)", argv[optind]);
 	}
 	if (moderate_decide(c, id, "approved", NULL) == -1 ||
-	    (n = post_queue_relay(c->db, id, list, from, &key,
+	    (n = fanout_relay(c->db, id, list, from, &key,
 	    c->conf->sender_domain)) < 0) {
 		cli_rollback(c);
 		return cli_fail(EX_IOERR, "database: %s", db_errmsg(c->db));

@@ -8,6 +8,7 @@
 #include "store/contact.h"
 #include "store/event.h"
 #include "lib/token.h"
+#include "in/seats.h"
 #include "store/rsvp.h"
 
 int
@@ -78,11 +79,11 @@ cmd_rsvp_set(struct cli *c, int argc, char **argv)
 		rc = cli_fail(EX_DATAERR, "unknown event \"%s\"", argv[optind]);
 	else if (contact_get(c->db, email, &ct) != 1)
 		rc = cli_fail(EX_DATAERR, "%s: no such contact", email);
-	else if (rsvp_set(c->db, e.id, ct.id, argv[optind + 2], "organiser",
+	else if (seats_answer(c->db, e.id, ct.id, argv[optind + 2], "organiser",
 	    &stored, &promoted) == -1)
 		rc = cli_fail(EX_IOERR, "database: %s", db_errmsg(c->db));
-	else if (promoted && (told = rsvp_notify_promoted(c->db, e.id, promoted,
-	    RSVP_PROMOTED_TEMPLATE, &key, c->conf->sender_domain)) < 0)
+	else if (promoted && (told = seats_tell_promoted(c->db, e.id, promoted,
+	    SEATS_PROMOTED_TEMPLATE, &key, c->conf->sender_domain)) < 0)
 		rc = cli_fail(EX_IOERR, "database: %s", db_errmsg(c->db));
 	if (rc != 0)
 		cli_rollback(c);

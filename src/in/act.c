@@ -11,7 +11,8 @@
 #include "out/notice.h"
 #include "store/activity.h"
 #include "store/inbound.h"
-#include "store/post.h"
+#include "out/fanout.h"
+#include "in/seats.h"
 #include "store/rsvp.h"
 
 static int
@@ -179,12 +180,12 @@ act_rsvp(const struct classify_env *e,
 
 	if (r->event_id == 0 || r->contact_id == 0)
 		return 0;
-	if (rsvp_set(e->db, r->event_id, r->contact_id, r->rsvp,
+	if (seats_answer(e->db, r->event_id, r->contact_id, r->rsvp,
 	    r->rsvp_source, &stored, &promoted) == -1)
 		return -1;
 	/* SPEC 8: the promoted contact is told */
-	return promoted ? rsvp_notify_promoted(e->db, r->event_id, promoted,
-	    RSVP_PROMOTED_TEMPLATE, e->key, e->conf->sender_domain) < 0 ?
+	return promoted ? seats_tell_promoted(e->db, r->event_id, promoted,
+	    SEATS_PROMOTED_TEMPLATE, e->key, e->conf->sender_domain) < 0 ?
 	    -1 : 0 : 0;
 }
 
@@ -208,7 +209,7 @@ act_command(const struct classify_env *e,
 	char what[400];
 
 	if (strcmp(r->command, "relay") == 0 && r->post_ref) {
-		long n = post_forward(e->db, r->post_ref, r->contact_id, e->key,
+		long n = fanout_forward(e->db, r->post_ref, r->contact_id, e->key,
 		    e->conf->sender_domain);
 
 		if (n < 0)
@@ -338,7 +339,7 @@ act_post(const struct classify_env *e, struct classify_result *r, int64_t id,
 	if (act_keep_raw(e, id, raw, len) == -1)
 		return -1;
 	if (act_is(r, "post"))
-		return (r->to_owners ? post_queue_owners : post_queue_relay)(
+		return (r->to_owners ? fanout_owners : fanout_relay)(
 		    e->db, id, r->list_id, r->from, e->key,
 		    e->conf->sender_domain) < 0 ? -1 : 0;
 	if (r->ask_confirm) {

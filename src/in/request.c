@@ -9,7 +9,7 @@
 #include "lib/timeutil.h"
 #include "out/notice.h"
 #include "store/contact.h"
-#include "store/post.h"
+#include "out/fanout.h"
 
 /* The first word of s, lower-cased, into w. */
 static const char *
@@ -234,7 +234,7 @@ request_release(struct db *d, const struct token_key *key, const char *domain,
 		    "already decided or expired", (long long)post_id, email);
 		return 0;
 	}
-	if ((n = post_queue_relay(d, post_id, list_id, email, key, domain)) < 0)
+	if ((n = fanout_relay(d, post_id, list_id, email, key, domain)) < 0)
 		return -1;
 	snprintf(what, whatlen, "post %lld confirmed by its sender %s: "
 	    "relayed to %ld members", (long long)post_id, email, n);

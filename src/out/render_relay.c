@@ -108,7 +108,7 @@ static int
 render_relay_owner_below(struct db *d, int64_t msg_id)
 {
 	/* one level: only a copy of the post to its own list, and lists
-	 * right below it (post_forward forwards to those alone) */
+	 * right below it (fanout_forward forwards to those alone) */
 	sqlite3_stmt *st = db_cached(d, "SELECT 1 FROM message m JOIN inbound i "
 	    "ON i.id = m.post_id AND i.list_id = m.list_id JOIN list c "
 	    "ON c.parent_id = m.list_id AND c.kind = 'relay' JOIN membership o "

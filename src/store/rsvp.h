@@ -1,7 +1,6 @@
 /*
- * rsvp: who comes to an event (SPEC section 8). With a capacity, a "yes"
- * beyond it becomes "waitlist"; when a "yes" turns into anything else the
- * oldest waitlisted contact is promoted to "yes".
+ * rsvp: the stored answers to events. The rules for seats (capacity,
+ * waitlist, promotion) are in/seats.h's.
  */
 #ifndef HERALD_RSVP_H
 #define HERALD_RSVP_H
@@ -13,26 +12,13 @@
 /* 1 when answer is yes, no or maybe (what people can say). */
 int rsvp_answer_valid(const char *answer);
 /*
- * Record answer (yes|no|maybe) for the contact, learned from source
- * (reply|address|calendar|organiser), inside the caller's transaction.
- * *stored is what was stored ("waitlist" when the event is full);
- * *promoted the contact moved from the waitlist to yes, or 0.
+ * Store answer (yes, no, maybe, waitlist) for the contact as learned from
+ * source, inside the caller's transaction; the same answer again keeps
+ * its time. No rule is applied here: see in/seats.h. 0 or -1.
  */
-int rsvp_set(struct db *d, int64_t event_id, int64_t contact_id,
-    const char *answer, const char *source, const char **stored,
-    int64_t *promoted);
-
-/* The template of the notice a promoted contact gets. */
-#define RSVP_PROMOTED_TEMPLATE "promoted"
-
-struct token_key;
-/*
- * Queue the "promoted" notice for a contact moved from the waitlist to
- * yes: threaded to their invitation for the event, sent with template
- * tmpl. Returns 1 when queued, 0 when there is no invitation to answer
- * (nothing queued), -1 on error. Inside the caller's transaction.
- */
-int rsvp_notify_promoted(struct db *d, int64_t event_id, int64_t contact_id,
-    const char *tmpl, const struct token_key *key, const char *domain);
+int rsvp_put(struct db *d, int64_t event_id, int64_t contact_id,
+    const char *answer, const char *source);
+/* A line in the contact's log (direction in, kind rsvp). */
+void rsvp_log(struct db *d, int64_t contact_id, const char *summary);
 
 #endif

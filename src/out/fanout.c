@@ -1,5 +1,5 @@
-/* post: see post.h. */
-#include "store/post.h"
+/* fanout: see fanout.h. */
+#include "out/fanout.h"
 
 #include <stdio.h>
 
@@ -8,7 +8,7 @@
 
 /* Members (or owners and moderators) of the list: their copies. */
 static long
-post_queue(struct db *d, int64_t post_id, int64_t list_id,
+fanout_queue(struct db *d, int64_t post_id, int64_t list_id,
     const char *poster, const struct token_key *key, const char *domain,
     int owners)
 {
@@ -35,21 +35,21 @@ post_queue(struct db *d, int64_t post_id, int64_t list_id,
 }
 
 long
-post_queue_relay(struct db *d, int64_t post_id, int64_t list_id,
+fanout_relay(struct db *d, int64_t post_id, int64_t list_id,
     const char *poster, const struct token_key *key, const char *domain)
 {
-	return post_queue(d, post_id, list_id, poster, key, domain, 0);
+	return fanout_queue(d, post_id, list_id, poster, key, domain, 0);
 }
 
 long
-post_queue_owners(struct db *d, int64_t post_id, int64_t list_id,
+fanout_owners(struct db *d, int64_t post_id, int64_t list_id,
     const char *poster, const struct token_key *key, const char *domain)
 {
-	return post_queue(d, post_id, list_id, poster, key, domain, 1);
+	return fanout_queue(d, post_id, list_id, poster, key, domain, 1);
 }
 
 long
-post_forward(struct db *d, int64_t post_id, int64_t contact_id,
+fanout_forward(struct db *d, int64_t post_id, int64_t contact_id,
     const struct token_key *key, const char *domain)
 {
 	sqlite3_stmt *st = db_prepare(d, "SELECT c.id, i.from_addr FROM "
@@ -71,7 +71,7 @@ post_forward(struct db *d, int64_t post_id, int64_t contact_id,
 	}
 	sqlite3_finalize(st);
 	for (i = 0; i < k; i++) {
-		if ((n = post_queue_relay(d, post_id, lists[i], from, key,
+		if ((n = fanout_relay(d, post_id, lists[i], from, key,
 		    domain)) < 0)
 			return -1;
 		total += n;
