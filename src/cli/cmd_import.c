@@ -220,7 +220,7 @@ import_rows(struct import_ctx *x, struct csvread *r)
 {
 	struct progress bar;
 	struct csvrow *row;
-	char err[256];
+	char err[1200];
 	int rc, got, header = 0;
 
 	progress_start(&bar, "importing", csvread_size(r));
@@ -239,8 +239,9 @@ import_rows(struct import_ctx *x, struct csvread *r)
 		progress_update(&bar, csvread_offset(r));
 	}
 	progress_end(&bar);
+	/* the whole import is one transaction: the caller rolls it back */
 	if (got == -1)
-		return cli_fail(EX_DATAERR, "%s: %s", x->file, err);
+		return cli_fail(EX_DATAERR, "%s; nothing imported", err);
 	if (!header)
 		return cli_fail(EX_DATAERR, "%s: empty file (no header row)",
 		    x->file);

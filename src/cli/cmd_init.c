@@ -12,6 +12,7 @@
 
 #include "cli/cli.h"
 #include "in/imap.h"
+#include "lib/token.h"
 #include "store/schema.h"
 
 #define SECRET_BYTES 32
@@ -49,6 +50,21 @@ init_secret(const char *path, int *created)
 	return 0;
 }
 
+/*
+ * Load the secret with the function heraldd and every token-making
+ * command use, so init and check never call a secret good that herald
+ * then refuses.
+ */
+static int
+secret_load(const char *path, char *err, size_t errlen)
+{
+	struct token_key k;
+	int rc = token_key_load(&k, path, err, errlen);
+
+	explicit_bzero(&k, sizeof k);
+	return rc;
+}
+
 int
 cmd_init(struct cli *c, int argc, char **argv)
 {
@@ -68,6 +84,9 @@ cmd_init(struct cli *c, int argc, char **argv)
 		return cli_fail(EX_CANTCREAT, "%s", err);
 	if ((rc = init_secret(c->conf->secret_file, &created)) != 0)
 		return rc;
+	/* a kept secret must be one heraldd will load */
+	if (!created && secret_load(c->conf->secret_file, err, sizeof err) == -1)
+		return cli_fail(EX_CONFIG, "%s", err);
 	printf("config    %s: ok\n", c->conf->path);
 	printf("database  %s: schema %d (%s)\n", c->conf->database,
 	    schema_version(c->db), !existed ? "created" :
@@ -101,6 +120,8 @@ check_secret(const char *path)
 		    "(chmod 600)", path);
 		return check_line("secret", 0, detail);
 	}
+	if (secret_load(path, detail, sizeof detail) == -1)
+		return check_line("secret", 0, detail);
 	return check_line("secret", 1, path);
 }
 

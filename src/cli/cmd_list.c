@@ -13,8 +13,6 @@
 #include "store/list.h"
 #include "store/org.h"
 
-#define LIST_NAME_MAX 64
-
 static int
 list_lookup(struct cli *c, const char *name, struct list *l)
 {
@@ -145,7 +143,7 @@ cmd_list_create(struct cli *c, int argc, char **argv)
 	};
 	const char *kind = NULL, *owner = NULL, *parent = NULL, *org = NULL;
 	const char *tag = NULL, *reply_to = NULL, *post_check = NULL;
-	const char *name;
+	const char *name, *why;
 	struct list pl;
 	int64_t parent_id = 0, org_id = 0, list_id, owner_id;
 	int ch, rc;
@@ -167,13 +165,8 @@ cmd_list_create(struct cli *c, int argc, char **argv)
 		return EX_USAGE;
 	}
 	name = argv[optind];
-	if (!text_is_slug(name) || strlen(name) > LIST_NAME_MAX)
-		return cli_fail(EX_DATAERR, "list name \"%s\": use a-z, 0-9 and -",
-		    name);
-	/* NAME-request@ and NAME-owner@ are every list's own addresses */
-	if (list_address_suffix(name) != NULL)
-		return cli_fail(EX_DATAERR, "list name \"%s\": a name may not "
-		    "end in -request or -owner", name);
+	if ((why = list_name_invalid(name)) != NULL)
+		return cli_fail(EX_DATAERR, "list name \"%s\": %s", name, why);
 	if (!list_kind_valid(kind))
 		return cli_fail(EX_USAGE, "--kind \"%s\": announce, relay or "
 		    "discussion", kind);

@@ -1,6 +1,7 @@
 /* conf: see conf.h. */
 #include "conf/conf.h"
 
+#include <ctype.h>
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +18,7 @@
 #include "lib/addr.h"
 #include "lib/text.h"
 #include "lib/xmalloc.h"
+#include "mail/compose.h"
 
 enum conf_type {
 	T_GROUP, T_STR, T_HSTR, T_PATH, T_PASSFILE, T_INT, T_BOOL, T_TLS,
@@ -85,6 +87,7 @@ struct conf_ctx {
 	char *dir;
 	char *err;
 	size_t errlen;
+	int sender_line;	/* of sender.address, for checks made later */
 };
 
 static int
@@ -258,13 +261,100 @@ conf_check_readable(const char *path)
 	return rc;
 }
 
+/*
+ * sender.address: herald hands out LOCAL+TOKEN@sender.domain (SPEC 2),
+ * which must still fit a 64-octet local part (RFC 5321 4.5.3.1.1) with
+ * the longest token.
+ */
+static int
+conf_check_sender_address(struct conf_ctx *x, const struct conf_key *k,
+    int line, const char *v)
+{
+	const char *why;
+	char *a = addr_normalize(v, &why);
+	size_t local = (size_t)(addr_at(a) - a);
+	size_t max = addr_base_max(ADDR_TAG_MAX);
+
+	free(a);
+	x->sender_line = line;
+	if (local <= max)
+		return 0;
+	return conf_fail(x, line, k->name, "local part of %zu octets is too "
+	    "long: at most %zu, as herald's tagged addresses LOCAL+TOKEN "
+	    "append up to %d octets and must fit %d", local, max, ADDR_TAG_MAX,
+	    ADDR_LOCAL_MAX);
+}
+
+/* A domain herald puts after its local parts: each address <= 254. */
+static int
+conf_check_built_domain(struct conf_ctx *x, int line, const char *key,
+    const char *v)
+{
+	if (strlen(v) <= ADDR_BUILT_DOMAIN_MAX)
+		return 0;
+	return conf_fail(x, line, key, "domain is %zu octets: with a %d-octet "
+	    "local part an address would exceed %d, so at most %d",
+	    strlen(v), ADDR_LOCAL_MAX, ADDR_MAX, ADDR_BUILT_DOMAIN_MAX);
+}
+
+/*
+ * sender.name is the From: display name of every campaign message. Try
+ * it with the very builder that writes those headers, so a name that
+ * passes here cannot make every message fail later (libetpan refuses a
+ * quoted or encoded display name over 499 octets).
+ */
+static int
+conf_check_sender_name(struct conf_ctx *x, const struct conf_key *k,
+    int line, const char *v)
+{
+	struct compose m;
+	struct buf b;
+	const char *why = NULL;
+	int rc;
+
+	if (*v == '\0')
+		return 0;
+	memset(&m, 0, sizeof m);
+	m.from_name = v;
+	m.from_addr = m.to_addr = "probe@example.org";
+	m.subject = "probe";
+	m.message_id = "probe@example.org";
+	m.text = "";
+	buf_init(&b, 64 * 1024);
+	rc = compose_build(&m, &b, &why);
+	buf_free(&b);
+	if (rc == 0)
+		return 0;
+	return conf_fail(x, line, k->name, "%zu octets do not fit the From: "
+	    "header of a message (%s); 285 octets always fit", strlen(v), why);
+}
+
+/*
+ * Values herald builds into every address or message, checked as they
+ * will be used: what passes here never fails later on every message.
+ */
+static int
+conf_check_use(struct conf_ctx *x, const struct conf_key *k, int line,
+    const char *v)
+{
+	if (strcmp(k->name, "sender.address") == 0)
+		return conf_check_sender_address(x, k, line, v);
+	if (strcmp(k->name, "sender.name") == 0)
+		return conf_check_sender_name(x, k, line, v);
+	if (strcmp(k->name, "sender.domain") == 0 ||
+	    strcmp(k->name, "lists_domain") == 0)
+		return conf_check_built_domain(x, line, k->name, v);
+	return 0;
+}
+
 static int
 conf_store_string(struct conf_ctx *x, struct conf *c,
     const struct conf_key *k, int line, const char *v)
 {
 	char *p = (char *)c + k->off;
 
-	if (conf_check_string(x, k, line, v) == -1)
+	if (conf_check_string(x, k, line, v) == -1 ||
+	    conf_check_use(x, k, line, v) == -1)
 		return -1;
 	switch (k->type) {
 	case T_TLS:
@@ -300,6 +390,105 @@ conf_store_string(struct conf_ctx *x, struct conf *c,
 	}
 }
 
+/* The integer literal text (libconfig's syntax) as a number. */
+static int
+conf_parse_int(const char *text, int *overflow, long long *v)
+{
+	const char *p = text + (*text == '-' || *text == '+');
+	char *end;
+
+	errno = 0;
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+		unsigned long long u = strtoull(p + 2, &end, 16);
+
+		if (end == p + 2 || *text == '-')
+			return -1;
+		*overflow = errno == ERANGE || u > LLONG_MAX;
+		*v = (long long)u;
+	} else {
+		*v = strtoll(text, &end, 10);
+		if (end == p)
+			return -1;
+		*overflow = errno == ERANGE;
+	}
+	while (*end == 'L')
+		end++;
+	return *end == '\0' ? 0 : -1;
+}
+
+/*
+ * Find "NAME = TEXT" (or "NAME: TEXT") in line lineno of file and copy
+ * TEXT, the literal as written. -1 when it cannot be found.
+ */
+static int
+conf_int_text(const char *file, int lineno, const char *name, char *text,
+    size_t len)
+{
+	FILE *f = fopen(file, "r");
+	char *buf = NULL, *p;
+	size_t size = 0, n = strlen(name), span;
+	int i, rc = -1;
+
+	if (f == NULL)
+		return -1;
+	for (i = 0; i < lineno; i++)
+		if (getline(&buf, &size, f) == -1) {
+			i = -1;
+			break;
+		}
+	fclose(f);
+	for (p = buf; i == lineno && (p = strstr(p, name)) != NULL; p += n) {
+		const char *q = p + n;
+
+		if (p > buf && (isalnum((unsigned char)p[-1]) || p[-1] == '_' ||
+		    p[-1] == '-' || p[-1] == '*'))
+			continue;
+		q += strspn(q, " \t");
+		if (*q != '=' && *q != ':')
+			continue;
+		q += 1 + strspn(q + 1, " \t");
+		span = strspn(q, "+-0123456789abcdefABCDEFxXL");
+		if (span > 0 && span < len) {
+			memcpy(text, q, span);
+			text[span] = '\0';
+			rc = 0;
+		}
+		break;
+	}
+	free(buf);
+	return rc;
+}
+
+/*
+ * libconfig 1.5 reads an integer without the L suffix into 32 bits and
+ * wraps silently (10^12 became -727379968, 2^32 became 0, which is in
+ * range for some keys), and saturates or wraps 64-bit ones. So the
+ * range is checked on the literal as written in the file when it can
+ * be found there, and errors quote it.
+ */
+static int
+conf_store_int(struct conf_ctx *x, const struct conf_key *k,
+    config_setting_t *s, int line, int64_t *out)
+{
+	const char *file = config_setting_source_file(s);
+	char text[64];
+	long long v = config_setting_get_int64(s), written;
+	int overflow = 0;
+
+	if (conf_int_text(file ? file : x->file, line, config_setting_name(s),
+	    text, sizeof text) == 0 &&
+	    conf_parse_int(text, &overflow, &written) == 0)
+		v = written;
+	else
+		snprintf(text, sizeof text, "%lld", v);
+	if (overflow || v < k->min || v > k->max)
+		return conf_fail(x, line, k->name,
+		    "%s is out of range %lld..%lld", text,
+		    (long long)k->min, (long long)k->max);
+	*out = v;
+	return 0;
+}
+
 static int
 conf_load_key(struct conf_ctx *x, config_t *cfg, struct conf *c,
     const struct conf_key *k)
@@ -326,19 +515,10 @@ conf_load_key(struct conf_ctx *x, config_t *cfg, struct conf *c,
 	switch (k->type) {
 	case T_GROUP:
 		return 0;
-	case T_INT: {
-		long long v;
-
+	case T_INT:
 		if (t != CONFIG_TYPE_INT && t != CONFIG_TYPE_INT64)
 			return conf_fail(x, line, k->name, "must be an integer");
-		v = config_setting_get_int64(s);
-		if (v < k->min || v > k->max)
-			return conf_fail(x, line, k->name,
-			    "%lld is out of range %lld..%lld", v,
-			    (long long)k->min, (long long)k->max);
-		*(int64_t *)p = v;
-		return 0;
-	}
+		return conf_store_int(x, k, s, line, (int64_t *)p);
 	case T_BOOL:
 		if (t != CONFIG_TYPE_BOOL)
 			return conf_fail(x, line, k->name,
@@ -361,6 +541,10 @@ conf_check_relations(struct conf_ctx *x, struct conf *c)
 	if (*c->sender_domain == '\0') {
 		free(c->sender_domain);
 		c->sender_domain = xstrdup(addr_at(c->sender_address) + 1);
+		/* the address's own domain then ends every tagged address */
+		if (conf_check_built_domain(x, x->sender_line, "sender.address",
+		    c->sender_domain) == -1)
+			return -1;
 	}
 	if (c->smtp_retry_min > c->smtp_retry_max)
 		return conf_fail(x, 0, "smtp.retry_min",
@@ -397,7 +581,7 @@ conf_dirname(const char *path)
 struct conf *
 conf_load(const char *path, char *err, size_t errlen)
 {
-	struct conf_ctx x = { path, NULL, err, errlen };
+	struct conf_ctx x = { path, NULL, err, errlen, 0 };
 	struct conf *c = xcalloc(1, sizeof *c);
 	config_t cfg;
 	size_t i;

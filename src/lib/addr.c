@@ -161,3 +161,9 @@ bad:
 	free(a);
 	return NULL;
 }
+
+size_t
+addr_base_max(size_t suffix_max)
+{
+	return suffix_max < ADDR_LOCAL_MAX ? ADDR_LOCAL_MAX - suffix_max : 0;
+}

@@ -10,18 +10,31 @@
 
 #include "lib/xmalloc.h"
 
+/*
+ * Pieces fed to libcsv: a line, or this much of a longer one, so a line
+ * without an end never sits whole in memory. libcsv grows its field
+ * buffer by CSVREAD_BLOCK at a time (128 bytes by default, which makes a
+ * long field cost thousands of reallocs).
+ */
+#define CSVREAD_CHUNK (64 * 1024)
+#define CSVREAD_BLOCK (64 * 1024)
+
 struct csvread {
 	FILE *f;
+	char *path;
 	struct csv_parser p;
-	char *line;
-	size_t linesize;
+	char *chunk;		/* CSVREAD_CHUNK bytes */
 	long lineno;
+	int line_open;		/* the last piece did not end its line */
 	int64_t offset, size;
 	int at_boundary;	/* no record is open in the parser */
 	int eof;
+	int stopped;		/* a record over the limit: no more reading */
 	/* the record being built */
 	struct csvrow cur;
 	size_t fieldcap;
+	size_t cur_bytes;	/* its fields' bytes so far */
+	const char *cur_error;	/* over a field limit: handed out as bad */
 	/* finished records not yet handed out (a CR-only file can end
 	 * several in one line) */
 	struct csvrow *done;
@@ -46,8 +59,17 @@ csvread_field_cb(void *data, size_t len, void *priv)
 {
 	struct csvread *r = priv;
 	struct csvrow *row = &r->cur;
-	char *copy = xmalloc(len + 1);
+	char *copy;
 
+	r->cur_bytes += len;
+	/* past a limit the record is bad: keep nothing more of it */
+	if (len > CSVREAD_FIELD_MAX)
+		r->cur_error = "field longer than 65536 bytes";
+	else if (row->nfields == CSVREAD_FIELDS_MAX)
+		r->cur_error = "more than 1024 fields";
+	if (r->cur_error)
+		return;
+	copy = xmalloc(len + 1);
 	if (len)
 		memcpy(copy, data, len);
 	copy[len] = '\0';
@@ -71,13 +93,27 @@ csvread_row_cb(int c, void *priv)
 		r->donecap = r->donecap ? r->donecap * 2 : 4;
 		r->done = xrealloc(r->done, r->donecap * sizeof *r->done);
 	}
+	if (r->cur_error) {
+		csvread_row_free(&r->cur);
+		r->cur.error = r->cur_error;
+	}
 	r->cur.line = r->cur_start;
 	r->done[r->ndone++] = r->cur;
 	memset(&r->cur, 0, sizeof r->cur);
 	r->fieldcap = 0;
+	r->cur_bytes = 0;
+	r->cur_error = NULL;
 	/* a second record ending in the same line starts on that line */
 	r->cur_start = r->lineno;
 	r->at_boundary = 1;
+}
+
+static void
+csvread_parser_init(struct csvread *r)
+{
+	if (csv_init(&r->p, CSV_STRICT | CSV_STRICT_FINI) != 0)
+		abort();
+	csv_set_blk_size(&r->p, CSVREAD_BLOCK);
 }
 
 struct csvread *
@@ -96,10 +132,11 @@ csvread_open(const char *path)
 	}
 	r = xcalloc(1, sizeof *r);
 	r->f = f;
+	r->path = xstrdup(path);
+	r->chunk = xmalloc(CSVREAD_CHUNK);
 	r->size = st.st_size;
 	r->at_boundary = 1;
-	if (csv_init(&r->p, CSV_STRICT | CSV_STRICT_FINI) != 0)
-		abort();
+	csvread_parser_init(r);
 	return r;
 }
 
@@ -115,8 +152,7 @@ csvread_bad_record(struct csvread *r, const char *why)
 	csvread_row_cb(0, r);
 	r->done[r->ndone - 1].error = why;
 	csv_free(&r->p);
-	if (csv_init(&r->p, CSV_STRICT | CSV_STRICT_FINI) != 0)
-		abort();
+	csvread_parser_init(r);
 }
 
 static int
@@ -130,7 +166,40 @@ csvread_blank(const char *s, size_t n)
 	return 1;
 }
 
-/* Feed one more physical line to libcsv. */
+/*
+ * The next piece of the file into r->chunk: up to and including a '\n',
+ * or CSVREAD_CHUNK bytes of a longer line. Its length, 0 at the end,
+ * -1 on a read error.
+ */
+static ssize_t
+csvread_piece(struct csvread *r)
+{
+	size_t n = 0;
+	int c;
+
+	while (n < CSVREAD_CHUNK && (c = getc_unlocked(r->f)) != EOF) {
+		r->chunk[n++] = (char)c;
+		if (c == '\n')
+			break;
+	}
+	return ferror(r->f) ? -1 : (ssize_t)n;
+}
+
+/*
+ * A record over CSVREAD_RECORD_MAX: stop. The rest of it stays unread,
+ * since where it would end (inside a quote, anything goes) is unknown.
+ */
+static int
+csvread_too_long(struct csvread *r, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "%s:%ld: record longer than %d bytes (a quote "
+	    "never closed?): reading stopped here", r->path, r->cur_start,
+	    CSVREAD_RECORD_MAX);
+	r->stopped = 1;
+	return -1;
+}
+
+/* Feed one more piece (a physical line, or part of a long one). */
 static int
 csvread_feed(struct csvread *r, char *err, size_t errlen)
 {
@@ -138,9 +207,10 @@ csvread_feed(struct csvread *r, char *err, size_t errlen)
 	char *s;
 
 	errno = 0;
-	if ((n = getline(&r->line, &r->linesize, r->f)) == -1) {
-		if (ferror(r->f)) {
-			snprintf(err, errlen, "read error: %s", strerror(errno));
+	if ((n = csvread_piece(r)) <= 0) {
+		if (n == -1) {
+			snprintf(err, errlen, "%s: read error: %s", r->path,
+			    strerror(errno));
 			return -1;
 		}
 		r->eof = 1;
@@ -149,13 +219,15 @@ csvread_feed(struct csvread *r, char *err, size_t errlen)
 			    "(the rest of the file was read as part of it)");
 		return 0;
 	}
-	r->lineno++;
-	r->offset += n;
-	s = r->line;
-	if (r->lineno == 1 && n >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0) {
+	s = r->chunk;
+	if (r->offset == 0 && n >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0) {
 		s += 3;
 		n -= 3;
 	}
+	r->offset += s - r->chunk + n;
+	if (!r->line_open)
+		r->lineno++;
+	r->line_open = s[n - 1] != '\n';
 	if (r->at_boundary) {
 		if (csvread_blank(s, (size_t)n))
 			return 0;
@@ -168,6 +240,9 @@ csvread_feed(struct csvread *r, char *err, size_t errlen)
 		    "unquoted field, or text after a closing quote)");
 		r->at_boundary = 1;
 	}
+	/* the open record: its finished fields and the one in libcsv */
+	if (r->cur_bytes + r->p.entry_pos > CSVREAD_RECORD_MAX)
+		return csvread_too_long(r, err, errlen);
 	return 0;
 }
 
@@ -181,6 +256,10 @@ csvread_next(struct csvread *r, struct csvrow **row, char *err,
 		r->next = 0;
 	}
 	while (r->next == r->ndone) {
+		if (r->stopped) {
+			snprintf(err, errlen, "%s: reading stopped", r->path);
+			return -1;
+		}
 		if (r->eof)
 			return 0;
 		if (csvread_feed(r, err, errlen) == -1)
@@ -213,7 +292,8 @@ csvread_close(struct csvread **rp)
 		csvread_row_free(&r->done[--r->ndone]);
 	csvread_row_free(&r->cur);
 	free(r->done);
-	free(r->line);
+	free(r->chunk);
+	free(r->path);
 	csv_free(&r->p);
 	fclose(r->f);
 	free(r);

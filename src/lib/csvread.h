@@ -3,12 +3,25 @@
  * line each record starts on, so errors can name "FILE:LINE". Quoted
  * fields may hold commas and line breaks; blank lines are skipped; a
  * UTF-8 byte-order mark is dropped.
+ *
+ * Memory is bounded while reading, whatever the file: the file is fed
+ * to libcsv in pieces of at most 64 KiB, and a record may hold at most
+ * CSVREAD_RECORD_MAX bytes. Past that (a quote never closed, a line
+ * without an end) reading stops without reading the rest of it: where
+ * the record would end cannot be known. A record with a field over
+ * CSVREAD_FIELD_MAX bytes or more than CSVREAD_FIELDS_MAX fields ends
+ * where it should, so it comes back as a malformed record and reading
+ * goes on.
  */
 #ifndef HERALD_CSVREAD_H
 #define HERALD_CSVREAD_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#define CSVREAD_RECORD_MAX (1024 * 1024)
+#define CSVREAD_FIELD_MAX (64 * 1024)
+#define CSVREAD_FIELDS_MAX 1024
 
 struct csvread;
 
@@ -24,9 +37,11 @@ struct csvrow {
 struct csvread *csvread_open(const char *path);
 /*
  * The next record: 1 and *row (valid until the next call), 0 at end of
- * file, -1 on a read error (err set). A malformed record (a stray quote,
- * a quote never closed) comes back with row->error set and no fields;
- * reading goes on with the next line.
+ * file, -1 on a read error or a record over CSVREAD_RECORD_MAX (err set
+ * to "FILE: ..." or "FILE:LINE: ..."; reading cannot go on). A
+ * malformed record (a stray quote, a quote never closed at the end of
+ * the file, a field or field count over the limits) comes back with
+ * row->error set and no fields; reading goes on with the next line.
  */
 int csvread_next(struct csvread *r, struct csvrow **row, char *err,
     size_t errlen);

@@ -11,6 +11,10 @@
 
 #define TOKEN_MAC_BYTES 10
 
+_Static_assert(TOKEN_LEN_MAX == 1 + 16 + 1 + 2 * TOKEN_MAC_BYTES,
+    "TOKEN_LEN_MAX is KIND, a 64-bit hex ID, '-' and the MAC");
+_Static_assert(TOKEN_LEN_MAX < TOKEN_MAX, "a token and its NUL fit");
+
 int
 token_kind_valid(int c)
 {

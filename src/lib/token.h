@@ -18,6 +18,12 @@
 #include <stdint.h>
 
 #define TOKEN_MAX 40		/* including the NUL */
+/*
+ * The longest token token_make writes: KIND, an ID of up to 16 hex
+ * digits (any uint64_t), '-' and the 20 hex digits of the MAC. Tagged
+ * addresses are sized from this (addr_base_max).
+ */
+#define TOKEN_LEN_MAX 38
 #define TOKEN_SECRET_MAX 64
 
 enum token_kind {

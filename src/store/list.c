@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/addr.h"
+#include "lib/text.h"
 #include "lib/timeutil.h"
 #include "lib/xmalloc.h"
 
@@ -30,6 +32,29 @@ list_address_suffix(const char *local)
 
 	return dash && (strcmp(dash, "-request") == 0 ||
 	    strcmp(dash, "-owner") == 0) ? dash : NULL;
+}
+
+_Static_assert(LIST_SUFFIX_MAX == sizeof "-request" - 1 &&
+    sizeof "-owner" - 1 <= LIST_SUFFIX_MAX,
+    "LIST_SUFFIX_MAX is the longest list address suffix");
+
+const char *
+list_name_invalid(const char *name)
+{
+	static _Thread_local char too_long[96];
+
+	if (!text_is_slug(name))
+		return "use a-z, 0-9 and -";
+	if (strlen(name) > addr_base_max(LIST_SUFFIX_MAX)) {
+		snprintf(too_long, sizeof too_long, "at most %zu characters, so "
+		    "that NAME-request@ fits a %d-octet local part",
+		    addr_base_max(LIST_SUFFIX_MAX), ADDR_LOCAL_MAX);
+		return too_long;
+	}
+	/* NAME-request@ and NAME-owner@ are every list's own addresses */
+	if (list_address_suffix(name) != NULL)
+		return "a name may not end in -request or -owner";
+	return NULL;
 }
 
 int

@@ -23,6 +23,18 @@ struct list {
  * suffixes ("-request", "-owner"): a pointer to its '-', else NULL.
  */
 const char *list_address_suffix(const char *local);
+/*
+ * A list's local parts are NAME, NAME-request and NAME-owner (never
+ * tagged), so the longest is NAME plus LIST_SUFFIX_MAX octets, and a name
+ * is at most addr_base_max(LIST_SUFFIX_MAX) = 56 octets.
+ */
+#define LIST_SUFFIX_MAX 8	/* strlen("-request") */
+/*
+ * NULL when name may name a new list, else why not (a static message):
+ * [a-z0-9-]+, short enough for every address made from it, and not
+ * ending in one of the suffixes.
+ */
+const char *list_name_invalid(const char *name);
 /* 1 when kind is announce, relay or discussion. */
 int list_kind_valid(const char *kind);
 /* 1 when role is member, owner or moderator. */

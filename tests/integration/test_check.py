@@ -3,6 +3,7 @@ them (SMTP connect/EHLO/STARTTLS/AUTH; IMAP TLS with herald's own
 certificate check, login and SELECT)."""
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import unittest
@@ -70,6 +71,52 @@ class CheckTest(unittest.TestCase):
             w.write("herald.conf", w.read("herald.conf") + "nonsense = 1;\n")
             r = w.run("check")
             self.assertEqual(r.returncode, 78)
+
+
+class SecretCheckTest(unittest.TestCase):
+    """check loads the secret as heraldd does: never "ok" for a secret
+    heraldd then refuses. No servers: they fail last, after the secret."""
+
+    def setUp(self):
+        self.w = util.Workdir(smtp_port=1, imap_port=1)
+
+    def tearDown(self):
+        self.w.close()
+
+    def write_secret(self, text):
+        with open(self.w.path("secret"), "w") as f:
+            f.write(text)
+        os.chmod(self.w.path("secret"), 0o600)
+
+    def daemon_rc(self):
+        r = subprocess.run([util.HERALDD, "-n", "-c", self.w.conf_path],
+                           capture_output=True, text=True, timeout=30)
+        return r.returncode
+
+    def test_good_secret_is_ok(self):
+        r = self.w.run("check")
+        self.assertRegex(r.stdout, r"(?m)^secret\s+ok")
+        self.assertEqual(self.daemon_rc(), 0)
+
+    def test_bad_secrets_fail_as_heraldd_refuses_them(self):
+        for name, text in (("empty", ""), ("blank line", "\n"),
+                           ("not hex", "z" * 64 + "\n"),
+                           ("odd length", "a" * 63 + "\n"),
+                           ("too short", "00112233445566778899aabbccddee\n"),
+                           ("too long", "ab" * 65 + "\n")):
+            with self.subTest(secret=name):
+                self.write_secret(text)
+                r = self.w.run("check")
+                self.assertEqual(r.returncode, 78, r.stdout + r.stderr)
+                self.assertRegex(r.stdout, r"(?m)^secret\s+FAIL .*not a hex secret")
+                self.assertEqual(self.daemon_rc(), 78)
+                # init keeps a secret (tokens were made with it) but says
+                # it is bad rather than "kept"
+                r = self.w.run("init")
+                self.assertEqual(r.returncode, 78, r.stdout + r.stderr)
+                self.assertIn(self.w.path("secret"), r.stderr)
+                with open(self.w.path("secret")) as f:
+                    self.assertEqual(f.read(), text)
 
 
 class ChainCheckTest(unittest.TestCase):

@@ -331,6 +331,73 @@ class ConfigErrorTest(unittest.TestCase):
                 self.assertEqual(len(lines), 1, r.stderr)
                 self.assertIn("%s:15" % self.w.conf_path, lines[0])
 
+    def assert_daemon_refuses(self, line, key):
+        """heraldd does not start: 78 and FILE:LINE ... KEY on stderr."""
+        r = subprocess.run([util.HERALDD, "-f", "-c", self.w.conf_path],
+                           capture_output=True, text=True, timeout=30)
+        self.assertEqual(r.returncode, EX_CONFIG, r.stderr)
+        self.assertIn("%s:%d" % (self.w.conf_path, line), r.stderr)
+        self.assertIn(key, r.stderr)
+        return r
+
+    def sender(self, address="office@example.org", name="Office",
+               domain="example.org"):
+        return {4: 'sender = { name = "%s"; address = "%s"; domain = "%s"; };'
+                % (name, address, domain)}
+
+    def test_sender_address_too_long_for_tagged_addresses(self):
+        # 46 octets + "+" + a 23-octet token made 70-octet local parts
+        self.write_conf(replace=self.sender(
+            address="coordinating.office.of.the.regional.network.xy@example.org"))
+        self.assert_conf_error(4, "sender.address")
+        self.assertIn("at most 25", self.w.run("check").stderr)
+        # an init that got this far would have made a database: make one
+        # with a good config, so heraldd refuses for the address alone
+        self.write_conf()
+        self.w.ok("init")
+        self.write_conf(replace=self.sender(address="a" * 26 + "@example.org"))
+        self.assert_daemon_refuses(4, "sender.address")
+
+    def test_sender_address_of_25_octets_is_accepted(self):
+        self.write_conf(replace=self.sender(address="a" * 25 + "@example.org"))
+        self.w.ok("init")
+
+    def test_sender_domain_too_long_for_built_addresses(self):
+        domain = "%s.%s.%s.org" % ("a" * 63, "b" * 63, "c" * 58)   # 190 octets
+        self.write_conf(replace=self.sender(domain=domain))
+        self.assert_conf_error(4, "sender.domain")
+        self.assertIn("at most 189", self.w.run("check").stderr)
+
+    def test_sender_name_no_message_could_carry(self):
+        # a quoted display name over 499 octets made every message fail
+        self.write_conf(replace=self.sender(name=("Office, " * 70)[:540]))
+        self.assert_conf_error(4, "sender.name")
+        self.write_conf()
+        self.w.ok("init")
+        self.write_conf(replace=self.sender(name=("Office, " * 70)[:540]))
+        r = self.assert_daemon_refuses(4, "sender.name")
+        self.assertIn("540 octets", r.stderr)
+
+    def test_sender_name_that_fits_is_accepted(self):
+        self.write_conf(replace=self.sender(name=("Office, " * 70)[:499]))
+        self.w.ok("init")
+
+    def test_integer_out_of_range_is_reported_as_written(self):
+        # libconfig reads 10^12 into 32 bits as -727379968
+        self.write_conf(replace={11: '  rate = 1000000000000; retry_min = 1; '
+                                     'retry_max = 4; give_up = 60;'})
+        self.assert_conf_error(11, "smtp.rate")
+        r = self.w.run("check")
+        self.assertIn("smtp.rate: 1000000000000 is out of range 0..1000000", r.stderr)
+        self.assertNotIn("-727379968", r.stderr)
+
+    def test_integer_that_wraps_into_range_is_refused(self):
+        # 2^32 wraps to 0, a valid rate ("no limit"): still an error
+        self.write_conf(replace={11: '  rate = 4294967296; retry_min = 1; '
+                                     'retry_max = 4; give_up = 60;'})
+        self.assert_conf_error(11, "smtp.rate")
+        self.assertIn("4294967296 is out of range", self.w.run("init").stderr)
+
     def test_failed_init_creates_no_secret(self):
         self.write_conf(replace={10: '  connections = 0;'})
         self.assertEqual(self.w.run("init").returncode, EX_CONFIG)
@@ -635,6 +702,18 @@ class ListTest(HeraldCase):
         self.expect(EX_DATAERR, "list", "create", "r2", "--kind", "relay", "--parent", "nolist")
         self.assertEqual([l["name"] for l in self.w.json("list", "ls")], ["delegates"])
         self.assertEqual(self.w.json("list", "show", "delegates")["kind"], "announce")
+
+    def test_list_name_limit(self):
+        # NAME-request@ must fit a 64-octet local part: 56 + 8
+        self.w.ok("list", "create", "n" * 56, "--kind", "announce")
+        self.assertEqual(self.w.json("list", "show", "n" * 56)["address"],
+                         "n" * 56 + "@lists.example.org")
+        for name in ("m" * 57, "m" * 64):
+            r = self.expect(EX_DATAERR, "list", "create", name, "--kind", "announce")
+            self.assertIn("at most 56", r.stderr)
+            self.assertIn("64-octet", r.stderr)
+        self.assertEqual(sorted(l["name"] for l in self.w.json("list", "ls")),
+                         ["delegates", "n" * 56])
 
     def test_list_create_relay_with_owner_and_parent(self):
         self.w.ok("contact", "add", "ana@example.org", "--org", "Red")

@@ -333,5 +333,76 @@ class BadFileTest(ImportCase):
         self.assertEqual(self.ncontacts(), 0)
 
 
+class ImportLimitTest(ImportCase):
+    """A record is capped while it is read (CSVREAD_RECORD_MAX, 1 MiB):
+    a quote never closed in a big file stops the import without reading
+    the rest into memory, and nothing is imported."""
+
+    def run_measured(self, *args):
+        """Run herald; (returncode, stdout, stderr, peak RSS in MiB, seconds)."""
+        import subprocess
+        import time
+        e = dict(os.environ)
+        e.pop("HERALD_CONF", None)
+        out, err = self.w.path("run.out"), self.w.path("run.err")
+        start = time.monotonic()
+        with open(out, "wb") as o, open(err, "wb") as ef:
+            p = subprocess.Popen([util.HERALD, "-c", self.w.conf_path] + list(args),
+                                 stdout=o, stderr=ef, env=e)
+            _, status, usage = os.wait4(p.pid, 0)
+            p.returncode = os.waitstatus_to_exitcode(status)
+        took = time.monotonic() - start
+        return (p.returncode, self.w.read("run.out"), self.w.read("run.err"),
+                usage.ru_maxrss / 1024.0, took)
+
+    def big_csv(self, name, head, size, tail=b""):
+        path = self.w.path(name)
+        block = b"x" * (1 << 20)
+        with open(path, "wb") as f:
+            f.write(head)
+            for _ in range(size >> 20):
+                f.write(block)
+            f.write(tail)
+        return path
+
+    def test_50mb_unterminated_field_is_refused_with_bounded_memory(self):
+        path = self.big_csv("open.csv", b"email,name\n"
+                            b"a@example.org,Ana\n"
+                            b"b@example.org,\"Bo", 50 << 20,
+                            b"\nc@example.org,Chen\n")
+        rc, out, err, rss, took = self.run_measured("contact", "import", path)
+        self.assertEqual(rc, EX_DATAERR, err)
+        self.assertIn(path + ":3:", err)
+        self.assertIn("record longer than 1048576 bytes", err)
+        self.assertIn("nothing imported", err)
+        # the rest of the field is never read: ASan's own overhead is ~40 MiB
+        self.assertLess(rss, 100, "peak RSS %.0f MiB" % rss)
+        self.assertLess(took, 30)
+        # one transaction: the good row before it is not imported either
+        self.assertEqual(self.ncontacts(), 0)
+
+    def test_line_without_end_is_refused(self):
+        path = self.big_csv("noend.csv", b"email,name\na@example.org,", 8 << 20)
+        rc, out, err, rss, took = self.run_measured("contact", "import", path)
+        self.assertEqual(rc, EX_DATAERR, err)
+        self.assertIn(path + ":2:", err)
+        self.assertLess(rss, 100, "peak RSS %.0f MiB" % rss)
+        self.assertEqual(self.ncontacts(), 0)
+
+    def test_long_field_skips_its_row_only(self):
+        # the record ends where it should, so the rest can be imported
+        path = self.write_csv("long.csv", b"email,name,notes\n"
+                              b"a@example.org,Ana," + b"y" * 100000 + b"\n"
+                              b"b@example.org,Bo,ok\n"
+                              b"c@example.org,Chen" + b",z" * 1100 + b"\n"
+                              b"d@example.org,Dee,ok\n")
+        r = self.import_(path, code=EX_DATAERR)
+        self.assertEqual(self.summary(r), (2, 0, 0, 2))
+        self.assertEqual(self.row_errors(r, path), [2, 4])
+        self.assertIn("field longer than 65536 bytes", r.stderr)
+        self.assertIn("more than 1024 fields", r.stderr)
+        self.assertEqual(sorted(self.contacts()), ["b@example.org", "d@example.org"])
+
+
 if __name__ == "__main__":
     util.main()

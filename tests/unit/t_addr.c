@@ -1,5 +1,6 @@
 /* Unit tests: lib/addr (RFC 5321 mailboxes) and lib/text. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "check.h"
 #include "lib/addr.h"
@@ -70,6 +71,14 @@ main(void)
 		snprintf(addr, sizeof addr, "x@%s", long_label);
 		bad(addr);
 	}
+
+	/* the longest bases: sender.address's local part, a list name */
+	CHECK(ADDR_TAG_MAX == 39);
+	CHECK(addr_base_max(ADDR_TAG_MAX) == 25);
+	CHECK(addr_base_max(strlen("-request")) == 56);
+	CHECK(addr_base_max(0) == ADDR_LOCAL_MAX);
+	CHECK(addr_base_max(64) == 0 && addr_base_max(100) == 0);
+	CHECK(ADDR_BUILT_DOMAIN_MAX + 1 + ADDR_LOCAL_MAX == ADDR_MAX);
 
 	{
 		const char *why;

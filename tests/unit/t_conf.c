@@ -45,6 +45,155 @@ fails(const char *extra, const char *want_line, const char *want_key)
 	conf_free(&c);
 }
 
+/* Load must fail naming line and key, and the message must say text. */
+static void
+fails_saying(const char *extra, const char *want_line, const char *want_key,
+    const char *text)
+{
+	char err[1024] = "";
+	struct conf *c;
+
+	fails(extra, want_line, want_key);
+	c = conf_load(write_conf(extra), err, sizeof err);
+	CHECK(c == NULL && strstr(err, text) != NULL);
+	if (strstr(err, text) == NULL)
+		fprintf(stderr, "  for [%s]: \"%s\" does not say \"%s\"\n",
+		    extra, err, text);
+	conf_free(&c);
+}
+
+/* Load must succeed; returns the conf for the caller to look at. */
+static struct conf *
+loads(const char *extra)
+{
+	char err[1024] = "";
+	struct conf *c = conf_load(write_conf(extra), err, sizeof err);
+
+	CHECK(c != NULL);
+	if (c == NULL)
+		fprintf(stderr, "  for [%s]: %s\n", extra, err);
+	return c;
+}
+
+/*
+ * libconfig 1.5 wraps integers without L to 32 bits: the range is
+ * checked on the value as written, and the error quotes it.
+ */
+static void
+test_integers_as_written(void)
+{
+	struct conf *c;
+
+	fails_saying("smtp = { rate = 1000000000000; };\n", ":3:", "smtp.rate",
+	    "1000000000000 is out of range");
+	/* 2^32 wraps to 0, which is in range: still refused */
+	fails_saying("smtp = { rate = 4294967296; };\n", ":3:", "smtp.rate",
+	    "4294967296 is out of range");
+	fails_saying("smtp = {\n  connections = 0xFFFFFFFF; };\n", ":4:",
+	    "smtp.connections", "0xFFFFFFFF is out of range");
+	fails_saying("smtp = { connections = 99999999999999999999L; };\n", ":3:",
+	    "smtp.connections", "99999999999999999999L is out of range");
+	fails_saying("smtp = { connections = -3000000000; };\n", ":3:",
+	    "smtp.connections", "-3000000000 is out of range");
+	fails_saying("smtp = { rate=2000000; };\n", ":3:", "smtp.rate",
+	    "2000000 is out of range");
+	/* the retry_max on the same line is not taken for retry_min */
+	fails_saying("smtp = { retry_max = 7; retry_min = 5000000000; };\n",
+	    ":3:", "smtp.retry_min", "5000000000 is out of range");
+	c = loads("smtp = { connections = 5L; rate = +7; retry_min = 0x10; };\n");
+	if (c) {
+		CHECK(c->smtp_connections == 5 && c->smtp_rate == 7);
+		CHECK(c->smtp_retry_min == 16);
+	}
+	conf_free(&c);
+}
+
+/* n octets: text repeated while it fits whole, then 'x's. */
+static void
+fill(char *buf, size_t n, const char *text)
+{
+	size_t len = strlen(text), i;
+
+	for (i = 0; i + len <= n; i += len)
+		memcpy(buf + i, text, len);
+	memset(buf + i, 'x', n - i);
+	buf[n] = '\0';
+}
+
+static const char *
+sender_name(char *conf, size_t len, const char *name)
+{
+	snprintf(conf, len, "sender = { address = \"o@x.org\";\n"
+	    "  name = \"%s\"; };\n", name);
+	return conf;
+}
+
+/* Values herald builds into addresses and headers fit where they go. */
+static void
+test_built_limits(void)
+{
+	const char *saved = base;
+	char conf[2048], name[1200], dom[200];
+	struct conf *c;
+
+	base = "lists_domain = \"lists.example.org\";\n";
+	/* LOCAL + delimiter + 38-octet token <= 64 */
+	fails_saying("sender = { address = \"abcdefghijabcdefghijabcdef@x.org\"; };\n",
+	    ":2:", "sender.address", "at most 25");
+	c = loads("sender = { address = \"abcdefghijabcdefghijabcde@x.org\"; };\n");
+	conf_free(&c);
+	/* the 46-octet local part */
+	fails("sender = { address = "
+	    "\"coordinating.office.of.the.regional.network.x@example.org\"; };\n",
+	    ":2:", "sender.address");
+
+	/* domains after which any 64-octet local part fits 254 octets */
+	snprintf(dom, sizeof dom, "%.63s.%.63s.%.58s.org",
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+	    "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb",
+	    "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc");
+	CHECK(strlen(dom) == 190);
+	snprintf(conf, sizeof conf, "sender = { address = \"o@x.org\"; "
+	    "domain = \"%s\"; };\n", dom);
+	fails_saying(conf, ":2:", "sender.domain", "at most 189");
+	snprintf(conf, sizeof conf, "sender = { address = \"o@%s\"; };\n", dom);
+	fails_saying(conf, ":2:", "sender.address", "at most 189");
+	snprintf(conf, sizeof conf, "sender = { address = \"o@%s\"; "
+	    "domain = \"x.org\"; };\n", dom);
+	c = loads(conf);
+	conf_free(&c);
+	base = "sender = { address = \"o@x.org\"; };\n";
+	snprintf(conf, sizeof conf, "lists_domain = \"%s\";\n", dom);
+	fails_saying(conf, ":2:", "lists_domain", "at most 189");
+	dom[strlen(dom) - 5] = '\0';	/* 189: drop a "c" */
+	strcat(dom, ".org");
+	snprintf(conf, sizeof conf, "lists_domain = \"%s\";\n", dom);
+	c = loads(conf);
+	conf_free(&c);
+
+	/* sender.name: what the From: header of every message can carry */
+	base = "lists_domain = \"lists.example.org\";\n";
+	fill(name, 540, "Office, ");
+	fails_saying(sender_name(conf, sizeof conf, name), ":3:", "sender.name",
+	    "540 octets");
+	fill(name, 499, "Office, ");	/* quoted, not encoded: 499 fit */
+	conf_free((c = loads(sender_name(conf, sizeof conf, name)), &c));
+	fill(name, 900, "Coordinating Office ");	/* an atom phrase: 900 */
+	conf_free((c = loads(sender_name(conf, sizeof conf, name)), &c));
+	/*
+	 * The worst non-ASCII case: a 4-octet character across octet 45
+	 * cuts every encoded word at 43 octets; 285 still fit, 286 not.
+	 */
+	fill(name, 6 * 43, "\xf0\x9f\x98\x80" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "\xe2\x82\xac");
+	strcat(name, "\xf0\x9f\x98\x80" "aaaaaaaaaaaaaaaaaaaaaaa");
+	CHECK(strlen(name) == 285);
+	conf_free((c = loads(sender_name(conf, sizeof conf, name)), &c));
+	strcat(name, "a");
+	fails(sender_name(conf, sizeof conf, name), ":3:", "sender.name");
+	base = saved;
+}
+
 static void
 test_defaults(void)
 {
@@ -112,6 +261,8 @@ main(void)
 		return 1;
 	test_defaults();
 	test_values();
+	test_integers_as_written();
+	test_built_limits();
 	fails("smtp = { urll = \"smtp://x\"; };\n", ":3:", "smtp.urll");
 	fails("colour = \"blue\";\n", ":3:", "colour");
 	fails("smtp = { connections = \"four\"; };\n", ":3:", "smtp.connections");

@@ -104,6 +104,116 @@ test_nul(void)
 	csvread_close(&r);
 }
 
+/* A file of the text, then n bytes of c, then the tail. */
+static struct csvread *
+open_big(const char *head, int c, size_t n, const char *tail)
+{
+	FILE *f = fopen(path, "w");
+	char block[4096];
+	size_t k;
+
+	memset(block, c, sizeof block);
+	fputs(head, f);
+	for (; n > 0; n -= k) {
+		k = n < sizeof block ? n : sizeof block;
+		fwrite(block, 1, k, f);
+	}
+	fputs(tail, f);
+	fclose(f);
+	return csvread_open(path);
+}
+
+/*
+ * A quote never closed in a big file: reading stops once the record
+ * passes CSVREAD_RECORD_MAX, naming file and line, with the rest of the
+ * file unread.
+ */
+static void
+test_record_cap(void)
+{
+	struct csvread *r = open_big("email,name\na@x.org,A\nb@x.org,\"", 'x',
+	    8 * 1024 * 1024, "\nc@x.org,C\n");
+	struct csvrow *row;
+	char err[1200], want[300];
+
+	CHECK(csvread_next(r, &row, err, sizeof err) == 1);
+	CHECK(csvread_next(r, &row, err, sizeof err) == 1);
+	CHECK(row->error == NULL && row->line == 2);
+	CHECK(csvread_next(r, &row, err, sizeof err) == -1);
+	snprintf(want, sizeof want, "%s:3: record longer than", path);
+	CHECK(strstr(err, want) != NULL);
+	CHECK(csvread_offset(r) < 2 * CSVREAD_RECORD_MAX);
+	CHECK(csvread_next(r, &row, err, sizeof err) == -1);
+	csvread_close(&r);
+
+	/* a line without an end, no quote at all */
+	r = open_big("email,name\n", 'y', 8 * 1024 * 1024, "");
+	CHECK(csvread_next(r, &row, err, sizeof err) == 1);
+	CHECK(csvread_next(r, &row, err, sizeof err) == -1);
+	snprintf(want, sizeof want, "%s:2: record longer than", path);
+	CHECK(strstr(err, want) != NULL);
+	CHECK(csvread_offset(r) < 2 * CSVREAD_RECORD_MAX);
+	csvread_close(&r);
+
+	/* just under the cap the record ends: a bad row, reading goes on */
+	r = open_big("email,name\na@x.org,\"", 'z', CSVREAD_RECORD_MAX - 100,
+	    "\"\nb@x.org,B\n");
+	CHECK(csvread_next(r, &row, err, sizeof err) == 1);
+	CHECK(csvread_next(r, &row, err, sizeof err) == 1);
+	CHECK(row->line == 2 && row->error != NULL);	/* its field is too long */
+	CHECK(csvread_next(r, &row, err, sizeof err) == 1);
+	CHECK(row->line == 3 && row->error == NULL);
+	CHECK(csvread_next(r, &row, err, sizeof err) == 0);
+	csvread_close(&r);
+}
+
+/* A field or a field count over its limit: that row is bad, not the file. */
+static void
+test_field_caps(void)
+{
+	struct csvread *r = open_big("email,name\na@x.org,", 'x',
+	    CSVREAD_FIELD_MAX + 1, "\nb@x.org,B\n");
+	struct csvrow *row;
+	char err[1200];
+	FILE *f;
+	int i;
+
+	CHECK(csvread_next(r, &row, err, sizeof err) == 1);
+	CHECK(csvread_next(r, &row, err, sizeof err) == 1);
+	CHECK(row->line == 2 && row->error != NULL && row->nfields == 0);
+	CHECK(csvread_next(r, &row, err, sizeof err) == 1);
+	CHECK(row->line == 3 && row->error == NULL);
+	CHECK_STR(row->fields[0], "b@x.org");
+	csvread_close(&r);
+
+	/* exactly the limit is fine, across several 64 KiB pieces */
+	r = open_big("email,name\na@x.org,", 'x', CSVREAD_FIELD_MAX,
+	    "\nb@x.org,B\n");
+	CHECK(csvread_next(r, &row, err, sizeof err) == 1);
+	CHECK(csvread_next(r, &row, err, sizeof err) == 1);
+	CHECK(row->error == NULL && row->lens[1] == CSVREAD_FIELD_MAX);
+	CHECK(csvread_next(r, &row, err, sizeof err) == 1);
+	CHECK(row->line == 3);
+	csvread_close(&r);
+
+	f = fopen(path, "w");
+	for (i = 0; i < CSVREAD_FIELDS_MAX; i++)
+		fputs(i ? ",a" : "a", f);
+	fputs("\n", f);
+	for (i = 0; i <= CSVREAD_FIELDS_MAX; i++)
+		fputs(i ? ",b" : "b", f);
+	fputs("\nc\n", f);
+	fclose(f);
+	r = csvread_open(path);
+	CHECK(csvread_next(r, &row, err, sizeof err) == 1);
+	CHECK(row->error == NULL && row->nfields == CSVREAD_FIELDS_MAX);
+	CHECK(csvread_next(r, &row, err, sizeof err) == 1);
+	CHECK(row->error != NULL && row->line == 2);
+	CHECK(csvread_next(r, &row, err, sizeof err) == 1);
+	CHECK(row->error == NULL && row->line == 3);
+	csvread_close(&r);
+}
+
 int
 main(void)
 {
@@ -116,6 +226,8 @@ main(void)
 	test_unterminated();
 	test_nul();
 	test_stray_quote();
+	test_record_cap();
+	test_field_caps();
 	CHECK(csvread_open("/nonexistent.csv") == NULL);
 	CHECK(csvread_open("/tmp") == NULL);
 	unlink(path);

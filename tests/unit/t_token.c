@@ -50,5 +50,7 @@ main(void)
 	token_make(&k, TOKEN_BOUNCE, UINT64_MAX, t);
 	CHECK(strlen(t) + strlen("office+") <= 64);
 	CHECK(token_check(&k, t, strlen(t), &kind, &id) == 0 && id == UINT64_MAX);
+	/* ... and is exactly TOKEN_LEN_MAX, what tagged addresses are sized by */
+	CHECK(strlen(t) == TOKEN_LEN_MAX);
 	return check_done("t_token");
 }
