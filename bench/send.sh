@@ -2,7 +2,11 @@
 # bench/send.sh: heraldd sending N personalised 4 KB messages into Postfix's
 # smtp-sink, against smtp-source -d -s 4 sending N 4 KB messages into the
 # same sink, in the same run. Prints both rates, the ratio (target >= 0.8)
-# and heraldd's peak RSS (target < 64 MB, flat in N).
+# and heraldd's peak RSS (target < 64 MB, flat in N). heraldd runs twice
+# per N: with its durable journal (fdatasync of the start marks per poll
+# round, synced rotations and outcome commits), and with
+# HERALD_JOURNAL_NOSYNC=1 (no journal syncs, unsynced outcome commits: the
+# cost before power loss was survivable); the last line gives the ratio.
 #   sh bench/send.sh [N...]        default: 10000 100000
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -28,16 +32,11 @@ sleep 0.5
 
 now() { date +%s.%N; }
 
-for n in $sizes; do
-	# the reference: Postfix's own load generator
-	t0=$(now)
-	/usr/sbin/smtp-source -d -s 4 -m "$n" -l 4096 -f office@example.org \
-		-t delegate@example.net 127.0.0.1:"$port"
-	t1=$(now)
-	ref=$(echo "$n / ($t1 - $t0)" | bc -l)
-	ceiling=$("$work/curl_ceiling" "$port" "$n" 4)
-
-	d="$work/h$n"
+# heraldd_run N MODE: sends N messages with heraldd; sets rate, rss, sent,
+# size, fill. MODE: durable, or nosync (HERALD_JOURNAL_NOSYNC=1).
+heraldd_run() {
+	n=$1
+	d="$work/h$n-$2"
 	mkdir -p "$d/templates"
 	cat > "$d/herald.conf" <<CONF
 database = "herald.db";
@@ -73,7 +72,11 @@ PY
 	"$herald" campaign send bench >/dev/null
 	tq1=$(now)
 	t2=$(now)
-	"$heraldd" -f 2>"$d/heraldd.log" &
+	if [ "$2" = nosync ]; then
+		HERALD_JOURNAL_NOSYNC=1 "$heraldd" -f 2>"$d/heraldd.log" &
+	else
+		"$heraldd" -f 2>"$d/heraldd.log" &
+	fi
 	dpid=$!
 	while :; do
 		left=$(sqlite3 "$d/herald.db" "SELECT count(*) FROM message WHERE state IN ('queued','sending','deferred')")
@@ -86,11 +89,29 @@ PY
 	dpid=
 	sent=$(sqlite3 "$d/herald.db" "SELECT count(*) FROM message WHERE state = 'sent'")
 	rate=$(echo "$sent / ($t3 - $t2)" | bc -l)
-	printf 'N=%d  smtp-source: %.0f msg/s  bare libcurl: %.0f msg/s  heraldd: %.0f msg/s (%d sent, %d-byte messages)\n' \
-		"$n" "$ref" "$ceiling" "$rate" "$sent" "$size"
-	printf '      heraldd/smtp-source %.2f (target 0.80)  heraldd/libcurl %.2f  libcurl/smtp-source %.2f  peak RSS %.1f MB  queue fill %.2f s\n' \
-		"$(echo "$rate / $ref" | bc -l)" "$(echo "$rate / $ceiling" | bc -l)" \
-		"$(echo "$ceiling / $ref" | bc -l)" "$(echo "$rss / 1024" | bc -l)" \
-		"$(echo "$tq1 - $tq0" | bc -l)"
+	fill=$(echo "$tq1 - $tq0" | bc -l)
 	rm -rf "$d"
+}
+
+for n in $sizes; do
+	# the reference: Postfix's own load generator
+	t0=$(now)
+	/usr/sbin/smtp-source -d -s 4 -m "$n" -l 4096 -f office@example.org \
+		-t delegate@example.net 127.0.0.1:"$port"
+	t1=$(now)
+	ref=$(echo "$n / ($t1 - $t0)" | bc -l)
+	ceiling=$("$work/curl_ceiling" "$port" "$n" 4)
+
+	for mode in nosync durable; do
+		heraldd_run "$n" "$mode"
+		eval "rate_$mode=\$rate"
+		printf 'N=%d  smtp-source: %.0f msg/s  bare libcurl: %.0f msg/s  heraldd (%s): %.0f msg/s (%d sent, %d-byte messages)\n' \
+			"$n" "$ref" "$ceiling" "$mode" "$rate" "$sent" "$size"
+		printf '      heraldd/smtp-source %.2f (target 0.80)  heraldd/libcurl %.2f  libcurl/smtp-source %.2f  peak RSS %.1f MB  queue fill %.2f s\n' \
+			"$(echo "$rate / $ref" | bc -l)" "$(echo "$rate / $ceiling" | bc -l)" \
+			"$(echo "$ceiling / $ref" | bc -l)" "$(echo "$rss / 1024" | bc -l)" \
+			"$fill"
+	done
+	printf '      durable journal: %.0f msg/s against %.0f without syncs: ratio %.2f\n' \
+		"$rate_durable" "$rate_nosync" "$(echo "$rate_durable / $rate_nosync" | bc -l)"
 done

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "lib/timeutil.h"
@@ -63,51 +64,93 @@ cmd_queue(struct cli *c, int argc, char **argv)
 	return 0;
 }
 
-/*
- * Put messages back in the queue on the organiser's word: an uncertain
- * one (it may have arrived: the organiser decides), a failed or a
- * deferred one (now rather than at its next attempt).
- */
-int
-cmd_queue_retry(struct cli *c, int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "failed", required_argument, NULL, 'f' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *camp = NULL;
-	sqlite3_stmt *st;
-	char *end;
-	long long id = 0;
-	int ch, rc, n;
+/* Which messages a retry takes back. */
+struct retry_sel {
+	long long id;		/* one message, or 0 */
+	const char *camp;	/* or the failed/uncertain ones of a campaign */
+	const char *state;	/* "failed" or "uncertain" with camp */
+};
 
-	while ((ch = cli_getopt(cli_current(), argc, argv, opts)) > 0)
-		camp = optarg;
-	if (ch < 0)
-		return cli_getopt_exit(ch);
-	if ((camp == NULL) == (argc - optind != 1)) {
-		cli_usage(cli_current(), 0);
-		return EX_USAGE;
-	}
-	if (camp == NULL) {
-		id = strtoll(argv[optind], &end, 10);
-		if (*end || id <= 0)
-			return cli_fail(EX_USAGE, "\"%s\": a message id",
-			    argv[optind]);
-	}
-	if ((rc = cli_open(c)) != 0 || (rc = cli_require(c, "campaign", camp))
-	    || (rc = cli_begin(c)) != 0)
-		return rc;
-	st = db_prepare(c->db, "UPDATE message SET state = 'queued', "
-	    "next_attempt = ?3, first_attempt = NULL, transmitting = 0, "
-	    "updated = ?3 WHERE state IN ('failed', 'uncertain', 'deferred') "
-	    "AND (?1 = 0 OR id = ?1) AND (?2 IS NULL OR (state = 'failed' AND "
-	    "campaign_id = (SELECT id FROM campaign WHERE name = ?2))) "
-	    "AND COALESCE((SELECT state FROM campaign k WHERE "
-	    "k.id = message.campaign_id), '') != 'cancelled'");
-	sqlite3_bind_int64(st, 1, id);
-	db_bind_text(st, 2, camp);
-	sqlite3_bind_int64(st, 3, time_now());
+/* The rows of sel, in a statement whose ?1 ?2 ?3 are bound by retry_bind. */
+#define RETRY_WHERE \
+	"m.state IN ('failed', 'uncertain', 'deferred') " \
+	"AND (?1 = 0 OR m.id = ?1) AND (?2 IS NULL OR (m.state = ?3 AND " \
+	"m.campaign_id = (SELECT id FROM campaign WHERE name = ?2))) " \
+	"AND COALESCE((SELECT state FROM campaign k WHERE " \
+	"k.id = m.campaign_id), '') != 'cancelled'"
+
+static void
+retry_bind(sqlite3_stmt *st, const struct retry_sel *sel)
+{
+	sqlite3_bind_int64(st, 1, sel->id);
+	db_bind_text(st, 2, sel->camp);
+	db_bind_text(st, 3, sel->state);
+}
+
+/* --uncertain CAMPAIGN --list: what a retry would send again. */
+static int
+retry_list(struct cli *c, const struct retry_sel *sel)
+{
+	static const char *const cols[] = { "#id", "email", "#attempts",
+	    "@updated", "last_reply", NULL };
+	sqlite3_stmt *st = db_prepare(c->db, "SELECT m.id, m.rcpt, "
+	    "m.attempts, m.updated, m.last_reply FROM message m WHERE "
+	    RETRY_WHERE " ORDER BY m.id");
+
+	retry_bind(st, sel);
+	cli_print_rows(c, st, cols);
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/*
+ * On a terminal, ask before sending again what may have arrived already;
+ * without one (a script, cron) there is nobody to ask: --yes is implied.
+ * 1 when it may go on.
+ */
+static int
+retry_confirm(const char *camp, long n)
+{
+	char line[64];
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDERR_FILENO))
+		return 1;
+	fprintf(stderr, "%ld uncertain messages of campaign \"%s\" may have "
+	    "arrived already.\nSend them again? [y/N] ", n, camp);
+	fflush(stderr);
+	if (fgets(line, sizeof line, stdin) == NULL)
+		return 0;
+	return strcmp(line, "y\n") == 0 || strcmp(line, "yes\n") == 0 ||
+	    strcmp(line, "Y\n") == 0;
+}
+
+/* How many messages sel takes back now (read only, before asking). */
+static long
+retry_count(struct cli *c, const struct retry_sel *sel)
+{
+	sqlite3_stmt *st = db_prepare(c->db, "SELECT count(*) FROM message m "
+	    "WHERE " RETRY_WHERE);
+	long n = -1;
+
+	retry_bind(st, sel);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+/* Queue them again, in the caller's transaction; the count or -1. */
+static long
+retry_apply(struct cli *c, const struct retry_sel *sel)
+{
+	sqlite3_stmt *st = db_prepare(c->db, "UPDATE message AS m SET "
+	    "state = 'queued', next_attempt = ?4, first_attempt = NULL, "
+	    "transmitting = 0, updated = ?4 WHERE " RETRY_WHERE);
+	long n;
+	int rc;
+
+	retry_bind(st, sel);
+	sqlite3_bind_int64(st, 4, time_now());
 	rc = db_step_done(c->db, st);
 	sqlite3_finalize(st);
 	n = sqlite3_changes(c->db->h);
@@ -117,16 +160,100 @@ cmd_queue_retry(struct cli *c, int argc, char **argv)
 		    "'sending' WHERE state = 'done' AND id IN (SELECT campaign_id "
 		    "FROM message WHERE state = 'queued')", NULL, NULL, NULL) ==
 		    SQLITE_OK ? 0 : -1;
-	if (rc == -1) {
+	return rc == -1 ? -1 : n;
+}
+
+/*
+ * ID | --failed CAMPAIGN | --uncertain CAMPAIGN, into sel. 0, an exit
+ * code, or -1 when --help was answered (exit 0).
+ */
+static int
+retry_args(struct cli *c, int argc, char **argv, struct retry_sel *sel,
+    int *list, int *yes)
+{
+	static const struct option opts[] = {
+		{ "failed", required_argument, NULL, 'f' },
+		{ "uncertain", required_argument, NULL, 'u' },
+		{ "list", no_argument, NULL, 'l' },
+		{ "yes", no_argument, NULL, 'y' },
+		CLI_FORMAT_OPTS,
+		{ NULL, 0, NULL, 0 }
+	};
+	char *end;
+	int ch, picks = 0;
+
+	while ((ch = cli_getopt(cli_current(), argc, argv, opts)) > 0)
+		switch (ch) {
+		case 'f':
+		case 'u':
+			sel->camp = optarg;
+			sel->state = ch == 'f' ? "failed" : "uncertain";
+			picks++;
+			break;
+		case 'l': *list = 1; break;
+		case 'y': *yes = 1; break;
+		case 'J': c->json = 1; break;
+		case 'C': c->csv = 1; break;
+		}
+	if (ch < 0)
+		return ch == -2 ? -1 : cli_getopt_exit(ch);
+	picks += argc - optind;
+	/* --yes goes with anything: scripts may pass it always */
+	if (picks != 1 || ((*list || c->json || c->csv) &&
+	    (sel->state == NULL || strcmp(sel->state, "uncertain") != 0)) ||
+	    (!*list && (c->json || c->csv))) {
+		cli_usage(cli_current(), 0);
+		return EX_USAGE;
+	}
+	if (sel->camp == NULL) {
+		sel->id = strtoll(argv[optind], &end, 10);
+		if (*end || sel->id <= 0)
+			return cli_fail(EX_USAGE, "\"%s\": a message id",
+			    argv[optind]);
+	}
+	return 0;
+}
+
+/*
+ * Put messages back in the queue on the organiser's word: an uncertain
+ * one (it may have arrived: the organiser decides), all the uncertain
+ * ones of a campaign (after the organiser decided, say when a power cut
+ * left many), a failed or a deferred one (now rather than at its next
+ * attempt).
+ */
+int
+cmd_queue_retry(struct cli *c, int argc, char **argv)
+{
+	struct retry_sel sel = { 0, NULL, NULL };
+	int rc, list = 0, yes = 0;
+	long n;
+
+	if ((rc = retry_args(c, argc, argv, &sel, &list, &yes)) != 0)
+		return rc < 0 ? 0 : rc;
+	if ((rc = cli_open(c)) != 0 ||
+	    (rc = cli_require(c, "campaign", sel.camp)) != 0)
+		return rc;
+	if (list)
+		return retry_list(c, &sel);
+	/* asked outside the transaction: a person may take their time */
+	if (sel.camp && strcmp(sel.state, "uncertain") == 0 && !yes &&
+	    (n = retry_count(c, &sel)) > 0 && !retry_confirm(sel.camp, n)) {
+		fprintf(stderr, "herald: nothing queued again\n");
+		return 1;
+	}
+	if ((rc = cli_begin(c)) != 0)
+		return rc;
+	if ((n = retry_apply(c, &sel)) < 0) {
 		cli_rollback(c);
 		return cli_fail(EX_IOERR, "database: %s", db_errmsg(c->db));
 	}
-	if (id && n == 0) {
+	if (sel.id && n == 0) {
 		cli_rollback(c);
 		return cli_fail(EX_DATAERR, "message %lld is not failed, "
-		    "uncertain or deferred, or its campaign was cancelled", id);
+		    "uncertain or deferred, or its campaign was cancelled",
+		    sel.id);
 	}
 	if ((rc = cli_commit(c)) == 0)
-		printf("%d messages queued again\n", n);
+		printf("%ld messages queued again\n", n);
 	return rc;
 }

@@ -114,8 +114,12 @@ static const struct cli_command commands[] = {
 	  "NAME [--json] [--watch]", "Delivery, replies and RSVPs.", NULL },
 	{ "campaign", "ls", cmd_campaign_ls, "[--json|--csv]",
 	  "All campaigns.", NULL },
-	{ "queue", "retry", cmd_queue_retry, "ID | --failed CAMPAIGN",
-	  "Queue again an uncertain, failed or deferred message.", NULL },
+	{ "queue", "retry", cmd_queue_retry, "ID | --failed CAMPAIGN | "
+	  "--uncertain CAMPAIGN [--yes | --list [--json|--csv]]",
+	  "Queue again uncertain, failed or deferred messages.",
+	  "--uncertain sends again every uncertain message of the campaign "
+	  "(first\nfind out whether they arrived); it asks on a terminal, "
+	  "--yes does not,\nand --list only shows them.\n" },
 	{ "queue", NULL, cmd_queue,
 	  "[--state S] [--campaign C] [--json|--csv]",
 	  "The outbound queue.", NULL },

@@ -8,7 +8,9 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,8 +34,25 @@
 #include "store/schema.h"
 
 #define DAEMON_TICK_MS 1000
-/* how long SIGTERM waits for SMTP transactions in flight */
-#define DAEMON_DRAIN_MS ((SENDER_TIMEOUT_S + 10) * 1000)
+/*
+ * SIGTERM ends the process within DAEMON_STOP_S (docs/VIOLATIONS.md
+ * promises 60 s): the loop waits DAEMON_DRAIN_S for transactions in
+ * flight, then gives them up; the watchdog acts at DAEMON_STOP_S when
+ * the loop itself is stuck. HERALD_TEST_STOP_S shortens both, for tests.
+ */
+#define DAEMON_STOP_S 55
+#define DAEMON_DRAIN_S 45
+
+/* The stop watchdog: see watchdog_main. */
+enum { WATCHDOG_OFF, WATCHDOG_ARMED, WATCHDOG_FIRED, WATCHDOG_DONE };
+struct watchdog {
+	pthread_t thread;
+	atomic_int state;
+	int done_pipe[2];	/* the main thread finished its stop */
+	int stop_ms;
+	char *database, *journal, *claim, *nudge_path;
+	struct queue_retry retry;
+};
 
 struct daemon {
 	struct conf *conf;
@@ -43,21 +62,33 @@ struct daemon {
 	struct sender *sender;
 	struct ingest *ingest;
 	int nudge_fd;
-	int lock_fd;
+	int lock_fd;		/* flock on the database file itself */
+	int pid_fd;		/* DB.lock: the pid, for tools (fuser) */
 	char nudge_path[256];
+	char claim[128];	/* queue_claim_id: this run's reservations */
+	int nosync;		/* HERALD_JOURNAL_NOSYNC: benchmarks only */
+	struct watchdog watchdog;
 	int64_t data_version;
 	unsigned long passes;
 };
 
 static volatile sig_atomic_t got_term, got_hup;
+/* written to by the signal handler: wakes the stop watchdog */
+static int term_pipe[2] = { -1, -1 };
 
 static void
 on_signal(int sig)
 {
+	int e = errno;
+
 	if (sig == SIGHUP)
 		got_hup = 1;
-	else
+	else {
 		got_term = 1;
+		if (term_pipe[1] != -1 && write(term_pipe[1], "", 1) == -1)
+			(void)0;	/* full: already woken */
+	}
+	errno = e;
 }
 
 static void
@@ -76,26 +107,172 @@ daemon_signals(void)
 }
 
 /*
- * One daemon per database: an exclusive lock on "DB.lock", held for the
- * process's life. Two senders on one queue would be safe (claims are
- * atomic) but would double the connection and rate limits.
+ * One daemon per database, whatever the path to it: an exclusive flock
+ * on the database file itself. It belongs to the inode, so a symlink, a
+ * bind mount, a hard link or a relative path all meet the same lock (a
+ * lock file named after the path did not: a second daemon through a
+ * symlink re-queued the first one's reservations and sent them again).
+ * flock(2) locks are apart from the POSIX byte-range locks SQLite takes,
+ * so the two never meet. This descriptor is closed only after every
+ * SQLite connection of the process: closing any descriptor of the file
+ * drops the process's POSIX locks on it, SQLite's among them.
+ *
+ * DB.lock is no lock any more: it holds the pid, so that tools that
+ * find the daemon by it (fuser) still do.
  */
 static int
 daemon_lock(struct daemon *d)
 {
+	const char *db = d->conf->database;
 	char path[4200];
 
-	snprintf(path, sizeof path, "%s.lock", d->conf->database);
-	if ((d->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1) {
+	if ((d->lock_fd = open(db, O_RDONLY | O_CLOEXEC)) == -1) {
+		log_warn("%s", db);
+		return EX_IOERR;
+	}
+	if (flock(d->lock_fd, LOCK_EX | LOCK_NB) == -1) {
+		if (errno != EWOULDBLOCK) {
+			log_warn("%s: lock", db);
+			return EX_IOERR;
+		}
+		log_warnx("%s: another heraldd is running on this database "
+		    "(through this or another path to the same file)", db);
+		return EX_TEMPFAIL;
+	}
+	snprintf(path, sizeof path, "%s.lock", db);
+	if ((d->pid_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1) {
 		log_warn("%s", path);
 		return EX_CANTCREAT;
 	}
-	if (flock(d->lock_fd, LOCK_EX | LOCK_NB) == -1) {
-		log_warnx("%s: another heraldd is running on this database",
-		    path);
-		return EX_TEMPFAIL;
-	}
+	if (ftruncate(d->pid_fd, 0) == 0)
+		dprintf(d->pid_fd, "%ld\n", (long)getpid());
 	return 0;
+}
+
+/* After the last SQLite connection is closed (see daemon_lock). */
+static void
+daemon_unlock(struct daemon *d)
+{
+	if (d->lock_fd != -1)
+		close(d->lock_fd);
+	if (d->pid_fd != -1)
+		close(d->pid_fd);
+	d->lock_fd = d->pid_fd = -1;
+}
+
+/* ---- the stop watchdog ---- */
+
+/* The stop budget in ms (HERALD_TEST_STOP_S: tests only). */
+static int
+daemon_stop_ms(void)
+{
+	const char *t = getenv("HERALD_TEST_STOP_S");
+	int n = t ? atoi(t) : 0;
+
+	return (n > 0 && n < DAEMON_STOP_S ? n : DAEMON_STOP_S) * 1000;
+}
+
+/*
+ * Why a thread: libcurl waits for the reply to the final dot in a
+ * blocking poll (smtp_done -> smtp_block_statemach), for up to its
+ * response timeout and one session after another, and the poll loop can
+ * do nothing meanwhile: a silent server held a SIGTERM for 231 s. Curl
+ * timeouts would bound each wait but not their sum over the sessions,
+ * nor anything else that may block (a resolver, a database held locked);
+ * a thread woken by the signal itself bounds them all, whatever the main
+ * thread is stuck in. When the main thread has not finished its stop
+ * DAEMON_STOP_S after the signal, the watchdog settles this daemon's own
+ * reservations through its own connection, by the recovery rules (a
+ * started transaction -> uncertain, an unstarted one -> queued, an
+ * outcome in the journal -> recorded), and exits.
+ */
+static void *
+watchdog_main(void *arg)
+{
+	struct watchdog *w = arg;
+	struct pollfd pf[2] = { { term_pipe[0], POLLIN, 0 },
+	    { w->done_pipe[0], POLLIN, 0 } };
+	char err[1024];
+	struct db *db;
+	long n;
+
+	while (poll(pf, 2, -1) == -1 && errno == EINTR)
+		;
+	if (pf[1].revents)
+		return NULL;
+	/* the signal came: the main thread has stop_ms to finish */
+	while (poll(&pf[1], 1, w->stop_ms) == -1 && errno == EINTR)
+		;
+	if (pf[1].revents || !atomic_compare_exchange_strong(&w->state,
+	    &(int){ WATCHDOG_ARMED }, WATCHDOG_FIRED))
+		return NULL;
+	log_warnx("stop: still busy %d s after the signal (a silent SMTP "
+	    "server?): settling this daemon's messages and exiting",
+	    w->stop_ms / 1000);
+	if ((db = db_open(w->database, 0, err, sizeof err)) == NULL)
+		log_warnx("stop: %s", err);
+	else if ((n = queue_recover(db, w->claim, 1, w->journal,
+	    &w->retry)) < 0)
+		log_warnx("stop: %s", db_errmsg(db));
+	else {
+		log_info("stop: %ld messages in flight or reserved were "
+		    "recorded, re-queued or marked uncertain", n);
+		/* every record is applied now; nothing stale may stay */
+		if (truncate(w->journal, 0) == -1)
+			log_warn("%s", w->journal);
+	}
+	if (*w->nudge_path)
+		unlink(w->nudge_path);
+	_exit(0);
+}
+
+static int
+watchdog_arm(struct daemon *d)
+{
+	struct watchdog *w = &d->watchdog;
+	char journal[4200];
+
+	if (pipe2(term_pipe, O_CLOEXEC | O_NONBLOCK) == -1 ||
+	    pipe2(w->done_pipe, O_CLOEXEC) == -1)
+		return -1;
+	snprintf(journal, sizeof journal, "%s.journal", d->conf->database);
+	w->database = xstrdup(d->conf->database);
+	w->journal = xstrdup(journal);
+	w->claim = xstrdup(d->claim);
+	w->nudge_path = xstrdup(d->nudge_path);
+	w->retry = (struct queue_retry){ d->conf->smtp_retry_min,
+	    d->conf->smtp_retry_max, d->conf->smtp_give_up };
+	w->stop_ms = daemon_stop_ms();
+	atomic_store(&w->state, WATCHDOG_ARMED);
+	if (pthread_create(&w->thread, NULL, watchdog_main, w) != 0) {
+		atomic_store(&w->state, WATCHDOG_OFF);
+		return -1;
+	}
+	if (got_term && write(term_pipe[1], "", 1) == -1)
+		(void)0;
+	return 0;
+}
+
+/* The stop is complete: the watchdog may go, unless it already acts. */
+static void
+watchdog_finish(struct watchdog *w)
+{
+	if (atomic_load(&w->state) == WATCHDOG_OFF)
+		return;
+	if (!atomic_compare_exchange_strong(&w->state,
+	    &(int){ WATCHDOG_ARMED }, WATCHDOG_DONE))
+		for (;;)
+			pause();	/* it settles and exits the process */
+	if (write(w->done_pipe[1], "", 1) == -1)
+		(void)0;
+	pthread_join(w->thread, NULL);
+	close(w->done_pipe[0]);
+	close(w->done_pipe[1]);
+	free(w->database);
+	free(w->journal);
+	free(w->claim);
+	free(w->nudge_path);
+	atomic_store(&w->state, WATCHDOG_OFF);
 }
 
 /*
@@ -169,8 +346,16 @@ daemon_reload(struct daemon *d)
 	log_info("config reloaded from %s", d->conf->path);
 }
 
+/* How far daemon_open goes. */
+enum daemon_phase {
+	DAEMON_CHECK,		/* -n: config and database; no lock */
+	DAEMON_PROBE,		/* before detaching: the lock too, for a
+				   refusal that reaches the terminal */
+	DAEMON_RUN		/* everything, for good */
+};
+
 static int
-daemon_open(struct daemon *d, const char *conf_path, int check_only)
+daemon_open(struct daemon *d, const char *conf_path, enum daemon_phase phase)
 {
 	char err[1024];
 	int rc;
@@ -196,9 +381,9 @@ daemon_open(struct daemon *d, const char *conf_path, int check_only)
 		log_warnx("%s", err);
 		return EX_CONFIG;
 	}
-	if (check_only)
+	if (phase == DAEMON_CHECK)
 		return 0;
-	if ((rc = daemon_lock(d)) != 0)
+	if ((rc = daemon_lock(d)) != 0 || phase == DAEMON_PROBE)
 		return rc;
 	if (nudge_path(d->conf->database, d->nudge_path,
 	    sizeof d->nudge_path) == -1 ||
@@ -211,11 +396,12 @@ daemon_open(struct daemon *d, const char *conf_path, int check_only)
 	return 0;
 }
 
-/* Forget the connection of the check-only open (same process). */
+/* Forget the connection of the probing open (same process). */
 static void
 daemon_close_db(struct daemon *d)
 {
 	db_close(&d->db);
+	daemon_unlock(d);
 	conf_free(&d->conf);
 }
 
@@ -228,10 +414,11 @@ daemon_close(struct daemon *d)
 		close(d->nudge_fd);
 		unlink(d->nudge_path);
 	}
-	if (d->lock_fd > 0)
-		close(d->lock_fd);
 	loop_free(&d->loop);
 	db_close(&d->db);
+	/* the lock is held until the watchdog can no longer settle rows */
+	watchdog_finish(&d->watchdog);
+	daemon_unlock(d);
 	conf_free(&d->conf);
 }
 
@@ -245,7 +432,8 @@ daemon_start_workers(struct daemon *d)
 	long n;
 
 	snprintf(journal, sizeof journal, "%s.journal", d->conf->database);
-	n = queue_recover(d->db, queue_boot_id(), journal, &r);
+	/* we hold the lock: every other claimer is gone */
+	n = queue_recover(d->db, d->claim, 0, journal, &r);
 
 	if (n < 0) {
 		log_warnx("recovery: %s", db_errmsg(d->db));
@@ -259,8 +447,8 @@ daemon_start_workers(struct daemon *d)
 		log_warn("%s", journal);
 		return EX_IOERR;
 	}
-	if ((d->sender = sender_new(d->db, d->conf, &d->key, d->loop, err,
-	    sizeof err)) == NULL) {
+	if ((d->sender = sender_new(d->db, d->conf, &d->key, d->loop,
+	    d->claim, d->nosync, err, sizeof err)) == NULL) {
 		log_warnx("sender: %s", err);
 		return EX_CONFIG;
 	}
@@ -272,20 +460,28 @@ daemon_start_workers(struct daemon *d)
 	return 0;
 }
 
-/* SIGTERM: no new transactions; finish and record those in flight. */
+/*
+ * SIGTERM: no new transactions; those in flight get DAEMON_DRAIN_S to
+ * finish and be recorded, then are given up (uncertain when the whole
+ * message was handed over). Should curl block the loop past that, the
+ * watchdog ends it.
+ */
 static void
 daemon_drain(struct daemon *d)
 {
-	int64_t until = loop_now_ms() + DAEMON_DRAIN_MS;
+	int64_t until = loop_now_ms() + daemon_stop_ms() *
+	    DAEMON_DRAIN_S / DAEMON_STOP_S;
+	int n;
 
 	sender_stop(d->sender);
 	while (!sender_idle(d->sender) && loop_now_ms() < until) {
 		loop_once(d->loop, 200);
 		sender_pump(d->sender);
 	}
-	if (!sender_idle(d->sender))
-		log_warnx("stopping with SMTP transactions unfinished: they "
-		    "will be marked uncertain at the next start");
+	if (!sender_idle(d->sender) && (n = sender_abandon(d->sender)) > 0)
+		log_warnx("stopping with %d SMTP transactions unfinished: "
+		    "marked uncertain, or queued if their message was not "
+		    "all sent", n);
 }
 
 static int
@@ -294,6 +490,17 @@ daemon_run(struct daemon *d)
 	int rc;
 
 	d->loop = loop_new();
+	d->nosync = getenv("HERALD_JOURNAL_NOSYNC") != NULL &&
+	    strcmp(getenv("HERALD_JOURNAL_NOSYNC"), "1") == 0;
+	if (d->nosync)
+		log_warnx("HERALD_JOURNAL_NOSYNC=1: the journal is not synced; "
+		    "after a power cut every reserved message is uncertain "
+		    "(for benchmarks only)");
+	queue_claim_id(d->claim, sizeof d->claim, !d->nosync);
+	if (watchdog_arm(d) == -1) {
+		log_warn("stop watchdog");
+		return EX_OSERR;
+	}
 	if ((rc = daemon_start_workers(d)) != 0)
 		return rc;
 	if (d->nudge_fd != -1)
@@ -330,7 +537,7 @@ usage(FILE *f)
 int
 main(int argc, char **argv)
 {
-	struct daemon d = { .nudge_fd = -1, .lock_fd = -1 };
+	struct daemon d = { .nudge_fd = -1, .lock_fd = -1, .pid_fd = -1 };
 	const char *conf = NULL;
 	int ch, fg = 0, verbose = 0, check_only = 0, rc;
 
@@ -357,7 +564,8 @@ main(int argc, char **argv)
 	 * fork(), and a child using the parent's connection would let the
 	 * CLI delete the WAL under it.
 	 */
-	rc = daemon_open(&d, conf_default_path(conf), 1);
+	rc = daemon_open(&d, conf_default_path(conf), check_only ?
+	    DAEMON_CHECK : DAEMON_PROBE);
 	if (rc != 0 || check_only) {
 		daemon_close(&d);
 		return rc;
@@ -365,7 +573,7 @@ main(int argc, char **argv)
 	if (!fg) {
 		daemon_close(&d);
 		memset(&d, 0, sizeof d);
-		d.nudge_fd = d.lock_fd = -1;
+		d.nudge_fd = d.lock_fd = d.pid_fd = -1;
 		if (daemon(0, 0) == -1) {
 			log_warn("daemon");
 			return EX_OSERR;
@@ -374,7 +582,7 @@ main(int argc, char **argv)
 		log_init("heraldd", 0);
 	} else
 		daemon_close_db(&d);
-	if ((rc = daemon_open(&d, conf_default_path(conf), 0)) != 0) {
+	if ((rc = daemon_open(&d, conf_default_path(conf), DAEMON_RUN)) != 0) {
 		daemon_close(&d);
 		return rc;
 	}

@@ -19,9 +19,15 @@
 
 struct sender;
 
-/* NULL with err set (e.g. an unreadable password file). */
+/*
+ * NULL with err set (e.g. an unreadable password file). claim: the
+ * daemon's identity on its reservations (queue_claim_id); nosync: no
+ * fdatasync of the journal and unsynced outcome commits, for a
+ * benchmark's comparison only (power loss is then not survived).
+ */
 struct sender *sender_new(struct db *d, const struct conf *c,
-    const struct token_key *key, struct loop *l, char *err, size_t errlen);
+    const struct token_key *key, struct loop *l, const char *claim,
+    int nosync, char *err, size_t errlen);
 void sender_free(struct sender **s);
 /* Look for due messages and start what the limits allow. */
 void sender_pump(struct sender *s);
@@ -32,6 +38,13 @@ void sender_wake(struct sender *s);
 void sender_stop(struct sender *s);
 /* 1 when nothing is in flight (after sender_stop: safe to exit). */
 int sender_idle(const struct sender *s);
+/*
+ * Give up on the transactions still in flight (a stop that waited long
+ * enough): one whose whole message was handed over becomes uncertain,
+ * any other goes back to the queue (its connection is shut before the
+ * final dot could go). Recorded at once; returns how many.
+ */
+int sender_abandon(struct sender *s);
 /* Take a reloaded config (used from the next session on). */
 void sender_reconfigure(struct sender *s, const struct conf *c);
 

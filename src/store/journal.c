@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lib/xmalloc.h"
@@ -13,13 +14,43 @@
 #define JOURNAL_PENDING_MAX (16 * 1024 * 1024)
 #define JOURNAL_LINE_MAX 1024
 
-int
-journal_open(struct journal *j, const char *path)
+/* The directory holding path, opened for fsync after renames. */
+static int
+journal_open_dir(const char *path)
 {
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+	int fd;
+
+	if (slash == dir)
+		slash[1] = '\0';
+	else if (slash)
+		*slash = '\0';
+	fd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(dir);
+	return fd;
+}
+
+int
+journal_open(struct journal *j, const char *path, int nosync)
+{
+	struct stat sb;
+	int e;
+
 	memset(j, 0, sizeof *j);
-	j->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-	if (j->fd == -1)
+	j->fd = j->dir_fd = -1;
+	j->nosync = nosync;
+	if ((j->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+	    0600)) == -1 || fstat(j->fd, &sb) == -1 ||
+	    (j->dir_fd = journal_open_dir(path)) == -1) {
+		e = errno;
+		if (j->fd != -1)
+			close(j->fd);
+		errno = e;
 		return -1;
+	}
+	j->len = sb.st_size;
+	/* a file just created has a name that is not durable yet */
+	j->dir_dirty = j->dirty = 1;
 	j->path = xstrdup(path);
 	buf_init(&j->pending, JOURNAL_PENDING_MAX);
 	return 0;
@@ -30,7 +61,9 @@ journal_close(struct journal *j)
 {
 	if (j->fd > 0)
 		close(j->fd);
-	j->fd = -1;
+	if (j->dir_fd > 0)
+		close(j->dir_fd);
+	j->fd = j->dir_fd = -1;
 	free(j->path);
 	j->path = NULL;
 	buf_free(&j->pending);
@@ -84,6 +117,7 @@ journal_flush(struct journal *j)
 	if (j->fd == -1)
 		return -1;
 	end = lseek(j->fd, 0, SEEK_END);
+	j->dirty = 1;
 	if (journal_write_all(j->fd, j->pending.data, j->pending.len) == -1) {
 		/* no torn record may stay for the next append to join */
 		if (end >= 0 && ftruncate(j->fd, end) == -1) {
@@ -92,7 +126,25 @@ journal_flush(struct journal *j)
 		}
 		return -1;
 	}
+	j->len = end + (off_t)j->pending.len;
 	buf_reset(&j->pending);
+	return 0;
+}
+
+int
+journal_sync(struct journal *j)
+{
+	if (j->fd == -1)
+		return -1;
+	if (j->nosync)
+		return 0;
+	/* the data first: a name without its start marks is no journal */
+	if (j->dirty && fdatasync(j->fd) == -1)
+		return -1;
+	j->dirty = 0;
+	if (j->dir_dirty && fsync(j->dir_fd) == -1)
+		return -1;
+	j->dir_dirty = 0;
 	return 0;
 }
 
@@ -119,14 +171,28 @@ journal_rotate(struct journal *j, const int64_t *ids, size_t n)
 	for (i = 0; i < n; i++)
 		buf_printf(&b, "S %lld\n", (long long)ids[i]);
 	rc = journal_write_all(fd, b.data ? b.data : "", b.len);
-	buf_free(&b);
+	/*
+	 * The marks of what is in flight must be on disk before the name
+	 * may point at them: a rename that reached the disk ahead of its
+	 * data would forget transactions that may have been delivered.
+	 * The directory is synced lazily, by the journal_sync that must
+	 * come before any further start (the old journal, still named
+	 * until then, holds every mark the new one does).
+	 */
+	if (rc == 0 && !j->nosync && fdatasync(fd) == -1)
+		rc = -1;
 	if (rc == -1 || rename(tmp, j->path) == -1) {
+		buf_free(&b);
 		close(fd);
 		unlink(tmp);
 		return -1;
 	}
 	close(j->fd);
 	j->fd = fd;
+	j->len = (int64_t)b.len;
+	j->dirty = 0;
+	j->dir_dirty = 1;
+	buf_free(&b);
 	return 0;
 }
 

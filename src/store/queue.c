@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "lib/xmalloc.h"
 #include "store/journal.h"
@@ -13,10 +15,15 @@ const char *
 queue_boot_id(void)
 {
 	static char id[64];
+	const char *test = getenv("HERALD_TEST_BOOT_ID");
 	FILE *f;
 
 	if (id[0])
 		return id;
+	if (test && *test) {
+		snprintf(id, sizeof id, "%s", test);
+		return id;
+	}
 	if ((f = fopen("/proc/sys/kernel/random/boot_id", "r")) != NULL) {
 		if (fgets(id, sizeof id, f) == NULL)
 			id[0] = '\0';
@@ -24,6 +31,28 @@ queue_boot_id(void)
 		id[strcspn(id, "\n")] = '\0';
 	}
 	return id;
+}
+
+void
+queue_claim_id(char *buf, size_t len, int synced)
+{
+	struct timespec ts;
+
+	/* the pid alone repeats across reboots and containers */
+	clock_gettime(CLOCK_REALTIME, &ts);
+	snprintf(buf, len, "%s;%ld.%lld%06ld;%s", queue_boot_id(),
+	    (long)getpid(), (long long)ts.tv_sec, ts.tv_nsec / 1000,
+	    synced ? "sync" : "nosync");
+}
+
+/* The rows a recovery may touch: claimed by others, or by claim alone. */
+#define QUEUE_SCOPE "(claim_boot IS ?8) = ?9"
+
+static void
+queue_bind_scope(sqlite3_stmt *st, const char *claim, int mine)
+{
+	db_bind_text(st, 8, claim);
+	sqlite3_bind_int(st, 9, mine);
 }
 
 /* What the journal says, for recovery. */
@@ -77,10 +106,10 @@ queue_journal_cb(void *arg, const struct journal_record *r)
 /* Outcomes the journal holds for rows still 'sending'. */
 static long
 queue_recover_done(struct db *d, const struct queue_journal *q,
-    const struct queue_retry *r)
+    const char *claim, int mine, const struct queue_retry *r)
 {
-	sqlite3_stmt *st = db_cached(d, "SELECT 1 FROM message WHERE id = ? "
-	    "AND state = 'sending'");
+	sqlite3_stmt *st = db_cached(d, "SELECT 1 FROM message WHERE id = ?1 "
+	    "AND state = 'sending' AND " QUEUE_SCOPE);
 	long n = 0;
 	size_t i;
 
@@ -91,6 +120,7 @@ queue_recover_done(struct db *d, const struct queue_journal *q,
 		    q->done[i].outcome > QUEUE_UNCERTAIN)
 			continue;
 		sqlite3_bind_int64(st, 1, q->done[i].id);
+		queue_bind_scope(st, claim, mine);
 		still = sqlite3_step(st) == SQLITE_ROW;
 		sqlite3_reset(st);
 		if (!still)
@@ -106,56 +136,83 @@ queue_recover_done(struct db *d, const struct queue_journal *q,
 
 /* Started, no outcome: it may have been delivered. */
 static long
-queue_recover_started(struct db *d, const struct queue_journal *q)
+queue_recover_started(struct db *d, const struct queue_journal *q,
+    const char *claim, int mine)
 {
 	sqlite3_stmt *st = db_cached(d, "UPDATE message SET transmitting = 1 "
-	    "WHERE id = ? AND state = 'sending'");
+	    "WHERE id = ?1 AND state = 'sending' AND " QUEUE_SCOPE);
 	size_t i;
 
 	for (i = 0; i < q->nstarted; i++) {
 		sqlite3_bind_int64(st, 1, q->started[i]);
+		queue_bind_scope(st, claim, mine);
 		if (db_step_done(d, st) == -1)
 			return -1;
 	}
 	return 0;
 }
 
+/*
+ * Rows that never started go back to the queue: always when their
+ * claimer synced its start marks; otherwise only within the boot that
+ * claimed them (a process that died leaves its writes in the page cache;
+ * a machine that died may not). A claim that is a bare boot id comes
+ * from a herald before durable journals.
+ */
+static long
+queue_recover_unstarted(struct db *d, const char *claim, int mine)
+{
+	sqlite3_stmt *st = db_cached(d, "UPDATE message SET state = 'queued', "
+	    "claim_boot = NULL WHERE state = 'sending' AND transmitting = 0 "
+	    "AND " QUEUE_SCOPE " AND (claim_boot LIKE '%;sync' OR (?1 != '' "
+	    "AND (claim_boot = ?1 OR substr(claim_boot, 1, length(?1) + 1) "
+	    "= ?1 || ';')))");
+
+	db_bind_text(st, 1, queue_boot_id());
+	queue_bind_scope(st, claim, mine);
+	if (db_step_done(d, st) == -1)
+		return -1;
+	return sqlite3_changes(d->h);
+}
+
+/* Whatever is left may have been delivered: a person decides. */
+static long
+queue_recover_uncertain(struct db *d, const char *claim, int mine)
+{
+	sqlite3_stmt *st = db_cached(d, "UPDATE message SET state = "
+	    "'uncertain', transmitting = 0, attempts = attempts + 1, "
+	    "last_reply = 'heraldd stopped during the SMTP transaction: it "
+	    "may have been delivered; not re-sent (herald queue retry ID, or "
+	    "--uncertain CAMPAIGN, sends it again)' "
+	    "WHERE state = 'sending' AND " QUEUE_SCOPE);
+
+	queue_bind_scope(st, claim, mine);
+	if (db_step_done(d, st) == -1)
+		return -1;
+	return sqlite3_changes(d->h);
+}
+
 long
-queue_recover(struct db *d, const char *boot, const char *journal_path,
-    const struct queue_retry *r)
+queue_recover(struct db *d, const char *claim, int mine,
+    const char *journal_path, const struct queue_retry *r)
 {
 	struct queue_journal q = { 0 };
-	sqlite3_stmt *st;
-	long n = -1, done;
+	long n = -1, done, queued, uncertain;
 
 	if (journal_read(journal_path, queue_journal_cb, &q) == -1 ||
 	    db_begin(d) == -1)
 		goto out;
-	if ((done = queue_recover_done(d, &q, r)) < 0 ||
-	    queue_recover_started(d, &q) == -1)
+	if ((done = queue_recover_done(d, &q, claim, mine, r)) < 0 ||
+	    queue_recover_started(d, &q, claim, mine) == -1 ||
+	    (queued = queue_recover_unstarted(d, claim, mine)) < 0 ||
+	    (uncertain = queue_recover_uncertain(d, claim, mine)) < 0)
 		goto fail;
-	st = db_cached(d, "UPDATE message SET state = 'queued', "
-	    "claim_boot = NULL WHERE state = 'sending' AND transmitting = 0 "
-	    "AND claim_boot = ? AND ? != ''");
-	db_bind_text(st, 1, boot);
-	db_bind_text(st, 2, boot);
-	if (db_step_done(d, st) == -1)
-		goto fail;
-	n = done + sqlite3_changes(d->h);
-	st = db_cached(d, "UPDATE message SET state = 'uncertain', "
-	    "transmitting = 0, attempts = attempts + 1, last_reply = 'heraldd "
-	    "stopped during the SMTP transaction: it may have been delivered; "
-	    "not re-sent (herald queue retry ID sends it again)' "
-	    "WHERE state = 'sending'");
-	if (db_step_done(d, st) == -1)
-		goto fail;
-	n += sqlite3_changes(d->h);
-	if (db_commit(d) == -1)
-		n = -1;
+	/* durable (db_open's synchronous=FULL): the journal goes next */
+	if (db_commit(d) == 0)
+		n = done + queued + uncertain;
 	goto out;
 fail:
 	db_rollback(d);
-	n = -1;
 out:
 	free(q.started);
 	free(q.done);
@@ -163,7 +220,7 @@ out:
 }
 
 int
-queue_reserve(struct db *d, const char *boot, int64_t now, int max,
+queue_reserve(struct db *d, const char *claim, int64_t now, int max,
     int64_t *ids)
 {
 	sqlite3_stmt *st;
@@ -172,7 +229,7 @@ queue_reserve(struct db *d, const char *boot, int64_t now, int max,
 	/* the reservation must be on disk before anything is sent */
 	sqlite3_exec(d->h, "PRAGMA synchronous=FULL", NULL, NULL, NULL);
 	if (db_begin(d) == -1)
-		goto out;
+		return -1;
 	/*
 	 * One state at a time, so the (state, next_attempt, id) index
 	 * gives the rows in order without sorting the whole queue: retries
@@ -188,7 +245,7 @@ queue_reserve(struct db *d, const char *boot, int64_t now, int max,
 	    "  ORDER BY m.next_attempt, m.id LIMIT ?3) RETURNING id");
 	for (pass = 0, rc = SQLITE_DONE; pass < 2 && rc == SQLITE_DONE &&
 	    n < max; pass++) {
-		db_bind_text(st, 1, boot);
+		db_bind_text(st, 1, claim);
 		sqlite3_bind_int64(st, 2, now);
 		sqlite3_bind_int(st, 3, max - n);
 		db_bind_text(st, 4, pass == 0 ? "deferred" : "queued");
@@ -200,8 +257,10 @@ queue_reserve(struct db *d, const char *boot, int64_t now, int max,
 		db_rollback(d);
 		n = -1;
 	}
-out:
-	sqlite3_exec(d->h, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
+	/*
+	 * It stays FULL: the sender's outcome commits must be durable too,
+	 * before the journal is rotated and forgets their start marks.
+	 */
 	return n;
 }
 

@@ -3,20 +3,26 @@
  * that keep mail from being lost or sent twice.
  *
  * A row is sent only after two things are on record: its reservation
- * (state 'sending', claim_boot = this machine's boot id), committed with
- * an fsync, and its start mark, written to the sender's journal
- * (store/journal.h) before the SMTP transaction begins. Outcomes go to
- * the journal at once and to the database in batches.
+ * (state 'sending', claim_boot = the claiming daemon's identity, see
+ * queue_claim_id), committed with an fsync, and its start mark, written
+ * to the sender's journal (store/journal.h) and made durable with an
+ * fdatasync before the SMTP transaction begins. Outcomes go to the
+ * journal at once and to the database in batches, each commit synced
+ * before the journal forgets the marks it settles.
  *
- * On restart (queue_recover), for each row still 'sending':
+ * Recovery (queue_recover) touches only rows whose claimer no longer
+ * holds the lock: at start, heraldd holds the database's lock, so every
+ * earlier claimer is gone; the stop watchdog settles its own daemon's
+ * rows. For each such row still 'sending':
  *  - the journal has its outcome: recorded as if the batch had committed;
  *  - the journal has its start (or transmitting = 1) but no outcome: the
  *    transaction may have reached the end of DATA -> 'uncertain', never
  *    re-sent silently (at most one per SMTP session);
- *  - neither, and claimed in this boot: the process died, but everything
- *    it wrote survived (page cache), so it was never sent -> queued;
- *  - claimed in an earlier boot: the machine went down and unsynced
- *    writes may be lost -> 'uncertain'.
+ *  - neither: it never started -> queued. The start marks were durable
+ *    before anything was sent, so this holds after a power cut too;
+ *  - neither, but claimed in an earlier boot by a daemon that did not
+ *    sync its journal (a benchmark's HERALD_JOURNAL_NOSYNC, or a herald
+ *    before durable journals): marks may have been lost -> 'uncertain'.
  */
 #ifndef HERALD_QUEUE_H
 #define HERALD_QUEUE_H
@@ -37,19 +43,31 @@ struct queue_retry {
 	int64_t retry_min, retry_max, give_up;
 };
 
-/* This machine's boot id ("" when unknown: treated as a new boot). */
+/*
+ * This machine's boot id ("" when unknown: treated as a new boot).
+ * HERALD_TEST_BOOT_ID replaces it: for tests that simulate a reboot.
+ */
 const char *queue_boot_id(void);
-/* Apply the restart rules above, reading the journal at journal_path.
- * Returns the rows changed or -1. */
+/*
+ * A daemon's identity for its claims, into buf: "BOOT;PID.START;sync"
+ * (";nosync" when its journal is not synced). Unique per daemon run.
+ */
+void queue_claim_id(char *buf, size_t len, int synced);
+/*
+ * Apply the restart rules above, reading the journal at journal_path, to
+ * the rows claimed by anyone but claim (mine 0: the caller holds the
+ * lock, so those claimers are gone) or by claim only (mine 1: the caller
+ * is claim's daemon, giving up). Returns the rows changed or -1.
+ */
 struct queue_retry;
-long queue_recover(struct db *d, const char *boot, const char *journal_path,
-    const struct queue_retry *r);
+long queue_recover(struct db *d, const char *claim, int mine,
+    const char *journal_path, const struct queue_retry *r);
 /*
  * Reserve up to max due rows (queued, or deferred and due, in a campaign
- * that is sending) in one durable transaction. ids receives them, oldest
- * first. Returns how many, or -1.
+ * that is sending) in one durable transaction, claimed by claim. ids
+ * receives them, oldest first. Returns how many, or -1.
  */
-int queue_reserve(struct db *d, const char *boot, int64_t now, int max,
+int queue_reserve(struct db *d, const char *claim, int64_t now, int max,
     int64_t *ids);
 /*
  * The state of the campaign a reserved row belongs to ("sending" when it
