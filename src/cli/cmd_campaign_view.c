@@ -13,6 +13,7 @@
 #include "store/campaign.h"
 #include "store/contact.h"
 #include "store/filter.h"
+#include "store/queue.h"
 
 /* The recipient to preview: --to, else the first queued, else the first
  * the list or filter would pick. Sets *msg_id when a row exists. */
@@ -124,8 +125,9 @@ cmd_campaign_preview(struct cli *c, int argc, char **argv)
 	return rc;
 }
 
-static const char *const status_states[] = { "queued", "sending", "sent",
-    "deferred", "failed", "bounced", "uncertain", "cancelled" };
+static const char *const status_states[] = { QUEUE_S_QUEUED,
+    QUEUE_S_SENDING, QUEUE_S_SENT, QUEUE_S_DEFERRED, QUEUE_S_FAILED,
+    QUEUE_S_BOUNCED, QUEUE_S_UNCERTAIN, QUEUE_S_CANCELLED };
 #define NSTATES 8
 static const char *const status_answers[] = { "yes", "no", "maybe",
     "waitlist", "none" };

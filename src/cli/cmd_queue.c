@@ -6,19 +6,7 @@
 
 #include "cli/cli.h"
 #include "lib/timeutil.h"
-
-static int
-queue_state_valid(const char *s)
-{
-	static const char *const states[] = { "queued", "sending", "sent",
-	    "deferred", "failed", "bounced", "uncertain", "cancelled", NULL };
-	int i;
-
-	for (i = 0; states[i]; i++)
-		if (strcmp(states[i], s) == 0)
-			return 1;
-	return 0;
-}
+#include "store/queue.h"
 
 int
 cmd_queue(struct cli *c, int argc, char **argv)

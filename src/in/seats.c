@@ -6,7 +6,7 @@
 
 #include "lib/timeutil.h"
 #include "store/activity.h"
-#include "store/campaign.h"
+#include "store/queue.h"
 #include "store/rsvp.h"
 
 /* The oldest waitlisted contact becomes "yes"; returns its id or 0. */
@@ -74,15 +74,15 @@ int
 seats_tell_promoted(struct db *d, int64_t event_id, int64_t contact_id,
     const char *tmpl, const struct token_key *key, const char *domain)
 {
-	sqlite3_stmt *st = db_cached(d, "INSERT INTO message (campaign_id, "
-	    "list_id, contact_id, kind, parent_id, template, rcpt, token, "
-	    "message_id, state, next_attempt, created, updated) "
-	    "SELECT m.campaign_id, m.list_id, m.contact_id, 'notice', m.id, ?3, "
-	    "c.email, 'new:n' || m.id || ':' || ?4, 'new:n' || m.id || ':' || ?4, "
-	    "'queued', ?4, ?4, ?4 FROM message m JOIN campaign k "
+	sqlite3_stmt *st = db_cached(d, QUEUE_ENQUEUE("SELECT m.campaign_id "
+	    "AS campaign_id, NULL AS followup_id, 0 AS round, m.list_id AS "
+	    "list_id, NULL AS post_id, m.contact_id AS contact_id, 'notice' AS "
+	    "kind, m.id AS parent_id, ?3 AS template, NULL AS confirm_id, "
+	    "c.email AS rcpt, 'new:n' || m.id || ':' || ?4 AS ph, ?4 AS now "
+	    "FROM message m JOIN campaign k "
 	    "ON k.id = m.campaign_id JOIN contact c ON c.id = m.contact_id "
 	    "WHERE k.event_id = ?1 AND m.contact_id = ?2 AND m.kind = "
-	    "'campaign' AND m.state = 'sent' ORDER BY m.id DESC LIMIT 1");
+	    "'campaign' AND m.state = 'sent' ORDER BY m.id DESC LIMIT 1"));
 	int64_t now = time_now();
 
 	sqlite3_bind_int64(st, 1, event_id);
@@ -96,6 +96,5 @@ seats_tell_promoted(struct db *d, int64_t event_id, int64_t contact_id,
 		    "told: no invitation of theirs to answer");
 		return 0;
 	}
-	return campaign_message_ids(d, sqlite3_last_insert_rowid(d->h), key,
-	    domain) == -1 ? -1 : 1;
+	return queue_enqueued(d, key, domain) == -1 ? -1 : 1;
 }

@@ -4,7 +4,7 @@
 #include <stdio.h>
 
 #include "lib/timeutil.h"
-#include "store/campaign.h"
+#include "store/queue.h"
 
 /* Members (or owners and moderators) of the list: their copies. */
 static long
@@ -12,17 +12,18 @@ fanout_queue(struct db *d, int64_t post_id, int64_t list_id,
     const char *poster, const struct token_key *key, const char *domain,
     int owners)
 {
-	sqlite3_stmt *st = db_cached(d, "INSERT INTO message (list_id, "
-	    "post_id, contact_id, kind, rcpt, token, message_id, state, "
-	    "next_attempt, created, updated) SELECT ?2, ?1, c.id, 'relay', "
-	    "c.email, 'new:p' || ?1 || ':' || c.id, 'new:p' || ?1 || ':' || c.id, "
-	    "'queued', ?4, ?4, ?4 FROM membership m JOIN contact c "
+	sqlite3_stmt *st = db_cached(d, QUEUE_ENQUEUE("SELECT NULL AS "
+	    "campaign_id, NULL AS followup_id, 0 AS round, ?2 AS list_id, ?1 AS "
+	    "post_id, c.id AS contact_id, 'relay' AS kind, NULL AS parent_id, "
+	    "NULL AS template, NULL AS confirm_id, c.email AS rcpt, "
+	    "'new:p' || ?1 || ':' || c.id AS ph, ?4 AS now "
+	    "FROM membership m JOIN contact c "
 	    "ON c.id = m.contact_id WHERE m.list_id = ?2 AND m.state = 'active' "
 	    "AND (m.role = 'member') != ?5 AND c.status = 'active' "
 	    "AND lower(c.email) != lower(?3) "
 	    /* a member of two lists the post reaches gets it once */
 	    "AND NOT EXISTS (SELECT 1 FROM message x WHERE x.contact_id = c.id "
-	    "AND x.post_id = ?1 AND x.kind = 'relay') ORDER BY c.id");
+	    "AND x.post_id = ?1 AND x.kind = 'relay') ORDER BY c.id"));
 
 	sqlite3_bind_int64(st, 1, post_id);
 	sqlite3_bind_int64(st, 2, list_id);
@@ -31,7 +32,7 @@ fanout_queue(struct db *d, int64_t post_id, int64_t list_id,
 	sqlite3_bind_int(st, 5, owners);
 	if (db_step_done(d, st) == -1)
 		return -1;
-	return campaign_message_ids_inserted(d, key, domain);
+	return queue_enqueued(d, key, domain);
 }
 
 long

@@ -7,6 +7,7 @@
 
 #include "lib/log.h"
 #include "store/campaign.h"
+#include "store/queue.h"
 
 int
 followup_target_valid(const char *t)
@@ -20,13 +21,12 @@ followup_target_valid(const char *t)
  * Who a round goes to: recipients the invitation reached (sent), still
  * active, matching the target. ?1 rule, ?2 round, ?3 now, ?4 target.
  */
-static const char followup_insert_sql[] =
-    "INSERT INTO message (campaign_id, followup_id, round, list_id, "
-    "contact_id, kind, parent_id, rcpt, token, message_id, state, "
-    "next_attempt, created, updated) "
-    "SELECT k.id, f.id, ?2, m.list_id, m.contact_id, 'followup', m.id, "
-    "c.email, 'new:f' || f.id || ':' || ?2 || ':' || c.id, "
-    "'new:f' || f.id || ':' || ?2 || ':' || c.id, 'queued', ?3, ?3, ?3 "
+static const char followup_insert_sql[] = QUEUE_ENQUEUE(
+    "SELECT k.id AS campaign_id, f.id AS followup_id, ?2 AS round, "
+    "m.list_id AS list_id, NULL AS post_id, m.contact_id AS contact_id, "
+    "'followup' AS kind, m.id AS parent_id, NULL AS template, "
+    "NULL AS confirm_id, c.email AS rcpt, "
+    "'new:f' || f.id || ':' || ?2 || ':' || c.id AS ph, ?3 AS now "
     "FROM followup f JOIN campaign k ON k.id = f.campaign_id "
     "JOIN message m ON m.campaign_id = k.id AND m.kind = 'campaign' "
     "JOIN contact c ON c.id = m.contact_id "
@@ -36,8 +36,9 @@ static const char followup_insert_sql[] =
     "  (?4 IN ('yes', 'no', 'maybe') AND r.answer = ?4) OR "
     "  (?4 = 'no-reply' AND COALESCE(r.answer, 'none') = 'none' AND "
     "   NOT EXISTS (SELECT 1 FROM inbound i WHERE i.contact_id = c.id "
-    "   AND i.campaign_id = k.id AND i.kind IN ('reply', 'rsvp')))) "
-    "ON CONFLICT DO NOTHING";
+    "   AND i.campaign_id = k.id AND i.kind IN ('reply', 'rsvp'))))")
+    /* a round is made once per contact (message_followup) */
+    " ON CONFLICT DO NOTHING";
 
 static long
 followup_queue_round(struct db *d, const struct conf *c,
@@ -53,32 +54,7 @@ followup_queue_round(struct db *d, const struct conf *c,
 	db_bind_text(st, 4, target);
 	if (db_step_done(d, st) == -1)
 		return -1;
-	st = db_cached(d, "SELECT id FROM message WHERE followup_id = ? AND "
-	    "round = ? AND token LIKE 'new:%'");
-	sqlite3_bind_int64(st, 1, rule);
-	sqlite3_bind_int64(st, 2, round);
-	/* collect first: the ids change the rows the cursor walks */
-	{
-		int64_t *ids = NULL;
-		size_t cap = 0, len = 0, i;
-
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			if (len == cap) {
-				cap = cap ? cap * 2 : 256;
-				ids = realloc(ids, cap * sizeof *ids);
-			}
-			ids[len++] = sqlite3_column_int64(st, 0);
-		}
-		sqlite3_reset(st);
-		for (i = 0; i < len; i++, n++)
-			if (campaign_message_ids(d, ids[i], k,
-			    c->sender_domain) == -1) {
-				n = -1;
-				break;
-			}
-		free(ids);
-	}
-	if (n < 0)
+	if ((n = queue_enqueued(d, k, c->sender_domain)) < 0)
 		return -1;
 	st = db_cached(d, "UPDATE followup SET rounds_done = ?2 WHERE id = ?1");
 	sqlite3_bind_int64(st, 1, rule);

@@ -8,7 +8,7 @@
 #include "lib/addr.h"
 #include "lib/timeutil.h"
 #include "store/activity.h"
-#include "store/campaign.h"
+#include "store/queue.h"
 
 #define NOTICE_STR_(x) #x
 #define NOTICE_STR(x) NOTICE_STR_(x)
@@ -107,10 +107,11 @@ static int
 notice_insert(struct db *d, const struct token_key *key, const char *domain,
     const struct notice *n)
 {
-	sqlite3_stmt *st = db_cached(d, "INSERT INTO message (list_id, "
-	    "contact_id, post_id, kind, template, confirm_id, rcpt, token, "
-	    "message_id, state, next_attempt, created, updated) VALUES (?1, ?2, "
-	    "?3, 'auto', ?4, ?5, ?6, 'new:a', 'new:a', 'queued', ?7, ?7, ?7)");
+	sqlite3_stmt *st = db_cached(d, QUEUE_ENQUEUE("SELECT NULL AS "
+	    "campaign_id, NULL AS followup_id, 0 AS round, ?1 AS list_id, ?3 "
+	    "AS post_id, ?2 AS contact_id, 'auto' AS kind, NULL AS parent_id, "
+	    "?4 AS template, ?5 AS confirm_id, ?6 AS rcpt, 'new:a' AS ph, ?7 AS "
+	    "now"));
 
 	sqlite3_bind_int64(st, 1, n->list_id);
 	db_bind_id(st, 2, n->contact_id);
@@ -121,8 +122,7 @@ notice_insert(struct db *d, const struct token_key *key, const char *domain,
 	sqlite3_bind_int64(st, 7, time_now());
 	if (db_step_done(d, st) == -1)
 		return -1;
-	return campaign_message_ids(d, sqlite3_last_insert_rowid(d->h), key,
-	    domain);
+	return queue_enqueued(d, key, domain) == -1 ? -1 : 0;
 }
 
 int

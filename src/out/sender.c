@@ -359,10 +359,10 @@ sender_assign(struct sender *s)
 	while (x && (it = prep_pop(s->prep)) != NULL) {
 		queue_campaign_state(s->db, it->id, state, sizeof state);
 		/* only a campaign that is sending sends; others wait */
-		if (strcmp(state, "cancelled") == 0 || it->skip)
-			sender_add_release(s, it->id, "cancelled");
+		if (strcmp(state, QUEUE_S_CANCELLED) == 0 || it->skip)
+			sender_add_release(s, it->id, QUEUE_S_CANCELLED);
 		else if (strcmp(state, "sending") != 0)
-			sender_add_release(s, it->id, "queued");
+			sender_add_release(s, it->id, QUEUE_S_QUEUED);
 		else if (it->failed) {
 			log_warnx("message %lld cannot be made: %s",
 			    (long long)it->id, it->err);
@@ -463,7 +463,7 @@ sender_pump(struct sender *s)
 		log_warn("sender: journal %s: holding back", s->journal.path);
 		/* not started: give them back, the next reservation has them */
 		for (i = 0; i < nstart; i++) {
-			sender_add_release(s, start[i]->msg_id, "queued");
+			sender_add_release(s, start[i]->msg_id, QUEUE_S_QUEUED);
 			start[i]->msg_id = 0;
 		}
 		nstart = 0;
@@ -675,7 +675,7 @@ sender_abandon(struct sender *s)
 			    "heraldd stopped while waiting for the reply to "
 			    "the end of DATA: it may have been delivered");
 		else
-			sender_add_release(s, x->msg_id, "queued");
+			sender_add_release(s, x->msg_id, QUEUE_S_QUEUED);
 		n++;
 		sender_cut(x);
 	}
@@ -696,7 +696,7 @@ sender_stop(struct sender *s)
 	n = prep_drain(s->prep, s->pool, (int)(sizeof s->pool /
 	    sizeof s->pool[0]));
 	for (i = 0; i < n; i++)
-		sender_add_release(s, s->pool[i], "queued");
+		sender_add_release(s, s->pool[i], QUEUE_S_QUEUED);
 	sender_commit(s, 1);
 }
 

@@ -10,6 +10,7 @@
 #include "lib/timeutil.h"
 #include "lib/token.h"
 #include "store/filter.h"
+#include "store/queue.h"
 
 #define CAMPAIGN_COLUMNS "k.id, k.name, COALESCE(k.list_id, 0), " \
 	"COALESCE(l.name, ''), COALESCE(k.filter, ''), k.template, " \
@@ -119,35 +120,6 @@ campaign_set_state(struct db *d, int64_t id, const char *state)
 	return db_step_done(d, st);
 }
 
-int
-campaign_message_ids(struct db *d, int64_t msg_id,
-    const struct token_key *key, const char *domain)
-{
-	sqlite3_stmt *st = db_cached(d, "UPDATE message SET token = ?, "
-	    "message_id = ? WHERE id = ?");
-	char tok[TOKEN_MAX], mid[TOKEN_MAX + 256];
-
-	token_make(key, TOKEN_MESSAGE, (uint64_t)msg_id, tok);
-	snprintf(mid, sizeof mid, "%s@%s", tok, domain);
-	db_bind_text(st, 1, tok);
-	db_bind_text(st, 2, mid);
-	sqlite3_bind_int64(st, 3, msg_id);
-	return db_step_done(d, st);
-}
-
-long
-campaign_message_ids_inserted(struct db *d, const struct token_key *key,
-    const char *domain)
-{
-	int64_t n = sqlite3_changes(d->h), i;
-	int64_t first = sqlite3_last_insert_rowid(d->h) - n + 1;
-
-	for (i = 0; i < n; i++)
-		if (campaign_message_ids(d, first + i, key, domain) == -1)
-			return -1;
-	return (long)n;
-}
-
 /*
  * The recipients go into a temporary table first, so the counts and the
  * insert below read one fixed set (and the filter is bound once).
@@ -218,18 +190,18 @@ campaign_insert_rows(struct db *d, const struct campaign *c,
 	sqlite3_stmt *st;
 	int rc;
 
-	st = db_prepare(d, "INSERT INTO message (campaign_id, list_id, "
-	    "contact_id, kind, rcpt, token, message_id, state, next_attempt, "
-	    "created, updated) SELECT ?1, ?2, c.id, 'campaign', c.email, "
-	    "'new:' || ?1 || ':' || c.id, 'new:' || ?1 || ':' || c.id, "
-	    "'queued', ?3, ?3, ?3 FROM contact c JOIN temp.rcpt r ON r.id = c.id "
-	    "WHERE c.status = 'active' ORDER BY c.id");
+	st = db_prepare(d, QUEUE_ENQUEUE("SELECT ?1 AS campaign_id, NULL AS "
+	    "followup_id, 0 AS round, ?2 AS list_id, NULL AS post_id, c.id AS "
+	    "contact_id, 'campaign' AS kind, NULL AS parent_id, NULL AS "
+	    "template, NULL AS confirm_id, c.email AS rcpt, 'new:' || ?1 || "
+	    "':' || c.id AS ph, ?3 AS now FROM contact c JOIN temp.rcpt r "
+	    "ON r.id = c.id WHERE c.status = 'active' ORDER BY c.id"));
 	sqlite3_bind_int64(st, 1, c->id);
 	db_bind_id(st, 2, c->list_id);
 	sqlite3_bind_int64(st, 3, time_now());
 	rc = db_step_done(d, st);
 	sqlite3_finalize(st);
-	return rc == -1 ? -1 : campaign_message_ids_inserted(d, key, domain);
+	return rc == -1 ? -1 : queue_enqueued(d, key, domain);
 }
 
 long

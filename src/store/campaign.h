@@ -47,16 +47,6 @@ int campaign_set_state(struct db *d, int64_t id, const char *state);
 struct token_key;
 long campaign_fill(struct db *d, const struct campaign *c,
     const struct token_key *key, const char *domain, const char **why);
-/* Give a message row its token and Message-ID after insertion. */
-int campaign_message_ids(struct db *d, int64_t msg_id,
-    const struct token_key *key, const char *domain);
-/*
- * The same for every row the last INSERT ... SELECT made (one statement
- * in one transaction: consecutive ids, the last known). Returns how many,
- * or -1.
- */
-long campaign_message_ids_inserted(struct db *d,
-    const struct token_key *key, const char *domain);
 /* Cancel every message not yet sent; returns how many. */
 long campaign_cancel_queue(struct db *d, int64_t id);
 

@@ -7,9 +7,55 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/token.h"
 #include "lib/xmalloc.h"
 #include "store/journal.h"
 
+
+int
+queue_state_valid(const char *s)
+{
+	static const char *const all[] = { QUEUE_S_QUEUED, QUEUE_S_SENDING,
+	    QUEUE_S_SENT, QUEUE_S_DEFERRED, QUEUE_S_FAILED, QUEUE_S_BOUNCED,
+	    QUEUE_S_UNCERTAIN, QUEUE_S_CANCELLED };
+	size_t i;
+
+	for (i = 0; i < sizeof all / sizeof all[0]; i++)
+		if (strcmp(s, all[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* A row's token and Message-ID, which need its id. */
+static int
+queue_ids(struct db *d, int64_t msg_id, const struct token_key *key,
+    const char *domain)
+{
+	sqlite3_stmt *st = db_cached(d, "UPDATE message SET token = ?, "
+	    "message_id = ? WHERE id = ?");
+	char tok[TOKEN_MAX], mid[TOKEN_MAX + 256];
+
+	token_make(key, TOKEN_MESSAGE, (uint64_t)msg_id, tok);
+	snprintf(mid, sizeof mid, "%s@%s", tok, domain);
+	db_bind_text(st, 1, tok);
+	db_bind_text(st, 2, mid);
+	sqlite3_bind_int64(st, 3, msg_id);
+	return db_step_done(d, st);
+}
+
+long
+queue_enqueued(struct db *d, const struct token_key *key, const char *domain)
+{
+	/* one INSERT in one transaction: new rowids are consecutive (the
+	 * largest plus one each; rows skipped by ON CONFLICT take none) */
+	int64_t n = sqlite3_changes(d->h), i;
+	int64_t first = sqlite3_last_insert_rowid(d->h) - n + 1;
+
+	for (i = 0; i < n; i++)
+		if (queue_ids(d, first + i, key, domain) == -1)
+			return -1;
+	return (long)n;
+}
 
 const char *
 queue_boot_id(void)
@@ -248,7 +294,7 @@ queue_reserve(struct db *d, const char *claim, int64_t now, int max,
 		db_bind_text(st, 1, claim);
 		sqlite3_bind_int64(st, 2, now);
 		sqlite3_bind_int(st, 3, max - n);
-		db_bind_text(st, 4, pass == 0 ? "deferred" : "queued");
+		db_bind_text(st, 4, pass == 0 ? QUEUE_S_DEFERRED : QUEUE_S_QUEUED);
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 			ids[n++] = sqlite3_column_int64(st, 0);
 		sqlite3_reset(st);
@@ -320,14 +366,14 @@ queue_result(struct db *d, int64_t id, enum queue_outcome o,
 	}
 	sqlite3_reset(st);
 	switch (o) {
-	case QUEUE_SENT: state = "sent"; break;
-	case QUEUE_PERMFAIL: state = "failed"; break;
-	case QUEUE_UNCERTAIN: state = "uncertain"; break;
+	case QUEUE_SENT: state = QUEUE_S_SENT; break;
+	case QUEUE_PERMFAIL: state = QUEUE_S_FAILED; break;
+	case QUEUE_UNCERTAIN: state = QUEUE_S_UNCERTAIN; break;
 	default:
-		state = "deferred";
+		state = QUEUE_S_DEFERRED;
 		next = now + queue_backoff(r, attempts);
 		if (now - first >= r->give_up || next - first > r->give_up)
-			state = "failed";	/* give up: retried long enough */
+			state = QUEUE_S_FAILED;	/* give up: retried long enough */
 		break;
 	}
 	st = db_cached(d, "UPDATE message SET state = ?2, last_reply = ?3, "

@@ -32,6 +32,48 @@
 
 #include "store/db.h"
 
+struct token_key;
+
+/*
+ * The message states (SPEC section 3) as C spells them. The schema's
+ * CHECK constraint holds SQL to the same words.
+ */
+#define QUEUE_S_QUEUED "queued"
+#define QUEUE_S_SENDING "sending"
+#define QUEUE_S_SENT "sent"
+#define QUEUE_S_DEFERRED "deferred"
+#define QUEUE_S_FAILED "failed"
+#define QUEUE_S_BOUNCED "bounced"
+#define QUEUE_S_UNCERTAIN "uncertain"
+#define QUEUE_S_CANCELLED "cancelled"
+/* 1 when s is one of them. */
+int queue_state_valid(const char *s);
+
+/*
+ * The one way message rows are made. QUEUE_ENQUEUE(select) is an INSERT
+ * whose rows come from select, which must name, in any order, the
+ * columns campaign_id, followup_id, round, list_id, post_id, contact_id,
+ * kind, parent_id, template, confirm_id, rcpt, a placeholder ph unique
+ * to the row (both its token and Message-ID until queue_enqueued), and
+ * now. Every row starts 'queued', due now. A caller may append
+ * " ON CONFLICT DO NOTHING". After stepping it, queue_enqueued gives the
+ * rows it made their signed tokens.
+ */
+#define QUEUE_ENQUEUE(select) \
+	"INSERT INTO message (campaign_id, followup_id, round, list_id, " \
+	"post_id, contact_id, kind, parent_id, template, confirm_id, rcpt, " \
+	"token, message_id, state, next_attempt, created, updated) " \
+	"SELECT campaign_id, followup_id, round, list_id, post_id, " \
+	"contact_id, kind, parent_id, template, confirm_id, rcpt, ph, ph, " \
+	"'" QUEUE_S_QUEUED "', now, now, now FROM (" select ") WHERE true"
+/*
+ * Give every row the last QUEUE_ENQUEUE statement made its token and
+ * Message-ID (token_make(kind 'm', row id)@domain). Inside the caller's
+ * transaction. Returns how many, or -1.
+ */
+long queue_enqueued(struct db *d, const struct token_key *key,
+    const char *domain);
+
 enum queue_outcome {
 	QUEUE_SENT,
 	QUEUE_TEMPFAIL,		/* 4xx, connection trouble: retry later */
