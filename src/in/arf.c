@@ -117,7 +117,9 @@ arf_msgid(const char *v)
 	if (v == NULL || mailimf_msg_id_parse(v, strnlen(v, ARF_FIELD_MAX),
 	    &idx, &id) != MAILIMF_NO_ERROR || id == NULL)
 		return NULL;
-	out = xstrdup(id);
+	/* "<<<>>>" parses too: an id is "left@right", nothing else */
+	out = strchr(id, '@') && strpbrk(id, "<> \t") == NULL ?
+	    xstrdup(id) : NULL;
 	free(id);
 	return out;
 }

@@ -387,16 +387,18 @@ dsn_conclude(struct dsn_ctx *c)
 {
 	struct dsn_report *r = c->r;
 	const char *delay = dsn_delay_why(c);
-	int failed = 0, delayed = 0, ok = 0;
+	int failed = 0, delayed = 0, ok = 0, words = 0;
 	size_t i;
 
 	for (i = 0; i < r->nrcpt; i++) {
 		if (r->rcpt[i].mta == NULL && r->reporting_mta)
 			r->rcpt[i].mta = xstrdup(r->reporting_mta);
 		/* no Action field: the words decide (a retry is no failure) */
-		if (r->rcpt[i].action == DSN_ACTION_UNKNOWN)
+		if (r->rcpt[i].action == DSN_ACTION_UNKNOWN) {
 			r->rcpt[i].action = delay ? DSN_ACTION_DELAYED :
 			    DSN_ACTION_FAILED;
+			words = 1;
+		}
 		switch (r->rcpt[i].action) {
 		case DSN_ACTION_FAILED: failed++; break;
 		case DSN_ACTION_DELAYED: delayed++; break;
@@ -423,7 +425,7 @@ dsn_conclude(struct dsn_ctx *c)
 	else	/* recognised, but it does not say who: still a bounce */
 		r->kind = delay ? DSN_KIND_DELAY : DSN_KIND_BOUNCE;
 	if (r->kind == DSN_KIND_DELAY)
-		r->delay_why = delay ? delay : "Action: delayed";
+		r->delay_why = delayed && !words ? "Action: delayed" : delay;
 	r->is_bounce = r->kind == DSN_KIND_BOUNCE;
 }
 
