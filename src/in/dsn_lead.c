@@ -80,22 +80,27 @@ dsn_first_addr(struct dsn_ctx *c, const char *p, const char *eol)
 	return 0;
 }
 
-/* The next line that is not empty starts with an address. */
-static int
-dsn_next_starts_addr(const char *p, const char *end)
+/* The next line from p that is not empty, or NULL. */
+static const char *
+dsn_next_line(const char *p, const char *end)
 {
 	const char *eol;
-	char *a;
 
 	for (; p < end; p = eol + 1) {
 		eol = dsn_eol(p, end);
-		if (!dsn_blank(p, eol)) {
-			a = dsn_line_addr(p, eol);
-			free(a);
-			return a != NULL;
-		}
+		if (!dsn_blank(p, eol))
+			return p;
 	}
-	return 0;
+	return NULL;
+}
+
+static int
+dsn_starts_addr(const char *p, const char *end)
+{
+	char *a = dsn_line_addr(p, dsn_eol(p, end));
+
+	free(a);
+	return a != NULL;
 }
 
 /*
@@ -107,17 +112,23 @@ dsn_next_starts_addr(const char *p, const char *end)
 static void
 dsn_lead_list(struct dsn_ctx *c, const char *p, const char *end)
 {
-	const char *eol;
+	const char *eol, *next;
 	int n = 0, skipped = 0;
 
 	for (; p < end && n < DSN_LEAD_LINES; p = eol + 1) {
 		eol = dsn_eol(p, end);
-		if (dsn_blank(p, eol)) {
-			if (n > 0 && !dsn_next_starts_addr(eol + 1, end))
-				break;
-			if (n == 0 && ++skipped > 2)
+		if (dsn_blank(p, eol) && n == 0) {
+			if (++skipped > 2)
 				break;
 			continue;
+		}
+		/* one scan over the empty lines, so a run of them is cheap */
+		if (dsn_blank(p, eol)) {
+			if ((next = dsn_next_line(eol, end)) == NULL ||
+			    !dsn_starts_addr(next, end))
+				break;
+			eol = dsn_eol(next, end);
+			p = next;
 		}
 		n++;
 		dsn_first_addr(c, p, eol);

@@ -872,6 +872,40 @@ test_dsn_whose(void)
 	in_msg_free(&m);
 }
 
+/* Notices built to make the lead and transcript readers slow. */
+static void
+test_dsn_hostile_notice(void)
+{
+	struct dsn_report r;
+	struct in_msg *m;
+	struct buf b;
+	double t0;
+	int i;
+
+	buf_init(&b, 4u << 20);
+	buf_adds(&b, "From: MAILER-DAEMON@mx.example.net\nSubject: Undeliverable"
+	    "\n\n");
+	for (i = 0; i < 300; i++) {
+		buf_adds(&b, "Failed Recipients:\n<a@example.com>\n");
+		buf_adds(&b, "\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n");
+	}
+	for (i = 0; i < 2000; i++)
+		buf_printf(&b, "RCPT TO:<u%d@example.com>\n\n\n", i);
+	for (i = 0; i < 20000; i++)
+		buf_adds(&b, "\n");
+	buf_adds(&b, "not accepting mail from x@example.org:\n");
+	for (i = 0; i < 5000; i++)
+		buf_adds(&b, "\tname\n");
+	t0 = now();
+	m = parse_mem(b.data, b.len);
+	dsn_parse(m, &r);
+	CHECK(now() - t0 < TIME_LIMIT);
+	CHECK(r.nrcpt <= DSN_MAX_RCPTS);
+	dsn_report_free(&r);
+	in_msg_free(&m);
+	buf_free(&b);
+}
+
 /* People's mail that talks like a notice, and forwards one. */
 static void
 test_dsn_people(void)
@@ -913,5 +947,6 @@ main(void)
 	test_dsn_delays();
 	test_dsn_whose();
 	test_dsn_people();
+	test_dsn_hostile_notice();
 	return check_done("t_dsn");
 }
