@@ -94,6 +94,21 @@ dsn_oneline(const char *p, const char *end)
 	return s;
 }
 
+/* A Message-ID field's id without angle brackets, as a new string. */
+char *
+dsn_msgid(const char *v)
+{
+	char *id = NULL, *out;
+	size_t idx = 0;
+
+	if (v == NULL || mailimf_msg_id_parse(v, strlen(v), &idx, &id) !=
+	    MAILIMF_NO_ERROR || id == NULL)
+		return NULL;
+	out = xstrdup(id);
+	free(id);
+	return out;
+}
+
 /* ---- status codes ---- */
 
 /* Length of an enhanced status code "4.x.x"/"5.x.x" at p, or 0. */
@@ -198,6 +213,15 @@ static const char *const dsn_cut_markers[] = {
 	"--- Original message follows",
 	"----- Message header follows -----",
 	"------- Returned Message --------",
+	"Original message headers",
+	"Message headers:",
+	"-----Original Message-----",
+	"---------- Forwarded message",
+	"Begin forwarded message:",
+	"-------- Original message --------",
+	"----- Message d'origine -----",
+	"Debajo de esta l",
+	"Original Message:",
 };
 
 /* Crude HTML to text: enough to read a notice sent only as HTML. */
@@ -329,13 +353,30 @@ static void
 dsn_original_id(struct dsn_ctx *c)
 {
 	const char *v = c->orig ? in_hdrs_get(c->orig, "Message-ID", 0) : NULL;
-	char *id = NULL;
-	size_t idx = 0;
 
-	if (v && mailimf_msg_id_parse(v, strlen(v), &idx, &id) ==
-	    MAILIMF_NO_ERROR && id) {
-		c->r->orig_message_id = xstrdup(id);
-		free(id);
+	if (c->r->orig_message_id == NULL)
+		c->r->orig_message_id = dsn_msgid(v);
+}
+
+/* Original-Envelope-Id of a delivery-status part, when herald set one. */
+static void
+dsn_envelope_id(struct dsn_ctx *c)
+{
+	const struct in_part *p;
+	struct in_hdrs h;
+	const char *v;
+	size_t i;
+
+	for (i = 0; (p = in_msg_part(c->m, i)) != NULL; i++) {
+		if (p->enclosed || p->body == NULL ||
+		    strcmp(p->type, "message/delivery-status") != 0)
+			continue;
+		in_hdrs_parse(p->body, p->body_len < DSN_TEXT_MAX ?
+		    p->body_len : DSN_TEXT_MAX, &h);
+		if ((v = in_hdrs_get(&h, "Original-Envelope-Id", 0)) != NULL)
+			c->r->envelope_id = dsn_oneline(v, v + strlen(v));
+		in_hdrs_free(&h);
+		return;
 	}
 }
 
@@ -345,17 +386,19 @@ static void
 dsn_conclude(struct dsn_ctx *c)
 {
 	struct dsn_report *r = c->r;
-	int failed = 0, delayed = 0, ok = 0;
+	const char *delay = dsn_delay_why(c);
+	int failed = 0, delayed = 0, ok = 0, words = 0;
 	size_t i;
 
 	for (i = 0; i < r->nrcpt; i++) {
 		if (r->rcpt[i].mta == NULL && r->reporting_mta)
 			r->rcpt[i].mta = xstrdup(r->reporting_mta);
-		if (r->rcpt[i].action == DSN_ACTION_UNKNOWN)
-			r->rcpt[i].action =
-			    dsn_delay_subject(in_msg_subject(c->m)) ||
-			    dsn_delay_text(c) ? DSN_ACTION_DELAYED :
+		/* no Action field: the words decide (a retry is no failure) */
+		if (r->rcpt[i].action == DSN_ACTION_UNKNOWN) {
+			r->rcpt[i].action = delay ? DSN_ACTION_DELAYED :
 			    DSN_ACTION_FAILED;
+			words = 1;
+		}
 		switch (r->rcpt[i].action) {
 		case DSN_ACTION_FAILED: failed++; break;
 		case DSN_ACTION_DELAYED: delayed++; break;
@@ -380,8 +423,9 @@ dsn_conclude(struct dsn_ctx *c)
 	else if (ok)
 		r->kind = DSN_KIND_SUCCESS;
 	else	/* recognised, but it does not say who: still a bounce */
-		r->kind = dsn_delay_subject(in_msg_subject(c->m)) ||
-		    dsn_delay_text(c) ? DSN_KIND_DELAY : DSN_KIND_BOUNCE;
+		r->kind = delay ? DSN_KIND_DELAY : DSN_KIND_BOUNCE;
+	if (r->kind == DSN_KIND_DELAY)
+		r->delay_why = delayed && !words ? "Action: delayed" : delay;
 	r->is_bounce = r->kind == DSN_KIND_BOUNCE;
 }
 
@@ -516,6 +560,10 @@ dsn_parse(const struct in_msg *m, struct dsn_report *r)
 		r->source = "arf";
 		return 0;
 	}
+	if (dsn_is_mdn(m)) {
+		dsn_mdn(m, r);
+		return 0;
+	}
 	memset(&c, 0, sizeof c);
 	c.m = m;
 	c.r = r;
@@ -534,6 +582,7 @@ dsn_parse(const struct in_msg *m, struct dsn_report *r)
 			    dsn_generic(r->rcpt[i].status))
 				dsn_text_status(&c, &r->rcpt[i]);
 		dsn_original_id(&c);
+		dsn_envelope_id(&c);
 		dsn_conclude(&c);
 	}
 	in_hdrs_free(&c.inline_orig);
@@ -554,14 +603,34 @@ dsn_report_free(struct dsn_report *r)
 	free(r->rcpt);
 	free(r->reporting_mta);
 	free(r->orig_message_id);
+	free(r->envelope_id);
+	free(r->disposition);
+	free(r->disposition_field);
 	memset(r, 0, sizeof *r);
+}
+
+int
+dsn_is_receipt(const struct dsn_report *r)
+{
+	return r->kind == DSN_KIND_RECEIPT || r->kind == DSN_KIND_SUCCESS;
+}
+
+const struct dsn_rcpt *
+dsn_rcpt_for(const struct dsn_report *r, const char *sent_to)
+{
+	size_t i;
+
+	for (i = 0; sent_to && i < r->nrcpt; i++)
+		if (r->rcpt[i].addr && strcasecmp(r->rcpt[i].addr, sent_to) == 0)
+			return &r->rcpt[i];
+	return NULL;
 }
 
 const char *
 dsn_kind_name(enum dsn_kind k)
 {
 	static const char *const names[] = { "none", "bounce", "delay",
-	    "success", "arf" };
+	    "success", "arf", "receipt" };
 
 	return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "?";
 }

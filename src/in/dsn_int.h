@@ -3,9 +3,14 @@
  *   dsn.c          the entry point, text helpers, status codes, the notice
  *                  text and the Amazon SES notifications;
  *   dsn_rfc3464.c  delivery-status fields (RFC 3464), in parts or pasted;
- *   dsn_text.c     phrase tables: what MTA notices say, and whether a
- *                  message is a bounce at all;
- *   dsn_rcpt.c     who failed and how, read from a notice's text.
+ *   dsn_mdn.c      read receipts (RFC 8098 disposition notifications);
+ *   dsn_shape.c    is it from a mail system, does it read like a notice:
+ *                  senders, subjects, the phrases each MTA writes;
+ *   dsn_delay.c    the words of delay warnings (en, es, fr, de, pt, it);
+ *   dsn_text.c     what the words of a notice say when no code does;
+ *   dsn_rcpt.c     who failed and how, read from a notice's text;
+ *   dsn_lead.c     the lines that state a failure ("could not be
+ *                  delivered to:", "Failed Recipients:", transcripts).
  */
 #ifndef HERALD_IN_DSN_INT_H
 #define HERALD_IN_DSN_INT_H
@@ -62,6 +67,7 @@ struct dsn_phrase {
 };
 
 /* dsn.c: small text helpers */
+char *dsn_msgid(const char *v);
 const char *dsn_find(struct dsn_span t, const char *needle);
 struct dsn_span dsn_span_of(const char *s);
 const char *dsn_eol(const char *p, const char *end);
@@ -76,16 +82,26 @@ const char *dsn_find_status(struct dsn_span t, char out[16]);
 const char *dsn_find_reply(struct dsn_span t, int *code);
 int dsn_generic(const char *status);
 
-/* dsn_text.c: phrases, and is it a bounce */
+/* dsn_text.c: what the words say */
 int dsn_read_status(struct dsn_span t, char status[16], const char **where);
 void dsn_judge(struct dsn_rcpt *rc, struct dsn_span said);
+void dsn_text_mta(struct dsn_ctx *c);
+
+/* dsn_shape.c: from a mail system, and is it a bounce */
 int dsn_has(const char *v, const char *const *list, size_t n);
 int dsn_from_system(const struct in_msg *m);
-int dsn_delay_text(const struct dsn_ctx *c);
-int dsn_delay_subject(const char *s);
+int dsn_bounce_subject(const char *s);
 int dsn_is_arf(const struct in_msg *m);
 int dsn_looks_like_bounce(const struct dsn_ctx *c, const char **source);
-void dsn_text_mta(struct dsn_ctx *c);
+
+/* dsn_delay.c: still being tried (static words, or NULL) */
+const char *dsn_delay_text(const struct dsn_ctx *c);
+const char *dsn_delay_subject(const char *s);
+const char *dsn_delay_why(const struct dsn_ctx *c);
+
+/* dsn_mdn.c: read receipts */
+int dsn_is_mdn(const struct in_msg *m);
+void dsn_mdn(const struct in_msg *m, struct dsn_report *r);
 
 /* dsn_rcpt.c: recipients and their status from the text */
 char *dsn_host_at(const char *p);
@@ -93,11 +109,21 @@ char *dsn_addr_around(const char *s, const char *end, const char *at,
     const char **a0, const char **a1);
 struct dsn_rcpt *dsn_add(struct dsn_report *r, const char *addr);
 struct dsn_rcpt *dsn_add_addr(struct dsn_report *r, const char *raw);
+int dsn_is_ours(const struct dsn_ctx *c, const char *addr);
+int dsn_is_sender_side(const struct dsn_ctx *c, const char *addr);
+int dsn_is_contact(struct dsn_span t, const char *at);
+char *dsn_line_addr(const char *line, const char *eol);
 void dsn_text_rcpts(struct dsn_ctx *c);
 void dsn_text_status(struct dsn_ctx *c, struct dsn_rcpt *rc);
 
+/* dsn_lead.c: the lines that state a failure */
+void dsn_lead_rcpts(struct dsn_ctx *c);
+void dsn_transcript_rcpts(struct dsn_ctx *c);
+void dsn_aol_rcpts(struct dsn_ctx *c);
+
 /* dsn_rfc3464.c: delivery-status fields */
 enum dsn_action dsn_action_of(const char *v);
+char *dsn_typed_addr(const char *v);
 void dsn_fields(struct dsn_ctx *c, const char *s, size_t len);
 void dsn_rfc3464(struct dsn_ctx *c);
 

@@ -43,6 +43,26 @@ dsn_host_at(const char *p)
 	return h;
 }
 
+/*
+ * Exchange and its gateways write a recipient as "dda:SMTP=user@host" or
+ * "RFC-822=user@host" in X.400 addresses: '=' may be in a local part, but
+ * these prefixes are not.
+ */
+static const char *
+dsn_skip_route(const char *b, const char *at)
+{
+	static const char *const prefixes[] = { "SMTP=", "RFC-822=",
+	    "RFC822=" };
+	size_t i, n;
+
+	for (i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
+		n = strlen(prefixes[i]);
+		if ((size_t)(at - b) > n && strncasecmp(b, prefixes[i], n) == 0)
+			return b + n;
+	}
+	return b;
+}
+
 /* The address around the '@' at at, normalised (or NULL); [*a0,*a1). */
 char *
 dsn_addr_around(const char *s, const char *end, const char *at,
@@ -55,6 +75,7 @@ dsn_addr_around(const char *s, const char *end, const char *at,
 		b--;
 	while (b < at && *b == '.')
 		b++;
+	b = dsn_skip_route(b, at);
 	while (e < end && e - at < 256 && dsn_domain_char((unsigned char)*e))
 		e++;
 	while (e > at + 1 && e[-1] == '.')
@@ -105,7 +126,7 @@ dsn_header_mentions(const struct in_msg *m, const char *name,
 }
 
 /* Addresses that are the bounce's own: its sender and its recipient. */
-static int
+int
 dsn_is_ours(const struct dsn_ctx *c, const char *addr)
 {
 	static const char *const daemons[] = { "mailer-daemon@",
@@ -117,6 +138,25 @@ dsn_is_ours(const struct dsn_ctx *c, const char *addr)
 	for (i = 0; i < sizeof daemons / sizeof daemons[0]; i++)
 		if (strncasecmp(addr, daemons[i], strlen(daemons[i])) == 0)
 			return 1;
+	for (i = 0; i < sizeof fields / sizeof fields[0]; i++)
+		if (dsn_header_mentions(c->m, fields[i], addr))
+			return 1;
+	return 0;
+}
+
+/*
+ * The bounce's own sender and recipient, and MAILER-DAEMON: a line that
+ * states a failure may name a postmaster, but never these.
+ */
+int
+dsn_is_sender_side(const struct dsn_ctx *c, const char *addr)
+{
+	static const char *const fields[] = { "To", "From", "Return-Path",
+	    "Sender", "Reply-To" };
+	size_t i;
+
+	if (strncasecmp(addr, "mailer-daemon@", 14) == 0)
+		return 1;
 	for (i = 0; i < sizeof fields / sizeof fields[0]; i++)
 		if (dsn_header_mentions(c->m, fields[i], addr))
 			return 1;
@@ -174,7 +214,7 @@ dsn_add_all(struct dsn_ctx *c, struct dsn_span t, int skip_ours)
  * "'user@...' on <date>", "user@...: 550 ..." are how MTAs list the
  * recipients that failed.
  */
-static char *
+char *
 dsn_line_addr(const char *line, const char *eol)
 {
 	const char *p = line, *q, *a0, *a1;
@@ -196,55 +236,53 @@ dsn_line_addr(const char *line, const char *eol)
 	return a;
 }
 
-/*
- * Phrases that the failed address follows, on the same or next line.
- * SMTP transcripts ("RCPT TO:") come last: they are what a notice quotes
- * after saying who failed.
- */
-static const char *const dsn_leads[] = {
-	"error delivering your mail to",
-	"could not be delivered to",
-	"unable to deliver message to",
-	"did not reach the following recipient",
-	"returned permanent errors:",
-	"not a member of this mailing list",
-};
-
-static const char *const dsn_transcript_leads[] = { "RCPT TO:" };
-
+/* The first "RCPT TO:" of a transcript, whatever its answer. */
 static void
-dsn_lead_rcpts(struct dsn_ctx *c, const char *const *leads, size_t n)
+dsn_first_rcpt_to(struct dsn_ctx *c)
 {
-	const char *p, *e, *a0, *a1, *at;
-	struct dsn_span t;
+	const char *p = dsn_find(c->notice, "RCPT TO:"), *e, *at, *a0, *a1;
 	char *a;
-	size_t i;
 
-	for (i = 0; i < n; i++) {
-		t = c->notice;
-		while ((p = dsn_find(t, leads[i])) != NULL) {
-			p += strlen(leads[i]);
-			e = dsn_eol(p, t.end);
-			/* on the next line */
-			if (e < t.end &&
-			    strspn(p, " \t\r:<'\"") >= (size_t)(e - p))
-				e = dsn_eol(e + 1, t.end);
-			if ((at = memchr(p, '@', (size_t)(e - p))) != NULL &&
-			    (a = dsn_addr_around(p, e, at, &a0, &a1)) != NULL) {
-				if (strncasecmp(a, "mailer-daemon@", 14) != 0)
-					dsn_add(c->r, a);
-				free(a);
-			}
-			t.s = p;
-		}
+	if (p == NULL)
+		return;
+	e = dsn_eol(p, c->notice.end);
+	if ((at = memchr(p, '@', (size_t)(e - p))) != NULL &&
+	    (a = dsn_addr_around(p, e, at, &a0, &a1)) != NULL) {
+		if (strncasecmp(a, "mailer-daemon@", 14) != 0)
+			dsn_add(c->r, a);
+		free(a);
 	}
+}
+
+/*
+ * A line that copies a header field of the message ("  To: a, b",
+ * "Cc: ...", "*  From: ..."): the addresses on it are the message's,
+ * not the failed ones.
+ */
+static int
+dsn_header_line(const char *line, const char *eol)
+{
+	static const char *const names[] = { "To:", "Cc:", "Bcc:", "From:",
+	    "Reply-To:", "Sender:", "De :", "De:", "À :", "À:", "A :",
+	    "Para:", "An:", "Von:", "Da:", "Sent by", "Envoyé par" };
+	size_t i, n;
+
+	while (line < eol && strchr(" \t*>", *line) != NULL)
+		line++;
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		n = strlen(names[i]);
+		if ((size_t)(eol - line) >= n &&
+		    strncasecmp(line, names[i], n) == 0)
+			return 1;
+	}
+	return 0;
 }
 
 /*
  * Addresses offered as help ("please contact <support@...>") are not it,
  * nor message ids, which look like addresses.
  */
-static int
+int
 dsn_is_contact(struct dsn_span t, const char *at)
 {
 	struct dsn_span line = { dsn_bol(t.s, at), at };
@@ -263,7 +301,8 @@ dsn_any_rcpts(struct dsn_ctx *c, struct dsn_span t)
 
 	while (p < t.end && (p = memchr(p, '@', (size_t)(t.end - p))) != NULL) {
 		a = dsn_addr_around(t.s, t.end, p, &a0, &a1);
-		if (a && !dsn_is_ours(c, a) && !dsn_is_contact(t, p))
+		if (a && !dsn_is_ours(c, a) && !dsn_is_contact(t, p) &&
+		    !dsn_header_line(dsn_bol(t.s, p), dsn_eol(p, t.end)))
 			dsn_add(c->r, a);
 		free(a);
 		p = a1 > p ? a1 : p + 1;
@@ -290,7 +329,47 @@ dsn_line_rcpts(struct dsn_ctx *c, int want_ours)
 	}
 }
 
-/* Who failed, from the most to the least explicit source that has any. */
+/*
+ * The last resort, for a notice that names no address at all ("Message
+ * could not be delivered to mobile."): the returned message's one
+ * addressee, when its To and Cc name exactly one address. Never when
+ * they name more: which of them failed is then unknown. Flagged, so the
+ * classifier knows it was not stated.
+ */
+static void
+dsn_only_addressee(struct dsn_ctx *c)
+{
+	static const char *const fields[] = { "To", "Cc" };
+	const char *v, *p, *a0, *a1;
+	char *a, *one = NULL;
+	size_t i, k;
+	int n = 0;
+
+	for (k = 0; c->orig && k < 2; k++)
+		for (i = 0; (v = in_hdrs_get(c->orig, fields[k], i)) != NULL;
+		    i++)
+			for (p = v; (p = strchr(p, '@')) != NULL; p = a1 > p ?
+			    a1 : p + 1) {
+				a = dsn_addr_around(v, v + strlen(v), p, &a0,
+				    &a1);
+				if (a && !dsn_is_ours(c, a) && (one == NULL ||
+				    strcasecmp(one, a) != 0)) {
+					n++;
+					free(one);
+					one = a;
+				} else
+					free(a);
+			}
+	if (n == 1 && dsn_add(c->r, one) != NULL)
+		c->r->rcpt_guessed = 1;
+	free(one);
+}
+
+/*
+ * Who failed, from the most to the least explicit source that has any.
+ * Never the header of the returned message: its To and Cc name everyone
+ * the message went to, not who failed.
+ */
 void
 dsn_text_rcpts(struct dsn_ctx *c)
 {
@@ -301,13 +380,15 @@ dsn_text_rcpts(struct dsn_ctx *c)
 	for (i = 0; (v = in_msg_header(c->m, "X-Failed-Recipients", i)); i++)
 		dsn_add_all(c, dsn_span_of(v), 0);
 	if (c->r->nrcpt == 0)
-		dsn_lead_rcpts(c, dsn_leads, sizeof dsn_leads /
-		    sizeof dsn_leads[0]);
+		dsn_lead_rcpts(c);
+	if (c->r->nrcpt == 0)
+		dsn_aol_rcpts(c);
 	if (c->r->nrcpt == 0)
 		dsn_line_rcpts(c, 0);
 	if (c->r->nrcpt == 0)
-		dsn_lead_rcpts(c, dsn_transcript_leads,
-		    sizeof dsn_transcript_leads / sizeof dsn_transcript_leads[0]);
+		dsn_transcript_rcpts(c);
+	if (c->r->nrcpt == 0)
+		dsn_first_rcpt_to(c);
 	if (c->r->nrcpt == 0)
 		dsn_any_rcpts(c, c->notice);
 	if (c->r->nrcpt == 0)
@@ -316,9 +397,8 @@ dsn_text_rcpts(struct dsn_ctx *c)
 	for (i = 0; c->r->nrcpt == 0 && (p = in_msg_part(c->m, i)); i++)
 		if (p->body && strcmp(p->type, "message/delivery-status") == 0)
 			dsn_fields(c, p->body, p->body_len);
-	if (c->r->nrcpt == 0 && c->orig)
-		for (i = 0; (v = in_hdrs_get(c->orig, "To", i)) != NULL; i++)
-			dsn_add_all(c, dsn_span_of(v), 1);
+	if (c->r->nrcpt == 0)
+		dsn_only_addressee(c);
 }
 
 /* ---- status of each recipient from the text ---- */

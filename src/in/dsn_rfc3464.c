@@ -52,7 +52,7 @@ dsn_unbracket(const char *v)
 }
 
 /* "rfc822; user@example.org" -> the address, normalised, or NULL. */
-static char *
+char *
 dsn_typed_addr(const char *v)
 {
 	const char *semi, *at, *a0, *a1;

@@ -1,12 +1,14 @@
 /*
  * Fuzz target: any bytes as an inbound message, through everything the
- * classifiers read: in_msg_parse and its accessors, dsn_parse and
- * autoreply_detect. Seeds: the .eml files in tests/data/mail.
+ * classifiers read: in_msg_parse and its accessors, dsn_parse,
+ * dsn_from_mail_system, arf_parse and autoreply_detect. Seeds: the .eml
+ * files in tests/data/mail.
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
+#include "in/arf.h"
 #include "in/autoreply.h"
 #include "in/dsn.h"
 #include "in/msg.h"
@@ -26,6 +28,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *err, *why, *const *v;
 	struct in_msg *m = NULL;
 	struct dsn_report r;
+	struct arf_report a;
 	size_t i, n, sum = 0;
 
 	if (in_msg_parse((const char *)data, size, &m, &err) == -1)
@@ -49,8 +52,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < r.nrcpt; i++)
 		sum += fuzz_touch(r.rcpt[i].addr) + fuzz_touch(r.rcpt[i].diag) +
 		    fuzz_touch(r.rcpt[i].mta) + strlen(r.rcpt[i].status);
-	sum += fuzz_touch(r.reporting_mta) + fuzz_touch(r.orig_message_id);
+	sum += fuzz_touch(r.reporting_mta) + fuzz_touch(r.orig_message_id) +
+	    fuzz_touch(r.envelope_id) + fuzz_touch(r.disposition) +
+	    fuzz_touch(r.disposition_field) + fuzz_touch(r.delay_why);
+	if (r.nrcpt > 0)
+		sum += dsn_rcpt_for(&r, r.rcpt[r.nrcpt - 1].addr) != NULL;
 	dsn_report_free(&r);
+	sum += (size_t)dsn_from_mail_system(m, &why) + fuzz_touch(why);
+	arf_parse(m, &a);
+	for (i = 0; i < a.ncand; i++)
+		sum += fuzz_touch(a.cand[i].value) +
+		    fuzz_touch(arf_from_name(a.cand[i].from));
+	sum += fuzz_touch(a.feedback_type) + fuzz_touch(a.message_id) +
+	    fuzz_touch(a.return_path) + fuzz_touch(a.original_mail_from) +
+	    fuzz_touch(a.user_agent) + fuzz_touch(a.subject);
+	arf_report_free(&a);
 	autoreply_detect(m, &why);
 	in_msg_free(&m);
 	return sum == (size_t)-1;

@@ -669,6 +669,267 @@ test_dsn_not_bounces(void)
 	}
 }
 
+/* ---- the shape of a mail system's message ---- */
+
+static void
+test_dsn_shape(void)
+{
+	static const struct {
+		const char *file;
+		int shape;
+	} files[] = {
+		{ "bounce-aol-5.eml", 1 },		/* From MAILER-DAEMON */
+		{ "bounce-mdaemon-2.eml", 1 },		/* From MDaemon@ */
+		{ "mdn-outlook-1.eml", 1 },		/* multipart/report */
+		{ "postfix-user-unknown.eml", 1 },
+		{ "human-cnbd-reply-1.eml", 0 },
+		{ "human-newsletter-1.eml", 0 },	/* words, not at the start */
+		{ "human-re-ndr-1.eml", 0 },		/* "RE: Undeliverable" */
+		{ "human-attached-1.eml", 0 },		/* a person's forward */
+		/* Exchange sends out-of-office replies with a null
+		 * Return-Path: the shape of a mail system, and the classifier
+		 * still takes it for an auto-reply by its Auto-Submitted */
+		{ "ooo-en-outlook.eml", 1 },
+		{ "ooo-fr.eml", 0 },
+		{ "reply-normal.eml", 0 },
+	};
+	static const char *const raws[] = {
+		/* only the subject says so */
+		"From: Relay <relay@example.net>\nSubject: Mail could not be "
+		"delivered\n\nsorry\n",
+		/* a returned message under automatic headers */
+		"From: Gateway <gw@example.net>\nSubject: Notice\n"
+		"Precedence: bulk\nMIME-Version: 1.0\nContent-Type: "
+		"multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain"
+		"\n\nnot delivered\n--b\nContent-Type: message/rfc822\n\n"
+		"From: office@mail.example.org\nSubject: hi\n\nhi\n--b--\n",
+		/* German and Italian titles */
+		"From: System <sys@example.de>\nSubject: Unzustellbar: "
+		"Einladung\n\nx\n",
+		"From: System <sys@example.it>\nSubject: Notifica stato recapito "
+		"(ritardo)\n\nx\n",
+	};
+	struct in_msg *m;
+	const char *why;
+	size_t i;
+
+	for (i = 0; i < sizeof files / sizeof files[0]; i++) {
+		m = load(files[i].file);
+		why = (const char *)1;
+		if (dsn_from_mail_system(m, &why) != files[i].shape)
+			fprintf(stderr, "%s: shape %d\n", files[i].file,
+			    !files[i].shape);
+		CHECK(dsn_from_mail_system(m, &why) == files[i].shape);
+		CHECK(files[i].shape ? why != NULL : why == NULL);
+		in_msg_free(&m);
+	}
+	for (i = 0; i < sizeof raws / sizeof raws[0]; i++) {
+		m = parse_mem(raws[i], strlen(raws[i]));
+		CHECK(dsn_from_mail_system(m, NULL) == 1);
+		in_msg_free(&m);
+	}
+}
+
+/* ---- receipts, delays, and whose failure ---- */
+
+static void
+test_dsn_receipts(void)
+{
+	struct dsn_report r;
+	struct in_msg *m;
+
+	m = report("mdn-thunderbird-1.eml", &r);
+	CHECK(r.kind == DSN_KIND_RECEIPT && !r.is_bounce && dsn_is_receipt(&r));
+	CHECK_STR(r.source, "mdn");
+	CHECK_STR(r.orig_message_id,
+	    "m2301-9fa1b2c3d4e5f6a7b8c9@mail.example.org");
+	CHECK_STR(r.disposition, "displayed");
+	CHECK_STR(r.disposition_field,
+	    "manual-action/MDN-sent-manually; displayed");
+	CHECK_STR(r.reporting_mta, "example.jp; Mozilla Thunderbird");
+	CHECK(r.nrcpt == 1 && r.rcpt[0].action == DSN_ACTION_DELIVERED);
+	CHECK_STR(dsn_kind_name(r.kind), "receipt");
+	dsn_report_free(&r);
+	CHECK(r.disposition == NULL);
+	in_msg_free(&m);
+
+	m = report("mdn-outlook-2.eml", &r);
+	CHECK_STR(r.disposition, "deleted");
+	dsn_report_free(&r);
+	in_msg_free(&m);
+
+	/* the reader forwarded: the address herald wrote to comes first */
+	m = report("mdn-kmail-1.eml", &r);
+	CHECK_STR(r.rcpt[0].addr, "t.zielinski@example.pl");
+	dsn_report_free(&r);
+	in_msg_free(&m);
+
+	m = report("success-exchange-2.eml", &r);
+	CHECK(r.kind == DSN_KIND_SUCCESS && dsn_is_receipt(&r));
+	CHECK(r.rcpt[0].action == DSN_ACTION_RELAYED);
+	CHECK_STR(r.orig_message_id,
+	    "m2403-b7c8d9e0f1a2b3c4d5e6@mail.example.org");
+	CHECK(r.disposition == NULL);
+	dsn_report_free(&r);
+	in_msg_free(&m);
+
+	m = report("postfix-user-unknown.eml", &r);
+	CHECK(!dsn_is_receipt(&r));
+	dsn_report_free(&r);
+	in_msg_free(&m);
+}
+
+static void
+test_dsn_delays(void)
+{
+	struct dsn_report r;
+	struct in_msg *m;
+
+	/* Symantec: "I was not able to deliver" but it goes on trying */
+	m = report("delay-symantec-1.eml", &r);
+	CHECK(r.kind == DSN_KIND_DELAY && !r.is_bounce);
+	CHECK_STR(r.delay_why, "will continue to be made");
+	CHECK(r.nrcpt == 1 && r.rcpt[0].action == DSN_ACTION_DELAYED);
+	CHECK(r.rcpt[0].hard == 0);
+	dsn_report_free(&r);
+	in_msg_free(&m);
+
+	m = report("delay-de-1.eml", &r);
+	CHECK(r.kind == DSN_KIND_DELAY && r.delay_why != NULL);
+	dsn_report_free(&r);
+	in_msg_free(&m);
+
+	m = report("postfix-delayed.eml", &r);
+	CHECK(r.kind == DSN_KIND_DELAY);
+	CHECK_STR(r.delay_why, "Action: delayed");
+	dsn_report_free(&r);
+	in_msg_free(&m);
+
+	/* "Delivery attempts have been made for 5 day(s). I am giving up." */
+	m = report("bounce-symantec-5.eml", &r);
+	CHECK(r.kind == DSN_KIND_BOUNCE && r.delay_why == NULL);
+	dsn_report_free(&r);
+	in_msg_free(&m);
+
+	/* MDaemon's final notice says "YOU DO NOT NEED TO RESEND" too */
+	m = report("bounce-mdaemon-1.eml", &r);
+	CHECK(r.kind == DSN_KIND_BOUNCE);
+	dsn_report_free(&r);
+	in_msg_free(&m);
+}
+
+static void
+test_dsn_whose(void)
+{
+	static const char *const one_to =
+	    "From: MAILER-DAEMON@mms.example.net\nSubject: Undeliverable "
+	    "Message\n\nMessage could not be delivered to mobile.\n\n"
+	    "Original Message:\nFrom: office@mail.example.org\n"
+	    "To: 5550100@mms.example.net\nSubject: hi\n";
+	static const char *const two_to =
+	    "From: MAILER-DAEMON@mms.example.net\nSubject: Undeliverable "
+	    "Message\n\nMessage could not be delivered to mobile.\n\n"
+	    "Original Message:\nFrom: office@mail.example.org\n"
+	    "To: 5550100@mms.example.net, 5550101@mms.example.net\n"
+	    "Subject: hi\n";
+	struct dsn_report r;
+	struct in_msg *m;
+
+	/* the failure line, not the Cc in the quoted "Your message" block */
+	m = report("bounce-exchange-1.eml", &r);
+	CHECK(r.nrcpt == 1);
+	CHECK(dsn_rcpt_for(&r, "K.Ito@corp.example.com") == &r.rcpt[0]);
+	CHECK(dsn_rcpt_for(&r, "anna.brown@example.com") == NULL);
+	CHECK(dsn_rcpt_for(&r, NULL) == NULL);
+	CHECK(!r.rcpt_guessed);
+	dsn_report_free(&r);
+	in_msg_free(&m);
+
+	/* a transcript: the RCPT TO that was refused, not the one accepted */
+	m = report("bounce-mdaemon-2.eml", &r);
+	CHECK(r.nrcpt == 1);
+	CHECK_STR(r.rcpt[0].addr, "m.chen@example.com.au");
+	CHECK_STR(r.rcpt[0].status, "5.1.1");
+	dsn_report_free(&r);
+	in_msg_free(&m);
+
+	/* AOL's screen names are mailboxes at aol.com */
+	m = report("bounce-aol-1.eml", &r);
+	CHECK(r.nrcpt == 1);
+	CHECK_STR(r.rcpt[0].addr, "sunnyday1970@aol.com");
+	dsn_report_free(&r);
+	in_msg_free(&m);
+
+	/* nothing stated: the one addressee, flagged; two: nobody */
+	m = parse_mem(one_to, strlen(one_to));
+	CHECK(dsn_parse(m, &r) == 1 && r.nrcpt == 1 && r.rcpt_guessed);
+	CHECK_STR(r.rcpt[0].addr, "5550100@mms.example.net");
+	dsn_report_free(&r);
+	in_msg_free(&m);
+	m = parse_mem(two_to, strlen(two_to));
+	CHECK(dsn_parse(m, &r) == 1 && r.nrcpt == 0 && !r.rcpt_guessed);
+	dsn_report_free(&r);
+	in_msg_free(&m);
+}
+
+/* Notices built to make the lead and transcript readers slow. */
+static void
+test_dsn_hostile_notice(void)
+{
+	struct dsn_report r;
+	struct in_msg *m;
+	struct buf b;
+	double t0;
+	int i;
+
+	buf_init(&b, 4u << 20);
+	buf_adds(&b, "From: MAILER-DAEMON@mx.example.net\nSubject: Undeliverable"
+	    "\n\n");
+	for (i = 0; i < 300; i++) {
+		buf_adds(&b, "Failed Recipients:\n<a@example.com>\n");
+		buf_adds(&b, "\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n");
+	}
+	for (i = 0; i < 2000; i++)
+		buf_printf(&b, "RCPT TO:<u%d@example.com>\n\n\n", i);
+	for (i = 0; i < 20000; i++)
+		buf_adds(&b, "\n");
+	buf_adds(&b, "not accepting mail from x@example.org:\n");
+	for (i = 0; i < 5000; i++)
+		buf_adds(&b, "\tname\n");
+	t0 = now();
+	m = parse_mem(b.data, b.len);
+	dsn_parse(m, &r);
+	CHECK(now() - t0 < TIME_LIMIT);
+	CHECK(r.nrcpt <= DSN_MAX_RCPTS);
+	dsn_report_free(&r);
+	in_msg_free(&m);
+	buf_free(&b);
+}
+
+/* People's mail that talks like a notice, and forwards one. */
+static void
+test_dsn_people(void)
+{
+	static const char *const files[] = { "human-cnbd-reply-1.eml",
+	    "human-forwarded-bounce-1.eml", "human-postmaster-1.eml",
+	    "human-fr-reply-1.eml", "human-newsletter-1.eml",
+	    "human-re-ndr-1.eml", "human-attached-1.eml",
+	    "human-delivery-word-1.eml" };
+	struct dsn_report r;
+	struct in_msg *m;
+	size_t i;
+
+	for (i = 0; i < sizeof files / sizeof files[0]; i++) {
+		m = report(files[i], &r);
+		if (r.kind != DSN_KIND_NONE)
+			fprintf(stderr, "%s: %s\n", files[i],
+			    dsn_kind_name(r.kind));
+		CHECK(r.kind == DSN_KIND_NONE);
+		dsn_report_free(&r);
+		in_msg_free(&m);
+	}
+}
+
 int
 main(void)
 {
@@ -681,5 +942,11 @@ main(void)
 	test_dsn_details();
 	test_dsn_phrases();
 	test_dsn_not_bounces();
+	test_dsn_shape();
+	test_dsn_receipts();
+	test_dsn_delays();
+	test_dsn_whose();
+	test_dsn_people();
+	test_dsn_hostile_notice();
 	return check_done("t_dsn");
 }
