@@ -21,7 +21,13 @@ static const char *const autoreply_headers[] = {
 
 const char autoreply_why_subject[] = "out-of-office subject";
 
-/* Subject phrases, after folding to lower-case ASCII, found anywhere. */
+/*
+ * Subject phrases, after folding (autoreply_fold: Latin letters to
+ * lower-case ASCII, Cyrillic to lower case), found anywhere. Arabic and
+ * Chinese have no case: their phrases are raw UTF-8 substrings, in the
+ * spellings clients use (Outlook's "رد تلقائي:", "自动答复:", "自動回覆:",
+ * QQ and NetEase "自动回复:").
+ */
 static const char *const autoreply_phrases[] = {
 	/* English */
 	"out of office", "out of the office", "automatic reply",
@@ -34,6 +40,49 @@ static const char *const autoreply_phrases[] = {
 	/* French */
 	"reponse automatique", "absent du bureau", "message d'absence",
 	"absente du bureau", "je suis absent",
+	/* German */
+	"abwesenheitsnotiz", "automatische antwort", "nicht im buro",
+	"nicht im buero", ("au\xc3\x9f" "er haus"), "ausser haus",
+	"abwesenheitsnachricht",
+	/* Portuguese */
+	"resposta automatica", "fora do escritorio", "ausente do escritorio",
+	"mensagem de ausencia", "estou ausente", "resposta de ausencia",
+	/* Italian */
+	"risposta automatica", "fuori ufficio", "fuori sede",
+	"fuori dall'ufficio", "assente dall'ufficio", "messaggio di assenza",
+	/* Dutch */
+	"automatisch antwoord", "afwezigheidsbericht", "niet op kantoor",
+	"buiten kantoor", "afwezigheidsmelding",
+	/* Russian (folded to lower case) */
+	("\xd0\xb0\xd0\xb2\xd1\x82\xd0\xbe\xd0\xbc\xd0\xb0\xd1\x82\xd0\xb8"
+	"\xd1\x87\xd0\xb5\xd1\x81\xd0\xba\xd0\xb8\xd0\xb9 \xd0\xbe\xd1\x82"
+	"\xd0\xb2\xd0\xb5\xd1\x82"),			/* автоматический ответ */
+	("\xd0\xb0\xd0\xb2\xd1\x82\xd0\xbe\xd0\xbe\xd1\x82\xd0\xb2\xd0\xb5"
+	"\xd1\x82"),					/* автоответ */
+	"\xd0\xb2\xd0\xbd\xd0\xb5 \xd0\xbe\xd1\x84\xd0\xb8\xd1\x81\xd0\xb0",
+							/* вне офиса */
+	"\xd0\xbd\xd0\xb5 \xd0\xb2 \xd0\xbe\xd1\x84\xd0\xb8\xd1\x81\xd0\xb5",
+							/* не в офисе */
+	("\xd0\xbd\xd0\xb5\xd1\x82 \xd0\xbd\xd0\xb0 \xd0\xbc\xd0\xb5\xd1\x81"
+	"\xd1\x82\xd0\xb5"),				/* нет на месте */
+	/* Arabic */
+	"\xd8\xb1\xd8\xaf \xd8\xaa\xd9\x84\xd9\x82\xd8\xa7\xd8\xa6\xd9\x8a",
+							/* رد تلقائي */
+	("\xd8\xa7\xd9\x84\xd8\xb1\xd8\xaf \xd8\xa7\xd9\x84\xd8\xaa\xd9\x84"
+	"\xd9\x82\xd8\xa7\xd8\xa6\xd9\x8a"),		/* الرد التلقائي */
+	"\xd8\xb1\xd8\xaf \xd8\xa2\xd9\x84\xd9\x8a",	/* رد آلي */
+	("\xd8\xae\xd8\xa7\xd8\xb1\xd8\xac \xd8\xa7\xd9\x84\xd9\x85\xd9\x83"
+	"\xd8\xaa\xd8\xa8"),				/* خارج المكتب */
+	/* Chinese, simplified and traditional */
+	"\xe8\x87\xaa\xe5\x8a\xa8\xe5\x9b\x9e\xe5\xa4\x8d",	/* 自动回复 */
+	"\xe8\x87\xaa\xe5\x8a\xa8\xe7\xad\x94\xe5\xa4\x8d",	/* 自动答复 */
+	"\xe8\x87\xaa\xe5\x8b\x95\xe5\x9b\x9e\xe8\xa6\x86",	/* 自動回覆 */
+	"\xe8\x87\xaa\xe5\x8b\x95\xe5\x9b\x9e\xe5\xbe\xa9",	/* 自動回復 */
+	"\xe8\x87\xaa\xe5\x8b\x95\xe7\xad\x94\xe8\xa6\x86",	/* 自動答覆 */
+	"\xe4\xb8\x8d\xe5\x9c\xa8\xe5\x8a\x9e\xe5\x85\xac\xe5\xae\xa4",
+							/* 不在办公室 */
+	"\xe4\xb8\x8d\xe5\x9c\xa8\xe8\xbe\xa6\xe5\x85\xac\xe5\xae\xa4",
+							/* 不在辦公室 */
 };
 
 /*
@@ -42,10 +91,39 @@ static const char *const autoreply_phrases[] = {
  */
 static const char *const autoreply_leading[] = {
 	"absence", "absent", "absente", "ausente", "ausencia", "away",
-	"vacation", "auto:", "autoreply:", "ooo",
+	"vacation", "auto:", "autoreply:", "ooo", "abwesend", "abwesenheit",
+	"afwezig", "assente", "assenza", "vakantie", "urlaub",
+	"\xd0\xbe\xd1\x82\xd0\xbf\xd1\x83\xd1\x81\xd0\xba",	/* отпуск */
+	("\xd0\xbe\xd1\x82\xd1\x81\xd1\x83\xd1\x82\xd1\x81\xd1\x82\xd0\xb2"
+	"\xd1\x83\xd1\x8e"),				/* отсутствую */
 };
 
-/* Lower-case ASCII, and Latin letters with accents (UTF-8 C3 xx) without. */
+/*
+ * Cyrillic capitals (U+0400..U+042F, UTF-8 D0 80..D0 AF) to lower case in
+ * place at p: "Автоответ" is "автоответ". 1 when p[0..1] was one.
+ */
+static int
+autoreply_cyrillic(const unsigned char *p, char *o)
+{
+	if (p[0] != 0xd0 || p[1] < 0x80 || p[1] > 0xaf)
+		return 0;
+	if (p[1] >= 0x90 && p[1] <= 0x9f) {		/* А..П -> а..п */
+		o[0] = (char)0xd0;
+		o[1] = (char)(p[1] + 0x20);
+	} else if (p[1] >= 0xa0) {			/* Р..Я -> р..я */
+		o[0] = (char)0xd1;
+		o[1] = (char)(p[1] - 0x20);
+	} else {					/* Ѐ..Џ -> ѐ..џ */
+		o[0] = (char)0xd1;
+		o[1] = (char)(p[1] + 0x10);
+	}
+	return 1;
+}
+
+/*
+ * Lower-case ASCII, Latin letters with accents (UTF-8 C3 xx) without,
+ * Cyrillic in lower case; anything else (Arabic, Chinese) as it is.
+ */
 static char *
 autoreply_fold(const char *s)
 {
@@ -58,6 +136,9 @@ autoreply_fold(const char *s)
 		if (p[0] == 0xc3 && p[1] >= 0x80 && p[1] <= 0xbf &&
 		    latin[p[1] - 0x80] != ' ') {
 			*o++ = latin[p[1] - 0x80];
+			p++;
+		} else if (autoreply_cyrillic(p, o)) {
+			o += 2;
 			p++;
 		} else if (*p >= 'A' && *p <= 'Z')
 			*o++ = (char)(*p + 32);
@@ -87,8 +168,11 @@ autoreply_subject(const char *subject)
 	for (i = 0; !hit && i < sizeof autoreply_leading /
 	    sizeof autoreply_leading[0]; i++) {
 		n = strlen(autoreply_leading[i]);
+		/* a whole word: "Absentee" and "Отпуска" are not */
 		hit = strncmp(p, autoreply_leading[i], n) == 0 &&
-		    !(p[n] >= 'a' && p[n] <= 'z');
+		    !(p[n] >= 'a' && p[n] <= 'z') &&
+		    !((unsigned char)p[n] >= 0x80 &&
+		    (unsigned char)autoreply_leading[i][n - 1] >= 0x80);
 	}
 	free(f);
 	return hit;
@@ -126,8 +210,11 @@ autoreply_detect(const struct in_msg *m, const char **why)
 			*why = "autoresponder header (X-Autoreply or similar)";
 			return 1;
 		}
+	/* a list's "Precedence: bulk" is list mail, not a reply: lists
+	 * are never answered either (autoreply_from_list) */
 	if ((v = in_msg_header(m, "Precedence", 0)) != NULL &&
-	    (autoreply_word(v, "bulk") || autoreply_word(v, "junk") ||
+	    (autoreply_word(v, "junk") || (autoreply_word(v, "bulk") &&
+	    in_msg_header(m, "List-Id", 0) == NULL) ||
 	    autoreply_word(v, "auto_reply") ||
 	    autoreply_word(v, "auto-reply"))) {
 		*why = "Precedence: bulk, junk or auto_reply";
@@ -150,27 +237,84 @@ static const char *const autoreply_text_phrases[] = {
 	"estoy de vacaciones", "estare fuera", "estoy fuera", "regresare",
 	"je suis en conge", "je serai absent", "je suis en vacances",
 	"de retour le",
+	/* German */
+	"ich bin bis", "ich bin derzeit nicht", "ich bin im urlaub",
+	"ich befinde mich im urlaub", "bin ich nicht im buro",
+	"bin ich nicht erreichbar", "ich bin nicht erreichbar",
+	"keinen zugriff auf meine e-mails", "eingeschrankten zugriff",
+	"ihre nachricht wird nicht weitergeleitet", "in dringenden fallen",
+	/* Portuguese */
+	"estou fora do escritorio", "estarei fora", "estarei ausente",
+	"estou de ferias", "estarei de ferias", "acesso limitado ao e-mail",
+	"acesso limitado ao email", "retornarei", "regressarei",
+	/* Italian */
+	"sono fuori ufficio", "saro fuori ufficio", "sono in ferie",
+	"saro in ferie", "sono assente", "saro assente",
+	"accesso limitato alla posta", "rientrero", "al mio rientro",
+	/* Dutch */
+	"ik ben afwezig", "ik ben niet op kantoor", "ik ben met vakantie",
+	"ik ben op vakantie", "beperkt toegang tot mijn e-mail",
+	"ben ik afwezig", "ik ben weer aanwezig", "ik ben terug op",
+	/* Russian (folded to lower case) */
+	("\xd1\x8f \xd0\xb2 \xd0\xbe\xd1\x82\xd0\xbf\xd1\x83\xd1\x81\xd0\xba"
+	"\xd0\xb5"),					/* я в отпуске */
+	("\xd0\xbd\xd0\xb0\xd1\x85\xd0\xbe\xd0\xb6\xd1\x83\xd1\x81\xd1\x8c "
+	"\xd0\xb2 \xd0\xbe\xd1\x82\xd0\xbf\xd1\x83\xd1\x81\xd0\xba\xd0\xb5"),
+							/* нахожусь в отпуске */
+	("\xd0\xbc\xd0\xb5\xd0\xbd\xd1\x8f \xd0\xbd\xd0\xb5\xd1\x82 \xd0\xb2 "
+	"\xd0\xbe\xd1\x84\xd0\xb8\xd1\x81\xd0\xb5"),	/* меня нет в офисе */
+	("\xd1\x8f \xd0\xbe\xd1\x82\xd1\x81\xd1\x83\xd1\x82\xd1\x81\xd1\x82"
+	"\xd0\xb2\xd1\x83\xd1\x8e"),			/* я отсутствую */
+	("\xd0\xb1\xd1\x83\xd0\xb4\xd1\x83 \xd0\xbe\xd1\x82\xd1\x81\xd1\x83"
+	"\xd1\x82\xd1\x81\xd1\x82\xd0\xb2\xd0\xbe\xd0\xb2\xd0\xb0\xd1\x82"
+	"\xd1\x8c"),					/* буду отсутствовать */
+	("\xd0\xbe\xd0\xb3\xd1\x80\xd0\xb0\xd0\xbd\xd0\xb8\xd1\x87\xd0\xb5"
+	"\xd0\xbd\xd0\xbd\xd1\x8b\xd0\xb9 \xd0\xb4\xd0\xbe\xd1\x81\xd1\x82"
+	"\xd1\x83\xd0\xbf"),				/* ограниченный доступ */
+	/* Arabic */
+	"\xd9\x81\xd9\x8a \xd8\xa5\xd8\xac\xd8\xa7\xd8\xb2\xd8\xa9",
+							/* في إجازة */
+	("\xd8\xba\xd9\x8a\xd8\xb1 \xd9\x85\xd8\xaa\xd9\x88\xd8\xa7\xd8\xac"
+	"\xd8\xaf"),					/* غير متواجد */
+	"\xd8\xb3\xd8\xa3\xd8\xb9\xd9\x88\xd8\xaf",	/* سأعود */
+	/* Chinese, simplified and traditional */
+	"\xe6\xad\xa3\xe5\x9c\xa8\xe4\xbc\x91\xe5\x81\x87",	/* 正在休假 */
+	"\xe4\xbc\x91\xe5\x81\x87\xe4\xb8\xad",		/* 休假中 */
+	"\xe5\xa4\x96\xe5\x87\xba\xe6\x9c\x9f\xe9\x97\xb4",	/* 外出期间 */
+	"\xe5\xa4\x96\xe5\x87\xba\xe6\x9c\x9f\xe9\x96\x93",	/* 外出期間 */
 };
 
 int
-autoreply_text(const char *text)
+autoreply_text_phrase(const char *text, const char **phrase)
 {
 	char head[600], *f;
 	size_t i, nph = sizeof autoreply_phrases / sizeof autoreply_phrases[0];
-	int hit = 0;
+	const char *hit = NULL;
 
+	if (phrase)
+		*phrase = NULL;
 	if (text == NULL)
 		return 0;
 	/* the first lines only: a person may quote a vacation notice */
 	snprintf(head, sizeof head, "%s", text);
 	f = autoreply_fold(head);
 	for (i = 0; !hit && i < nph; i++)
-		hit = strstr(f, autoreply_phrases[i]) != NULL;
+		if (strstr(f, autoreply_phrases[i]) != NULL)
+			hit = autoreply_phrases[i];
 	for (i = 0; !hit && i < sizeof autoreply_text_phrases /
 	    sizeof autoreply_text_phrases[0]; i++)
-		hit = strstr(f, autoreply_text_phrases[i]) != NULL;
+		if (strstr(f, autoreply_text_phrases[i]) != NULL)
+			hit = autoreply_text_phrases[i];
 	free(f);
-	return hit;
+	if (phrase)
+		*phrase = hit;
+	return hit != NULL;
+}
+
+int
+autoreply_text(const char *text)
+{
+	return autoreply_text_phrase(text, NULL);
 }
 
 int

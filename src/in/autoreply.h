@@ -4,8 +4,12 @@
  * RSVP and is never answered (RFC 3834).
  *
  * Signals: Auto-Submitted other than "no"; X-Autoreply, X-Autorespond
- * and their kin; Precedence bulk, junk or auto_reply; an out-of-office
- * subject in English, Spanish or French (decoded, case-insensitive).
+ * and their kin; Precedence junk or auto_reply, or bulk without a List-Id
+ * (a list's bulk mail is list mail: autoreply_from_list); an
+ * out-of-office subject in English, Spanish, French, German, Portuguese,
+ * Italian, Dutch, Russian, Arabic or Chinese (decoded; Latin letters
+ * without case or accents, Cyrillic without case, Arabic and Chinese as
+ * raw UTF-8 substrings).
  * Headers that only ask others not to answer (X-Auto-Response-Suppress)
  * or say a rule moved the message (X-MS-Exchange-Inbox-Rules-Loop) are
  * not enough alone: people's own messages carry them too.
@@ -29,11 +33,19 @@ int autoreply_detect(const struct in_msg *m, const char **why);
  */
 int autoreply_from_list(const struct in_msg *m);
 /*
- * 1 when the first lines of a reply's text read like an out-of-office
- * notice (en, es, fr): a confirmation needs a person, and a vacation
- * reply without auto headers must not give one.
+ * 1 when the first lines (600 bytes) of a reply's text read like an
+ * out-of-office notice (the subject phrases, and first-line ones: "I am
+ * out of", "ich bin bis", "estou de férias", "sono in ferie", "ik ben
+ * afwezig", "я в отпуске", "في إجازة", "正在休假" ...): a confirmation
+ * needs a person, and a vacation reply without auto headers must not
+ * give one.
  */
 int autoreply_text(const char *text);
+/*
+ * The same; *phrase (may be NULL) gets the phrase found, as folded (lower
+ * case, no accents; static), for "herald inbox explain"; else NULL.
+ */
+int autoreply_text_phrase(const char *text, const char **phrase);
 /*
  * 1 when m must never be answered (RFC 3834 and common sense): it says
  * Auto-Submitted other than "no", a list sent it, its Return-Path is

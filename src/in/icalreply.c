@@ -293,8 +293,11 @@ icalreply_mailto(char *value, char *out, size_t size)
 
 	out[0] = '\0';
 	icalreply_trim(&a);
-	if (strncasecmp(a, "mailto:", 7) == 0)
-		icalreply_address(a + 7, out, size);
+	if (strncasecmp(a, "mailto:", 7) != 0)
+		return;
+	a += 7;
+	icalreply_trim(&a);	/* "mailto: jane@x" (seen from gateways) */
+	icalreply_address(a, out, size);
 }
 
 /* A TEXT value without its escapes (RFC 5545 3.3.11), cut to fit. */
@@ -373,6 +376,29 @@ icalreply_attendee(struct icalreply_state *st, struct icalreply_prop *pr)
 		icalreply_text(rc, st->rcomment, sizeof st->rcomment);
 }
 
+/*
+ * A DATE or DATE-TIME: digits, 'T' and 'Z' only, and a TZID that holds
+ * nothing but printable ASCII (it is shown to people); else left empty.
+ */
+static void
+icalreply_time(const struct icalreply_prop *pr, const char *v,
+    struct icalreply_time *t)
+{
+	const char *tz = icalreply_param(pr, "TZID");
+	size_t i;
+
+	if (strspn(v, "0123456789TZ") != strlen(v) || strlen(v) < 8)
+		return;
+	icalreply_copy(t->value, sizeof t->value, v);
+	if (tz == NULL)
+		return;
+	for (i = 0; tz[i]; i++)
+		if ((unsigned char)tz[i] < 0x20 || (unsigned char)tz[i] >= 0x7f ||
+		    tz[i] == '"' || tz[i] == '\\')
+			return;
+	icalreply_copy(t->tzid, sizeof t->tzid, tz);
+}
+
 /* A property of the first VEVENT. */
 static void
 icalreply_event_prop(struct icalreply_state *st, struct icalreply_prop *pr)
@@ -389,6 +415,13 @@ icalreply_event_prop(struct icalreply_state *st, struct icalreply_prop *pr)
 		out->sequence = icalreply_integer(v);
 	else if (strcmp(pr->name, "ORGANIZER") == 0)
 		icalreply_mailto(v, out->organizer, sizeof out->organizer);
+	else if (strcmp(pr->name, "DTSTART") == 0)
+		icalreply_time(pr, v, &out->start);
+	else if (strcmp(pr->name, "DTEND") == 0)
+		icalreply_time(pr, v, &out->end);
+	else if (strcmp(pr->name, "DURATION") == 0 &&
+	    strspn(v, "+-PTWDHMS0123456789") == strlen(v))
+		icalreply_copy(out->duration, sizeof out->duration, v);
 	else if (strcmp(pr->name, "COMMENT") == 0 && !st->has_comment) {
 		st->has_comment = 1;
 		icalreply_text(v, out->comment, sizeof out->comment);
@@ -481,7 +514,7 @@ static int
 icalreply_fail(struct icalreply *out, const char *why)
 {
 	out->why = why;
-	out->is_reply = 0;
+	out->is_reply = out->is_counter = 0;
 	return -1;
 }
 
@@ -514,8 +547,9 @@ icalreply_parse(const char *ics, size_t len, struct icalreply *out)
 	if (!st.has_comment)
 		icalreply_copy(out->comment, sizeof out->comment, st.rcomment);
 	out->is_reply = strcmp(out->method, "REPLY") == 0;
-	out->why = out->is_reply ? "ok" : out->method[0] ? "METHOD is not REPLY" :
-	    "no METHOD";
+	out->is_counter = strcmp(out->method, "COUNTER") == 0;
+	out->why = out->is_reply || out->is_counter ? "ok" : out->method[0] ?
+	    "METHOD is not REPLY" : "no METHOD";
 	return 0;
 }
 
@@ -539,6 +573,10 @@ icalreply_answer(const struct icalreply *r, const char *from,
 
 	if (why == NULL)
 		why = &dummy;
+	if (r->is_counter) {
+		*why = "a COUNTER: another time proposed, for a person";
+		return RSVP_NONE;
+	}
 	if (!r->is_reply) {
 		*why = "not a METHOD:REPLY calendar";
 		return RSVP_NONE;
@@ -562,4 +600,44 @@ icalreply_answer(const struct icalreply *r, const char *from,
 		}
 	return icalreply_said(&r->attendees[0], "PARTSTAT of every ATTENDEE",
 	    why);
+}
+
+/* ---- the time proposed ---- */
+
+/* "20240614T190000Z" -> "2024-06-14 19:00 UTC"; "20240614" -> "2024-06-14" */
+static void
+icalreply_when(const struct icalreply_time *t, char *out, size_t size)
+{
+	const char *v = t->value;
+	size_t n = strlen(v);
+	int utc = n > 0 && v[n - 1] == 'Z';
+
+	if (n >= 15 && v[8] == 'T')
+		snprintf(out, size, "%.4s-%.2s-%.2s %.2s:%.2s%s%s%s", v, v + 4,
+		    v + 6, v + 9, v + 11, utc ? " UTC" : t->tzid[0] ? " (" : "",
+		    utc ? "" : t->tzid, !utc && t->tzid[0] ? ")" : "");
+	else if (n == 8)
+		snprintf(out, size, "%.4s-%.2s-%.2s", v, v + 4, v + 6);
+	else
+		snprintf(out, size, "%s", v);
+}
+
+void
+icalreply_proposed(const struct icalreply *r, char *out, size_t size)
+{
+	char a[96], b[96];
+
+	if (size == 0)
+		return;
+	out[0] = '\0';
+	if (r->start.value[0] == '\0')
+		return;
+	icalreply_when(&r->start, a, sizeof a);
+	if (r->end.value[0]) {
+		icalreply_when(&r->end, b, sizeof b);
+		snprintf(out, size, "%s to %s", a, b);
+	} else if (r->duration[0])
+		snprintf(out, size, "%s for %s", a, r->duration);
+	else
+		snprintf(out, size, "%s", a);
 }

@@ -396,7 +396,7 @@ in_msg_parse(const char *raw, size_t len, struct in_msg **out,
 	struct in_msg *m;
 	char *work;
 	const char *s;
-	size_t n, skip, hlen, i;
+	size_t n, skip, hlen;
 
 	*out = NULL;
 	if (raw == NULL) {
@@ -428,11 +428,7 @@ in_msg_parse(const char *raw, size_t len, struct in_msg **out,
 		in_msg_mime(m, s, n, 1);
 	m->raw_len = n - hlen < IN_MSG_RAW_MAX ? n - hlen : IN_MSG_RAW_MAX;
 	m->raw_body = in_msg_copy(s + hlen, m->raw_len);
-	for (i = 0; i < m->nparts && m->text == NULL; i++)
-		if (strcmp(m->parts[i].type, "text/plain") == 0 &&
-		    !m->parts[i].attachment && !m->parts[i].enclosed &&
-		    m->parts[i].body)
-			m->text = &m->parts[i];
+	in_msg_pick_text(m);
 	free(work);
 	*out = m;
 	return 0;
@@ -463,6 +459,7 @@ in_msg_free(struct in_msg **mp)
 	}
 	free(m->parts);
 	free(m->raw_body);
+	free(m->html_text);
 	free(m);
 	*mp = NULL;
 }
@@ -561,6 +558,11 @@ in_msg_type_param(const struct in_msg *m, const char *name)
 const char *
 in_msg_text(const struct in_msg *m, size_t *len)
 {
+	if (m->text == NULL && m->html_text != NULL) {
+		if (len)
+			*len = m->html_len;
+		return m->html_text;
+	}
 	if (m->text == NULL) {
 		if (len)
 			*len = 0;
@@ -569,6 +571,12 @@ in_msg_text(const struct in_msg *m, size_t *len)
 	if (len)
 		*len = m->text->body_len;
 	return m->text->body;
+}
+
+int
+in_msg_text_is_html(const struct in_msg *m)
+{
+	return m->text == NULL && m->html_text != NULL;
 }
 
 const char *

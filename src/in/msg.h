@@ -114,9 +114,14 @@ const char *in_msg_type_param(const struct in_msg *m, const char *name);
 
 /*
  * The first text/plain part that is not an attachment and not inside an
- * attached message, decoded to UTF-8; NULL when there is none.
+ * attached message, decoded to UTF-8. A message without one (HTML-only)
+ * gives its first such text/html part as text instead (in/htmltext.h:
+ * tags dropped, entities decoded, quotations marked "> ", at most
+ * HTMLTEXT_MAX bytes). NULL when there is neither.
  */
 const char *in_msg_text(const struct in_msg *m, size_t *len);
+/* 1 when in_msg_text() is the HTML part made text, for explanations. */
+int in_msg_text_is_html(const struct in_msg *m);
 
 /*
  * The body as received, after the header, at most IN_MSG_RAW_MAX bytes:

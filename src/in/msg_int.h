@@ -32,6 +32,8 @@ struct in_msg {
 	size_t nparts;
 	size_t partcap;
 	const struct in_part *text;
+	char *html_text;	/* no text part: the HTML one as text */
+	size_t html_len;
 	char *raw_body;
 	size_t raw_len;
 };
@@ -44,5 +46,6 @@ char *in_msg_copy(const char *s, size_t len);
 /* msg_parts.c */
 int in_msg_affordable(const char *s, size_t len);
 void in_msg_mime(struct in_msg *m, const char *raw, size_t len, int walk);
+void in_msg_pick_text(struct in_msg *m);
 
 #endif

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "in/msg_int.h"
+#include "in/htmltext.h"
 #include "lib/text.h"
 #include "lib/xmalloc.h"
 
@@ -394,4 +395,34 @@ in_msg_mime(struct in_msg *m, const char *raw, size_t len, int walk)
 	if (body && walk)
 		in_msg_walk(m, body, 0, 0, 0);
 	mailmime_free(root);
+}
+
+/* A part of the message's own text: not attached, not a carried message. */
+static int
+in_msg_own_text(const struct in_part *p, const char *type)
+{
+	return strcmp(p->type, type) == 0 && !p->attachment && !p->enclosed &&
+	    p->body != NULL;
+}
+
+/*
+ * The text in_msg_text() gives: the first text/plain part of the
+ * message's own, else (HTML-only mail: Outlook on the web, Apple Mail,
+ * mobile clients) the first such text/html part made text by
+ * in/htmltext, with its quotations marked "> ".
+ */
+void
+in_msg_pick_text(struct in_msg *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->nparts && m->text == NULL; i++)
+		if (in_msg_own_text(&m->parts[i], "text/plain"))
+			m->text = &m->parts[i];
+	for (i = 0; i < m->nparts && m->text == NULL; i++)
+		if (in_msg_own_text(&m->parts[i], "text/html")) {
+			m->html_text = htmltext_convert(m->parts[i].body,
+			    m->parts[i].body_len, &m->html_len);
+			return;
+		}
 }

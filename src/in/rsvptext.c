@@ -5,6 +5,7 @@
  */
 #include "in/rsvptext.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -67,6 +68,7 @@ struct rsvptext_clause {
 	int full;		/* words were dropped */
 	int question;
 	int ends_sentence;
+	size_t start, end;	/* where it is in the line, its mark included */
 };
 
 /* Whether w is in list (NULL-terminated). */
@@ -250,11 +252,19 @@ rsvptext_clause(const char *line, size_t len, size_t *pos,
 	c->n = 0;
 	c->full = c->question = 0;
 	c->ends_sentence = 1;
+	while (*pos < len && (line[*pos] == ' ' || line[*pos] == '\t'))
+		(*pos)++;
+	c->start = *pos;
 	if (*pos >= len)
 		return 0;
 	while (*pos < len) {
 		replytext_char_at(line + *pos, len - *pos, &ch);
 		cls = rsvptext_classify(&ch);
+		/* a URL's query ("page?id=3") asks nothing */
+		if (cls == RSVPTEXT_QUESTION && *pos + 1 < len &&
+		    (isalnum((unsigned char)line[*pos + 1]) ||
+		    line[*pos + 1] == '=' || line[*pos + 1] == '&'))
+			cls = RSVPTEXT_SPACE;
 		if (cls == RSVPTEXT_LETTER || cls == RSVPTEXT_APOS)
 			rsvptext_append(&r, &ch, cls, *pos);
 		else
@@ -268,6 +278,7 @@ rsvptext_clause(const char *line, size_t len, size_t *pos,
 		}
 	}
 	rsvptext_flush(c, &r);
+	c->end = *pos;
 	return 1;
 }
 
@@ -339,7 +350,8 @@ rsvptext_longest(const struct rsvptext_clause *c, size_t i, size_t *n)
 		if (p->words[0] != c->words[i].w[0])
 			continue;
 		m = rsvptext_match_at(c, i, p->words);
-		if (m > *n && (p->answer == RSVP_NONE ||
+		if (m > *n && ((p->answer == RSVP_NONE &&
+		    p->what == RSVPTEXT_ANSWER) ||
 		    rsvptext_placed(c, i, m, p->where))) {
 			*n = m;
 			best = p;
@@ -352,15 +364,20 @@ rsvptext_longest(const struct rsvptext_clause *c, size_t i, size_t *n)
  * A yes does not count after a negation two words back at most: "not
  * confirmed", "not sure I'll be there". A no keeps its meaning ("no I
  * can't come" without the comma), and so does a maybe, which is mostly
- * negative itself: the French "ne" comes before "pas sûr".
+ * negative itself: the French "ne" comes before "pas sûr". A hedge does
+ * not count right after "not" or "no": "no need to check".
  */
 static int
 rsvptext_negated(const struct rsvptext_clause *c, size_t i,
-    enum rsvp_answer a)
+    const struct rsvptext_phrase *p)
 {
 	size_t k = i >= 2 ? i - 2 : 0;
 
-	if (a != RSVP_YES)
+	if (p->what == RSVPTEXT_HEDGE)
+		return i > 0 && !c->words[i - 1].hidden &&
+		    (strcmp(c->words[i - 1].w, "not") == 0 ||
+		    strcmp(c->words[i - 1].w, "no") == 0);
+	if (p->answer != RSVP_YES)
 		return 0;
 	for (; k < i; k++)
 		if (!c->words[k].hidden &&
@@ -370,22 +387,24 @@ rsvptext_negated(const struct rsvptext_clause *c, size_t i,
 }
 
 /*
- * "if I can't come", "si no puedo": a condition is not an answer. An
+ * The first word of c from word `from` that makes a condition ("if",
+ * "si", "unless"), not part of a phrase; c->n when there is none. An
  * accented "sí" is always yes, never the Spanish/French "si" (if).
  */
-static int
-rsvptext_conditional(const struct rsvptext_clause *c, size_t i)
+static size_t
+rsvptext_condition(const struct rsvptext_clause *c, size_t from)
 {
 	size_t k;
 
-	for (k = 0; k < i; k++)
-		if (!c->words[k].accent &&
+	for (k = from; k < c->n; k++)
+		if (!c->words[k].accent && !c->words[k].hidden &&
+		    !c->words[k].used &&
 		    rsvptext_in(c->words[k].w, rsvptext_conditions))
-			return 1;
-	return 0;
+			return k;
+	return c->n;
 }
 
-/* What was found for one answer: the first place it was said. */
+/* What was found for one answer, hedge or ask: the first place it was. */
 struct rsvptext_found {
 	int line;
 	const char *src;	/* the line, for quoting */
@@ -393,47 +412,139 @@ struct rsvptext_found {
 };
 
 static void
-rsvptext_note(struct rsvptext_found *f, int line, const char *src,
-    const struct rsvptext_clause *c, size_t i, size_t n)
+rsvptext_note_span(struct rsvptext_found *f, int line, const char *src,
+    size_t from, size_t to)
 {
 	if (f->line != 0)
 		return;
 	f->line = line;
 	f->src = src;
-	f->from = c->words[i].from;
-	f->to = c->words[i + n - 1].to;
+	f->from = from;
+	f->to = to;
 }
 
-/*
- * A condition left in a clause, not part of an answer, makes the rest of
- * the sentence conditional too: "Si puedo ir, te confirmo", "S'il y a de
- * la place, je viendrai".
- */
-static int
-rsvptext_condition_left(const struct rsvptext_clause *c)
+/* Words [i, i+n) of c. */
+static void
+rsvptext_note(struct rsvptext_found *f, int line, const char *src,
+    const struct rsvptext_clause *c, size_t i, size_t n)
+{
+	rsvptext_note_span(f, line, src, c->words[i].from,
+	    c->words[i + n - 1].to);
+}
+
+/* What is known while the lines are read. */
+struct rsvptext_state {
+	struct rsvptext_found found[4];	/* by answer */
+	struct rsvptext_found hedge, ask;
+	/* the sentence being read */
+	int hypothetical;	/* a condition held an answer: skip the rest */
+	int lead;		/* a condition clause without one came first */
+	struct rsvptext_found lead_span;	/* ... those words */
+	int answered;		/* an answer counted in this sentence */
+	/* the line being read */
+	int line;
+	const char *src;
+};
+
+static void
+rsvptext_mark(struct rsvptext_clause *c, size_t i, size_t n, int used)
 {
 	size_t k;
 
-	for (k = 0; k < c->n; k++)
-		if (!c->words[k].used && !c->words[k].accent &&
-		    rsvptext_in(c->words[k].w, rsvptext_conditions))
-			return 1;
-	return 0;
+	for (k = i; k < i + n; k++) {
+		if (used)
+			c->words[k].used = 1;
+		else
+			c->words[k].hidden = 1;
+	}
 }
 
 /*
- * Look for phrases in one clause, left to right, longest first. *cond
- * says the sentence is conditional so far.
+ * An answer phrase p at words [i, i+n). A condition before it in the
+ * clause makes it hypothetical ("if I can't come"), or, after an answer
+ * already given, a hedge on that one ("I'll come if I can make it"),
+ * found by rsvptext_trailing.
  */
 static void
-rsvptext_scan(struct rsvptext_clause *c, int line, const char *src,
-    struct rsvptext_found found[4], int *cond)
+rsvptext_answer_at(struct rsvptext_state *st, struct rsvptext_clause *c,
+    size_t i, size_t n, const struct rsvptext_phrase *p)
+{
+	if (rsvptext_negated(c, i, p))
+		return;
+	if (rsvptext_condition(c, 0) < i) {
+		if (!st->answered)
+			st->hypothetical = 1;
+		return;
+	}
+	rsvptext_note(&st->found[p->answer], st->line, st->src, c, i, n);
+	rsvptext_mark(c, i, n, 1);
+	st->answered = 1;
+	if (st->lead)
+		rsvptext_note_span(&st->hedge, st->lead_span.line,
+		    st->lead_span.src, st->lead_span.from, st->lead_span.to);
+}
+
+/*
+ * A condition left in the clause after the answers were found: after an
+ * answer of this sentence it hedges that answer ("Je viendrai s'il y a
+ * de la place"); in a clause without one, it is a leading condition
+ * clause, which hedges the answer that follows in the sentence ("S'il y
+ * a de la place, je viendrai").
+ */
+static void
+rsvptext_trailing(struct rsvptext_state *st, const struct rsvptext_clause *c,
+    int answered_before)
+{
+	size_t k = rsvptext_condition(c, 0), j;
+	int before = answered_before;
+
+	if (k == c->n || st->hypothetical)
+		return;
+	for (j = 0; j < k && !before; j++)
+		before = c->words[j].used;
+	if (before)
+		rsvptext_note_span(&st->hedge, st->line, st->src,
+		    c->words[k].from, c->words[c->n - 1].to);
+	else if (!st->answered && !c->ends_sentence) {
+		st->lead = 1;
+		rsvptext_note_span(&st->lead_span, st->line, st->src,
+		    c->words[k].from, c->words[c->n - 1].to);
+	}
+}
+
+/* A question: the clause from its first word to its question mark. */
+static void
+rsvptext_question(struct rsvptext_state *st, const struct rsvptext_clause *c)
+{
+	rsvptext_note_span(&st->ask, st->line, st->src,
+	    c->n ? c->words[0].from : c->start, c->end);
+}
+
+static void
+rsvptext_end_clause(struct rsvptext_state *st, const struct rsvptext_clause *c)
+{
+	if (!c->ends_sentence)
+		return;
+	st->hypothetical = st->lead = st->answered = 0;
+	memset(&st->lead_span, 0, sizeof st->lead_span);
+}
+
+/*
+ * Look for phrases in one clause, left to right, longest first. With
+ * answers 0 (lines past RSVPTEXT_LINES) only questions and requests.
+ */
+static void
+rsvptext_scan(struct rsvptext_state *st, struct rsvptext_clause *c,
+    int answers)
 {
 	const struct rsvptext_phrase *p;
-	size_t i = 0, n, k;
+	int answered_before = st->answered;
+	size_t i = 0, n;
 
-	if (c->question || *cond) {
-		*cond = !c->ends_sentence;
+	if (c->question)
+		rsvptext_question(st, c);
+	if (c->question || st->hypothetical) {
+		rsvptext_end_clause(st, c);
 		return;
 	}
 	while (i < c->n) {
@@ -441,18 +552,27 @@ rsvptext_scan(struct rsvptext_clause *c, int line, const char *src,
 			i++;
 			continue;
 		}
-		if (p->answer == RSVP_NONE)
-			for (k = i; k < i + n; k++)
-				c->words[k].hidden = 1;
-		else if (!rsvptext_negated(c, i, p->answer) &&
-		    !rsvptext_conditional(c, i)) {
-			rsvptext_note(&found[p->answer], line, src, c, i, n);
-			for (k = i; k < i + n; k++)
-				c->words[k].used = 1;
-		}
+		if (p->what == RSVPTEXT_ASK) {
+			rsvptext_note(&st->ask, st->line, st->src, c, i, n);
+			rsvptext_mark(c, i, n, 0);
+		} else if (!answers || (p->answer == RSVP_NONE &&
+		    p->what == RSVPTEXT_ANSWER))
+			rsvptext_mark(c, i, n, 0);
+		else if (p->what == RSVPTEXT_HEDGE) {
+			/* under a condition it is hypothetical too: "if I
+			 * can't find a babysitter, I'll let you know" */
+			if (!rsvptext_negated(c, i, p) && !st->lead &&
+			    rsvptext_condition(c, 0) >= i)
+				rsvptext_note(&st->hedge, st->line, st->src, c,
+				    i, n);
+			rsvptext_mark(c, i, n, 1);
+		} else
+			rsvptext_answer_at(st, c, i, n, p);
 		i += n;
 	}
-	*cond = !c->ends_sentence && rsvptext_condition_left(c);
+	if (answers)
+		rsvptext_trailing(st, c, answered_before);
+	rsvptext_end_clause(st, c);
 }
 
 /* ---- the answer ---- */
@@ -508,6 +628,12 @@ rsvptext_quote(const char *src, size_t len, char *out, size_t size)
 	out[o] = '\0';
 }
 
+static void
+rsvptext_quote_found(const struct rsvptext_found *f, char *out, size_t size)
+{
+	rsvptext_quote(f->src + f->from, f->to - f->from, out, size);
+}
+
 /* `line 3: yes, "I'll be there"` */
 static void
 rsvptext_say(char *out, size_t size, enum rsvp_answer a,
@@ -515,7 +641,7 @@ rsvptext_say(char *out, size_t size, enum rsvp_answer a,
 {
 	char q[72];
 
-	rsvptext_quote(f->src + f->from, f->to - f->from, q, sizeof q);
+	rsvptext_quote_found(f, q, sizeof q);
 	snprintf(out, size, "line %d: %s, \"%s\"", f->line, rsvptext_name(a),
 	    q);
 }
@@ -538,16 +664,37 @@ rsvptext_nothing(size_t n, const struct replytext_stop *st,
 		    n == 1 ? "" : "s", stop);
 }
 
+/* A hedge decides: maybe, whatever else was said but a yes and a no. */
+static void
+rsvptext_hedged(const struct rsvptext_state *st, struct rsvptext_result *r)
+{
+	const struct rsvptext_found *f = st->found;
+	enum rsvp_answer said = f[RSVP_YES].line ? RSVP_YES : f[RSVP_NO].line ?
+	    RSVP_NO : f[RSVP_MAYBE].line ? RSVP_MAYBE : RSVP_NONE;
+	char a[112];
+
+	r->answer = RSVP_MAYBE;
+	r->line = said != RSVP_NONE ? f[said].line : st->hedge.line;
+	if (said == RSVP_NONE) {
+		snprintf(r->why, sizeof r->why, "line %d: maybe, hedged: \"%s\"",
+		    st->hedge.line, r->hedge_words);
+		return;
+	}
+	rsvptext_say(a, sizeof a, said, &f[said]);
+	snprintf(r->why, sizeof r->why, "line %d: maybe, hedged by \"%s\" (%s)",
+	    st->hedge.line, r->hedge_words, a);
+}
+
 /*
- * Yes and no together cancel out; a maybe next to either is a hedged
- * answer ("yes, probably"), so it stays maybe.
+ * Yes and no together cancel out; a hedge makes any other answer maybe;
+ * a maybe next to a yes or a no is a hedged answer ("yes, probably"), so
+ * it stays maybe.
  */
 static void
-rsvptext_decide(const struct rsvptext_found found[4],
-    struct rsvptext_result *r)
+rsvptext_decide(const struct rsvptext_state *st, struct rsvptext_result *r)
 {
-	const struct rsvptext_found *y = &found[RSVP_YES], *n = &found[RSVP_NO],
-	    *m = &found[RSVP_MAYBE];
+	const struct rsvptext_found *y = &st->found[RSVP_YES],
+	    *n = &st->found[RSVP_NO], *m = &st->found[RSVP_MAYBE];
 	char a[112], b[112];
 	enum rsvp_answer other;
 
@@ -558,42 +705,76 @@ rsvptext_decide(const struct rsvptext_found found[4],
 		snprintf(r->why, sizeof r->why, "no clear answer: %s; %s", a, b);
 		return;
 	}
+	if (r->hedged) {
+		rsvptext_hedged(st, r);
+		return;
+	}
 	r->answer = m->line ? RSVP_MAYBE : y->line ? RSVP_YES : RSVP_NO;
-	r->line = found[r->answer].line;
-	rsvptext_say(a, sizeof a, r->answer, &found[r->answer]);
+	r->line = st->found[r->answer].line;
+	rsvptext_say(a, sizeof a, r->answer, &st->found[r->answer]);
 	other = y->line ? RSVP_YES : RSVP_NO;
-	if (r->answer == RSVP_MAYBE && found[other].line) {
-		rsvptext_say(b, sizeof b, other, &found[other]);
+	if (r->answer == RSVP_MAYBE && st->found[other].line) {
+		/* "yes, probably": the maybe hedges the yes */
+		r->hedged = 1;
+		r->hedge_line = m->line;
+		rsvptext_quote_found(m, r->hedge_words, sizeof r->hedge_words);
+		rsvptext_say(b, sizeof b, other, &st->found[other]);
 		snprintf(r->why, sizeof r->why, "%s (hedges %s)", a, b);
 	} else
 		snprintf(r->why, sizeof r->why, "%s", a);
 }
 
+/* "; asks, line 2: "¿hay interpretación?"" after the rest of why. */
+static void
+rsvptext_asks(const struct rsvptext_state *st, struct rsvptext_result *r)
+{
+	size_t n = strlen(r->why);
+
+	r->asks = 1;
+	r->ask_line = st->ask.line;
+	rsvptext_quote_found(&st->ask, r->ask_words, sizeof r->ask_words);
+	snprintf(r->why + n, sizeof r->why - n, "; asks, line %d: \"%s\"",
+	    r->ask_line, r->ask_words);
+}
+
 void
 rsvptext_read(const char *text, struct rsvptext_result *r)
 {
-	struct rsvptext_found found[4];
-	struct replytext_line l[RSVPTEXT_LINES];
+	struct rsvptext_state st;
+	struct replytext_line l[RSVPTEXT_ASK_LINES];
 	struct replytext_stop stop;
 	struct rsvptext_clause c;
 	size_t n, i, pos;
-	int cond;
 
-	memset(found, 0, sizeof found);
-	r->answer = RSVP_NONE;
-	r->line = 0;
-	n = replytext_lines(text, l, RSVPTEXT_LINES, &stop);
+	memset(&st, 0, sizeof st);
+	memset(r, 0, sizeof *r);
+	n = replytext_lines(text, l, RSVPTEXT_ASK_LINES, &stop);
 	for (i = 0; i < n; i++) {
 		pos = 0;
-		cond = 0;
+		st.line = l[i].no;
+		st.src = l[i].s;
+		/* a sentence does not go on past the end of a line */
+		st.hypothetical = st.lead = st.answered = 0;
 		while (rsvptext_clause(l[i].s, l[i].len, &pos, &c))
-			rsvptext_scan(&c, l[i].no, l[i].s, found, &cond);
+			rsvptext_scan(&st, &c, i < RSVPTEXT_LINES);
 	}
-	if (!found[RSVP_YES].line && !found[RSVP_NO].line &&
-	    !found[RSVP_MAYBE].line)
-		rsvptext_nothing(n, &stop, r);
-	else
-		rsvptext_decide(found, r);
+	if (st.hedge.line) {
+		r->hedged = 1;
+		r->hedge_line = st.hedge.line;
+		rsvptext_quote_found(&st.hedge, r->hedge_words,
+		    sizeof r->hedge_words);
+	}
+	if (!st.found[RSVP_YES].line && !st.found[RSVP_NO].line &&
+	    !st.found[RSVP_MAYBE].line && !r->hedged) {
+		if (n > RSVPTEXT_LINES)
+			rsvptext_nothing(RSVPTEXT_LINES, &(struct replytext_stop){
+			    0, NULL }, r);
+		else
+			rsvptext_nothing(n, &stop, r);
+	} else
+		rsvptext_decide(&st, r);
+	if (st.ask.line)
+		rsvptext_asks(&st, r);
 }
 
 enum rsvp_answer

@@ -24,6 +24,26 @@
  * the whole of a clause, optionally followed by courtesy words ("yes,
  * thanks"; "no problem, I'll be there" is a yes). A yes and a no in the
  * same text give RSVP_NONE; a maybe with either gives RSVP_MAYBE.
+ *
+ * Hedges and questions (for the replies a person must read or answer):
+ * - an answer hedged by a condition or a need to check is RSVP_MAYBE,
+ *   never a yes, with `hedged` set: a condition after the answer in the
+ *   same sentence ("I'll come if my visa arrives", "Je viendrai s'il y a
+ *   de la place"), a condition clause before it ("S'il y a de la place,
+ *   je viendrai"), or a hedging phrase anywhere in the lines read ("but
+ *   I need to check with my director", "depende de", "sous réserve de",
+ *   "not sure yet", "hopefully"); a hedging phrase alone is a hedged
+ *   maybe too. A condition that holds the answer itself ("if I can't
+ *   come I'll tell you", "si puedo asistir, te confirmo") is still no
+ *   answer; courtesy conditions ("if that's OK") hedge nothing;
+ * - a question or a request in the sender's text (the first
+ *   RSVPTEXT_ASK_LINES unquoted lines) sets `asks`, whatever the answer:
+ *   a sentence ending in "?" (a URL's "?x=" is none), or a request
+ *   ("could you", "I need a ...", "necesito", "pourriez-vous",
+ *   "please send"). The answer is still recorded; asks means "needs an
+ *   answer from a person".
+ * hedge_words and ask_words quote the words that decided, for "herald
+ * inbox explain"; why says it all in one line.
  */
 #ifndef HERALD_RSVPTEXT_H
 #define HERALD_RSVPTEXT_H
@@ -39,12 +59,30 @@ enum rsvp_answer {
 #define RSVPTEXT_LINES 5	/* non-blank unquoted lines that count */
 #define RSVPTEXT_SCAN 400	/* lines looked at in all (quoted included) */
 #define RSVPTEXT_LINE_MAX 1024	/* bytes of one line that are read */
-#define RSVPTEXT_WHY_MAX 256
+#define RSVPTEXT_ASK_LINES 20	/* non-blank unquoted lines read for asks */
+#define RSVPTEXT_WHY_MAX 400
+#define RSVPTEXT_WORDS_MAX 80	/* a quotation in hedge_words, ask_words */
 
 struct rsvptext_result {
 	enum rsvp_answer answer;
 	int line;		/* 1-based body line of the deciding phrase, or 0 */
 	char why[RSVPTEXT_WHY_MAX];	/* one line for "herald inbox explain" */
+	/*
+	 * The answer is hedged (a condition, a need to check): answer is
+	 * RSVP_MAYBE (or RSVP_NONE when a yes and a no cancel out), and a
+	 * person should read it. hedge_words quotes what hedged it, e.g.
+	 * `need to check` or `if my visa arrives`, escaped as why is.
+	 */
+	int hedged;
+	int hedge_line;
+	char hedge_words[RSVPTEXT_WORDS_MAX];
+	/*
+	 * A question or request a person must answer, with or without an
+	 * answer: ask_words quotes it, e.g. `¿hay interpretación?`.
+	 */
+	int asks;
+	int ask_line;
+	char ask_words[RSVPTEXT_WORDS_MAX];
 };
 
 /*

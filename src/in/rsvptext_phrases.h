@@ -19,10 +19,16 @@
  * phrase: its words are consumed so that "no problem, I'll be there"
  * does not read as a "no".
  */
+/* What a phrase is, besides an answer. */
+#define RSVPTEXT_ANSWER 0	/* its answer (RSVP_NONE: neutral) */
+#define RSVPTEXT_HEDGE 1	/* a hedge: maybe, marked for a person */
+#define RSVPTEXT_ASK 2		/* a request: needs an answer; neutral */
+
 struct rsvptext_phrase {
 	const char *words;
 	enum rsvp_answer answer;
 	unsigned where;
+	unsigned what;		/* RSVPTEXT_ANSWER, _HEDGE or _ASK */
 };
 
 extern const struct rsvptext_phrase rsvptext_phrases[];

@@ -8,6 +8,7 @@
 
 #include "check.h"
 #include "in/icalreply.h"
+#include "in/msg.h"
 
 static char datadir[1024];
 
@@ -371,10 +372,174 @@ test_limits(void)
 	free(s);
 }
 
+/* METHOD:COUNTER: no answer, the time proposed as text for people. */
+static void
+test_counter(void)
+{
+	struct icalreply r;
+	char t[ICALREPLY_PROPOSED_MAX];
+	const char *why = NULL;
+
+	CHECK(parse_str("BEGIN:VCALENDAR\r\nMETHOD:counter\r\nBEGIN:VEVENT\r\n"
+	    "UID:herald-event-3@herald.example.org\r\nATTENDEE;PARTSTAT=TENTATIVE"
+	    ":mailto:a@x.org\r\nDTSTART;TZID=\"W. Europe Standard Time\":2024061"
+	    "4T190000\r\nDTEND;TZID=W. Europe Standard Time:20240614T220000\r\n"
+	    TAIL, &r) == 0);
+	CHECK(r.is_counter && !r.is_reply);
+	CHECK(icalreply_answer(&r, "a@x.org", &why) == RSVP_NONE);
+	CHECK(why != NULL && strstr(why, "COUNTER") != NULL);
+	icalreply_proposed(&r, t, sizeof t);
+	CHECK_STR(t, "2024-06-14 19:00 (W. Europe Standard Time) to 2024-06-14 "
+	    "22:00 (W. Europe Standard Time)");
+	CHECK(parse_str("BEGIN:VCALENDAR\nMETHOD:COUNTER\nBEGIN:VEVENT\n"
+	    "DTSTART:20240614T170000Z\nDURATION:PT3H\n" TAIL, &r) == 0);
+	icalreply_proposed(&r, t, sizeof t);
+	CHECK_STR(t, "2024-06-14 17:00 UTC for PT3H");
+	CHECK(parse_str("BEGIN:VCALENDAR\nMETHOD:COUNTER\nBEGIN:VEVENT\n"
+	    "DTSTART;VALUE=DATE:20240614\n" TAIL, &r) == 0);
+	icalreply_proposed(&r, t, sizeof t);
+	CHECK_STR(t, "2024-06-14");
+	/* hostile times and zones are left out, not shown */
+	CHECK(parse_str("BEGIN:VCALENDAR\nMETHOD:COUNTER\nBEGIN:VEVENT\n"
+	    "DTSTART;TZID=\"a\x01b\":2024<script>\n" TAIL, &r) == 0);
+	icalreply_proposed(&r, t, sizeof t);
+	CHECK_STR(t, "");
+	icalreply_proposed(&r, t, 0);
+}
+
+/* "mailto:" in any case, with blanks, against a From in another case. */
+static void
+test_mailto(void)
+{
+	struct icalreply r;
+
+	CHECK(one("ATTENDEE;PARTSTAT=DECLINED:MailTo: Jane.Doe@Example.ORG", &r)
+	    == RSVP_NO);
+	CHECK_STR(r.attendees[0].addr, "Jane.Doe@Example.ORG");
+	CHECK(icalreply_answer(&r, "jane.doe@example.org", NULL) == RSVP_NO);
+}
+
+/* Outlook-style subjects without a calendar part. */
+static void
+test_subjects(void)
+{
+	static const struct {
+		const char *subject;
+		enum rsvp_answer want;
+		int counter;
+	} cases[] = {
+		{ "Accepted: Annual dinner", RSVP_YES, 0 },
+		{ "ACCEPTED:Annual dinner", RSVP_YES, 0 },
+		{ "Declined: Annual dinner", RSVP_NO, 0 },
+		{ "Tentative: Annual dinner", RSVP_MAYBE, 0 },
+		{ "Tentatively Accepted: Annual dinner", RSVP_MAYBE, 0 },
+		{ "Accept\xc3\xa9 : D\xc3\xaener", RSVP_YES, 0 },
+		{ "Refus\xc3\xa9\xc2\xa0: D\xc3\xaener", RSVP_NO, 0 },
+		{ "Accept\xc3\xa9 provisoirement : D\xc3\xaener", RSVP_MAYBE, 0 },
+		{ "Aceptado: Cena", RSVP_YES, 0 },
+		{ "Rechazado: Cena", RSVP_NO, 0 },
+		{ "Zugesagt: Jahresessen", RSVP_YES, 0 },
+		{ "Abgelehnt: Jahresessen", RSVP_NO, 0 },
+		{ "Mit Vorbehalt angenommen: Jahresessen", RSVP_MAYBE, 0 },
+		{ "Vorl\xc3\xa4ufig angenommen: Jahresessen", RSVP_MAYBE, 0 },
+		{ "Aceito: Jantar", RSVP_YES, 0 },
+		{ "Rifiutato: Cena", RSVP_NO, 0 },
+		{ "Geaccepteerd: Diner", RSVP_YES, 0 },
+		{ "New Time Proposed: Annual dinner", RSVP_NONE, 1 },
+		{ "Nueva hora propuesta: Cena", RSVP_NONE, 1 },
+		/* people */
+		{ "Re: Accepted: Annual dinner", RSVP_NONE, 0 },
+		{ "Accepted speakers for the dinner", RSVP_NONE, 0 },
+		{ "Declined", RSVP_NONE, 0 },
+		{ "", RSVP_NONE, 0 },
+		{ NULL, RSVP_NONE, 0 },
+	};
+	size_t i;
+	int counter;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		enum rsvp_answer a = icalreply_subject(cases[i].subject,
+		    &counter);
+
+		if (a != cases[i].want || counter != cases[i].counter)
+			fprintf(stderr, "  subject %zu: %s %d\n", i,
+			    rsvptext_name(a), counter);
+		CHECK(a == cases[i].want);
+		CHECK(counter == cases[i].counter);
+	}
+}
+
+static void
+test_uid(void)
+{
+	int64_t id = 0;
+
+	CHECK(icalreply_uid_event("herald-event-42@herald.example.org",
+	    "herald.example.org", &id) && id == 42);
+	CHECK(icalreply_uid_event("HERALD-EVENT-7@Herald.Example.ORG",
+	    "herald.example.org", &id) && id == 7);
+	CHECK(!icalreply_uid_event("herald-event-42@other.example",
+	    "herald.example.org", NULL));
+	CHECK(!icalreply_uid_event("herald-event-@herald.example.org",
+	    "herald.example.org", NULL));
+	CHECK(!icalreply_uid_event("herald-event-4x@herald.example.org",
+	    "herald.example.org", NULL));
+	CHECK(!icalreply_uid_event("herald-event-0@herald.example.org",
+	    "herald.example.org", NULL));
+	CHECK(!icalreply_uid_event("herald-event-99999999999999999999@h.org",
+	    "h.org", NULL));
+	CHECK(!icalreply_uid_event("event-3@herald.example.org",
+	    "herald.example.org", NULL));
+	CHECK(!icalreply_uid_event(NULL, "h.org", NULL));
+}
+
+/* A whole message: its calendar part, or its subject. */
+static void
+test_message(void)
+{
+	static const char google[] = "From: Tom <Tom@Gmail.example>\n"
+	    "Subject: Accepted: Dinner\nAuto-Submitted: auto-generated\n"
+	    "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n"
+	    "--b\nContent-Type: text/plain\n\nTom has accepted.\n--b\n"
+	    "Content-Type: application/ics; name=invite.ics\n"
+	    "Content-Disposition: attachment\n\nBEGIN:VCALENDAR\nMETHOD:REPLY\n"
+	    "BEGIN:VEVENT\nUID:herald-event-3@h.org\nATTENDEE;PART\n STAT=ACC\n"
+	    "\tEPTED:MAILTO:tom@gmail.example\nEND:VEVENT\nEND:VCALENDAR\n"
+	    "--b--\n";
+	static const char fwd[] = "From: a@x.org\nSubject: Fwd: dinner\n"
+	    "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n"
+	    "--b\nContent-Type: text/plain\n\nsee below\n--b\n"
+	    "Content-Type: message/rfc822\n\nSubject: x\nContent-Type: "
+	    "text/calendar\n\nBEGIN:VCALENDAR\nMETHOD:REPLY\nBEGIN:VEVENT\n"
+	    "ATTENDEE;PARTSTAT=ACCEPTED:mailto:a@x.org\nEND:VEVENT\n"
+	    "END:VCALENDAR\n--b--\n";
+	struct icalreply_found f;
+	struct in_msg *m;
+	const char *err;
+
+	CHECK(in_msg_parse(google, sizeof google - 1, &m, &err) == 0);
+	CHECK(icalreply_message(m, &f) == ICALREPLY_CALENDAR);
+	CHECK(f.answer == RSVP_YES && !f.counter);
+	CHECK_STR(f.uid, "herald-event-3@h.org");
+	CHECK_STR(f.attendee, "tom@gmail.example");
+	CHECK(strstr(f.why, "PARTSTAT=ACCEPTED") != NULL);
+	in_msg_free(&m);
+	/* a calendar inside a forwarded message is not the sender's answer */
+	CHECK(in_msg_parse(fwd, sizeof fwd - 1, &m, &err) == 0);
+	CHECK(icalreply_message(m, &f) == ICALREPLY_NOTHING);
+	CHECK(f.answer == RSVP_NONE && f.why[0] == '\0');
+	in_msg_free(&m);
+}
+
 int
 main(void)
 {
 	datadir_init();
+	test_counter();
+	test_mailto();
+	test_subjects();
+	test_uid();
+	test_message();
 	test_outlook();
 	test_google();
 	test_other_clients();

@@ -117,8 +117,10 @@ static const struct rsvp_case cases[] = {
 	{ "Je ne sais pas encore.", M },
 	{ "Je ne suis pas encore s\xc3\xbbr.", M },
 	{ "Pas de probl\xc3\xa8me, je viendrai.", Y },
-	{ "S'il y a de la place, je viendrai.", X },	/* a condition */
-	{ "Je viendrai s'il y a de la place.", Y },
+	/* a condition on the answer hedges it (was X and Y before the
+	 * issue "Real clients' mail": a hedged answer is maybe, never yes) */
+	{ "S'il y a de la place, je viendrai.", M },
+	{ "Je viendrai s'il y a de la place.", M },
 	{ "Si je ne peux pas venir, je vous pr\xc3\xa9viendrai.", X },
 	{ "Oui. Enfin non, je ne pourrai pas.", X },
 	/* quoting and signatures */
@@ -250,6 +252,114 @@ test_why(void)
 	CHECK_STR(rsvptext_name(RSVP_NONE), "none");
 }
 
+/*
+ * Hedged and mixed answers (issue "Real clients' mail", item 5): the
+ * answer, whether it is hedged, whether it asks, and a word of what
+ * decided each.
+ */
+struct flag_case {
+	const char *text;
+	enum rsvp_answer want;
+	int hedged, asks;
+	const char *words;	/* in hedge_words or ask_words, or NULL */
+};
+
+static const struct flag_case flag_cases[] = {
+	/* hedges: maybe, never yes */
+	{ "I would love to come but I need to check with my director first",
+	  M, 1, 0, "need to check" },
+	{ "Yes, if my visa arrives in time.", M, 1, 0, "if my visa arrives" },
+	{ "I'll be there if my visa arrives", M, 1, 0, "if my visa" },
+	{ "I will attend, subject to approval from my manager.", M, 1, 0,
+	  "subject to approval" },
+	{ "Count me in, work permitting.", M, 1, 0, "permitting" },
+	{ "Not sure yet.", M, 1, 0, "Not sure yet" },
+	{ "Hopefully I'll be there!", M, 1, 0, "Hopefully" },
+	{ "Yes, as long as it finishes by 9.", M, 1, 0, "as long as" },
+	{ "I can't come unless the date moves.", M, 1, 0, "unless" },
+	{ "Asistir\xc3\xa9, pero depende de mi jefe.", M, 1, 0, "depende de" },
+	{ "S\xc3\xad, siempre que termine antes de las 9.", M, 1, 0,
+	  "siempre que" },
+	{ "Tengo que consultar con mi directora.", M, 1, 0,
+	  "Tengo que consultar" },
+	{ "Asistir\xc3\xa9 si me dan el permiso.", M, 1, 0, "si me dan" },
+	{ "Je serai pr\xc3\xa9sent, sous r\xc3\xa9serve de mon planning.",
+	  M, 1, 0, "sous r\xc3\xa9serve de" },
+	{ "Oui, je dois v\xc3\xa9rifier avec mon chef.", M, 1, 0,
+	  "je dois v\xc3\xa9rifier" },
+	{ "Normalement je viendrai.", M, 1, 0, "Normalement" },
+	/* not hedges */
+	{ "Yes, I'll be there, if that's OK with you.", Y, 0, 0, NULL },
+	{ "Yes! No need to check, I'm free.", Y, 0, 0, NULL },
+	{ "If I can't come I will let you know.", X, 0, 0, NULL },
+	{ "Si puedo asistir, te confirmo.", X, 0, 0, NULL },
+	{ "Yes, I'll be there. If you need anything, tell me.", Y, 0, 0,
+	  NULL },
+	/* answer and a question or request: recorded, and asks */
+	{ "S\xc3\xad asistir\xc3\xa9, pero \xc2\xbfhay interpretaci\xc3\xb3n?",
+	  Y, 0, 1, "hay interpretaci\xc3\xb3n?" },
+	{ "Yes, but I need a visa letter first", Y, 0, 1, "need a" },
+	{ "I'll be there. Could you send me the address?", Y, 0, 1,
+	  "Could you send me the address?" },
+	{ "Yes. Please send me the agenda.", Y, 0, 1, "Please send" },
+	{ "No podr\xc3\xa9 ir. \xc2\xbfHabr\xc3\xa1 grabaci\xc3\xb3n?", N, 0,
+	  1, "grabaci" },
+	{ "Asistir\xc3\xa9. Necesito una carta de invitaci\xc3\xb3n.", Y, 0,
+	  1, "Necesito" },
+	{ "Oui, je viendrai. Pourriez-vous m'envoyer le programme ?", Y, 0, 1,
+	  "Pourriez-vous" },
+	{ "Je participerai. Y a-t-il un parking ?", Y, 0, 1, "parking" },
+	{ "Maybe. Is there a vegetarian menu?", M, 0, 1, "vegetarian" },
+	/* both */
+	{ "I'd love to come, but I need to check my calendar. What time "
+	  "does it end?", M, 1, 1, "What time" },
+	/* asks without an answer; a URL asks nothing */
+	{ "Is there parking?", X, 0, 1, "parking?" },
+	{ "Yes, see https://example.org/page?id=3 for my badge", Y, 0, 0,
+	  NULL },
+	/* a question far down the text still asks */
+	{ "Yes.\n\nl2\nl3\nl4\nl5\nl6\nl7: and the hotel?", Y, 0, 1,
+	  "hotel?" },
+};
+
+static void
+test_flags(void)
+{
+	struct rsvptext_result r;
+	size_t i;
+
+	for (i = 0; i < sizeof flag_cases / sizeof flag_cases[0]; i++) {
+		const struct flag_case *f = &flag_cases[i];
+
+		rsvptext_read(f->text, &r);
+		if (r.answer != f->want || r.hedged != f->hedged ||
+		    r.asks != f->asks || (f->words && !strstr(f->hedged ?
+		    r.hedge_words : r.ask_words, f->words) &&
+		    !strstr(r.ask_words, f->words)))
+			fprintf(stderr, "  flags %zu: %s hedged=%d asks=%d "
+			    "(%s)\n", i, rsvptext_name(r.answer), r.hedged,
+			    r.asks, r.why);
+		CHECK(r.answer == f->want);
+		CHECK(r.hedged == f->hedged);
+		CHECK(r.asks == f->asks);
+		if (f->words)
+			CHECK(strstr(r.hedge_words, f->words) != NULL ||
+			    strstr(r.ask_words, f->words) != NULL);
+		if (f->hedged)
+			CHECK(strstr(r.why, "hedge") != NULL);
+		if (f->asks)
+			CHECK(strstr(r.why, "asks") != NULL);
+	}
+	/* why quotes the words of each decision */
+	rsvptext_read("I would love to come but I need to check with my "
+	    "director first", &r);
+	CHECK_STR(r.why, "line 1: maybe, hedged by \"need to check\" (line 1: "
+	    "yes, \"would love to come\")");
+	rsvptext_read("Yes, but is there parking?", &r);
+	CHECK_STR(r.why, "line 1: yes, \"Yes\"; asks, line 1: \"but is there "
+	    "parking?\"");
+}
+
 /* Long, binary and overlong inputs: bounded, no crash, a sane why. */
 static void
 test_limits(void)
@@ -305,6 +415,7 @@ main(void)
 		free(text);
 	}
 	test_why();
+	test_flags();
 	test_limits();
 	return check_done("t_rsvptext");
 }
