@@ -286,14 +286,15 @@ act_flags(const struct classify_result *r, int truncated, char *buf,
 {
 	int held = act_is(r, "held");
 
-	snprintf(buf, n, "%s%s%s%s%s%s%s%s%s", r->other_sender ?
+	snprintf(buf, n, "%s%s%s%s%s%s%s%s%s%s%s", r->other_sender ?
 	    "other-sender," : "", strcmp(r->token, "forged") == 0 ?
 	    "forged-token," : "", r->malformed ? "malformed," : "",
 	    truncated ? "oversize," : "", r->from_list && held ?
 	    "from-list," : "", r->looks_auto && held ? "looks-auto," : "",
 	    r->no_answer ? "no-answer," : "", r->ask_confirm ?
 	    "confirm-asked," : "", strcmp(r->match, "thread!") == 0 ?
-	    "thread-only," : "");
+	    "thread-only," : "", r->needs_answer ? "needs-answer," : "",
+	    r->hedged ? "hedged," : "");
 }
 
 static int64_t
@@ -370,6 +371,9 @@ act_on(const struct classify_env *e, struct classify_result *r, int64_t id,
 	}
 	if (act_is(r, "bounce"))
 		return act_bounce(e, r);
+	/* a complaint stops that stream at once, as an unsubscribe would */
+	if (act_is(r, "complaint") && r->complaint_ok && r->contact_id)
+		return act_unsubscribe(e, r);
 	if (act_is(r, "rsvp"))
 		return act_rsvp(e, r);
 	return 0;

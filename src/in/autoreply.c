@@ -20,6 +20,9 @@ static const char *const autoreply_headers[] = {
 };
 
 const char autoreply_why_subject[] = "out-of-office subject";
+const char autoreply_why_header[] =
+    "autoresponder header (X-Autoreply or similar)";
+const char autoreply_why_precedence[] = "Precedence: bulk, junk or auto_reply";
 
 /*
  * Subject phrases, after folding (autoreply_fold: Latin letters to
@@ -207,7 +210,7 @@ autoreply_detect(const struct in_msg *m, const char **why)
 	    i++)
 		if ((v = in_msg_header(m, autoreply_headers[i], 0)) != NULL &&
 		    !autoreply_word(v, "no")) {
-			*why = "autoresponder header (X-Autoreply or similar)";
+			*why = autoreply_why_header;
 			return 1;
 		}
 	/* a list's "Precedence: bulk" is list mail, not a reply: lists
@@ -217,7 +220,7 @@ autoreply_detect(const struct in_msg *m, const char **why)
 	    in_msg_header(m, "List-Id", 0) == NULL) ||
 	    autoreply_word(v, "auto_reply") ||
 	    autoreply_word(v, "auto-reply"))) {
-		*why = "Precedence: bulk, junk or auto_reply";
+		*why = autoreply_why_precedence;
 		return 1;
 	}
 	if (autoreply_subject(in_msg_subject(m))) {

@@ -55,5 +55,12 @@ int autoreply_text_phrase(const char *text, const char **phrase);
 int autoreply_never_answer(const struct in_msg *m, const char **why);
 /* The why of a message whose only signal is its subject: the weakest. */
 extern const char autoreply_why_subject[];
+/*
+ * The whys of the weak header signals (X-Autoreply and its kin,
+ * Precedence): mail systems' messages carry them too, so the classifier
+ * does not take them from a message shaped like one (in/dsn.h).
+ */
+extern const char autoreply_why_header[];
+extern const char autoreply_why_precedence[];
 
 #endif

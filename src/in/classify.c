@@ -1,5 +1,6 @@
 /* classify: see classify.h. */
 #include "in/classify.h"
+#include "in/classify_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,7 +10,6 @@
 #include <time.h>
 
 #include "in/autoreply.h"
-#include "in/dsn.h"
 #include "in/icalreply.h"
 #include "in/msg.h"
 #include "in/rsvptext.h"
@@ -22,20 +22,7 @@
 
 #define CLASSIFY_MAX_HOPS 50
 
-/* What one of our addresses says. */
-struct classify_addr {
-	char addr[320];
-	int is_token;		/* LOCAL+TOKEN@sender.domain */
-	int token_ok;
-	enum token_kind kind;
-	uint64_t id;
-	int is_list;		/* @lists_domain */
-	char list[80];		/* NAME */
-	char suffix[16];	/* "", "request", "owner" */
-};
-
-/* Is addr one of ours? Fills a; returns 1 when it is. */
-static int
+int
 classify_ours(const struct classify_env *e, const char *addr,
     struct classify_addr *a)
 {
@@ -71,14 +58,15 @@ classify_ours(const struct classify_env *e, const char *addr,
 }
 
 /* The outbound message row a token or a Message-ID names. */
-static void
+void
 classify_link(const struct classify_env *e, int64_t msg_id,
     struct classify_result *r)
 {
 	sqlite3_stmt *st = db_cached(e->db, "SELECT m.id, "
 	    "COALESCE(m.contact_id, 0), COALESCE(m.campaign_id, 0), "
-	    "COALESCE(m.list_id, 0), COALESCE(k.event_id, 0) FROM message m "
-	    "LEFT JOIN campaign k ON k.id = m.campaign_id WHERE m.id = ?");
+	    "COALESCE(m.list_id, 0), COALESCE(k.event_id, 0), m.rcpt "
+	    "FROM message m LEFT JOIN campaign k ON k.id = m.campaign_id "
+	    "WHERE m.id = ?");
 
 	sqlite3_bind_int64(st, 1, msg_id);
 	if (sqlite3_step(st) == SQLITE_ROW) {
@@ -87,6 +75,8 @@ classify_link(const struct classify_env *e, int64_t msg_id,
 		r->campaign_id = sqlite3_column_int64(st, 2);
 		r->list_id = sqlite3_column_int64(st, 3);
 		r->event_id = sqlite3_column_int64(st, 4);
+		snprintf(r->linked_rcpt, sizeof r->linked_rcpt, "%s",
+		    db_col_text(st, 5));
 	}
 	sqlite3_reset(st);
 }
@@ -96,7 +86,7 @@ classify_link(const struct classify_env *e, int64_t msg_id,
  * "confirm TOKEN"): is it ours, as LOCAL+TOKEN@sender.domain would be?
  * tail is "TOKEN@domain". Fills a; returns classify_ours's answer.
  */
-static int
+int
 classify_tagged(const struct classify_env *e, const char *tail,
     struct classify_addr *a)
 {
@@ -142,118 +132,83 @@ void
 classify_set(struct classify_result *r, const char *kind, const char *why,
     const char *detail)
 {
+	int n;
+
 	snprintf(r->kind, sizeof r->kind, "%s", kind);
-	snprintf(r->why, sizeof r->why, "%s%s%s", why, detail ? ": " : "",
+	n = snprintf(r->why, sizeof r->why, "%s%s%s", why, detail ? ": " : "",
 	    detail ? detail : "");
+	/* one line for people: a long quoted detail is cut, and says so */
+	if (n >= (int)sizeof r->why)
+		memcpy(r->why + sizeof r->why - 4, "...", 4);
+}
+
+/* A calendar or Outlook counter-proposal: for a person to answer. */
+static void
+classify_counter(const struct icalreply_found *cal, struct classify_result *r)
+{
+	r->needs_answer = 1;
+	classify_set(r, "reply", "a counter-proposal: for a person to answer",
+	    cal->why);
 }
 
 /*
- * A report that came to another address (forwarded by a person, or sent
- * to From): the returned message's Message-ID is one of herald's signed
- * tokens, so it names the message; it counts only when the failed
- * address is the one that message went to.
+ * The answer of a reply, in this order: the RSVP address it came to, a
+ * calendar REPLY, an Outlook "Accepted:" subject, the first lines. A
+ * hedged answer is maybe, and a reply that asks something is also for
+ * a person to answer.
  */
-static void
-classify_bounce_returned(const struct classify_env *e, const char *mid,
-    const char *failed, struct classify_result *r)
+static enum rsvp_answer
+classify_answer_of(const struct classify_addr *to,
+    const struct icalreply_found *cal, const struct rsvptext_result *t,
+    struct classify_result *r, const char **why)
 {
-	struct classify_addr a;
-	sqlite3_stmt *st;
-	int same = 0;
+	const char *src = "reply";
+	enum rsvp_answer a = t->answer;
 
-	if (mid == NULL)
-		return;
-	if (!classify_tagged(e, mid, &a) || !a.is_token || !a.token_ok ||
-	    a.kind != TOKEN_MESSAGE)
-		return;
-	st = db_cached(e->db, "SELECT 1 FROM message WHERE id = ? AND "
-	    "lower(rcpt) = lower(?)");
-	sqlite3_bind_int64(st, 1, (int64_t)a.id);
-	db_bind_text(st, 2, failed);
-	same = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_reset(st);
-	if (same) {
-		classify_link(e, (int64_t)a.id, r);
-		snprintf(r->token, sizeof r->token, "valid");
-	}
-}
-
-/* A bounce: which message, which recipient, how hard. */
-static int
-classify_bounce(const struct classify_env *e, const struct in_msg *m,
-    const struct classify_addr *to, struct classify_result *r)
-{
-	struct dsn_report d;
-	int via_token = to && to->is_token && to->token_ok &&
-	    to->kind == TOKEN_BOUNCE;
-
-	memset(&d, 0, sizeof d);
-	dsn_parse(m, &d);
-	if (!d.is_bounce && !via_token) {
-		if (d.kind == DSN_KIND_DELAY)
-			snprintf(r->why, sizeof r->why, "a delay warning "
-			    "(Action: delayed), not a bounce");
-		dsn_report_free(&d);
-		return 0;
-	}
-	r->at_bounce_addr = via_token;
-	if (via_token)
-		classify_link(e, (int64_t)to->id, r);
-	else if (d.is_bounce && d.nrcpt > 0 && d.rcpt[0].addr)
-		classify_bounce_returned(e, d.orig_message_id, d.rcpt[0].addr, r);
-	if (d.nrcpt > 0) {
-		snprintf(r->bounced, sizeof r->bounced, "%s",
-		    d.rcpt[0].addr ? d.rcpt[0].addr : "");
-		snprintf(r->dsn_status, sizeof r->dsn_status, "%s",
-		    d.rcpt[0].status);
-		r->hard = d.rcpt[0].hard;
-		r->scores = !d.rcpt[0].noscore;
-	}
-	snprintf(r->kind, sizeof r->kind, "bounce");
-	snprintf(r->why, sizeof r->why, "%s%s%s%s: %s %s%s", via_token ?
-	    "sent to a bounce address" : r->message_ref ? "a delivery "
-	    "failure report, matched by the returned Message-ID" :
-	    "a delivery failure report",
-	    d.is_bounce ? " (" : "", d.is_bounce ? d.source : "",
-	    d.is_bounce ? ")" : "", r->bounced, r->dsn_status,
-	    r->hard == 1 ? " (hard)" : r->hard == 0 ? " (soft)" : "");
-	dsn_report_free(&d);
-	return 1;
-}
-
-/* The answer of a reply: RSVP address, calendar, or the first lines. */
-static void
-classify_answer(const struct in_msg *m, const struct classify_addr *to,
-    struct classify_result *r)
-{
-	struct icalreply cal;
-	enum rsvp_answer a = RSVP_NONE;
-	const char *why = NULL, *text;
-	size_t i, len;
-
+	*why = t->why;
 	if (to && to->is_token && to->token_ok && (to->kind == TOKEN_YES ||
 	    to->kind == TOKEN_NO || to->kind == TOKEN_MAYBE)) {
 		a = to->kind == TOKEN_YES ? RSVP_YES : to->kind == TOKEN_NO ?
 		    RSVP_NO : RSVP_MAYBE;
-		snprintf(r->rsvp_source, sizeof r->rsvp_source, "address");
-		why = "sent to the RSVP address";
+		src = "address";
+		*why = "sent to the RSVP address";
+	} else if (cal->source != ICALREPLY_NOTHING &&
+	    cal->answer != RSVP_NONE) {
+		/* a subject alone is a person's words too: a hedge holds */
+		a = cal->source == ICALREPLY_SUBJECT && t->hedged ? RSVP_MAYBE :
+		    cal->answer;
+		src = "calendar";
+		*why = cal->why;
 	}
-	for (i = 0; a == RSVP_NONE && i < in_msg_nparts(m); i++) {
-		const struct in_part *p = in_msg_part(m, i);
+	snprintf(r->rsvp_source, sizeof r->rsvp_source, "%s", src);
+	return a;
+}
 
-		if (p->body && strcmp(p->type, "text/calendar") == 0 &&
-		    icalreply_parse(p->body, p->body_len, &cal) == 0 &&
-		    (a = icalreply_answer(&cal, in_msg_from(m), &why)) !=
-		    RSVP_NONE)
-			snprintf(r->rsvp_source, sizeof r->rsvp_source,
-			    "calendar");
+static void
+classify_answer(const struct in_msg *m, const struct classify_addr *to,
+    const struct icalreply_found *cal, struct classify_result *r)
+{
+	struct rsvptext_result t;
+	enum rsvp_answer a;
+	const char *why, *phrase;
+
+	if (cal->counter) {
+		classify_counter(cal, r);
+		return;
 	}
-	if (a == RSVP_NONE && (text = in_msg_text(m, &len)) != NULL &&
-	    (a = rsvptext_answer(text, &why)) != RSVP_NONE)
-		snprintf(r->rsvp_source, sizeof r->rsvp_source, "reply");
-	if (a == RSVP_NONE) {
-		classify_set(r, "reply", "a reply without a clear answer: for "
-		    "a person to read", NULL);
+	rsvptext_read(in_msg_text(m, NULL), &t);
+	r->hedged = t.hedged;
+	r->needs_answer = t.hedged || t.asks;
+	if ((a = classify_answer_of(to, cal, &t, r, &why)) == RSVP_NONE) {
+		*r->rsvp_source = '\0';
+		if (autoreply_text_phrase(in_msg_text(m, NULL), &phrase))
+			classify_set(r, "autoreply", "its first lines read like "
+			    "an out-of-office reply", phrase);
+		else
+			classify_set(r, "reply", r->needs_answer ? "a reply that "
+			    "asks something: for a person to answer" : "a reply "
+			    "without a clear answer: for a person to read",
+			    t.asks ? t.ask_words : NULL);
 		return;
 	}
 	if (r->event_id == 0) {
@@ -266,8 +221,8 @@ classify_answer(const struct in_msg *m, const struct classify_addr *to,
 	}
 	snprintf(r->rsvp, sizeof r->rsvp, "%s", rsvptext_name(a));
 	snprintf(r->kind, sizeof r->kind, "rsvp");
-	snprintf(r->why, sizeof r->why, "RSVP %s: %s", r->rsvp,
-	    why ? why : "");
+	snprintf(r->why, sizeof r->why, "RSVP %s: %s%s", r->rsvp, why,
+	    r->needs_answer ? "; and a person should answer it" : "");
 }
 
 static void
@@ -468,13 +423,82 @@ classify_own_list_id(const struct classify_env *e, const struct in_msg *m)
 	    memchr(lt + 1, '.', (size_t)(gt - n - 1 - (lt + 1))) == NULL;
 }
 
+/*
+ * The auto-reply rules, after the bounce rules: 1 when m is an
+ * automatic reply (or a list post that looks like one), and r says so.
+ * A calendar answer is never one, whatever its headers say (Google
+ * sends its replies Auto-Submitted), and a mail system's message is not
+ * one by Precedence or X-Autogenerated alone.
+ */
+static int
+classify_auto(const struct classify_env *e, const struct in_msg *m,
+    int ours, const struct classify_addr *to,
+    const struct icalreply_found *cal, struct classify_result *r)
+{
+	const char *why = NULL;
+
+	if (cal->source == ICALREPLY_CALENDAR || !autoreply_detect(m, &why) ||
+	    (r->mail_system && (why == autoreply_why_header ||
+	    why == autoreply_why_precedence)))
+		return 0;
+	/* to a list, a subject alone ("Vacation plans for August") is too
+	 * weak to drop a post on: a moderator decides */
+	if (ours && to->is_list && *to->suffix == '\0' &&
+	    why == autoreply_why_subject) {
+		classify_list(e, m, to, r);
+		if (strcmp(r->kind, "post") == 0)
+			classify_set(r, "held", "its subject reads like an "
+			    "out-of-office reply: held for the moderators",
+			    to->addr);
+		r->looks_auto = 1;	/* never answered either */
+		return 1;
+	}
+	if (ours && to->is_token && to->token_ok) {
+		classify_link(e, (int64_t)to->id, r);
+		snprintf(r->match, sizeof r->match, "token");
+	} else
+		classify_thread(e, m, r);
+	classify_set(r, "autoreply", "an automatic reply", why);
+	return 1;
+}
+
+/* Mail to a tagged address of herald's, with a valid token. */
+static int
+classify_token(const struct classify_env *e, const struct in_msg *m,
+    const struct classify_addr *to, const struct icalreply_found *cal,
+    struct classify_result *r)
+{
+	if (to->kind == TOKEN_CONFIRM) {
+		r->confirm_id = (int64_t)to->id;
+		classify_set(r, "command", "an answer to a confirmation request",
+		    NULL);
+		return 1;
+	}
+	if (to->kind == TOKEN_BOUNCE)
+		return 0;
+	classify_link(e, (int64_t)to->id, r);
+	snprintf(r->match, sizeof r->match, "token");
+	if (to->kind == TOKEN_UNSUBSCRIBE) {
+		classify_set(r, "command", "unsubscribe through a valid token: "
+		    "done at once, no confirmation", NULL);
+		return 1;
+	}
+	if (r->message_ref && classify_forward(e, m, r))
+		return 1;
+	if (r->message_ref) {
+		classify_answer(m, to, cal, r);
+		return 1;
+	}
+	return 0;
+}
+
 static void
 classify_run(const struct classify_env *e, const struct in_msg *m,
     struct classify_result *r)
 {
 	struct classify_addr to;
+	struct icalreply_found cal;
 	int ours = classify_recipient(e, m, &to, r);
-	const char *why = NULL;
 
 	if (in_msg_header(m, "X-Herald-Loop", 0) != NULL) {
 		classify_set(r, "loop", "carries herald's own loop marker",
@@ -491,58 +515,26 @@ classify_run(const struct classify_env *e, const struct in_msg *m,
 		classify_set(r, "loop", "more than 50 Received fields", NULL);
 		return;
 	}
-	if (classify_bounce(e, m, ours ? &to : NULL, r))
+	if (classify_report(e, m, ours ? &to : NULL, r))
 		return;
-	if (autoreply_detect(m, &why)) {
-		/* to a list, a subject alone ("Vacation plans for August")
-		 * is too weak to drop a post on: a moderator decides */
-		if (ours && to.is_list && *to.suffix == '\0' &&
-		    why == autoreply_why_subject) {
-			classify_list(e, m, &to, r);
-			if (strcmp(r->kind, "post") == 0)
-				classify_set(r, "held", "its subject reads like "
-				    "an out-of-office reply: held for the "
-				    "moderators", to.addr);
-			r->looks_auto = 1;	/* never answered either */
-			return;
-		}
-		if (ours && to.is_token && to.token_ok) {
-			classify_link(e, (int64_t)to.id, r);
-			snprintf(r->match, sizeof r->match, "token");
-		} else
-			classify_thread(e, m, r);
-		classify_set(r, "autoreply", "an automatic reply", why);
+	icalreply_message(m, &cal);
+	if (classify_auto(e, m, ours, &to, &cal, r))
 		return;
-	}
 	if (ours && to.is_list) {
 		classify_list(e, m, &to, r);
 		return;
 	}
-	if (ours && to.is_token && to.token_ok && to.kind == TOKEN_CONFIRM) {
-		r->confirm_id = (int64_t)to.id;
-		classify_set(r, "command", "an answer to a confirmation request",
-		    NULL);
+	if (r->mail_system) {
+		classify_set(r, "unmatched", "from a mail system, but not a "
+		    "report herald can read: for a person to read",
+		    r->no_answer_why);
 		return;
 	}
-	if (ours && to.is_token && to.token_ok && to.kind == TOKEN_UNSUBSCRIBE) {
-		classify_link(e, (int64_t)to.id, r);
-		snprintf(r->match, sizeof r->match, "token");
-		classify_set(r, "command", "unsubscribe through a valid token: "
-		    "done at once, no confirmation", NULL);
+	if (ours && to.is_token && to.token_ok &&
+	    classify_token(e, m, &to, &cal, r))
 		return;
-	}
-	if (ours && to.is_token && to.token_ok && to.kind != TOKEN_BOUNCE) {
-		classify_link(e, (int64_t)to.id, r);
-		snprintf(r->match, sizeof r->match, "token");
-		if (r->message_ref && classify_forward(e, m, r))
-			return;
-		if (r->message_ref) {
-			classify_answer(m, &to, r);
-			return;
-		}
-	}
 	if (classify_thread(e, m, r)) {
-		classify_answer(m, NULL, r);
+		classify_answer(m, NULL, &cal, r);
 		return;
 	}
 	classify_set(r, "unmatched", ours && to.is_token && !to.token_ok ?

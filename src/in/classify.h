@@ -1,6 +1,7 @@
 /*
  * classify: what an inbound message is (SPEC 7, in this order: loop,
- * bounce, autoreply, command, post/held, rsvp/reply, unmatched), who
+ * bounce / receipt / complaint, autoreply, command, post/held,
+ * rsvp/reply, unmatched), who
  * it claims to be from, what it answers, and the evidence it carries:
  * how it was matched (an address token, or only a thread), whether it
  * came to a bounce address, what the office's own server's
@@ -70,6 +71,12 @@ struct classify_result {
 	int auth_pass;			/* the office's A-R: dmarc/dkim pass */
 	char auth[256];			/* which A-R field said what */
 	int ask_confirm;		/* act: held until the sender confirms */
+	char linked_rcpt[320];		/* the linked message's recipient */
+	int mail_system;		/* shaped like a mail system's message */
+	int needs_answer;		/* a hedge, a question, a counter */
+	int hedged;			/* the answer was hedged: maybe */
+	int complaint_ok;		/* an ARF report that may be acted on */
+	char feedback[32];		/* an ARF report's Feedback-Type */
 };
 
 /* Classify without judging or acting. -1 only on a database error. */

@@ -270,6 +270,43 @@ static const char *const schema_migrations[] = {
 "  window INTEGER NOT NULL,"	/* day or hour number */
 "  count INTEGER NOT NULL DEFAULT 0,"
 "  PRIMARY KEY (scope, key, window)) WITHOUT ROWID;",
+/*
+ * 3: two new inbound kinds, receipt (read receipts, delivery success
+ * and delay notices) and complaint (RFC 5965 feedback reports). SQLite
+ * cannot change a CHECK, so the table is made again (foreign keys are
+ * off while migrations run: see schema_apply).
+ */
+"CREATE TABLE inbound3 ("
+"  id INTEGER PRIMARY KEY,"
+"  mailbox TEXT NOT NULL DEFAULT '',"
+"  uidvalidity INTEGER,"
+"  uid INTEGER,"
+"  message_id TEXT NOT NULL DEFAULT '',"
+"  hash TEXT NOT NULL DEFAULT '',"
+"  kind TEXT NOT NULL CHECK (kind IN ('reply','rsvp','bounce','autoreply',"
+"    'command','post','held','loop','unmatched','receipt','complaint')),"
+"  from_addr TEXT NOT NULL DEFAULT '',"
+"  subject TEXT NOT NULL DEFAULT '',"
+"  rcpt_addr TEXT NOT NULL DEFAULT '',"
+"  contact_id INTEGER REFERENCES contact(id) ON DELETE SET NULL,"
+"  message_ref INTEGER REFERENCES message(id) ON DELETE SET NULL,"
+"  campaign_id INTEGER REFERENCES campaign(id) ON DELETE SET NULL,"
+"  list_id INTEGER REFERENCES list(id) ON DELETE SET NULL,"
+"  rsvp TEXT,"
+"  dsn_status TEXT,"
+"  hard INTEGER,"
+"  flags TEXT NOT NULL DEFAULT '',"
+"  detail TEXT NOT NULL DEFAULT '',"
+"  held_state TEXT CHECK (held_state IN"
+"    ('held','approved','rejected','expired')),"
+"  size INTEGER NOT NULL DEFAULT 0,"
+"  received_at INTEGER NOT NULL,"
+"  UNIQUE (mailbox, uidvalidity, uid));"
+"INSERT INTO inbound3 SELECT * FROM inbound;"
+"DROP TABLE inbound;"
+"ALTER TABLE inbound3 RENAME TO inbound;"
+"CREATE INDEX inbound_dedupe ON inbound(message_id, hash);"
+"CREATE INDEX inbound_kind ON inbound(kind);",
 };
 
 #define SCHEMA_COUNT ((int)(sizeof schema_migrations / sizeof schema_migrations[0]))
@@ -286,8 +323,9 @@ schema_version(struct db *d)
 	return (int)db_int_query(d, "PRAGMA user_version", NULL);
 }
 
+/* A migration in one transaction; 1 applied, 0 done already, -1. */
 static int
-schema_apply(struct db *d, int to, char *err, size_t errlen)
+schema_apply_locked(struct db *d, int to, char *err, size_t errlen)
 {
 	char *msg = NULL;
 	char pragma[64];
@@ -312,12 +350,43 @@ schema_apply(struct db *d, int to, char *err, size_t errlen)
 		db_rollback(d);
 		return -1;
 	}
+	if (db_int_query(d, "SELECT count(*) FROM pragma_foreign_key_check",
+	    NULL) != 0) {
+		snprintf(err, errlen, "%s: migration %d: it would break a "
+		    "reference between tables", d->path, to);
+		db_rollback(d);
+		return -1;
+	}
 	if (db_commit(d) == -1) {
 		snprintf(err, errlen, "%s: migration %d: commit failed",
 		    d->path, to);
 		return -1;
 	}
 	return 1;
+}
+
+/*
+ * Foreign keys are off while a migration runs (SQLite's own recipe for
+ * remaking a table: dropping one with them on would cascade into every
+ * row that refers to it), and checked before its commit.
+ */
+static int
+schema_apply(struct db *d, int to, char *err, size_t errlen)
+{
+	int rc;
+
+	if (sqlite3_exec(d->h, "PRAGMA foreign_keys=OFF", NULL, NULL, NULL) !=
+	    SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", d->path, db_errmsg(d));
+		return -1;
+	}
+	rc = schema_apply_locked(d, to, err, errlen);
+	if (sqlite3_exec(d->h, "PRAGMA foreign_keys=ON", NULL, NULL, NULL) !=
+	    SQLITE_OK && rc != -1) {
+		snprintf(err, errlen, "%s: %s", d->path, db_errmsg(d));
+		rc = -1;
+	}
+	return rc;
 }
 
 int
