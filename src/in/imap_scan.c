@@ -56,32 +56,29 @@ imap_scan_byte(struct imap_scan *sc, unsigned char c, uint64_t max)
 {
 	if (sc->head < sizeof sc->line)
 		sc->line[sc->head++] = (char)c;
-	if (c == '\n') {
-		imap_scan_eol(sc);
-		return 0;
-	}
-	if (c == '{') {
-		sc->brace = 1;
-		sc->num = 0;
-		sc->digits = 0;
-		sc->cr = 0;
-		return 0;
-	}
 	if (sc->brace == 1 && c >= '0' && c <= '9') {
 		if (sc->num < IMAP_SCAN_HUGE)
 			sc->num = sc->num * 10 + (uint64_t)(c - '0');
 		sc->digits = 1;
-		return sc->num > max ? -1 : 0;
+		return 0;
 	}
-	if (sc->brace == 1 && c == '}' && sc->digits) {
+	/* the size is whole: libetpan reads the whole line before it
+	 * looks at it, so this is still in time */
+	if (sc->brace == 1 && sc->digits && sc->num > max)
+		return -1;
+	if (c == '\n') {
+		imap_scan_eol(sc);
+	} else if (c == '{') {
+		sc->brace = 1;
+		sc->num = 0;
+		sc->digits = sc->cr = 0;
+	} else if (sc->brace == 1 && c == '}' && sc->digits) {
 		sc->brace = 2;
-		return 0;
-	}
-	if (sc->brace == 2 && c == '\r' && !sc->cr) {
+	} else if (sc->brace == 2 && c == '\r' && !sc->cr) {
 		sc->cr = 1;
-		return 0;
+	} else {
+		sc->brace = sc->cr = 0;
 	}
-	sc->brace = sc->cr = 0;
 	return 0;
 }
 

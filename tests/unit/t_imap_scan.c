@@ -34,6 +34,7 @@ main(void)
 	CHECK(scan("* 1 FETCH (BODY[] {99999999999999999999999999}\r\n") == -1);
 	CHECK(scan("* 1 FETCH (UID 1 BODY[] {4294967295}  x") == -1);
 	CHECK(scan("* OK [ALERT] {4294967295}\r\n") == -1);
+	CHECK(scan("* 1 FETCH (BODY[] {4294967295\n") == -1);
 	/* within the limit, and the text of a status answer */
 	CHECK(scan("* 1 FETCH (UID 1 BODY[] {100}\r\n") == 0);
 	CHECK(scan("* OK {5}\r\n* BYE {} {x}\r\n") == 0);
