@@ -325,8 +325,13 @@ imap_search(struct imap *m, uint32_t after, uint32_t **uids, size_t *n)
 	    0));
 	r = mailimap_uid_search(imap_s(m), NULL, key, &result);
 	mailimap_search_key_free(key);
-	if (r != MAILIMAP_NO_ERROR)
+	if (r != MAILIMAP_NO_ERROR) {
+		/* libetpan hands over what came before a NO, and keeps it
+		 * only when the answer is OK (found by fuzz_imap) */
+		if (result)
+			mailimap_search_result_free(result);
 		return -1;
+	}
 	for (it = clist_begin(result); it; it = clist_next(it)) {
 		uint32_t uid = *(uint32_t *)clist_content(it);
 
