@@ -10,16 +10,30 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "in/imap_stream.h"
 #include "lib/xmalloc.h"
 
 #define IMAP_TIMEOUT_S 60
 #define IMAP_MAX_CHAIN 16	/* certificates looked at in a server's chain */
 #define IMAP_IDLE_MAX_S (25 * 60)
+#define IMAP_BUFFER 8192	/* libetpan's own */
 
 static mailimap *
 imap_s(const struct imap *m)
 {
 	return m->session;
+}
+
+/* "host: what failed", and why when herald's stream driver knows. */
+static int
+imap_fail(const struct imap *m, const char *what, char *err, size_t errlen)
+{
+	const char *why = m->session ?
+	    imap_stream_why(imap_s(m)->imap_stream) : NULL;
+
+	snprintf(err, errlen, "%s: %s%s%s", m->host, what, why ? ": " : "",
+	    why ? why : "");
+	return -1;
 }
 
 /* Host, port, TLS-from-the-start and mailbox from imap.url. */
@@ -145,29 +159,64 @@ imap_verify(struct imap *m, const struct conf *c, char *err, size_t errlen)
 	return rc;
 }
 
+/*
+ * The connection is herald's own (imap_stream.h), with libetpan's
+ * parser on top: so its driver is in place before the first byte of
+ * the greeting, and the socket can be cut from another thread.
+ */
+static int
+imap_stream_open(struct imap *m, uint16_t port, int tls, char *err,
+    size_t errlen)
+{
+	mailstream_low *low;
+	mailstream *ms;
+	int fd, r;
+
+	if ((fd = imap_stream_connect(m->host, port, IMAP_TIMEOUT_S, m->cut,
+	    err, errlen)) == -1)
+		return -1;
+	low = tls ? mailstream_low_ssl_open_timeout(fd, IMAP_TIMEOUT_S) :
+	    mailstream_low_socket_open(fd);
+	if (low == NULL) {
+		imap_stream_drop(m->cut, fd);
+		snprintf(err, errlen, "%s:%u: %s", m->host, port, tls ?
+		    "TLS handshake failed" : "out of memory");
+		return -1;
+	}
+	mailstream_low_set_timeout(low, IMAP_TIMEOUT_S);
+	if ((ms = mailstream_new(low, IMAP_BUFFER)) == NULL) {
+		mailstream_low_close(low);
+		mailstream_low_free(low);
+		snprintf(err, errlen, "%s: out of memory", m->host);
+		return -1;
+	}
+	imap_stream_wrap(ms, m->cut, IMAP_LITERAL_MAX);
+	/* on failure the session owns the stream: imap_close frees it */
+	r = mailimap_connect(imap_s(m), ms);
+	if (r != MAILIMAP_NO_ERROR && r != MAILIMAP_NO_ERROR_NON_AUTHENTICATED)
+		return imap_fail(m, "no IMAP greeting", err, errlen);
+	return 0;
+}
+
 static int
 imap_connect(struct imap *m, const struct conf *c, uint16_t port,
     int implicit_tls, char *err, size_t errlen)
 {
 	mailimap *s = imap_s(m);
-	int r, tls = implicit_tls;
+	int tls = implicit_tls;
 
-	r = implicit_tls ? mailimap_ssl_connect(s, m->host, port) :
-	    mailimap_socket_connect(s, m->host, port);
-	if (r != MAILIMAP_NO_ERROR && r != MAILIMAP_NO_ERROR_NON_AUTHENTICATED) {
-		snprintf(err, errlen, "%s:%u: cannot connect (libetpan %d)",
-		    m->host, port, r);
+	if (imap_stream_open(m, port, implicit_tls, err, errlen) == -1)
 		return -1;
-	}
 	if (!implicit_tls && c->imap.tls != CONF_TLS_OFF) {
 		if (mailimap_has_extension(s, "STARTTLS")) {
 			/* libetpan drops what the server sent before TLS
 			 * (CVE-2020-15953, patched in Debian's build) */
-			if (mailimap_socket_starttls(s) != MAILIMAP_NO_ERROR) {
-				snprintf(err, errlen, "%s: STARTTLS failed",
-				    m->host);
-				return -1;
-			}
+			if (mailimap_socket_starttls(s) != MAILIMAP_NO_ERROR)
+				return imap_fail(m, "STARTTLS failed", err,
+				    errlen);
+			/* STARTTLS put a new low-level stream in place */
+			imap_stream_wrap(s->imap_stream, m->cut,
+			    IMAP_LITERAL_MAX);
 			tls = 1;
 		} else if (c->imap.tls == CONF_TLS_REQUIRED) {
 			snprintf(err, errlen, "%s: server offers no STARTTLS and "
@@ -198,15 +247,18 @@ imap_login_select(struct imap *m, const struct conf *c, char *err,
 	    c->sender_address, pw);
 	free(pw);
 	if (r != MAILIMAP_NO_ERROR) {
-		snprintf(err, errlen, "%s: login refused for %s", m->host,
+		char what[300];
+
+		snprintf(what, sizeof what, "login refused for %s",
 		    *c->imap.user ? c->imap.user : c->sender_address);
-		return -1;
+		return imap_fail(m, what, err, errlen);
 	}
 	if (mailimap_select(s, m->mailbox) != MAILIMAP_NO_ERROR ||
 	    s->imap_selection_info == NULL) {
-		snprintf(err, errlen, "%s: cannot select %s", m->host,
-		    m->mailbox);
-		return -1;
+		char what[300];
+
+		snprintf(what, sizeof what, "cannot select %s", m->mailbox);
+		return imap_fail(m, what, err, errlen);
 	}
 	m->uidvalidity = s->imap_selection_info->sel_uidvalidity;
 	m->uidnext = s->imap_selection_info->sel_uidnext;
@@ -218,10 +270,18 @@ imap_login_select(struct imap *m, const struct conf *c, char *err,
 int
 imap_open(struct imap *m, const struct conf *c, char *err, size_t errlen)
 {
+	return imap_open_cut(m, c, NULL, err, errlen);
+}
+
+int
+imap_open_cut(struct imap *m, const struct conf *c, struct imap_cut *cut,
+    char *err, size_t errlen)
+{
 	uint16_t port;
 	int tls;
 
 	memset(m, 0, sizeof *m);
+	m->cut = cut;
 	if (imap_parse_url(c->imap.url, &m->host, &port, &tls, &m->mailbox)
 	    == -1) {
 		snprintf(err, errlen, "bad imap.url \"%s\"", c->imap.url);
@@ -240,7 +300,8 @@ imap_open(struct imap *m, const struct conf *c, char *err, size_t errlen)
 void
 imap_close(struct imap *m)
 {
-	/* no LOGOUT: on a broken connection it would wait for the timeout */
+	/* libetpan says LOGOUT here; on a failed stream herald's driver
+	 * refuses it at once rather than wait for the timeout */
 	if (m->session)
 		mailimap_free(imap_s(m));
 	free(m->host);
@@ -264,8 +325,13 @@ imap_search(struct imap *m, uint32_t after, uint32_t **uids, size_t *n)
 	    0));
 	r = mailimap_uid_search(imap_s(m), NULL, key, &result);
 	mailimap_search_key_free(key);
-	if (r != MAILIMAP_NO_ERROR)
+	if (r != MAILIMAP_NO_ERROR) {
+		/* libetpan hands over what came before a NO, and keeps it
+		 * only when the answer is OK (found by fuzz_imap) */
+		if (result)
+			mailimap_search_result_free(result);
 		return -1;
+	}
 	for (it = clist_begin(result); it; it = clist_next(it)) {
 		uint32_t uid = *(uint32_t *)clist_content(it);
 
@@ -340,6 +406,31 @@ imap_fetch_set(struct imap *m, const uint32_t *uids, size_t n,
 	return r == MAILIMAP_NO_ERROR ? 0 : -1;
 }
 
+static int
+imap_msg_cmp(const void *a, const void *b)
+{
+	return imap_uid_cmp(&((const struct imap_message *)a)->uid,
+	    &((const struct imap_message *)b)->uid);
+}
+
+/*
+ * Answers in UID order, each UID once: a server may answer in any
+ * order, and what is kept of a batch must be its lowest UIDs, or
+ * last_uid would pass over the rest.
+ */
+static void
+imap_batch_order(struct imap_batch *b)
+{
+	size_t i, k = 0;
+
+	if (b->n > 1)
+		qsort(b->msgs, b->n, sizeof *b->msgs, imap_msg_cmp);
+	for (i = 0; i < b->n; i++)
+		if (k == 0 || b->msgs[i].uid != b->msgs[k - 1].uid)
+			b->msgs[k++] = b->msgs[i];
+	b->n = k;
+}
+
 /* The sizes first, so a 50 MB message is never read into memory. */
 static int
 imap_fetch_sizes(struct imap *m, struct imap_batch *b, const uint32_t *uids,
@@ -348,6 +439,7 @@ imap_fetch_sizes(struct imap *m, struct imap_batch *b, const uint32_t *uids,
 	struct mailimap_fetch_type *ft = mailimap_fetch_type_new_fetch_att_list_empty();
 	clist *result = NULL;
 	clistiter *it;
+	size_t cap = n;
 
 	mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_uid());
 	mailimap_fetch_type_new_fetch_att_list_add(ft,
@@ -355,17 +447,39 @@ imap_fetch_sizes(struct imap *m, struct imap_batch *b, const uint32_t *uids,
 	if (imap_fetch_set(m, uids, n, ft, &result) == -1)
 		return -1;
 	b->msgs = xcalloc(n, sizeof *b->msgs);
-	for (it = clist_begin(result); it && b->n < n; it = clist_next(it)) {
-		struct imap_message *x = &b->msgs[b->n];
+	for (it = clist_begin(result); it; it = clist_next(it)) {
+		struct imap_message x = { 0 };
 		const char *d = NULL;
 		size_t l = 0;
 
-		imap_att_static(clist_content(it), &x->uid, &x->size, &d, &l);
-		if (x->uid != 0)
-			b->n++;
+		imap_att_static(clist_content(it), &x.uid, &x.size, &d, &l);
+		if (x.uid == 0 || bsearch(&x.uid, uids, n, sizeof *uids,
+		    imap_uid_cmp) == NULL)
+			continue;	/* not asked for */
+		if (b->n == cap) {
+			cap *= 2;
+			b->msgs = xrealloc(b->msgs, cap * sizeof *b->msgs);
+		}
+		b->msgs[b->n++] = x;
 	}
 	mailimap_fetch_list_free(result);
+	imap_batch_order(b);
 	return 0;
+}
+
+/* How far the reader may go on: see struct imap_batch. */
+static void
+imap_batch_run(struct imap_batch *b, const uint32_t *uids, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && i < b->n; i++) {
+		if (b->msgs[i].uid != uids[i] || b->msgs[i].data == NULL)
+			break;
+		b->upto = uids[i];
+	}
+	if (i == 0 && n > 0)
+		b->upto = b->missing = uids[0];
 }
 
 /* Point each message at its body (or header) in the fetched lists. */
@@ -404,9 +518,13 @@ imap_fetch_bodies(struct imap *m, struct imap_batch *b, int headers)
 		ft = mailimap_fetch_type_new_fetch_att_list_empty();
 		mailimap_fetch_type_new_fetch_att_list_add(ft,
 		    mailimap_fetch_att_new_uid());
-		mailimap_fetch_type_new_fetch_att_list_add(ft,
-		    mailimap_fetch_att_new_body_peek_section(headers ?
-		    mailimap_section_new_header() : mailimap_section_new(NULL)));
+		/* a header has no size of its own: ask for no more than a
+		 * literal may hold */
+		mailimap_fetch_type_new_fetch_att_list_add(ft, headers ?
+		    mailimap_fetch_att_new_body_peek_section_partial(
+		    mailimap_section_new_header(), 0, IMAP_LITERAL_MAX) :
+		    mailimap_fetch_att_new_body_peek_section(
+		    mailimap_section_new(NULL)));
 		rc = imap_fetch_set(m, uids, k, ft, &b->lists[headers]);
 		if (rc == 0)
 			imap_batch_attach(b, b->lists[headers]);
@@ -423,22 +541,23 @@ imap_fetch_batch(struct imap *m, uint32_t after, size_t max, size_t bytes,
 	size_t n, i, total = 0, keep = 0;
 
 	memset(b, 0, sizeof *b);
-	if (imap_search(m, after, &uids, &n) == -1) {
-		snprintf(err, errlen, "%s: UID SEARCH failed", m->host);
-		return -1;
-	}
+	if (cap > IMAP_LITERAL_MAX)
+		cap = IMAP_LITERAL_MAX;
+	if (imap_search(m, after, &uids, &n) == -1)
+		return imap_fail(m, "UID SEARCH failed", err, errlen);
 	if (n > 1)
 		qsort(uids, n, sizeof *uids, imap_uid_cmp);
 	if (n > max)
 		n = max;
-	if (n == 0 || imap_fetch_sizes(m, b, uids, n) == -1) {
+	if (n == 0) {
 		free(uids);
-		if (n == 0)
-			return 0;
-		snprintf(err, errlen, "%s: UID FETCH (sizes) failed", m->host);
-		return -1;
+		return 0;
 	}
-	free(uids);
+	if (imap_fetch_sizes(m, b, uids, n) == -1) {
+		free(uids);
+		imap_batch_free(b);
+		return imap_fail(m, "UID FETCH (sizes) failed", err, errlen);
+	}
 	/* a batch holds at most bytes of message text in memory */
 	for (i = 0; i < b->n; i++) {
 		b->msgs[i].truncated = b->msgs[i].size > cap;
@@ -449,11 +568,13 @@ imap_fetch_batch(struct imap *m, uint32_t after, size_t max, size_t bytes,
 	}
 	b->n = keep;
 	if (imap_fetch_bodies(m, b, 0) == -1 || imap_fetch_bodies(m, b, 1) == -1) {
+		free(uids);
 		imap_batch_free(b);
-		snprintf(err, errlen, "%s: UID FETCH (bodies) failed", m->host);
-		return -1;
+		return imap_fail(m, "UID FETCH (bodies) failed", err, errlen);
 	}
-	return (int)b->n;
+	imap_batch_run(b, uids, n);
+	free(uids);
+	return (int)n;
 }
 
 void
@@ -480,12 +601,13 @@ imap_done_set(struct imap *m, const uint32_t *uids, size_t n,
 		return 0;
 	set = imap_set_of(uids, n);
 	if (folder && *folder && m->has_move) {
+		char what[300];
+
 		r = mailimap_uid_move(imap_s(m), set, folder);
 		mailimap_set_free(set);
-		if (r != MAILIMAP_NO_ERROR)
-			snprintf(err, errlen, "%s: cannot move to %s", m->host,
-			    folder);
-		return r == MAILIMAP_NO_ERROR ? 0 : -1;
+		snprintf(what, sizeof what, "cannot move to %s", folder);
+		return r == MAILIMAP_NO_ERROR ? 0 : imap_fail(m, what, err,
+		    errlen);
 	}
 	fl = mailimap_flag_list_new_empty();
 	mailimap_flag_list_add(fl, mailimap_flag_new_seen());
@@ -493,9 +615,8 @@ imap_done_set(struct imap *m, const uint32_t *uids, size_t n,
 	r = mailimap_uid_store(imap_s(m), set, sf);
 	mailimap_store_att_flags_free(sf);
 	mailimap_set_free(set);
-	if (r != MAILIMAP_NO_ERROR)
-		snprintf(err, errlen, "%s: cannot flag \\Seen", m->host);
-	return r == MAILIMAP_NO_ERROR ? 0 : -1;
+	return r == MAILIMAP_NO_ERROR ? 0 : imap_fail(m, "cannot flag \\Seen",
+	    err, errlen);
 }
 
 int

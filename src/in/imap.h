@@ -13,8 +13,18 @@
 
 #include "conf/conf.h"
 
+/*
+ * The largest literal herald accepts from the server, and so the size
+ * cap of a message read whole: libetpan allocates a literal's announced
+ * size before it reads it, so a larger one is a protocol error.
+ */
+#define IMAP_LITERAL_MAX (10 * 1024 * 1024)
+
+struct imap_cut;
+
 struct imap {
 	void *session;		/* mailimap * */
+	struct imap_cut *cut;	/* see imap_stream.h; may be NULL */
 	char *host;
 	char *mailbox;
 	uint32_t uidvalidity;
@@ -34,20 +44,30 @@ struct imap_message {
 
 /* Connect, verify, log in and SELECT. -1 with err set. */
 int imap_open(struct imap *m, const struct conf *c, char *err, size_t errlen);
+/* The same, on a connection another thread may cut (imap_stream_cut). */
+int imap_open_cut(struct imap *m, const struct conf *c, struct imap_cut *cut,
+    char *err, size_t errlen);
 void imap_close(struct imap *m);
 /* Messages fetched together; their text lives as long as the batch. */
 struct imap_batch {
-	struct imap_message *msgs;
+	struct imap_message *msgs;	/* in UID order */
 	size_t n;
+	/* every UID above after and up to upto is in msgs: the place to
+	 * read on from. A UID that does not come stops it, so what follows
+	 * is read again, not skipped; only when the first never comes is
+	 * it passed over (missing), or the mailbox would stall on it. */
+	uint32_t upto;
+	uint32_t missing;
 	struct clist_s *lists[2];	/* libetpan's answers (bodies, headers) */
 };
 
 /*
  * Fetch, in UID order, up to max messages with a UID above after and no
- * more than bytes of text in all (at least one); messages over cap come
- * as headers only. Three IMAP commands, whatever the count. Returns the
- * number fetched (0: none new), -1 with err set. Free with
- * imap_batch_free().
+ * more than bytes of text in all (at least one); messages over cap (at
+ * most IMAP_LITERAL_MAX) come as headers only. Three IMAP commands,
+ * whatever the count, answered in any order. Returns the number of UIDs
+ * looked at (0: none new; b->n may be fewer), -1 with err set. Free
+ * with imap_batch_free().
  */
 int imap_fetch_batch(struct imap *m, uint32_t after, size_t max,
     size_t bytes, size_t cap, struct imap_batch *b, char *err,

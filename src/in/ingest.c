@@ -12,6 +12,7 @@
 #include "conf/conf.h"
 #include "in/act.h"
 #include "in/imap.h"
+#include "in/imap_stream.h"
 #include "lib/log.h"
 #include "lib/nudge.h"
 #include "lib/token.h"
@@ -20,16 +21,21 @@
 #include "store/inbound.h"
 
 #define INGEST_BATCH 200
-#define INGEST_SIZE_CAP (10 * 1024 * 1024)
+#define INGEST_SIZE_CAP IMAP_LITERAL_MAX
 /* text held in memory per batch (a batch has at least one message) */
 #define INGEST_BATCH_BYTES (32 * 1024 * 1024)
 #define INGEST_BACKOFF_MAX 60
+/* how long ingest_stop lets the thread finish on its own (ms) before it
+ * cuts the connection under a read that may wait for a silent server */
+#define INGEST_STOP_GRACE_MS 1000
 
 struct ingest {
 	pthread_t thread;
 	char *conf_path;
 	_Atomic int stop;
 	_Atomic int reload;
+	_Atomic int done;		/* the thread has finished */
+	struct imap_cut *cut;		/* lets ingest_stop cut the connection */
 	/* owned by the thread */
 	struct conf *conf;
 	struct db *db;
@@ -163,7 +169,11 @@ ingest_batch(struct ingest *g, const struct imap_batch *b)
 		log_warnx("imap: %s", err);
 		goto out;
 	}
-	g->last_uid = b->msgs[b->n - 1].uid;
+	if (b->missing)
+		log_warnx("imap: UID %u is listed but the server did not send "
+		    "it (expunged meanwhile?): passing over it", b->missing);
+	/* only as far as every UID was read: see struct imap_batch */
+	g->last_uid = b->upto;
 	if (db_begin(g->db) == 0) {
 		if (inbound_state_set(g->db, g->imap.mailbox, g->uidvalidity,
 		    g->last_uid, 0) == 0)
@@ -209,7 +219,7 @@ ingest_connect(struct ingest *g)
 {
 	char err[512];
 
-	if (imap_open(&g->imap, g->conf, err, sizeof err) == -1) {
+	if (imap_open_cut(&g->imap, g->conf, g->cut, err, sizeof err) == -1) {
 		log_warnx("imap: %s", err);
 		return -1;
 	}
@@ -313,6 +323,7 @@ ingest_main(void *arg)
 		backoff = 1;
 	}
 	ingest_disconnect(g);
+	g->done = 1;
 	return NULL;
 }
 
@@ -322,6 +333,7 @@ ingest_start(const char *conf_path, char *err, size_t errlen)
 	struct ingest *g = xcalloc(1, sizeof *g);
 
 	g->conf_path = xstrdup(conf_path);
+	g->cut = imap_stream_cut_new();
 	if (ingest_load(g) == -1 || g->conf == NULL) {
 		snprintf(err, errlen, "imap: cannot load %s", conf_path);
 		goto fail;
@@ -336,6 +348,7 @@ ingest_start(const char *conf_path, char *err, size_t errlen)
 fail:
 	db_close(&g->db);
 	conf_free(&g->conf);
+	imap_stream_cut_free(&g->cut);
 	free(g->conf_path);
 	free(g);
 	return NULL;
@@ -352,11 +365,20 @@ void
 ingest_stop(struct ingest **gp)
 {
 	struct ingest *g = *gp;
+	int ms;
 
 	if (g == NULL)
 		return;
 	g->stop = 1;
+	/* the thread looks at stop every second, but not while it waits in
+	 * a read (up to the 60 s timeout on a silent server): after a
+	 * moment, fail its connection under it */
+	for (ms = 0; ms < INGEST_STOP_GRACE_MS && !g->done; ms += 50)
+		usleep(50 * 1000);
+	if (!g->done)
+		imap_stream_cut(g->cut);
 	pthread_join(g->thread, NULL);
+	imap_stream_cut_free(&g->cut);
 	db_close(&g->db);
 	conf_free(&g->conf);
 	free(g->conf_path);

@@ -20,7 +20,11 @@ struct ingest;
 struct ingest *ingest_start(const char *conf_path, char *err, size_t errlen);
 /* Ask the thread to read the config again (SIGHUP). */
 void ingest_reload(struct ingest *g);
-/* Stop after the message in hand is recorded; joins the thread. */
+/*
+ * Stop after the message in hand is recorded; joins the thread. A thread
+ * still waiting on the server after a second has its connection cut
+ * (a silent server cannot hold SIGTERM up).
+ */
 void ingest_stop(struct ingest **g);
 
 #endif
