@@ -13,7 +13,7 @@
 struct report_section {
 	const char *title;
 	const char *sql;
-	const char *cols[12];
+	const char *cols[14];
 };
 
 static const struct report_section report_sections[] = {
@@ -36,9 +36,12 @@ static const struct report_section report_sections[] = {
 	  "(SELECT count(*) FROM rsvp r WHERE r.event_id = k.event_id AND "
 	  " r.answer = 'no'), "
 	  "(SELECT count(*) FROM rsvp r WHERE r.event_id = k.event_id AND "
-	  " r.answer = 'waitlist') FROM campaign k ORDER BY k.id",
+	  " r.answer = 'waitlist'), "
+	  "(SELECT count(*) FROM inbound i WHERE i.campaign_id = k.id AND "
+	  " i.kind = 'complaint') FROM campaign k ORDER BY k.id",
 	  { "campaign", "state", "#messages", "#sent", "#failed", "#bounced",
-	    "#uncertain", "#replied", "#yes", "#no", "#waitlist", NULL } },
+	    "#uncertain", "#replied", "#yes", "#no", "#waitlist", "#complaints",
+	    NULL } },
 	{ "Relayed lists",
 	  "SELECT l.name, l.kind, COALESCE(o.name, ''), "
 	  "(SELECT count(*) FROM membership m WHERE m.list_id = l.id AND "
@@ -50,11 +53,13 @@ static const struct report_section report_sections[] = {
 	  "(SELECT count(*) FROM message m WHERE m.list_id = l.id AND "
 	  " m.kind = 'relay' AND m.state = 'sent'), "
 	  "(SELECT count(DISTINCT m.contact_id) FROM message m WHERE "
-	  " m.list_id = l.id AND m.kind = 'relay' AND m.state = 'sent') "
+	  " m.list_id = l.id AND m.kind = 'relay' AND m.state = 'sent'), "
+	  "(SELECT count(*) FROM inbound i WHERE i.list_id = l.id AND "
+	  " i.kind = 'complaint') "
 	  "FROM list l LEFT JOIN organisation o ON o.id = l.org_id "
 	  "ORDER BY l.name",
 	  { "list", "kind", "organisation", "#members", "#posts", "#held",
-	    "#copies_sent", "#members_reached", NULL } },
+	    "#copies_sent", "#members_reached", "#complaints", NULL } },
 	{ "Announcements forwarded down",
 	  "SELECT i.id, l.name, i.subject, "
 	  "(SELECT count(DISTINCT m.list_id) FROM message m WHERE "

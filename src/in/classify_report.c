@@ -88,6 +88,16 @@ classify_failed(const struct dsn_report *d, struct classify_result *r)
 	return x;
 }
 
+/* What a report claimed to be about, but did not prove. */
+static void
+classify_report_unlink(struct classify_result *r)
+{
+	r->message_ref = r->contact_id = r->campaign_id = r->list_id =
+	    r->event_id = 0;
+	*r->linked_rcpt = '\0';
+	snprintf(r->token, sizeof r->token, "none");
+}
+
 static void
 classify_bounce(const struct classify_env *e, const struct classify_addr *to,
     const struct dsn_report *d, struct classify_result *r)
@@ -102,7 +112,11 @@ classify_bounce(const struct classify_env *e, const struct classify_addr *to,
 		classify_link(e, (int64_t)to->id, r);
 	else
 		classify_report_mid(e, d->orig_message_id, r);
-	if ((x = classify_failed(d, r)) != NULL) {
+	x = classify_failed(d, r);
+	/* a report elsewhere names the message only for its own recipient */
+	if (!via_token && x == NULL && r->message_ref)
+		classify_report_unlink(r);
+	if (x != NULL) {
 		snprintf(r->bounced, sizeof r->bounced, "%s", x->addr ?
 		    x->addr : "");
 		snprintf(r->dsn_status, sizeof r->dsn_status, "%s", x->status);

@@ -109,7 +109,7 @@ class RelayTest(unittest.TestCase):
                 # the report counts the relaying, in text and in HTML
                 rep = w.ok("report").stdout
                 self.assertIn("Relayed lists", rep)
-                self.assertRegex(rep, r"(?m)^net\s+relay\s+Red Rural\s+3\s+1\s+0\s+3\s+3\s*$")
+                self.assertRegex(rep, r"(?m)^net\s+relay\s+Red Rural\s+3\s+1\s+0\s+3\s+3\s+0\s*$")
                 w.ok("report", "--html", w.path("report.html"))
                 page = w.read("report.html")
                 self.assertIn("<td>net</td>", page)
