@@ -14,7 +14,8 @@ static int
 inbox_kind_valid(const char *k)
 {
 	static const char *const kinds[] = { "reply", "rsvp", "bounce",
-	    "autoreply", "command", "post", "held", "loop", "unmatched", NULL };
+	    "autoreply", "command", "post", "held", "loop", "unmatched",
+	    "receipt", "complaint", NULL };
 	int i;
 
 	for (i = 0; kinds[i]; i++)
@@ -32,7 +33,7 @@ cmd_inbox(struct cli *c, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	static const char *const cols[] = { "#id", "kind", "from", "subject",
-	    "contact", "campaign", "rsvp", "@received", NULL };
+	    "contact", "campaign", "rsvp", "flags", "@received", NULL };
 	const char *kind = NULL;
 	sqlite3_stmt *st;
 	int ch, rc;
@@ -49,11 +50,13 @@ cmd_inbox(struct cli *c, int argc, char **argv)
 		return cli_fail(EX_USAGE, "unexpected \"%s\"", argv[optind]);
 	if (kind && !inbox_kind_valid(kind))
 		return cli_fail(EX_USAGE, "--kind \"%s\": reply, rsvp, bounce, "
-		    "autoreply, command, post, held, loop or unmatched", kind);
+		    "autoreply, command, post, held, loop, unmatched, receipt "
+		    "or complaint", kind);
 	if ((rc = cli_open(c)) != 0)
 		return rc;
 	st = db_prepare(c->db, "SELECT i.id, i.kind, i.from_addr, i.subject, "
-	    "c.email, k.name, i.rsvp, i.received_at FROM inbound i "
+	    "c.email, k.name, i.rsvp, rtrim(i.flags, ','), i.received_at "
+	    "FROM inbound i "
 	    "LEFT JOIN contact c ON c.id = i.contact_id "
 	    "LEFT JOIN campaign k ON k.id = i.campaign_id "
 	    "WHERE ?1 IS NULL OR i.kind = ?1 ORDER BY i.id");
