@@ -28,6 +28,12 @@ static const char *const relay_drop[] = {
 	"X-Confirm-Reading-To", "Mail-Followup-To", "Mail-Reply-To", NULL
 };
 
+/* The fields that describe a body: with a note, they go with the post's
+ * part, and the copy's own header says multipart/mixed. */
+static const char *const relay_mime[] = { "Content-Type",
+	"Content-Transfer-Encoding", "Content-Disposition", "Content-ID",
+	"Content-Description", "MIME-Version", NULL };
+
 /* Does the field line start with name, then optional blanks and ':'? */
 static int
 relay_is_field(const char *line, size_t len, const char *name)
@@ -171,9 +177,26 @@ relay_missing_fields(struct buf *out, const struct relay_headers *h,
  * byte for byte, so no line grows and encoded words stay whole.
  */
 static int
-relay_copy_fields(struct buf *out, const char *h, size_t n,
-    const struct relay_headers *rh)
+relay_is_mime(const char *line, size_t len)
 {
+	size_t i;
+
+	for (i = 0; relay_mime[i]; i++)
+		if (relay_is_field(line, len, relay_mime[i]))
+			return 1;
+	return 0;
+}
+
+/*
+ * The post's fields, rewritten, into out; with mime set (a note goes
+ * first), the fields that describe its body go there instead, but for
+ * MIME-Version, which the copy says itself.
+ */
+static int
+relay_copy_fields(struct buf *out, const char *h, size_t n,
+    const struct relay_headers *rh, struct buf *mime)
+{
+	struct buf *to = out;
 	const char *tag = rh->tag ? rh->tag : "";
 	size_t i = 0, start, end;
 	/* a continuation line before any field belongs to nothing: dropped */
@@ -191,10 +214,14 @@ relay_copy_fields(struct buf *out, const char *h, size_t n,
 		/* a continuation line follows its field's fate */
 		if (h[start] == ' ' || h[start] == '\t') {
 			if (!drop)
-				rc |= relay_line(out, h + start, end - start);
+				rc |= relay_line(to, h + start, end - start);
 			continue;
 		}
 		drop = relay_dropped(h + start, end - start);
+		to = mime && relay_is_mime(h + start, end - start) ? mime : out;
+		if (to == mime && relay_is_field(h + start, end - start,
+		    "MIME-Version"))
+			drop = 1;
 		date |= relay_is_field(h + start, end - start, "Date");
 		mid |= relay_is_field(h + start, end - start, "Message-ID");
 		if (!drop && !tagged &&
@@ -214,7 +241,7 @@ relay_copy_fields(struct buf *out, const char *h, size_t n,
 			continue;
 		}
 		if (!drop)
-			rc |= relay_line(out, h + start, end - start);
+			rc |= relay_line(to, h + start, end - start);
 	}
 	if (!tagged)		/* no subject at all */
 		rc |= relay_tag_field(out, tag, 0);
@@ -316,6 +343,52 @@ relay_list_fields(struct buf *out, const struct relay_headers *h)
 	return rc ? -1 : 0;
 }
 
+/* A boundary that the post's bytes do not hold. */
+static void
+relay_boundary(const char *raw, size_t len, char *b, size_t n)
+{
+	unsigned k = 0;
+
+	do
+		snprintf(b, n, "=_herald_note_%u", k++);
+	while (memmem(raw, len, b, strlen(b)) != NULL);
+}
+
+/*
+ * The copy with a note: multipart/mixed, the note in a text part, then
+ * the post's body under its own Content-* fields (text/plain when it
+ * had none, as RFC 2045 says).
+ */
+static int
+relay_build_noted(const char *raw, size_t len, size_t hend, size_t body,
+    const struct relay_headers *h, struct buf *out)
+{
+	struct buf mime;
+	char b[40];
+	int rc = 0;
+
+	buf_init(&mime, 64 * 1024);
+	relay_boundary(raw, len, b, sizeof b);
+	rc |= relay_copy_fields(out, raw, hend, h, &mime);
+	rc |= buf_printf(out, "MIME-Version: 1.0\r\nContent-Type: "
+	    "multipart/mixed; boundary=\"%s\"\r\n\r\n--%s\r\n"
+	    "Content-Type: text/plain; charset=utf-8\r\n"
+	    "Content-Transfer-Encoding: 8bit\r\n\r\n", b, b);
+	rc |= relay_crlf(out, h->note, strlen(h->note));
+	rc |= buf_printf(out, "\r\n--%s\r\n", b);
+	if (mime.len == 0)
+		rc |= buf_adds(out, "Content-Type: text/plain; charset=us-ascii"
+		    "\r\n");
+	rc |= buf_add(out, mime.data, mime.len);
+	rc |= buf_adds(out, "\r\n");
+	rc |= relay_crlf(out, raw + body, len - body);
+	if (out->len < 2 || memcmp(out->data + out->len - 2, "\r\n", 2) != 0)
+		rc |= buf_adds(out, "\r\n");
+	rc |= buf_printf(out, "--%s--\r\n", b);
+	buf_free(&mime);
+	return rc ? -1 : 0;
+}
+
 int
 relay_build(const char *raw, size_t len, const struct relay_headers *h,
     struct buf *out, const char **err)
@@ -323,8 +396,16 @@ relay_build(const char *raw, size_t len, const struct relay_headers *h,
 	/* a post of header fields only is valid (RFC 5322): an empty body */
 	size_t body, hend = relay_header_end(raw, len, &body);
 
+	if (h->note) {
+		if (relay_list_fields(out, h) == -1 ||
+		    relay_build_noted(raw, len, hend, body, h, out) == -1) {
+			*err = "the post cannot be relayed (header or size)";
+			return -1;
+		}
+		return 0;
+	}
 	if (relay_list_fields(out, h) == -1 ||
-	    relay_copy_fields(out, raw, hend, h) == -1 ||
+	    relay_copy_fields(out, raw, hend, h, NULL) == -1 ||
 	    buf_add(out, "\r\n", 2) == -1 ||
 	    relay_crlf(out, raw + body, len - body) == -1) {
 		*err = "the post cannot be relayed (header or size)";

@@ -29,6 +29,12 @@ struct relay_headers {
 	/* for a post that lacks them (RFC 5322 asks for both) */
 	int64_t date;			/* now */
 	const char *message_id;		/* the copy's own, without <> */
+	/*
+	 * A paragraph of herald's for this member, put before the post in a
+	 * text part of its own (the post becomes the second part, its bytes
+	 * unchanged), or NULL. UTF-8, LF or CRLF line ends.
+	 */
+	const char *note;
 };
 
 /* Append the member's copy of raw to out. -1 with *err on refusal. */

@@ -122,6 +122,38 @@ render_relay_owner_below(struct db *d, int64_t msg_id)
 	return yes;
 }
 
+/*
+ * What the owner is told, in their language, above the announcement:
+ * that one reply passes it on (an owner who does not know would never).
+ */
+static const char *
+render_relay_note(struct db *d, int64_t msg_id)
+{
+	sqlite3_stmt *st = db_cached(d, "SELECT COALESCE(c.language, '') FROM "
+	    "message m JOIN contact c ON c.id = m.contact_id WHERE m.id = ?");
+	char lang[3] = "";
+
+	sqlite3_bind_int64(st, 1, msg_id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		snprintf(lang, sizeof lang, "%s", db_col_text(st, 0));
+	sqlite3_reset(st);
+	if (strcmp(lang, "es") == 0)
+		return "Este anuncio le llega como responsable de la lista de "
+		    "su red. Responda a este mensaje con la sola palabra "
+		    "\"relay\" y se enviará una vez a los miembros de su red; "
+		    "si no responde, no se envía nada.\n";
+	if (strcmp(lang, "fr") == 0)
+		return "Cette annonce vous parvient en tant que responsable de "
+		    "la liste de votre réseau. Répondez à ce message par le "
+		    "seul mot \"relay\" et elle sera transmise une fois aux "
+		    "membres de votre réseau ; sans réponse, rien n'est "
+		    "envoyé.\n";
+	return "This announcement reaches you as the owner of your network's "
+	    "list. Reply to this message with the single word \"relay\" and "
+	    "it goes to your network's members, once; without a reply, "
+	    "nothing is sent.\n";
+}
+
 int
 render_relay(struct db *d, const struct conf *c, const struct token_key *k,
     int64_t msg_id, struct render_out *out, char *err, size_t errlen)
@@ -167,12 +199,14 @@ render_relay(struct db *d, const struct conf *c, const struct token_key *k,
 	/*
 	 * An announcement reaching the owner of a relay list below this one:
 	 * its Reply-To is a tagged address, so one reply saying "relay"
-	 * forwards it to the owner's network (SPEC 3, parent lists).
+	 * forwards it to the owner's network (a parent list's announcement).
 	 */
 	h.reply_to = NULL;
+	h.note = NULL;
 	if (render_relay_owner_below(d, msg_id)) {
 		render_tagged(c, k, TOKEN_REPLY, msg_id, forward, sizeof forward);
 		h.reply_to = forward;
+		h.note = render_relay_note(d, msg_id);
 	}
 	h.unsubscribe = unsub;
 	h.date = time_now();

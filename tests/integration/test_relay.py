@@ -546,6 +546,12 @@ class RelayTest(unittest.TestCase):
                                                policy=email.policy.default)
                 self.assertEqual(str(bob["Reply-To"]), "boss@office.example")
                 self.assertRegex(str(ana["Reply-To"]), r"^office\+r[0-9a-f]+-")
+                # the owner is told, above the announcement, what a reply
+                # of "relay" does; a plain member is not
+                parts = [p for p in ana.walk() if not p.is_multipart()]
+                self.assertIn('"relay"', parts[0].get_content())
+                self.assertIn("The agenda is out.", parts[1].get_content())
+                self.assertNotIn(b'"relay"', got["bob@gov.example"].data)
                 # Ana answers "relay": her network gets the announcement
                 srv.imap_append(("From: ana@redes.org\r\nTo: %s\r\nSubject: Re: Agenda\r\n"
                                  "Message-ID: <fw@redes.org>\r\n\r\nrelay\r\n\r\n"

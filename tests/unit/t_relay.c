@@ -358,6 +358,50 @@ test_date_and_message_id_when_missing(void)
 	buf_free(&b);
 }
 
+/*
+ * A note for the member goes first, in a part of its own: the copy is
+ * multipart/mixed, the post's Content-* fields move into its part, and
+ * its body bytes are unchanged.
+ */
+static void
+test_note_goes_first_in_its_own_part(void)
+{
+	struct relay_headers h = headers("Ana", "", "x");
+	struct buf b;
+	const char *m;
+	const char *post = "From: ana@redes.org\r\nSubject: x\r\n"
+	    "MIME-Version: 1.0\r\nContent-Type: text/plain;\r\n"
+	    " charset=iso-8859-1\r\nContent-Transfer-Encoding: "
+	    "quoted-printable\r\n\r\nCaf=E9 =\r\nau lait\r\n";
+
+	h.note = "Reply \"relay\" to pass it on.\n";
+	m = copy(&b, post, &h);
+	CHECK(m != NULL);
+	if (m == NULL)
+		return;
+	CHECK(fields(m, "MIME-Version") == 1);
+	CHECK(strstr(m, "Content-Type: multipart/mixed; boundary=\""
+	    "=_herald_note_0\"\r\n") != NULL);
+	CHECK(strstr(m, "\r\n\r\n--=_herald_note_0\r\nContent-Type: "
+	    "text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit"
+	    "\r\n\r\nReply \"relay\" to pass it on.\r\n") != NULL);
+	/* the post's own part: its fields, folded as they were, its bytes */
+	CHECK(strstr(m, "--=_herald_note_0\r\nContent-Type: text/plain;\r\n"
+	    " charset=iso-8859-1\r\nContent-Transfer-Encoding: "
+	    "quoted-printable\r\n\r\nCaf=E9 =\r\nau lait\r\n"
+	    "--=_herald_note_0--\r\n") != NULL);
+	buf_free(&b);
+	/* a boundary the post already holds is not used */
+	m = copy(&b, "From: a@b.example\r\nSubject: x\r\n\r\n"
+	    "--=_herald_note_0\r\n", &h);
+	CHECK(m != NULL && strstr(m, "boundary=\"=_herald_note_1\"") != NULL);
+	/* a post without Content-Type is text/plain in its part */
+	CHECK(m != NULL && strstr(m, "--=_herald_note_1\r\nContent-Type: "
+	    "text/plain; charset=us-ascii\r\n\r\n--=_herald_note_0\r\n")
+	    != NULL);
+	buf_free(&b);
+}
+
 static void
 test_has_tag(void)
 {
@@ -384,6 +428,7 @@ main(void)
 	test_header_only_post_is_relayed();
 	test_unwritable_poster_address_replies_to_the_list();
 	test_date_and_message_id_when_missing();
+	test_note_goes_first_in_its_own_part();
 	test_has_tag();
 	return check_done("t_relay");
 }
