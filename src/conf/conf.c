@@ -262,7 +262,7 @@ conf_check_readable(const char *path)
 }
 
 /*
- * sender.address: herald hands out LOCAL+TOKEN@sender.domain (SPEC 2),
+ * sender.address: herald hands out LOCAL+TOKEN@sender.domain (herald.conf(5)),
  * which must still fit a 64-octet local part (RFC 5321 4.5.3.1.1) with
  * the longest token.
  */

@@ -1,5 +1,5 @@
 /*
- * conf: herald.conf (libconfig), SPEC section 2. Every key is checked for
+ * conf: herald.conf (libconfig), as herald.conf(5) describes it. Every key is checked for
  * presence, type and range at load; unknown keys are errors. Relative
  * paths are made absolute against the config file's directory.
  */

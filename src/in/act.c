@@ -165,7 +165,7 @@ act_bounce(const struct classify_env *e,
 		if (db_step_done(e->db, st) == -1)
 			return -1;
 	}
-	/* SPEC 7.2: a hard failure scores; soft ones only show in the log */
+	/* herald(1), bounce: a hard failure scores; soft ones only show in the log */
 	if (r->contact_id && r->scores && r->hard == 1)
 		return act_score(e->db, e->conf, r, time(NULL));
 	return 0;
@@ -183,7 +183,7 @@ act_rsvp(const struct classify_env *e,
 	if (seats_answer(e->db, r->event_id, r->contact_id, r->rsvp,
 	    r->rsvp_source, &stored, &promoted) == -1)
 		return -1;
-	/* SPEC 8: the promoted contact is told */
+	/* herald(1), rsvp: the promoted contact is told */
 	return promoted ? seats_tell_promoted(e->db, r->event_id, promoted,
 	    SEATS_PROMOTED_TEMPLATE, e->key, e->conf->sender_domain) < 0 ?
 	    -1 : 0 : 0;

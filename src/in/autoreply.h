@@ -14,7 +14,7 @@
  * or say a rule moved the message (X-MS-Exchange-Inbox-Rules-Loop) are
  * not enough alone: people's own messages carry them too.
  *
- * Bounces are decided before this (SPEC 7), so a bounce that also says
+ * Bounces are decided before this (herald(1) WHAT COMES IN), so a bounce that also says
  * "Auto-Submitted: auto-replied" is a bounce.
  */
 #ifndef HERALD_IN_AUTOREPLY_H

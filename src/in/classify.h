@@ -1,5 +1,5 @@
 /*
- * classify: what an inbound message is (SPEC 7, in this order: loop,
+ * classify: what an inbound message is (herald(1) WHAT COMES IN, in this order: loop,
  * bounce / receipt / complaint, autoreply, command, post/held,
  * rsvp/reply, unmatched), who
  * it claims to be from, what it answers, and the evidence it carries:

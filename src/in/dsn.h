@@ -24,7 +24,7 @@
  * read receipts (DSN_KIND_RECEIPT); abuse feedback reports (RFC 5965,
  * DSN_KIND_ARF: read them with in/arf.h).
  *
- * How the classifier uses this module (SPEC 7: bounces first):
+ * How the classifier uses this module (bounces first: herald(1) WHAT COMES IN):
  *
  *	struct dsn_report d;
  *	const char *why;

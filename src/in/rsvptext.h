@@ -1,5 +1,5 @@
 /*
- * rsvptext: the RSVP answer written in the text of a reply (SPEC 7 item
+ * rsvptext: the RSVP answer written in the text of a reply (herald(1) WHAT COMES IN, item
  * 6): yes, no or maybe in English, Spanish or French, read from the first
  * few unquoted lines only. Anything unclear is RSVP_NONE, and the message
  * stays a "reply" for a person to read: a wrong guess records an answer

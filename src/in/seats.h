@@ -1,5 +1,5 @@
 /*
- * seats: who comes to an event (SPEC section 8). With a capacity, a "yes"
+ * seats: who comes to an event (herald(1), rsvp). With a capacity, a "yes"
  * beyond it becomes "waitlist"; when a "yes" turns into anything else the
  * oldest waitlisted contact is promoted to "yes", and told.
  */

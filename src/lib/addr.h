@@ -16,7 +16,7 @@
 #define ADDR_MAX 254 /* a path is 256 octets including the angle brackets */
 
 /*
- * Addresses herald builds from a base local part (SPEC 2): the tagged
+ * Addresses herald builds from a base local part (herald.conf(5), sender): the tagged
  * LOCAL+TOKEN (delimiter and token appended) and a list's NAME-request.
  * ADDR_TAG_MAX is the longest tag: a one-octet delimiter and a token.
  */

@@ -1,5 +1,5 @@
 /*
- * timeutil: the TIME and DURATION arguments of SPEC section 4, and the
+ * timeutil: the TIME and DURATION arguments of herald(1), and the
  * one timestamp format herald stores and prints (UTC, ISO 8601).
  */
 #ifndef HERALD_TIMEUTIL_H

@@ -1,5 +1,5 @@
 /*
- * followup: rules that chase or inform a campaign's recipients (SPEC 8).
+ * followup: rules that chase or inform a campaign's recipients (herald(1), campaign followup).
  * A rule sends TEMPLATE to the recipients whose RSVP matches, AFTER the
  * campaign started (round n at n x AFTER), at most MAX rounds. Each
  * message threads to the recipient's invitation (In-Reply-To), and a

@@ -1,6 +1,6 @@
 /*
  * filter: which contacts a command or campaign means. The text form is
- * SPEC's --where: "role=delegate,country=MX,lang!=en,attr.funding=yes",
+ * herald(1)'s --where: "role=delegate,country=MX,lang!=en,attr.funding=yes",
  * terms joined by "," meaning "and". Fields map to fixed SQL fragments
  * and values are bound, so no user text ever becomes SQL.
  */

@@ -18,7 +18,7 @@ struct inbound {
 	int64_t uidvalidity, uid;
 	const char *message_id;
 	const char *hash;		/* hex SHA-256 of the raw message */
-	const char *kind;		/* SPEC 3 kinds */
+	const char *kind;		/* herald(1) WHAT COMES IN kinds */
 	const char *from_addr, *subject, *rcpt_addr;
 	int64_t contact_id, message_ref, campaign_id, list_id;
 	const char *rsvp;		/* NULL when none */

@@ -35,7 +35,7 @@
 struct token_key;
 
 /*
- * The message states (SPEC section 3) as C spells them. The schema's
+ * The message states (herald(1) MESSAGE STATES) as C spells them. The schema's
  * CHECK constraint holds SQL to the same words.
  */
 #define QUEUE_S_QUEUED "queued"

@@ -1,4 +1,4 @@
-"""Follow-ups (SPEC 8) and a delivery the whole way into a mailbox.
+"""Follow-ups (herald(1), campaign followup) and a delivery the whole way into a mailbox.
 
 Follow-up rules run in heraldd's scheduler; RSVPs come from "herald rsvp
 set" here (the inbound issue adds replies by mail). And one campaign goes

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Integration tests for `herald contact import FILE.csv [--list L] [--update]`
-(SPEC section 4, CSV import).
+(herald(1), CSV import).
 
 Fixtures live in tests/data/csv/; tests that need odd bytes or a changing
 file write them into the Workdir.

@@ -106,7 +106,7 @@ test_samples(void)
 			CHECK(why != NULL && strstr(why, cases[i].why) != NULL);
 		else
 			CHECK(why == NULL);
-		/* and none of them is a bounce (SPEC 7 asks that first) */
+		/* and none of them is a bounce (bounces are judged first) */
 		CHECK(dsn_parse(m, &r) == 0);
 		dsn_report_free(&r);
 		in_msg_free(&m);

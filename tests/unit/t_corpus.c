@@ -242,7 +242,7 @@ main(int argc, char **argv)
 	    corpus_pct(b.rcpt, b.files), b.rcpt);
 	printf("  and hard/soft decided:      %5.1f%% (%d)\n",
 	    corpus_pct(b.decided, b.files), b.decided);
-	printf("  delay warnings, not bounces by SPEC 7: %d\n", b.delay);
+	printf("  delay warnings, not bounces: %d\n", b.delay);
 	printf("  with a mail system's shape: %d; receipts: %d\n", b.shape,
 	    b.receipt);
 	printf("auto-replies (rfc3834): %d of %d detected (%.1f%%)\n",

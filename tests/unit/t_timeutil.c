@@ -1,4 +1,4 @@
-/* Unit tests: lib/timeutil (SPEC TIME and DURATION). */
+/* Unit tests: lib/timeutil (TIME and DURATION of herald(1)). */
 #include <stdint.h>
 #include <stdlib.h>
 
