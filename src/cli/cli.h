@@ -80,6 +80,7 @@ int cmd_contact_list(struct cli *, int, char **);
 int cmd_contact_set(struct cli *, int, char **);
 int cmd_contact_export(struct cli *, int, char **);
 int cmd_contact_erase(struct cli *, int, char **);
+int cmd_contact_dedupe(struct cli *, int, char **);
 int cmd_org_list(struct cli *, int, char **);
 int cmd_org_show(struct cli *, int, char **);
 int cmd_list_create(struct cli *, int, char **);

@@ -18,14 +18,15 @@ static const struct cli_command commands[] = {
 	  "Report on the config, the database, the templates and the SMTP "
 	  "and IMAP servers (exit 69 when a server fails).", NULL },
 	{ "contact", "import", cmd_contact_import,
-	  "FILE.csv [--list LIST] [--update]",
+	  "FILE.csv [--list LIST] [--update] [--encoding latin1|cp1252]",
 	  "Import contacts from a UTF-8 CSV file with a header row.",
 	  "Columns email, name, organisation, country, language, role; any\n"
 	  "other column becomes an attribute. An empty cell sets nothing.\n"
 	  "Existing contacts are changed only with --update. Bad rows are\n"
 	  "reported with their line and skipped (exit 65).\n"
 	  "  --list LIST  also add every imported contact to LIST\n"
-	  "  --update     overwrite existing contacts' fields\n" },
+	  "  --update     overwrite existing contacts' fields\n"
+	  "  --encoding E read the file as latin1 or cp1252 (Windows-1252)\n" },
 	{ "contact", "add", cmd_contact_add,
 	  "EMAIL [--name N] [--org O] [--role R] [--lang L] [--country C] "
 	  "[KEY=VALUE...]", "Add one contact (KEY=VALUE are attributes).",
@@ -43,6 +44,13 @@ static const struct cli_command commands[] = {
 	  NULL },
 	{ "contact", "erase", cmd_contact_erase, "EMAIL",
 	  "Forget a person, keeping only anonymous counts.", NULL },
+	{ "contact", "dedupe", cmd_contact_dedupe, "[--apply]",
+	  "Merge contacts whose addresses differ only in case (dry run "
+	  "without --apply).",
+	  "Each address keeps its oldest contact; the others' memberships,\n"
+	  "RSVPs, messages, inbound mail, log and attributes move to it.\n"
+	  "  --apply  merge them, in one transaction (without it, only\n"
+	  "           say what would be merged)\n" },
 	{ "org", "list", cmd_org_list, "[--json|--csv]",
 	  "List organisations with their number of contacts.", NULL },
 	{ "org", "show", cmd_org_show, "ORG [--json]",

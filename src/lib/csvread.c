@@ -3,9 +3,11 @@
 
 #include <csv.h>
 #include <errno.h>
+#include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "lib/xmalloc.h"
@@ -24,6 +26,11 @@ struct csvread {
 	char *path;
 	struct csv_parser p;
 	char *chunk;		/* CSVREAD_CHUNK bytes */
+	iconv_t cd;		/* to UTF-8, or (iconv_t)-1: read as is */
+	char *conv;		/* a converted piece: 3 bytes a byte at most */
+	const char *encname;	/* for errors: "Windows-1252" */
+	char delim;
+	int delim_known;	/* found in the first record */
 	long lineno;
 	int line_open;		/* the last piece did not end its line */
 	int64_t offset, size;
@@ -114,6 +121,8 @@ csvread_parser_init(struct csvread *r)
 	if (csv_init(&r->p, CSV_STRICT | CSV_STRICT_FINI) != 0)
 		abort();
 	csv_set_blk_size(&r->p, CSVREAD_BLOCK);
+	/* a fresh parser after a bad record keeps the file's separator */
+	csv_set_delim(&r->p, (unsigned char)r->delim);
 }
 
 struct csvread *
@@ -136,8 +145,106 @@ csvread_open(const char *path)
 	r->chunk = xmalloc(CSVREAD_CHUNK);
 	r->size = st.st_size;
 	r->at_boundary = 1;
+	r->cd = (iconv_t)-1;
+	r->delim = ',';
 	csvread_parser_init(r);
 	return r;
+}
+
+int
+csvread_set_encoding(struct csvread *r, const char *name)
+{
+	static const struct {
+		const char *name, *iconv, *shown;
+	} encs[] = {
+		{ "utf-8", NULL, NULL }, { "utf8", NULL, NULL },
+		{ "latin1", "ISO-8859-1", "Latin-1" },
+		{ "latin-1", "ISO-8859-1", "Latin-1" },
+		{ "iso-8859-1", "ISO-8859-1", "Latin-1" },
+		{ "cp1252", "CP1252", "Windows-1252" },
+		{ "windows-1252", "CP1252", "Windows-1252" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof encs / sizeof encs[0]; i++)
+		if (strcasecmp(name, encs[i].name) == 0)
+			break;
+	if (i == sizeof encs / sizeof encs[0])
+		return -1;
+	if (r->cd != (iconv_t)-1)
+		iconv_close(r->cd);
+	r->cd = (iconv_t)-1;
+	if (encs[i].iconv == NULL)
+		return 0;
+	if ((r->cd = iconv_open("UTF-8", encs[i].iconv)) == (iconv_t)-1)
+		return -1;
+	if (r->conv == NULL)
+		r->conv = xmalloc(3 * CSVREAD_CHUNK);
+	r->encname = encs[i].shown;
+	return 0;
+}
+
+char
+csvread_delim(const struct csvread *r)
+{
+	return r->delim;
+}
+
+/*
+ * The separator, from the first piece of the first record: the most
+ * frequent of ',' ';' and tab outside quotes (',' wins a tie).
+ */
+static void
+csvread_find_delim(struct csvread *r, const char *s, size_t n)
+{
+	size_t i, comma = 0, semi = 0, tab = 0;
+	int quoted = 0;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '"')
+			quoted = !quoted;
+		else if (quoted)
+			continue;
+		else if (s[i] == ',')
+			comma++;
+		else if (s[i] == ';')
+			semi++;
+		else if (s[i] == '\t')
+			tab++;
+	}
+	r->delim = ',';
+	if (semi > comma && semi >= tab)
+		r->delim = ';';
+	else if (tab > comma && tab > semi)
+		r->delim = '\t';
+	csv_set_delim(&r->p, (unsigned char)r->delim);
+	r->delim_known = 1;
+}
+
+/*
+ * The piece s[0..*n) in the file's encoding, as UTF-8 in r->conv: 0, or
+ * -1 with err set at a byte the encoding has no character for.
+ */
+static int
+csvread_convert(struct csvread *r, char **s, ssize_t *n, char *err,
+    size_t errlen)
+{
+	char *in = *s, *out = r->conv;
+	size_t inleft = (size_t)*n, outleft = 3 * CSVREAD_CHUNK;
+
+	if (r->cd == (iconv_t)-1)
+		return 0;
+	iconv(r->cd, NULL, NULL, NULL, NULL);
+	if (iconv(r->cd, &in, &inleft, &out, &outleft) == (size_t)-1) {
+		snprintf(err, errlen, "%s:%ld: byte 0x%02X is not a %s "
+		    "character: reading stopped here", r->path, r->lineno,
+		    (unsigned char)*in, r->encname);
+		r->stopped = 1;
+		return -1;
+	}
+	*s = r->conv;
+	*n = (ssize_t)(out - r->conv);
+	return 0;
 }
 
 /*
@@ -225,15 +332,21 @@ csvread_feed(struct csvread *r, char *err, size_t errlen)
 		n -= 3;
 	}
 	r->offset += s - r->chunk + n;
+	if (n == 0)
+		return 0;	/* a file that holds only a BOM */
 	if (!r->line_open)
 		r->lineno++;
 	r->line_open = s[n - 1] != '\n';
+	if (csvread_convert(r, &s, &n, err, errlen) == -1)
+		return -1;
 	if (r->at_boundary) {
 		if (csvread_blank(s, (size_t)n))
 			return 0;
 		r->cur_start = r->lineno;
 		r->at_boundary = 0;
 	}
+	if (!r->delim_known)
+		csvread_find_delim(r, s, (size_t)n);
 	if (csv_parse(&r->p, s, (size_t)n, csvread_field_cb, csvread_row_cb,
 	    r) != (size_t)n) {
 		csvread_bad_record(r, "malformed quotes (a quote inside an "
@@ -293,6 +406,9 @@ csvread_close(struct csvread **rp)
 	csvread_row_free(&r->cur);
 	free(r->done);
 	free(r->chunk);
+	free(r->conv);
+	if (r->cd != (iconv_t)-1)
+		iconv_close(r->cd);
 	free(r->path);
 	csv_free(&r->p);
 	fclose(r->f);

@@ -4,6 +4,14 @@
  * fields may hold commas and line breaks; blank lines are skipped; a
  * UTF-8 byte-order mark is dropped.
  *
+ * The separator is found in the first record (the header row): whichever
+ * of ',' ';' and tab appears most often outside quotes, ',' on a tie, so
+ * a spreadsheet's "CSV" export in a locale with decimal commas (';') and
+ * a tab-separated file read as they were meant. A file in Latin-1 or
+ * Windows-1252 can be read as UTF-8 (csvread_set_encoding): each piece is
+ * converted with iconv before it is parsed; both are one byte a
+ * character, so a piece never splits one.
+ *
  * Memory is bounded while reading, whatever the file: the file is fed
  * to libcsv in pieces of at most 64 KiB, and a record may hold at most
  * CSVREAD_RECORD_MAX bytes. Past that (a quote never closed, a line
@@ -36,9 +44,18 @@ struct csvrow {
 /* NULL with errno set when the file cannot be opened. */
 struct csvread *csvread_open(const char *path);
 /*
+ * Read the file as encoding name ("utf-8", "latin1", "iso-8859-1",
+ * "cp1252", "windows-1252", any case) before the first csvread_next.
+ * -1 when the name is not one of these (or iconv lacks it).
+ */
+int csvread_set_encoding(struct csvread *r, const char *name);
+/* The separator in use: ',' ';' or '\t' (',' before the first record). */
+char csvread_delim(const struct csvread *r);
+/*
  * The next record: 1 and *row (valid until the next call), 0 at end of
  * file, -1 on a read error or a record over CSVREAD_RECORD_MAX (err set
- * to "FILE: ..." or "FILE:LINE: ..."; reading cannot go on). A
+ * to "FILE: ..." or "FILE:LINE: ..."; reading cannot go on; a byte
+ * that is no character in the encoding set is such an error). A
  * malformed record (a stray quote, a quote never closed at the end of
  * the file, a field or field count over the limits) comes back with
  * row->error set and no fields; reading goes on with the next line.

@@ -227,7 +227,7 @@ int
 contact_get(struct db *d, const char *email, struct contact *c)
 {
 	sqlite3_stmt *st = db_cached(d, "SELECT " CONTACT_COLUMNS
-	    "WHERE c.email = ?");
+	    "WHERE c.email = ? ORDER BY c.id LIMIT 1");
 
 	db_bind_text(st, 1, email);
 	return contact_fill(d, st, c);
@@ -479,7 +479,7 @@ contact_erase(struct db *d, int64_t id)
 		 * somebody else's request */
 		"UPDATE confirmation SET email = 'erased', "
 		"used = COALESCE(used, 0) WHERE email = "
-		"(SELECT email FROM contact WHERE id = ?1)",
+		"(SELECT email FROM contact WHERE id = ?1) COLLATE NOCASE",
 		"DELETE FROM contact WHERE id = ?1",
 	};
 	sqlite3_stmt *st;
@@ -494,4 +494,125 @@ contact_erase(struct db *d, int64_t id)
 	st = db_cached(d, "INSERT INTO erasure (at) VALUES (?)");
 	sqlite3_bind_int64(st, 1, time_now());
 	return db_step_done(d, st);
+}
+
+int
+contact_dupes(struct db *d, struct contact_dup **vp, size_t *np)
+{
+	sqlite3_stmt *st = db_prepare(d, "SELECT k.id, k.email, m.id, m.email, "
+	    "(SELECT count(*) FROM membership WHERE contact_id = m.id), "
+	    "(SELECT count(*) FROM rsvp WHERE contact_id = m.id), "
+	    "(SELECT count(*) FROM message WHERE contact_id = m.id), "
+	    "(SELECT count(*) FROM inbound WHERE contact_id = m.id), "
+	    "(SELECT count(*) FROM activity WHERE contact_id = m.id), "
+	    "(SELECT count(*) FROM contact_attr WHERE contact_id = m.id) "
+	    "FROM contact m JOIN contact k ON k.id = (SELECT min(o.id) "
+	    "FROM contact o WHERE o.email = m.email) "
+	    "WHERE k.id != m.id ORDER BY k.id, m.id");
+	struct contact_dup *v = NULL, *x;
+	size_t n = 0;
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		v = xrealloc(v, (n + 1) * sizeof *v);
+		x = &v[n++];
+		x->keep_id = sqlite3_column_int64(st, 0);
+		x->keep_email = db_col_dup(st, 1);
+		x->dup_id = sqlite3_column_int64(st, 2);
+		x->dup_email = db_col_dup(st, 3);
+		x->memberships = sqlite3_column_int(st, 4);
+		x->rsvps = sqlite3_column_int(st, 5);
+		x->messages = sqlite3_column_int(st, 6);
+		x->inbound = sqlite3_column_int(st, 7);
+		x->activity = sqlite3_column_int(st, 8);
+		x->attrs = sqlite3_column_int(st, 9);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		contact_dupes_free(v, n);
+		return -1;
+	}
+	*vp = v;
+	*np = n;
+	return 0;
+}
+
+void
+contact_dupes_free(struct contact_dup *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].keep_email);
+		free(v[i].dup_email);
+	}
+	free(v);
+}
+
+int
+contact_merge(struct db *d, int64_t keep, int64_t dup)
+{
+	/* ?1 keep, ?2 dup, ?3 now */
+	static const char *const merge[] = {
+		/* memberships of both in one list: one row */
+		"UPDATE membership AS k SET "
+		"role = CASE WHEN 'owner' IN (k.role, m.role) THEN 'owner' "
+		"WHEN 'moderator' IN (k.role, m.role) THEN 'moderator' "
+		"ELSE 'member' END, "
+		"state = CASE WHEN 'unsubscribed' IN (k.state, m.state) "
+		"THEN 'unsubscribed' WHEN 'active' IN (k.state, m.state) "
+		"THEN 'active' ELSE 'pending' END, "
+		"created = min(k.created, m.created), updated = ?3 "
+		"FROM membership AS m WHERE k.contact_id = ?1 AND "
+		"m.contact_id = ?2 AND m.list_id = k.list_id",
+		"DELETE FROM membership WHERE contact_id = ?2 AND list_id IN "
+		"(SELECT list_id FROM membership WHERE contact_id = ?1)",
+		"UPDATE membership SET contact_id = ?1 WHERE contact_id = ?2",
+		/* answers to one event: the later one */
+		"DELETE FROM rsvp WHERE contact_id = ?1 AND EXISTS (SELECT 1 "
+		"FROM rsvp AS o WHERE o.contact_id = ?2 AND "
+		"o.event_id = rsvp.event_id AND o.at > rsvp.at)",
+		"DELETE FROM rsvp WHERE contact_id = ?2 AND event_id IN "
+		"(SELECT event_id FROM rsvp WHERE contact_id = ?1)",
+		"UPDATE rsvp SET contact_id = ?1 WHERE contact_id = ?2",
+		/* one copy of a follow-up round per contact (message_followup) */
+		"UPDATE message SET contact_id = ?1 WHERE contact_id = ?2 AND "
+		"NOT (followup_id IS NOT NULL AND EXISTS (SELECT 1 FROM message "
+		"AS o WHERE o.contact_id = ?1 AND o.followup_id = "
+		"message.followup_id AND o.round = message.round))",
+		"UPDATE inbound SET contact_id = ?1 WHERE contact_id = ?2",
+		"UPDATE activity SET contact_id = ?1 WHERE contact_id = ?2",
+		"INSERT OR IGNORE INTO contact_attr (contact_id, key, value) "
+		"SELECT ?1, key, value FROM contact_attr WHERE contact_id = ?2",
+		"UPDATE contact AS k SET "
+		"name = CASE WHEN k.name = '' THEN m.name ELSE k.name END, "
+		"org_id = COALESCE(k.org_id, m.org_id), "
+		"role = CASE WHEN k.role = '' THEN m.role ELSE k.role END, "
+		"country = CASE WHEN k.country = '' THEN m.country "
+		"ELSE k.country END, "
+		"language = CASE WHEN k.language = '' THEN m.language "
+		"ELSE k.language END, "
+		"status = CASE WHEN m.status = 'unsubscribed' THEN m.status "
+		"ELSE k.status END, "
+		"created = min(k.created, m.created), updated = ?3 "
+		"FROM contact AS m WHERE k.id = ?1 AND m.id = ?2",
+		"INSERT INTO activity (at, direction, kind, contact_id, summary) "
+		"SELECT ?3, 'note', 'merge', ?1, 'merged contact ' || email || "
+		"' (same address but for case) into this one' FROM contact "
+		"WHERE id = ?2",
+		"DELETE FROM contact WHERE id = ?2",
+	};
+	sqlite3_stmt *st;
+	int64_t now = time_now();
+	size_t i;
+
+	for (i = 0; i < sizeof merge / sizeof merge[0]; i++) {
+		st = db_cached(d, merge[i]);
+		sqlite3_bind_int64(st, 1, keep);
+		sqlite3_bind_int64(st, 2, dup);
+		sqlite3_bind_int64(st, 3, now);
+		if (db_step_done(d, st) == -1)
+			return -1;
+	}
+	return 0;
 }

@@ -57,7 +57,12 @@ void contact_clear(struct contact *c);
 void contact_attr_set(struct contact *c, const char *key, const char *value);
 const char *contact_attr_get(const struct contact *c, const char *key);
 
-/* 1 found (c filled), 0 not found, -1 error. email must be normalised. */
+/*
+ * 1 found (c filled), 0 not found, -1 error. email must be normalised.
+ * Addresses compare without ASCII case (the column is COLLATE NOCASE):
+ * c->email is the spelling stored, the first seen. Where two contacts
+ * still differ only in case (see contact_dupes), the oldest is found.
+ */
 int contact_get(struct db *d, const char *email, struct contact *c);
 /* Same, by id. */
 int contact_get_id(struct db *d, int64_t id, struct contact *c);
@@ -75,6 +80,29 @@ int contact_set_attr(struct db *d, int64_t id, const char *key,
     const char *value);
 /* Forget a person: see docs/privacy. */
 int contact_erase(struct db *d, int64_t id);
+/*
+ * Contacts whose addresses differ only in case, made before herald
+ * compared them so: each one that is not the oldest of its address, with
+ * the oldest (the one kept) and what merging it would move there.
+ */
+struct contact_dup {
+	int64_t keep_id, dup_id;
+	char *keep_email, *dup_email;
+	long memberships, rsvps, messages, inbound, activity, attrs;
+};
+/* All of them, ordered by kept contact then age; -1 on error. */
+int contact_dupes(struct db *d, struct contact_dup **v, size_t *n);
+void contact_dupes_free(struct contact_dup *v, size_t n);
+/*
+ * Merge contact dup into keep, in the caller's transaction: memberships
+ * (one list: the higher role; unsubscribed wins, then active), RSVPs (one
+ * event: the later answer), messages, inbound mail, activity and
+ * attributes (one key: keep's value) move to keep; keep's empty fields
+ * take dup's; an unsubscribe of either stays. A message that would make
+ * keep's second copy of one follow-up round keeps its row but loses its
+ * contact. A note in keep's log says what was merged; dup is deleted.
+ */
+int contact_merge(struct db *d, int64_t keep, int64_t dup);
 /* Organisation id of a contact, 0 when none. */
 int64_t contact_org_id(struct db *d, int64_t contact_id);
 

@@ -307,6 +307,49 @@ static const char *const schema_migrations[] = {
 "ALTER TABLE inbound3 RENAME TO inbound;"
 "CREATE INDEX inbound_dedupe ON inbound(message_id, hash);"
 "CREATE INDEX inbound_kind ON inbound(kind);",
+/*
+ * 4: one person, one contact, whatever the case of the address. The
+ * email column compares without ASCII case (COLLATE NOCASE), so every
+ * "c.email = ?" finds the person by any spelling; the row keeps the
+ * spelling first seen, which is what mail is sent to. The table is made
+ * again (a column's collation cannot be altered; legacy_alter_table so
+ * that renaming it back is not refused over the contact_log view).
+ *
+ * A database may already hold two contacts whose addresses differ only
+ * in case: a UNIQUE index would make this migration fail there. So the
+ * index is not unique, and two triggers refuse any new row or new
+ * address that would make such a pair; the pairs already there stay
+ * until "herald contact dedupe --apply" merges them (contact lookups
+ * take the oldest meanwhile).
+ */
+"PRAGMA legacy_alter_table=ON;"
+"CREATE TABLE contact4 ("
+"  id INTEGER PRIMARY KEY,"
+"  email TEXT NOT NULL COLLATE NOCASE,"	/* domain lower-cased */
+"  name TEXT NOT NULL DEFAULT '',"
+"  org_id INTEGER REFERENCES organisation(id) ON DELETE SET NULL,"
+"  role TEXT NOT NULL DEFAULT '',"
+"  country TEXT NOT NULL DEFAULT '',"
+"  language TEXT NOT NULL DEFAULT '',"
+"  status TEXT NOT NULL DEFAULT 'active' CHECK (status IN"
+"    ('active','bouncing','disabled','unsubscribed')),"
+"  bounce_score REAL NOT NULL DEFAULT 0,"
+"  bounce_last INTEGER,"
+"  created INTEGER NOT NULL,"
+"  updated INTEGER NOT NULL);"
+"INSERT INTO contact4 SELECT * FROM contact;"	/* every column, or fail */
+"DROP TABLE contact;"
+"ALTER TABLE contact4 RENAME TO contact;"
+"PRAGMA legacy_alter_table=OFF;"
+"CREATE INDEX contact_org ON contact(org_id);"
+"CREATE INDEX contact_email ON contact(email);"
+"CREATE TRIGGER contact_email_insert BEFORE INSERT ON contact"
+"  WHEN EXISTS (SELECT 1 FROM contact WHERE email = NEW.email)"
+"  BEGIN SELECT RAISE(ABORT, 'UNIQUE constraint failed: contact.email'); END;"
+"CREATE TRIGGER contact_email_update BEFORE UPDATE OF email ON contact"
+"  WHEN EXISTS (SELECT 1 FROM contact WHERE email = NEW.email"
+"    AND id != NEW.id)"
+"  BEGIN SELECT RAISE(ABORT, 'UNIQUE constraint failed: contact.email'); END;",
 };
 
 #define SCHEMA_COUNT ((int)(sizeof schema_migrations / sizeof schema_migrations[0]))

@@ -404,5 +404,271 @@ class ImportLimitTest(ImportCase):
         self.assertEqual(sorted(self.contacts()), ["b@example.org", "d@example.org"])
 
 
+class SpreadsheetTest(ImportCase):
+    """Files as spreadsheets save them: ';' or tab separators, Windows-1252
+    text, header spellings, addresses that differ only in case."""
+
+    def test_excel_semicolon_export(self):
+        # excel-semicolon.csv (BOM, CRLF, ';', decimal commas):
+        #   Email;Name;Organization;Country;Amount
+        #   ines@example.org;Inés Ruiz;"Red; Sur";AR;1,5
+        #   EMILE.LEFEVRE4@Example.org;Émile Lefèvre;Mairie de Lyon;fr;2,25
+        #   emile.lefevre4@example.org;Emile Lefevre;;FR;
+        r = self.import_(fixture("excel-semicolon.csv"))
+        # the third row is the second one's contact: one contact, unchanged
+        self.assertEqual(self.summary(r), (2, 0, 1, 0))
+        self.assertIn("columns kept as attributes: amount", r.stdout)
+        cs = self.contacts()
+        # the spelling first seen is kept for sending
+        self.assertEqual(sorted(cs), ["EMILE.LEFEVRE4@example.org", "ines@example.org"])
+        ines = cs["ines@example.org"]
+        self.assertEqual((ines["name"], ines["organisation"], ines["country"]),
+                         ("Inés Ruiz", "Red; Sur", "AR"))
+        self.assertEqual(ines["attributes"], {"amount": "1,5"})
+        emile = cs["EMILE.LEFEVRE4@example.org"]
+        self.assertEqual((emile["name"], emile["organisation"], emile["country"]),
+                         ("Émile Lefèvre", "Mairie de Lyon", "FR"))
+        # and again, with --update: the other spelling finds the same person
+        r = self.import_(fixture("excel-semicolon.csv"), "--update")
+        self.assertEqual(self.ncontacts(), 2)
+        self.assertEqual(self.contacts()["EMILE.LEFEVRE4@example.org"]["name"], "Emile Lefevre")
+
+    def test_tab_separated(self):
+        r = self.import_(fixture("tab.csv"))
+        self.assertEqual(self.summary(r), (2, 0, 0, 0))
+        cs = self.contacts()
+        self.assertEqual(cs["t1@example.org"]["name"], "Tab, One")
+        self.assertEqual(cs["t1@example.org"]["attributes"], {"notes": 'says "hi"; ok'})
+        self.assertEqual(cs["t2@example.org"]["organisation"], "")
+
+    def test_cp1252_file_hint_then_encoding(self):
+        # cp1252.csv: line 2 is ASCII, lines 3 and 4 have é, “ ”, €, ø
+        path = fixture("cp1252.csv")
+        r = self.import_(path, code=EX_DATAERR)
+        self.assertEqual(self.row_errors(r, path), [3, 4])
+        self.assertIn("invalid UTF-8", r.stderr)
+        # one hint, naming the first line, the likely encoding, the cure
+        hint = [l for l in r.stderr.splitlines() if "Windows-1252" in l]
+        self.assertEqual(len(hint), 1, r.stderr)
+        self.assertIn("line 3", hint[0])
+        self.assertIn("--encoding cp1252", hint[0])
+        self.assertIn("iconv -f CP1252 -t UTF-8", hint[0])
+        self.assertEqual(self.summary(r), (1, 0, 0, 2))
+        # imported as Windows-1252: every row, converted
+        r = self.import_(path, "--encoding", "cp1252")
+        self.assertEqual(self.summary(r), (2, 0, 1, 0))
+        self.assertNotIn("Windows-1252", r.stderr)
+        cs = self.contacts()
+        self.assertEqual((cs["jose@example.org"]["name"], cs["jose@example.org"]["organisation"]),
+                         ("José Pérez", "Société Générale"))
+        self.assertEqual(cs["jose@example.org"]["attributes"], {"city": "Zürich"})
+        self.assertEqual(cs["quote@example.org"]["name"], "\u201cQuoted\u201d Name")
+        self.assertEqual(cs["quote@example.org"]["organisation"], "Café €uro")
+
+    def test_latin1_encoding_and_unknown_encoding(self):
+        path = self.write_csv("latin1.csv", b"email,name\nl1@example.org,\xc5sa M\xfcller\n")
+        self.import_(path, "--encoding", "latin1")
+        self.assertEqual(self.contacts()["l1@example.org"]["name"], "Åsa Müller")
+        r = self.import_(path, "--encoding", "ebcdic", code=64)
+        self.assertIn("cp1252", r.stderr)
+        # a byte Windows-1252 has no character for: nothing imported, line named
+        path = self.write_csv("bad1252.csv", b"email,name\nb1@example.org,B\nb2@example.org,\x81\n")
+        r = self.import_(path, "--encoding", "cp1252", code=EX_DATAERR)
+        self.assertIn(path + ":3: byte 0x81", r.stderr)
+        self.assertIn("nothing imported", r.stderr)
+        self.assertNotIn("b1@example.org", self.contacts())
+
+    def test_cp1252_header_is_refused_with_the_hint(self):
+        path = self.write_csv("head1252.csv", b"email,Soci\xe9t\xe9\na@example.org,x\n")
+        r = self.import_(path, code=EX_DATAERR)
+        self.assertIn(path + ":1: header: invalid UTF-8", r.stderr)
+        self.assertIn("--encoding cp1252", r.stderr)
+        self.assertEqual(self.ncontacts(), 0)
+
+    def test_header_spellings(self):
+        # E-mail,Full name,Org,Country,Lang,Phone Number,funding
+        r = self.import_(fixture("header-spellings.csv"))
+        self.assertEqual(self.summary(r), (2, 0, 0, 0))
+        self.assertIn('columns kept as attributes: phone_number ("Phone Number"), funding',
+                      r.stdout)
+        h1 = self.contacts()["h1@example.org"]
+        self.assertEqual((h1["name"], h1["organisation"], h1["country"], h1["language"]),
+                         ("Hana One", "Forum A", "JP", "ja"))
+        self.assertEqual(h1["attributes"], {"phone_number": "+81 3 1234", "funding": "yes"})
+        for head in ("Email Address,Name,organisation,Language",
+                     "EMAIL,Full Name,Organization,language",
+                     "e_mail,name,ORG,Lang"):
+            with self.subTest(head=head):
+                path = self.write_csv("h.csv", head + "\nx@example.org,X Y,Org Z,es\n")
+                r = self.import_(path, "--update")
+                self.assertNotIn("attributes", r.stdout)
+                x = self.contacts()["x@example.org"]
+                self.assertEqual((x["name"], x["organisation"], x["language"]),
+                                 ("X Y", "Org Z", "es"))
+                self.assertEqual(x["attributes"], {})
+
+    def test_two_spellings_of_one_field_abort(self):
+        path = self.write_csv("two.csv", "Email,E-mail\na@example.org,b@example.org\n")
+        r = self.import_(path, code=EX_DATAERR)
+        self.assertIn('columns "Email" and "E-mail" both mean email', r.stderr)
+        path = self.write_csv("three.csv", "email,Organization,org\na@example.org,A,B\n")
+        r = self.import_(path, code=EX_DATAERR)
+        self.assertIn("both mean organisation", r.stderr)
+        self.assertEqual(self.ncontacts(), 0)
+
+    def test_unknown_separator_names_the_split(self):
+        path = self.write_csv("pipe.csv", "email|name\na@example.org|A\n")
+        r = self.import_(path, code=EX_DATAERR)
+        self.assertIn("split at commas", r.stderr)
+
+    def test_case_duplicates_in_one_file_are_one_contact(self):
+        path = self.write_csv("case.csv",
+                              "email,name,city\n"
+                              "EMILE.LEFEVRE4@example.org,Émile,Lyon\n"
+                              "emile.lefevre4@EXAMPLE.ORG,Emile,\n"
+                              "Emile.Lefevre4@example.org,,Paris\n")
+        r = self.import_(path)
+        self.assertEqual(self.summary(r), (1, 0, 2, 0))
+        self.assertIn("--update", r.stdout)         # the third row differs: kept
+        cs = self.contacts()
+        self.assertEqual(list(cs), ["EMILE.LEFEVRE4@example.org"])
+        self.assertEqual(cs["EMILE.LEFEVRE4@example.org"]["attributes"], {"city": "Lyon"})
+        # an existing contact is found by any spelling, and keeps its own
+        self.w.ok("contact", "add", "Bo.Berg@example.org")
+        path = self.write_csv("bo.csv", "email,name\nbo.berg@example.org,Bo\n")
+        r = self.import_(path, "--update")
+        self.assertEqual(self.summary(r), (0, 1, 0, 0))
+        self.assertEqual(self.contacts()["Bo.Berg@example.org"]["name"], "Bo")
+        self.assertEqual(self.ncontacts(), 2)
+
+
+# The contact table as migrations 1-3 made it: addresses compared as given.
+V3_CONTACT = """
+CREATE TABLE contact3 (
+  id INTEGER PRIMARY KEY,
+  email TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL DEFAULT '',
+  org_id INTEGER REFERENCES organisation(id) ON DELETE SET NULL,
+  role TEXT NOT NULL DEFAULT '',
+  country TEXT NOT NULL DEFAULT '',
+  language TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL DEFAULT 'active' CHECK (status IN
+    ('active','bouncing','disabled','unsubscribed')),
+  bounce_score REAL NOT NULL DEFAULT 0,
+  bounce_last INTEGER,
+  created INTEGER NOT NULL,
+  updated INTEGER NOT NULL);
+INSERT INTO contact3 SELECT * FROM contact;
+DROP TRIGGER contact_email_insert;
+DROP TRIGGER contact_email_update;
+DROP TABLE contact;
+ALTER TABLE contact3 RENAME TO contact;
+CREATE INDEX contact_org ON contact(org_id);
+PRAGMA user_version = 3;
+"""
+
+
+class DedupeTest(ImportCase):
+    """A database from before addresses were compared without case may
+    hold two contacts for one person: migration 4 must not fail on it,
+    and "contact dedupe" merges them (a dry run unless --apply)."""
+
+    def write_sql(self, script):
+        import sqlite3
+        con = sqlite3.connect(self.w.path("herald.db"), isolation_level=None)
+        try:
+            con.execute("PRAGMA foreign_keys=OFF")
+            con.execute("PRAGMA legacy_alter_table=ON")
+            con.executescript("BEGIN;" + script + "COMMIT;")
+        finally:
+            con.close()
+
+    def old_database_with_a_pair(self):
+        w = self.w
+        w.ok("list", "create", "news", "--kind", "announce")
+        w.ok("list", "create", "board", "--kind", "discussion")
+        w.ok("event", "create", "summit", "--title", "Summit",
+             "--start", "2031-03-02T09:00Z", "--end", "2031-03-02T17:00Z")
+        w.ok("contact", "add", "EMILE.LEFEVRE4@example.org", "--name", "Émile Lefèvre",
+             "city=Lyon")
+        w.ok("list", "add", "news", "EMILE.LEFEVRE4@example.org")
+        w.ok("rsvp", "set", "summit", "EMILE.LEFEVRE4@example.org", "no")
+        self.write_sql(V3_CONTACT + """
+INSERT INTO contact (email, name, country, created, updated)
+  VALUES ('emile.lefevre4@example.org', 'Emile', 'FR', 1, 1);
+INSERT INTO contact_attr VALUES ((SELECT max(id) FROM contact), 'city', 'Paris'),
+  ((SELECT max(id) FROM contact), 'diet', 'vegan');
+INSERT INTO membership (list_id, contact_id, role, state, created, updated)
+  SELECT l.id, (SELECT max(id) FROM contact), 'member', 'active', 1, 1 FROM list l;
+UPDATE membership SET role = 'owner'
+  WHERE contact_id = (SELECT max(id) FROM contact) AND list_id = (SELECT id FROM list WHERE name = 'news');
+INSERT INTO rsvp (event_id, contact_id, answer, source, at)
+  SELECT id, (SELECT max(id) FROM contact), 'yes', 'reply', 4102444800 FROM event;
+INSERT INTO message (contact_id, kind, rcpt, token, message_id, state, created, updated, sent_at)
+  VALUES ((SELECT max(id) FROM contact), 'notice', 'emile.lefevre4@example.org', 't1', 'm1@x', 'sent', 2, 2, 2);
+INSERT INTO inbound (kind, from_addr, contact_id, received_at)
+  VALUES ('reply', 'emile.lefevre4@example.org', (SELECT max(id) FROM contact), 3);
+INSERT INTO activity (at, direction, kind, contact_id, summary)
+  VALUES (3, 'note', 'note', (SELECT max(id) FROM contact), 'called him');
+""")
+        # herald init upgrades: the pair must not make migration 4 fail
+        w.ok("init")
+        self.assertEqual(w.sql("PRAGMA user_version")[0][0], 4)
+        self.assertEqual(self.ncontacts(), 2)
+
+    def snapshot(self):
+        tables = ("contact", "contact_attr", "membership", "rsvp", "message",
+                  "inbound", "activity")
+        return {t: self.w.sql("SELECT * FROM %s ORDER BY 1, 2" % t) for t in tables}
+
+    def test_dry_run_then_apply(self):
+        self.old_database_with_a_pair()
+        keep = self.w.sql("SELECT id FROM contact WHERE email = 'EMILE.LEFEVRE4@example.org' "
+                          "COLLATE BINARY")[0][0]
+        # meanwhile, any spelling finds the oldest contact; no third can be made
+        self.assertEqual(self.w.json("contact", "show", "Emile.Lefevre4@example.org")["email"],
+                         "EMILE.LEFEVRE4@example.org")
+        r = self.w.run("contact", "add", "Emile.LEFEVRE4@example.org")
+        self.assertEqual(r.returncode, EX_DATAERR, r.stderr)
+        before = self.snapshot()
+        r = self.w.ok("contact", "dedupe")
+        self.assertIn("keep EMILE.LEFEVRE4@example.org (#%d, the oldest)" % keep, r.stdout)
+        self.assertIn("emile.lefevre4@example.org (#", r.stdout)
+        self.assertIn("2 memberships, 1 RSVP, 1 message, 1 inbound message, 1 log entry, "
+                      "2 attributes", r.stdout)
+        self.assertIn("dry run", r.stdout)
+        self.assertEqual(self.snapshot(), before)
+
+        r = self.w.ok("contact", "dedupe", "--apply")
+        self.assertIn("merged 1 contact into 1", r.stdout)
+        self.assertEqual(self.w.sql("SELECT id, email FROM contact"),
+                         [(keep, "EMILE.LEFEVRE4@example.org")])
+        c = self.w.json("contact", "show", "emile.lefevre4@example.org")
+        self.assertEqual((c["name"], c["country"]), ("Émile Lefèvre", "FR"))  # empty filled
+        self.assertEqual(c["attributes"], {"city": "Lyon", "diet": "vegan"})   # keep's wins
+        self.assertEqual(sorted(self.w.sql(
+            "SELECT l.name, m.role, m.state FROM membership m JOIN list l ON l.id = m.list_id "
+            "WHERE m.contact_id = ?", keep)),
+            [("board", "member", "active"), ("news", "owner", "active")])
+        # the later answer stays
+        self.assertEqual(self.w.sql("SELECT contact_id, answer FROM rsvp"), [(keep, "yes")])
+        for t in ("message", "inbound"):
+            self.assertEqual(self.w.sql("SELECT contact_id FROM %s" % t), [(keep,)], t)
+        notes = [s for (s,) in self.w.sql("SELECT summary FROM activity WHERE contact_id = ? "
+                                          "ORDER BY id", keep)]
+        self.assertIn("called him", notes)
+        self.assertTrue(any("merged contact emile.lefevre4@example.org" in n for n in notes), notes)
+        self.assertEqual(self.w.sql("SELECT count(*) FROM contact_attr WHERE contact_id != ?",
+                                    keep)[0][0], 0)
+        # nothing left to merge
+        r = self.w.ok("contact", "dedupe", "--apply")
+        self.assertIn("no two contacts", r.stdout)
+
+    def test_no_pairs(self):
+        self.import_(fixture("contacts.csv"))
+        r = self.w.ok("contact", "dedupe")
+        self.assertIn("no two contacts", r.stdout)
+
+
 if __name__ == "__main__":
     util.main()

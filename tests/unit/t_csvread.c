@@ -214,6 +214,105 @@ test_field_caps(void)
 	csvread_close(&r);
 }
 
+/* The separator comes from the header row: ',' ';' or tab. */
+static void
+test_delim(void)
+{
+	struct csvread *r = OPEN("\xef\xbb\xbf" "email;name;\"a,b,c,d\"\n"
+	    "a@x.org;\"Smith; Ann\";1,5\n"
+	    "b@x.org;x\"y;2\n"
+	    "c@x.org;C;3\n");
+	struct csvrow *row;
+	char err[256];
+
+	CHECK(csvread_delim(r) == ',');
+	CHECK(csvread_next(r, &row, err, sizeof err) == 1);
+	CHECK(csvread_delim(r) == ';');
+	CHECK(row->nfields == 3);
+	CHECK_STR(row->fields[0], "email");	/* BOM dropped */
+	CHECK_STR(row->fields[2], "a,b,c,d");
+	CHECK(csvread_next(r, &row, err, sizeof err) == 1);
+	CHECK(row->nfields == 3);
+	CHECK_STR(row->fields[1], "Smith; Ann");
+	CHECK_STR(row->fields[2], "1,5");
+	CHECK(csvread_next(r, &row, err, sizeof err) == 1);
+	CHECK(row->error != NULL && row->line == 3);
+	/* after a bad record the parser starts afresh, with ';' still */
+	CHECK(csvread_next(r, &row, err, sizeof err) == 1);
+	CHECK(row->error == NULL && row->nfields == 3 && row->line == 4);
+	csvread_close(&r);
+
+	r = OPEN("email\tname\torganisation\n" "a@x.org\tAnn, Smith\tO; P\n");
+	CHECK(csvread_next(r, &row, err, sizeof err) == 1);
+	CHECK(csvread_delim(r) == '\t' && row->nfields == 3);
+	CHECK(csvread_next(r, &row, err, sizeof err) == 1);
+	CHECK(row->nfields == 3);
+	CHECK_STR(row->fields[1], "Ann, Smith");
+	CHECK_STR(row->fields[2], "O; P");
+	csvread_close(&r);
+
+	/* a tie, or a single column: ',' */
+	r = OPEN("email;name,x\na@x.org;b,c\n");
+	CHECK(csvread_next(r, &row, err, sizeof err) == 1);
+	CHECK(csvread_delim(r) == ',' && row->nfields == 2);
+	csvread_close(&r);
+	r = OPEN("\n\nemail\na@x.org\n");
+	CHECK(csvread_next(r, &row, err, sizeof err) == 1);
+	CHECK(csvread_delim(r) == ',' && row->nfields == 1 && row->line == 3);
+	csvread_close(&r);
+}
+
+/* Windows-1252 and Latin-1 files, converted to UTF-8 as they are read. */
+static void
+test_encoding(void)
+{
+	struct csvread *r = OPEN("email;name\r\n"
+	    "jose@x.org;Jos\xe9 P\xe9rez \x80\r\n"
+	    "\"q@x.org\";\"\x93Q\x94\"\r\n");
+	struct csvrow *row;
+	char err[256], want[300];
+
+	CHECK(csvread_set_encoding(r, "koi8-r") == -1);
+	CHECK(csvread_set_encoding(r, "CP1252") == 0);
+	CHECK(csvread_next(r, &row, err, sizeof err) == 1);
+	CHECK(csvread_delim(r) == ';');
+	CHECK(csvread_next(r, &row, err, sizeof err) == 1);
+	CHECK(row->line == 2);
+	CHECK_STR(row->fields[1], "Jos\xc3\xa9 P\xc3\xa9rez \xe2\x82\xac");
+	CHECK(csvread_next(r, &row, err, sizeof err) == 1);
+	CHECK_STR(row->fields[1], "\xe2\x80\x9cQ\xe2\x80\x9d");
+	CHECK(csvread_next(r, &row, err, sizeof err) == 0);
+	CHECK(csvread_offset(r) == csvread_size(r));
+	csvread_close(&r);
+
+	/* Latin-1: every byte is a character */
+	r = OPEN("email,name\na@x.org,\xc5sa \xfc\n");
+	CHECK(csvread_set_encoding(r, "latin1") == 0);
+	CHECK(csvread_next(r, &row, err, sizeof err) == 1);
+	CHECK(csvread_next(r, &row, err, sizeof err) == 1);
+	CHECK_STR(row->fields[1], "\xc3\x85sa \xc3\xbc");
+	csvread_close(&r);
+
+	/* 0x81 is no Windows-1252 character: reading stops, line named */
+	r = OPEN("email,name\na@x.org,A\nb@x.org,\x81\n");
+	CHECK(csvread_set_encoding(r, "windows-1252") == 0);
+	CHECK(csvread_next(r, &row, err, sizeof err) == 1);
+	CHECK(csvread_next(r, &row, err, sizeof err) == 1);
+	CHECK(csvread_next(r, &row, err, sizeof err) == -1);
+	snprintf(want, sizeof want, "%s:3: byte 0x81 is not a Windows-1252 "
+	    "character", path);
+	CHECK(strstr(err, want) != NULL);
+	csvread_close(&r);
+
+	/* utf-8 by name: read as is */
+	r = OPEN("email,name\na@x.org,\xc3\xa9\n");
+	CHECK(csvread_set_encoding(r, "UTF-8") == 0);
+	CHECK(csvread_next(r, &row, err, sizeof err) == 1);
+	CHECK(csvread_next(r, &row, err, sizeof err) == 1);
+	CHECK_STR(row->fields[1], "\xc3\xa9");
+	csvread_close(&r);
+}
+
 int
 main(void)
 {
@@ -228,6 +327,8 @@ main(void)
 	test_stray_quote();
 	test_record_cap();
 	test_field_caps();
+	test_delim();
+	test_encoding();
 	CHECK(csvread_open("/nonexistent.csv") == NULL);
 	CHECK(csvread_open("/tmp") == NULL);
 	unlink(path);
