@@ -211,7 +211,9 @@ cmd_contact_set(struct cli *c, int argc, char **argv)
 			struct contact other;
 
 			contact_init(&other);
-			if (contact_get(c->db, v, &other) == 1)
+			/* the same person in another case is a respelling */
+			if (contact_get(c->db, v, &other) == 1 &&
+			    other.id != ct.id)
 				rc = cli_fail(EX_DATAERR, "%s: already a contact", v);
 			contact_clear(&other);
 		}

@@ -540,6 +540,13 @@ class SpreadsheetTest(ImportCase):
         self.assertEqual(self.summary(r), (0, 1, 0, 0))
         self.assertEqual(self.contacts()["Bo.Berg@example.org"]["name"], "Bo")
         self.assertEqual(self.ncontacts(), 2)
+        # a contact may be respelt in another case: it is the same person
+        self.w.ok("contact", "set", "Bo.Berg@example.org", "email=bo.berg@example.org")
+        self.assertIn("bo.berg@example.org", self.contacts())
+        r = self.w.run("contact", "set", "bo.berg@example.org",
+                       "email=EMILE.lefevre4@example.org")
+        self.assertEqual(r.returncode, 65)
+        self.assertIn("already a contact", r.stderr)
 
 
 # The contact table as migrations 1-3 made it: addresses compared as given.
