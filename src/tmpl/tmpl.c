@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "tmpl/tmpl_int.h"
 
@@ -38,6 +39,29 @@ tmpl_error_set(struct tmpl_error *err, const char *file, int line, int col,
 	va_start(ap, fmt);
 	vsnprintf(err->msg, sizeof err->msg, fmt, ap);
 	va_end(ap);
+}
+
+/* Words that mean "no" in the languages herald's demo data is in. */
+static const char *const tmpl_false_words[] = {
+	"", "0", "no", "false", "off", "non", "nein", NULL
+};
+
+int
+tmpl_value_true(const char *v)
+{
+	size_t len, i;
+
+	if (v == NULL)
+		return 0;
+	v += strspn(v, " \t");
+	for (len = strlen(v); len > 0 && (v[len - 1] == ' ' ||
+	    v[len - 1] == '\t'); len--)
+		;
+	for (i = 0; tmpl_false_words[i]; i++)
+		if (strlen(tmpl_false_words[i]) == len &&
+		    strncasecmp(v, tmpl_false_words[i], len) == 0)
+			return 0;
+	return 1;
 }
 
 int

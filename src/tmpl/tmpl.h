@@ -4,8 +4,9 @@
  * No code, no environment, no file access except DIR/NAME[.LANG].txt and
  * .html files read by tmpl_message_load(), tmpl_check() and tmpl_list().
  *
- * Syntax: {{var}}, {{#var}}..{{/var}} (shown when var is set and not
- * empty), {{^var}}..{{/var}} (shown when unset or empty), {{! comment }},
+ * Syntax: {{var}}, {{#var}}..{{/var}} (shown when var is true, see
+ * tmpl_value_true), {{^var}}..{{/var}} (shown when it is false),
+ * {{! comment }},
  * {{> partial}}. Spaces and tabs may pad a tag's name. Anything else
  * between {{ and }} is an error; a lone { or } is text. Variable names
  * are [a-z0-9_.-]+ and must be known (tmpl_var_known); partial names are
@@ -31,7 +32,8 @@
  * Values must be UTF-8; in bodies CRLF and lone CR become LF, as the
  * output of a body always uses LF line ends. A {{var}} whose value is
  * undefined (lookup returns NULL) or empty fails the render, naming the
- * variable; in sections both count as false.
+ * variable; in sections both count as false, as do the false words of
+ * tmpl_value_true(), since a CSV column "funding" holds yes and no.
  *
  * Languages: for language "pt-BR" the files tried are NAME.pt-BR.txt,
  * NAME.pt.txt, NAME.txt; the same chain applies to NAME.html and to each
@@ -149,6 +151,13 @@ void tmpl_list_free(struct tmpl_entry **v, size_t n);
 
 /* ---- small helpers ---- */
 
+/*
+ * 1 when a section {{#var}} shows for value v: v is set and is not one
+ * of "", "0", "no", "false", "off", "non", "nein" (any case, spaces and
+ * tabs around ignored). Imported data says "no" for no; a template must
+ * not read it as yes.
+ */
+int tmpl_value_true(const char *v);
 /* 1 when name is a variable templates may use. */
 int tmpl_var_known(const char *name);
 /* 1 when s is a valid template or partial name: [a-z0-9_-]+. */

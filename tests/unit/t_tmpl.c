@@ -238,6 +238,52 @@ test_sections(void)
 	    "{{/contact.name}}\r\nc\r\n", "a\nb\nc\n");
 }
 
+/* {{#funding}} / {{^funding}} for a funding value v gives want. */
+static void
+section_is(const char *v, const char *want)
+{
+	struct kv kv[] = { { "contact.attr.funding", v }, { NULL, NULL } };
+	struct tmpl_error err;
+	char *out = body(TMPL_PARTIAL_TXT, "[{{#contact.attr.funding}}funded"
+	    "{{/contact.attr.funding}}{{^contact.attr.funding}}not"
+	    "{{/contact.attr.funding}}]", kv, 0, &err);
+
+	CHECK_STR(out, want);
+	if (out == NULL || strcmp(out, want) != 0)
+		fprintf(stderr, "  funding='%s'\n", v ? v : "(null)");
+	free(out);
+}
+
+/* Sections read the words imported data uses for "no" as false. */
+static void
+test_false_words(void)
+{
+	static const char *const no[] = { "", "0", "no", "No", "NO", "false",
+	    "FALSE", "off", "Off", "non", "NON", "nein", "Nein", " no ",
+	    "\tfalse", NULL };
+	static const char *const yes[] = { "yes", "1", "true", "on", "oui",
+	    "ja", "si", "government", "none", "nope", "00", "no way", NULL };
+	struct kv kv[] = { { "contact.attr.funding", "no" }, { NULL, NULL } };
+	const char *const *w;
+	struct tmpl_error err;
+	char *out;
+
+	CHECK(!tmpl_value_true(NULL));
+	section_is(NULL, "[not]");
+	for (w = no; *w; w++) {
+		CHECK(!tmpl_value_true(*w));
+		section_is(*w, "[not]");
+	}
+	for (w = yes; *w; w++) {
+		CHECK(tmpl_value_true(*w));
+		section_is(*w, "[funded]");
+	}
+	/* a false word is still a value: {{var}} prints it */
+	out = body(TMPL_PARTIAL_TXT, "{{contact.attr.funding}}", kv, 0, &err);
+	CHECK_STR(out, "no");
+	free(out);
+}
+
 static void
 test_comments(void)
 {
@@ -950,12 +996,76 @@ test_partial_depth(void)
 	rmdir(dir);
 }
 
+/* The shipped invite, as a delegate imported with funding=no reads it. */
+static void
+shipped_invite(const char *lang, const char *funding, const char *promise,
+    int promised)
+{
+	static struct kv kv[] = {
+		{ "contact.attr.funding", NULL },
+		{ "contact.name", "Jorge Garc\xc3\xad" "a" },
+		{ "contact.organisation", "Red de Mujeres Rurales" },
+		{ "sender.name", "Coordinating Office" },
+		{ "sender.address", "office@example.org" },
+		{ "event.title", "Summit" }, { "event.location", "Geneva" },
+		{ "event.start", "2027-03-02 09:00 (Europe/Zurich)" },
+		{ "event.end", "2027-03-03 17:00 (Europe/Zurich)" },
+		{ "rsvp.yes", "mailto:y@example.org" },
+		{ "rsvp.no", "mailto:n@example.org" },
+		{ "rsvp.maybe", "mailto:m@example.org" },
+		{ NULL, NULL }
+	};
+	struct tmpl_message *m = NULL;
+	struct tmpl_rendered r;
+	struct tmpl_error err;
+	char dir[1100];
+
+	/* datadir is tests/data/tmpl; the shipped set is templates/ */
+	snprintf(dir, sizeof dir, "%s/../../../templates", datadir);
+	kv[0].v = funding;
+	CHECK(tmpl_message_load(dir, "invite", lang, &m, &err) == 0);
+	if (m == NULL) {
+		fprintf(stderr, "  %s: %s\n", err.file, err.msg);
+		return;
+	}
+	CHECK(tmpl_message_render(m, lookup, kv, 0, &r, &err) == 0);
+	CHECK(r.text != NULL && (strstr(r.text, promise) != NULL) == promised);
+	if (r.text == NULL)
+		fprintf(stderr, "  %s: %d:%d: %s\n", err.file, err.line,
+		    err.col, err.msg);
+	else if ((strstr(r.text, promise) != NULL) != promised)
+		fprintf(stderr, "  [%s funding=%s]\n%s\n", lang,
+		    funding ? funding : "(null)", r.text);
+	tmpl_rendered_clear(&r);
+	tmpl_message_free(&m);
+}
+
+static void
+test_shipped_invite(void)
+{
+	static const struct { const char *lang, *promise; } l[] = {
+		{ "en", "eligible for travel funding" },
+		{ "es", "apoyo para el viaje" },
+		{ "fr", "prise en charge du voyage" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof l / sizeof l[0]; i++) {
+		shipped_invite(l[i].lang, "yes", l[i].promise, 1);
+		shipped_invite(l[i].lang, "no", l[i].promise, 0);
+		shipped_invite(l[i].lang, "No", l[i].promise, 0);
+		shipped_invite(l[i].lang, "", l[i].promise, 0);
+		shipped_invite(l[i].lang, NULL, l[i].promise, 0);
+	}
+}
+
 int
 main(void)
 {
 	datadir_init();
 	test_variables();
 	test_sections();
+	test_false_words();
 	test_comments();
 	test_syntax_errors();
 	test_nul();
@@ -973,5 +1083,6 @@ main(void)
 	test_check();
 	test_list();
 	test_partial_depth();
+	test_shipped_invite();
 	return check_done("t_tmpl");
 }
