@@ -104,6 +104,16 @@ void tmpl_message_free(struct tmpl_message **m);
 /* The .txt path actually chosen, e.g. "templates/invite.pt.txt". */
 const char *tmpl_message_file(const struct tmpl_message *m);
 int tmpl_message_has_html(const struct tmpl_message *m);
+/*
+ * 1 when m may no longer be what tmpl_message_load() would give: a file
+ * it was made from changed (inode, size, mtime or ctime), vanished, or
+ * one that would now be chosen before it appeared, along the language
+ * chains of the message and its partials; or a file was changed too
+ * shortly before the load for its time stamps to be trusted. Costs a
+ * stat(2) per file looked for, no reading: cheap enough to call before
+ * every batch of renders.
+ */
+int tmpl_message_changed(const struct tmpl_message *m);
 
 /*
  * Render m for one recipient. cap limits each part (each header value,

@@ -16,6 +16,8 @@
 #define HERALD_TMPL_INT_H
 
 #include <stddef.h>
+#include <sys/types.h>
+#include <time.h>
 
 #include "tmpl/tmpl.h"
 
@@ -120,14 +122,33 @@ size_t tmpl_parse_headers(struct tmpl_parser *P);
 struct tmpl_part;		/* a loaded partial file, in tmpl_load.c */
 
 /*
+ * A file a message was chosen from, as stat(2) saw it when it was
+ * chosen: one the message uses, or one tried before it along the
+ * language chain and found missing (exists 0), which would win if it
+ * appeared. tmpl_message_changed() compares them with the disk.
+ */
+struct tmpl_stamp {
+	char *path;
+	int exists;
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime, ctime;
+};
+
+/*
  * NAME for one language: the .txt chosen (file), its tree and that of
- * the .html if any, and the partials both use, which the trees link to.
+ * the .html if any, and the partials both use, which the trees link to;
+ * the stamps of every file the choice depended on, taken at loaded.
  */
 struct tmpl_message {
 	char *file;
 	struct tmpl *txt, *html;
 	struct tmpl_part **parts;
 	size_t nparts;
+	struct tmpl_stamp *stamps;
+	size_t nstamps;
+	struct timespec loaded;
 };
 
 /* ---- loading files (tmpl_load.c, tmpl_dir.c) ---- */
@@ -151,7 +172,8 @@ struct tmpl_sink {
 /*
  * Loads files of dir for one language, and the partials they use: each
  * partial file once, into parts (free with tmpl_parts_free). Errors go
- * to sink.
+ * to sink. When track is set, every file looked for is stamped into
+ * stamps (a message takes them over).
  */
 struct tmpl_loader {
 	const char *dir;
@@ -159,6 +181,9 @@ struct tmpl_loader {
 	struct tmpl_part **parts;
 	size_t nparts;
 	struct tmpl_sink *sink;
+	int track;
+	struct tmpl_stamp *stamps;
+	size_t nstamps;
 };
 
 /* Pass e to k, unless k has already had the same error. */

@@ -1,7 +1,9 @@
 /* Unit tests: tmpl (the template engine, SPEC section 5). */
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -1059,6 +1061,138 @@ test_shipped_invite(void)
 	}
 }
 
+/* Set path's times to an hour ago plus sec: an old, settled file. */
+static void
+age(const char *dir, const char *file, int sec)
+{
+	struct timespec ts[2];
+	char path[1200];
+
+	snprintf(path, sizeof path, "%s/%s", dir, file);
+	clock_gettime(CLOCK_REALTIME, &ts[0]);
+	ts[0].tv_sec -= 3600 - sec;
+	ts[1] = ts[0];
+	CHECK(utimensat(AT_FDCWD, path, ts, 0) == 0);
+}
+
+/* 1 when m is fresh now and stale after f() touched dir. */
+static int
+goes_stale(const char *dir, const char *lang, void (*f)(const char *))
+{
+	struct tmpl_message *m = NULL;
+	struct tmpl_error err;
+	int fresh, stale;
+
+	if (tmpl_message_load(dir, "m", lang, &m, &err) == -1) {
+		fprintf(stderr, "  %s: %s\n", err.file, err.msg);
+		return 0;
+	}
+	fresh = !tmpl_message_changed(m);
+	f(dir);
+	stale = tmpl_message_changed(m);
+	tmpl_message_free(&m);
+	return fresh && stale;
+}
+
+static void
+scratch_files(const char *dir)
+{
+	put(dir, "m.txt", "Subject: s\n\nv1 {{> p}}\n");
+	put(dir, "m.html", "<p>v1</p>\n");
+	put(dir, "p.txt", "p1\n");
+	age(dir, "m.txt", 0);
+	age(dir, "m.html", 0);
+	age(dir, "p.txt", 0);
+}
+
+static void
+edit_same_size(const char *dir)
+{
+	put(dir, "m.txt", "Subject: s\n\nv2 {{> p}}\n");
+	age(dir, "m.txt", 1);
+}
+
+static void
+edit_partial(const char *dir)
+{
+	put(dir, "p.txt", "p2\n");
+	age(dir, "p.txt", 1);
+}
+
+static void
+add_spanish(const char *dir)
+{
+	put(dir, "m.es.html", "<p>es</p>\n");
+	age(dir, "m.es.html", 0);
+}
+
+static void
+add_spanish_partial(const char *dir)
+{
+	put(dir, "p.es.txt", "p es\n");
+	age(dir, "p.es.txt", 0);
+}
+
+static void
+edit_just_now(const char *dir)
+{
+	put(dir, "m.txt", "Subject: s\n\nv3 {{> p}}\n");
+}
+
+static void
+nothing(const char *dir)
+{
+	(void)dir;
+}
+
+static void
+remove_html(const char *dir)
+{
+	char path[1200];
+
+	snprintf(path, sizeof path, "%s/m.html", dir);
+	unlink(path);
+}
+
+/* tmpl_message_changed: what heraldd stats before each batch. */
+static void
+test_changed(void)
+{
+	static const char *const files[] = { "m.txt", "m.html", "p.txt",
+	    "m.es.html", "p.es.txt", NULL };
+	char dir[] = "/tmp/t_tmpl.XXXXXX", path[64];
+	struct tmpl_message *m = NULL;
+	struct tmpl_error err;
+	size_t i;
+
+	if (mkdtemp(dir) == NULL) {
+		CHECK(0);
+		return;
+	}
+	scratch_files(dir);
+	CHECK(!goes_stale(dir, "es", nothing));
+	CHECK(goes_stale(dir, "es", edit_same_size));
+	scratch_files(dir);
+	CHECK(goes_stale(dir, "es", edit_partial));
+	scratch_files(dir);
+	CHECK(goes_stale(dir, "es", remove_html));
+	scratch_files(dir);
+	CHECK(goes_stale(dir, "es-MX", add_spanish));
+	CHECK(goes_stale(dir, "es", add_spanish_partial));
+	/* a Spanish file does not concern the base set */
+	CHECK(!goes_stale(dir, NULL, nothing));
+	/* a file written just now cannot be trusted by its time stamps */
+	CHECK(goes_stale(dir, NULL, edit_just_now));
+	CHECK(tmpl_message_load(dir, "m", NULL, &m, &err) == 0);
+	CHECK(m && tmpl_message_changed(m));
+	tmpl_message_free(&m);
+	for (i = 0; files[i]; i++) {
+		snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+		unlink(path);
+	}
+	rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -1084,5 +1218,6 @@ main(void)
 	test_list();
 	test_partial_depth();
 	test_shipped_invite();
+	test_changed();
 	return check_done("t_tmpl");
 }
