@@ -65,13 +65,17 @@ enum tmpl_kind {
  * Where and why. line and col are 1-based and point at the offending
  * tag's "{{" (col counts UTF-8 characters); both are 0 when the error
  * concerns a whole file (missing, unreadable). Print it as
- * "file:line:col: msg", or "file: msg" when line is 0.
+ * "file:line:col: msg", or "file: msg" when line is 0. A warning
+ * (tmpl_check only) is not an error: the template works, but maybe not
+ * as meant; its msg starts with "warning: " so that it reads as one
+ * wherever it is printed.
  */
 struct tmpl_error {
 	char file[512];
 	int line;
 	int col;
 	char msg[256];
+	int warning;
 };
 
 /* Value of a variable for one recipient, or NULL when it is not set. */
@@ -134,7 +138,12 @@ void tmpl_rendered_clear(struct tmpl_rendered *r);
  * to report once. A NAME that other templates include with {{> NAME}} is
  * checked as a partial. A missing base NAME.txt is an error, as is a
  * language suffix that is not a canonical tag ("pt-br" for "pt-BR").
- * Returns the number of errors (0: all good).
+ * Warnings, also passed to report, say where a language's variant is
+ * not whole: its text goes with another language's HTML part or the
+ * other way round (NAME.es.txt with only NAME.html), or it does not use
+ * a variable that the default file of its kind uses (NAME.es.txt
+ * without the {{#contact.attr.funding}} of NAME.txt).
+ * Returns the number of errors, warnings not counted (0: all good).
  */
 int tmpl_check(const char *dir, const char *name, tmpl_report_fn *report,
     void *ctx);

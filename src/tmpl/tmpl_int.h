@@ -68,6 +68,20 @@ struct tmpl {
  */
 int tmpl_is_namec(char c);
 
+/* A set of names (tmpl_vars_used), each once. */
+struct tmpl_names {
+	char **v;
+	size_t n;
+};
+
+/*
+ * Add to *out the variables t uses, in headers, tags and sections, and
+ * in the partials linked to it. Free with tmpl_names_free.
+ */
+void tmpl_vars_used(const struct tmpl *t, struct tmpl_names *out);
+int tmpl_names_has(const struct tmpl_names *s, const char *name);
+void tmpl_names_free(struct tmpl_names *s);
+
 /* ---- the parser (tmpl_parse.c, tmpl_headers.c) ---- */
 
 /* An open section, or (frame 0) the list being filled. */
@@ -156,7 +170,7 @@ struct tmpl_message {
 /*
  * Where errors go: each distinct error is passed to report (when not
  * NULL) and counted, and the first one is copied to *first (when not
- * NULL). seen remembers errors already passed on, so that a partial
+ * NULL); a warning is passed on, not counted. seen remembers errors already passed on, so that a partial
  * shared by several files reports its errors once; free it when done.
  * A zeroed sink only counts (seen must still be freed).
  */
@@ -188,6 +202,9 @@ struct tmpl_loader {
 
 /* Pass e to k, unless k has already had the same error. */
 void tmpl_sink_put(struct tmpl_sink *k, const struct tmpl_error *e);
+/* A warning about a whole file: "warning: " and the message. */
+void tmpl_sink_warn(struct tmpl_sink *k, const char *file, const char *fmt,
+    ...) __attribute__((format(printf, 3, 4)));
 /* tmpl_sink_put() of an error made as by tmpl_error_set(). */
 void tmpl_sink_err(struct tmpl_sink *k, const char *file, int line, int col,
     const char *fmt, ...) __attribute__((format(printf, 5, 6)));

@@ -53,7 +53,7 @@ tmpl_sink_put(struct tmpl_sink *k, const struct tmpl_error *e)
 		k->seen = xrealloc(k->seen, (k->nseen + 1) * sizeof *e);
 		k->seen[k->nseen++] = *e;
 	}
-	if (k->count++ == 0 && k->first)
+	if (!e->warning && k->count++ == 0 && k->first)
 		*k->first = *e;
 	if (k->report)
 		k->report(k->ctx, e);
@@ -71,6 +71,23 @@ tmpl_sink_err(struct tmpl_sink *k, const char *file, int line, int col,
 	va_start(ap, fmt);
 	vsnprintf(e.msg, sizeof e.msg, fmt, ap);
 	va_end(ap);
+	tmpl_sink_put(k, &e);
+}
+
+void
+tmpl_sink_warn(struct tmpl_sink *k, const char *file, const char *fmt, ...)
+{
+	struct tmpl_error e;
+	va_list ap;
+	int n;
+
+	memset(&e, 0, sizeof e);
+	tmpl_error_set(&e, file, 0, 0, "warning: ");
+	n = (int)strlen(e.msg);
+	va_start(ap, fmt);
+	vsnprintf(e.msg + n, sizeof e.msg - (size_t)n, fmt, ap);
+	va_end(ap);
+	e.warning = 1;
 	tmpl_sink_put(k, &e);
 }
 

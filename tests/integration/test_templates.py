@@ -161,6 +161,17 @@ class TemplateTest(unittest.TestCase):
         [cy] = self.sent_to("cy@example.net")
         self.assertIn("Dear Cy", html_of(cy))
 
+    def test_check_warns_when_spanish_text_has_english_html(self):
+        for name, text in {"meeting.txt": MEETING, "meeting.es.txt": MEETING_ES,
+                           "footer.txt": "-- \nThe office\n",
+                           "meeting.html": "<p>Dear {{contact.name}}</p>\n"}.items():
+            self.w.write("templates/" + name, text)
+        for args in (("template", "check"), ("template", "check", "meeting")):
+            r = self.w.ok(*args)
+            self.assertIn("templates ok", r.stdout)
+            self.assertRegex(r.stderr, r"meeting\.es\.txt: warning: .*meeting\.html.*"
+                             r"meeting\.es\.html")
+
 
 if __name__ == "__main__":
     unittest.main()

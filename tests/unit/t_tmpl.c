@@ -842,11 +842,23 @@ test_check(void)
 	snprintf(good, sizeof good, "%s/good", datadir);
 	snprintf(badd, sizeof badd, "%s/bad", datadir);
 	memset(&c, 0, sizeof c);
-	CHECK(tmpl_check(good, "invite", collect, &c) == 0);
 	CHECK(tmpl_check(good, "footer", collect, &c) == 0);
-	CHECK(tmpl_check_all(good, collect, &c) == 0);
-	if (c.n)
+	CHECK(c.n == 0);
+	/* no errors; invite.pt.txt is not a whole variant: warnings */
+	CHECK(tmpl_check(good, "invite", collect, &c) == 0);
+	CHECK(c.n == 7);
+	CHECK(has_line(&c, "invite.pt.txt: warning: ", "sent with invite.html,"
+	    " another language's HTML part; add invite.pt.html"));
+	CHECK(has_line(&c, "invite.pt.txt: warning: ", "does not use "
+	    "'contact.attr.funding', which invite.txt uses"));
+	CHECK(has_line(&c, "invite.pt.txt: warning: ", "'rsvp.no'"));
+	CHECK(!has_line(&c, "invite.pt.txt: warning: ", "'contact.name'"));
+	CHECK(!has_line(&c, "invite.pt.txt: warning: ", "'sender.name'"));
+	if (c.n != 7)
 		dump(&c);
+	memset(&c, 0, sizeof c);
+	CHECK(tmpl_check_all(good, collect, &c) == 0);
+	CHECK(c.n == 7);
 
 	memset(&c, 0, sizeof c);
 	n = tmpl_check(badd, "multi", collect, &c);
@@ -1061,6 +1073,100 @@ test_shipped_invite(void)
 	}
 }
 
+/* Count the lines of c that are warnings and mention part. */
+static int
+warnings(const struct collected *c, const char *part)
+{
+	int i, n = 0;
+
+	for (i = 0; i < c->n; i++)
+		n += strstr(c->lines[i], ": warning: ") != NULL &&
+		    strstr(c->lines[i], part) != NULL;
+	return n;
+}
+
+/* template check: language variants that are not whole. */
+static void
+test_check_variants(void)
+{
+	static const char *const files[] = { "m.txt", "m.es.txt", "m.html",
+	    "m.es.html", "n.txt", "n.fr.html", "p.txt", "p.pt.txt",
+	    "p.pt-BR.txt", "p.html", "p.pt.html", "sig.txt", "sig.es.txt",
+	    "sig.html", NULL };
+	char dir[] = "/tmp/t_tmpl.XXXXXX", path[64];
+	struct collected c;
+	size_t i;
+
+	if (mkdtemp(dir) == NULL) {
+		CHECK(0);
+		return;
+	}
+	put(dir, "m.txt", "Subject: {{event.title}}\n\n{{contact.name}}\n"
+	    "{{#contact.attr.funding}}funded{{/contact.attr.funding}}\n"
+	    "{{> sig}}\n");
+	put(dir, "m.es.txt", "Subject: {{event.title}}\n\n{{contact.name}}\n"
+	    "{{> sig}}\n");
+	put(dir, "m.html", "<p>{{contact.name}}</p>\n");
+	put(dir, "sig.txt", "{{sender.name}}\n");
+	put(dir, "sig.es.txt", "Atentamente\n");
+	put(dir, "sig.html", "<p>only one</p>\n");
+	memset(&c, 0, sizeof c);
+	CHECK(tmpl_check(dir, "m", collect, &c) == 0);
+	CHECK(has_line(&c, "m.es.txt: warning: ", "sent with m.html, another "
+	    "language's HTML part; add m.es.html"));
+	/* through the partial too, in the variant's language */
+	CHECK(has_line(&c, "m.es.txt: warning: ", "does not use "
+	    "'contact.attr.funding', which m.txt uses"));
+	CHECK(has_line(&c, "m.es.txt: warning: ", "'sender.name'"));
+	CHECK(c.n == 3);
+	if (c.n != 3)
+		dump(&c);
+	/* a partial's variants are not messages: no warnings of its own */
+	memset(&c, 0, sizeof c);
+	CHECK(tmpl_check(dir, "sig", collect, &c) == 0 && c.n == 0);
+
+	/* with its own HTML and variables the Spanish variant is whole */
+	put(dir, "m.es.txt", "Subject: {{event.title}}\n\n{{contact.name}}\n"
+	    "{{#contact.attr.funding}}financiado{{/contact.attr.funding}}\n"
+	    "{{sender.name}}\n");
+	put(dir, "m.es.html", "<p>{{contact.name}}</p>\n");
+	memset(&c, 0, sizeof c);
+	CHECK(tmpl_check(dir, "m", collect, &c) == 0 && c.n == 0);
+	if (c.n)
+		dump(&c);
+
+	/* an HTML part in a language that has no text */
+	put(dir, "n.txt", "Subject: s\n\n{{contact.name}}\n");
+	put(dir, "n.fr.html", "<p>{{contact.name}}</p>\n");
+	memset(&c, 0, sizeof c);
+	CHECK(tmpl_check(dir, "n", collect, &c) == 0);
+	CHECK(c.n == 1 && has_line(&c, "n.fr.html: warning: ", "sent with "
+	    "n.txt, another language's text; add n.fr.txt"));
+
+	/* pt-BR text with the pt HTML part: one language */
+	put(dir, "p.txt", "Subject: s\n\nx\n");
+	put(dir, "p.pt.txt", "Subject: s\n\nx\n");
+	put(dir, "p.pt-BR.txt", "Subject: s\n\nx\n");
+	put(dir, "p.html", "<p>x</p>\n");
+	put(dir, "p.pt.html", "<p>x</p>\n");
+	memset(&c, 0, sizeof c);
+	CHECK(tmpl_check(dir, "p", collect, &c) == 0 && c.n == 0);
+
+	/* check_all: the same warnings, and still no error */
+	memset(&c, 0, sizeof c);
+	put(dir, "m.es.txt", "Subject: {{event.title}}\n\nhola\n");
+	CHECK(tmpl_check_all(dir, collect, &c) == 0);
+	CHECK(warnings(&c, "m.es.txt") == 3 && warnings(&c, "n.fr.html") == 1);
+	CHECK(c.n == 4);
+	if (c.n != 4)
+		dump(&c);
+	for (i = 0; files[i]; i++) {
+		snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+		unlink(path);
+	}
+	rmdir(dir);
+}
+
 /* Set path's times to an hour ago plus sec: an old, settled file. */
 static void
 age(const char *dir, const char *file, int sec)
@@ -1219,5 +1325,6 @@ main(void)
 	test_partial_depth();
 	test_shipped_invite();
 	test_changed();
+	test_check_variants();
 	return check_done("t_tmpl");
 }
