@@ -32,6 +32,7 @@ struct prep {
 	struct render *render;
 	const struct conf *conf, *new_conf;
 	int stop;
+	int recheck;			/* a batch came: templates on disk? */
 	/* ids waiting, a ring */
 	int64_t ids[PREP_IDS_MAX];
 	int head, count;
@@ -68,6 +69,15 @@ prep_render_one(struct prep *p, int64_t id, struct prep_item *it)
 	it->skip = rc == RENDER_SKIP;
 }
 
+/*
+ * Templates edited on disk are picked up here, at the start of each
+ * batch (each prep_push): render_recheck() only marks the cache, and
+ * the stat(2) calls and any reload happen in render_message(), on this
+ * thread, between two renders. p->render is this thread's alone once it
+ * runs (the loop thread never touches it; a reconfigure is applied here
+ * too), so a template is never freed while another thread renders it,
+ * and the loop thread's only part is setting p->recheck under p->mu.
+ */
 static void *
 prep_main(void *arg)
 {
@@ -77,6 +87,7 @@ prep_main(void *arg)
 	while (!p->stop) {
 		struct prep_item *it;
 		int64_t id;
+		int recheck;
 
 		if (p->new_conf) {
 			render_reset(p->render, p->new_conf);
@@ -94,7 +105,11 @@ prep_main(void *arg)
 		p->count--;
 		it = prep_item_get(p);
 		p->rendering = 1;
+		recheck = p->recheck;
+		p->recheck = 0;
 		pthread_mutex_unlock(&p->mu);
+		if (recheck)
+			render_recheck(p->render);
 		prep_render_one(p, id, it);
 		pthread_mutex_lock(&p->mu);
 		p->rendering = 0;
@@ -201,6 +216,8 @@ prep_push(struct prep *p, const int64_t *ids, int n)
 	pthread_mutex_lock(&p->mu);
 	for (i = 0; i < n && p->count < PREP_IDS_MAX; i++)
 		p->ids[(p->head + p->count++) % PREP_IDS_MAX] = ids[i];
+	if (n > 0)
+		p->recheck = 1;
 	pthread_cond_signal(&p->work);
 	pthread_mutex_unlock(&p->mu);
 }

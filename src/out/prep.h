@@ -30,7 +30,11 @@ struct prep *prep_new(const struct conf *c, const struct token_key *key,
 void prep_free(struct prep **p);
 /* The descriptor that becomes readable when items are ready. */
 int prep_fd(const struct prep *p);
-/* Queue ids for rendering (copied). */
+/*
+ * Queue ids for rendering (copied): a batch. Before rendering it, the
+ * thread compares the templates it has loaded with the disk and loads
+ * edited ones again (render_recheck).
+ */
 void prep_push(struct prep *p, const int64_t *ids, int n);
 /* Ids queued but not yet taken by prep_pop (rendered or not). */
 int prep_backlog(const struct prep *p);

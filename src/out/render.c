@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "lib/addr.h"
+#include "lib/log.h"
 #include "lib/timeutil.h"
 #include "lib/xmalloc.h"
 #include "mail/compose.h"
@@ -19,18 +20,27 @@
 #define RENDER_CACHE 16
 #define RENDER_MESSAGE_MAX (4 * 1024 * 1024)
 
+/* A loaded template; checked: the epoch when its files were last statted. */
 struct render_cached {
 	char *name;
 	char lang[TMPL_LANG_MAX];
 	struct tmpl_message *m;
+	unsigned checked;
 };
 
+/*
+ * The cache belongs to whoever owns r (heraldd: the render thread only),
+ * so no lock: a template is freed or reloaded only between two renders
+ * of that one thread. render_recheck() bumps epoch; each cached
+ * template is then compared with the disk once, on its next use.
+ */
 struct render {
 	struct db *db;
 	const struct conf *conf;
 	const struct token_key *key;
 	struct render_cached cache[RENDER_CACHE];
 	int ncache, next_evict;
+	unsigned epoch;
 };
 
 /* Everything one message needs, read from the database. */
@@ -105,27 +115,73 @@ render_tagged(const struct conf *c, const struct token_key *key,
 	    c->sender_address, c->delimiter, tok, c->sender_domain);
 }
 
+void
+render_recheck(struct render *r)
+{
+	r->epoch++;
+}
+
+/*
+ * The cached (name, lang), or NULL. A template not yet compared with
+ * the disk in this epoch is compared now; changed, its slot is emptied
+ * and *slot set to it, for the caller to load it again in place.
+ */
+static const struct tmpl_message *
+render_cache_find(struct render *r, const char *name, const char *lang,
+    struct render_cached **slot)
+{
+	struct render_cached *c;
+	int i;
+
+	*slot = NULL;
+	for (i = 0; i < r->ncache; i++) {
+		c = &r->cache[i];
+		if (strcmp(c->name, name) != 0 || strcmp(c->lang, lang) != 0)
+			continue;
+		if (c->checked == r->epoch)
+			return c->m;
+		c->checked = r->epoch;
+		if (!tmpl_message_changed(c->m))
+			return c->m;
+		log_info("template %s%s%s changed on disk: loaded again", name,
+		    *lang ? " for " : "", lang);
+		free(c->name);
+		tmpl_message_free(&c->m);
+		*slot = c;
+		return NULL;
+	}
+	return NULL;
+}
+
+/* A free slot: a new one, or the oldest, emptied. */
+static struct render_cached *
+render_cache_slot(struct render *r)
+{
+	struct render_cached *slot;
+
+	if (r->ncache < RENDER_CACHE)
+		return &r->cache[r->ncache++];
+	slot = &r->cache[r->next_evict];
+	r->next_evict = (r->next_evict + 1) % RENDER_CACHE;
+	free(slot->name);
+	tmpl_message_free(&slot->m);
+	return slot;
+}
+
 static const struct tmpl_message *
 render_template(struct render *r, const char *name, const char *lang,
     char *err, size_t errlen)
 {
+	const struct tmpl_message *hit;
 	struct tmpl_error te;
 	struct render_cached *slot;
-	int i;
 
-	for (i = 0; i < r->ncache; i++)
-		if (strcmp(r->cache[i].name, name) == 0 &&
-		    strcmp(r->cache[i].lang, lang) == 0)
-			return r->cache[i].m;
-	if (r->ncache < RENDER_CACHE)
-		slot = &r->cache[r->ncache++];
-	else {
-		slot = &r->cache[r->next_evict];
-		r->next_evict = (r->next_evict + 1) % RENDER_CACHE;
-		free(slot->name);
-		tmpl_message_free(&slot->m);
-	}
+	if ((hit = render_cache_find(r, name, lang, &slot)) != NULL)
+		return hit;
+	if (slot == NULL)
+		slot = render_cache_slot(r);
 	memset(slot, 0, sizeof *slot);
+	slot->checked = r->epoch;
 	if (tmpl_message_load(r->conf->templates, name, lang, &slot->m, &te)
 	    == -1) {
 		snprintf(err, errlen, "template %s: %s:%d:%d: %s", name, te.file,

@@ -4,7 +4,8 @@
  * so a preview is what the recipient receives (but for the Date header).
  *
  * Variables (SPEC section 5) are looked up per recipient; templates are
- * loaded once per (name, language) and kept until render_reset().
+ * loaded once per (name, language) and kept until render_reset(), or
+ * until render_recheck() finds their files changed on disk.
  */
 #ifndef HERALD_RENDER_H
 #define HERALD_RENDER_H
@@ -31,6 +32,13 @@ struct render *render_new(struct db *d, const struct conf *c,
 void render_free(struct render **r);
 /* Forget cached templates and take a new config (after SIGHUP). */
 void render_reset(struct render *r, const struct conf *c);
+/*
+ * Compare each cached template with its files on disk when it is next
+ * used (a stat(2) per file, see tmpl_message_changed), and load it again
+ * if they changed: an edited template is what the next render uses.
+ * Call it before each batch; only from the thread that renders with r.
+ */
+void render_recheck(struct render *r);
 #define RENDER_SKIP -2
 /*
  * Render message row msg_id into out (data is reset first). -1 with err

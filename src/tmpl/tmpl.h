@@ -4,8 +4,9 @@
  * No code, no environment, no file access except DIR/NAME[.LANG].txt and
  * .html files read by tmpl_message_load(), tmpl_check() and tmpl_list().
  *
- * Syntax: {{var}}, {{#var}}..{{/var}} (shown when var is set and not
- * empty), {{^var}}..{{/var}} (shown when unset or empty), {{! comment }},
+ * Syntax: {{var}}, {{#var}}..{{/var}} (shown when var is true, see
+ * tmpl_value_true), {{^var}}..{{/var}} (shown when it is false),
+ * {{! comment }},
  * {{> partial}}. Spaces and tabs may pad a tag's name. Anything else
  * between {{ and }} is an error; a lone { or } is text. Variable names
  * are [a-z0-9_.-]+ and must be known (tmpl_var_known); partial names are
@@ -31,7 +32,8 @@
  * Values must be UTF-8; in bodies CRLF and lone CR become LF, as the
  * output of a body always uses LF line ends. A {{var}} whose value is
  * undefined (lookup returns NULL) or empty fails the render, naming the
- * variable; in sections both count as false.
+ * variable; in sections both count as false, as do the false words of
+ * tmpl_value_true(), since a CSV column "funding" holds yes and no.
  *
  * Languages: for language "pt-BR" the files tried are NAME.pt-BR.txt,
  * NAME.pt.txt, NAME.txt; the same chain applies to NAME.html and to each
@@ -63,13 +65,17 @@ enum tmpl_kind {
  * Where and why. line and col are 1-based and point at the offending
  * tag's "{{" (col counts UTF-8 characters); both are 0 when the error
  * concerns a whole file (missing, unreadable). Print it as
- * "file:line:col: msg", or "file: msg" when line is 0.
+ * "file:line:col: msg", or "file: msg" when line is 0. A warning
+ * (tmpl_check only) is not an error: the template works, but maybe not
+ * as meant; its msg starts with "warning: " so that it reads as one
+ * wherever it is printed.
  */
 struct tmpl_error {
 	char file[512];
 	int line;
 	int col;
 	char msg[256];
+	int warning;
 };
 
 /* Value of a variable for one recipient, or NULL when it is not set. */
@@ -102,6 +108,16 @@ void tmpl_message_free(struct tmpl_message **m);
 /* The .txt path actually chosen, e.g. "templates/invite.pt.txt". */
 const char *tmpl_message_file(const struct tmpl_message *m);
 int tmpl_message_has_html(const struct tmpl_message *m);
+/*
+ * 1 when m may no longer be what tmpl_message_load() would give: a file
+ * it was made from changed (inode, size, mtime or ctime), vanished, or
+ * one that would now be chosen before it appeared, along the language
+ * chains of the message and its partials; or a file was changed too
+ * shortly before the load for its time stamps to be trusted. Costs a
+ * stat(2) per file looked for, no reading: cheap enough to call before
+ * every batch of renders.
+ */
+int tmpl_message_changed(const struct tmpl_message *m);
 
 /*
  * Render m for one recipient. cap limits each part (each header value,
@@ -122,7 +138,12 @@ void tmpl_rendered_clear(struct tmpl_rendered *r);
  * to report once. A NAME that other templates include with {{> NAME}} is
  * checked as a partial. A missing base NAME.txt is an error, as is a
  * language suffix that is not a canonical tag ("pt-br" for "pt-BR").
- * Returns the number of errors (0: all good).
+ * Warnings, also passed to report, say where a language's variant is
+ * not whole: its text goes with another language's HTML part or the
+ * other way round (NAME.es.txt with only NAME.html), or it does not use
+ * a variable that the default file of its kind uses (NAME.es.txt
+ * without the {{#contact.attr.funding}} of NAME.txt).
+ * Returns the number of errors, warnings not counted (0: all good).
  */
 int tmpl_check(const char *dir, const char *name, tmpl_report_fn *report,
     void *ctx);
@@ -149,6 +170,13 @@ void tmpl_list_free(struct tmpl_entry **v, size_t n);
 
 /* ---- small helpers ---- */
 
+/*
+ * 1 when a section {{#var}} shows for value v: v is set and is not one
+ * of "", "0", "no", "false", "off", "non", "nein" (any case, spaces and
+ * tabs around ignored). Imported data says "no" for no; a template must
+ * not read it as yes.
+ */
+int tmpl_value_true(const char *v);
 /* 1 when name is a variable templates may use. */
 int tmpl_var_known(const char *name);
 /* 1 when s is a valid template or partial name: [a-z0-9_-]+. */

@@ -7,6 +7,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -257,6 +258,173 @@ tmpl_check_file(const struct tmpl_dir *D, const struct tmpl_file *f,
 	free(path);
 }
 
+/* ---- herald template check: whole language variants (warnings) ---- */
+
+/* 1 when D has NAME[.LANG].txt|html. */
+static int
+tmpl_dir_has(const struct tmpl_dir *D, const char *name, const char *lang,
+    int html)
+{
+	size_t i;
+
+	for (i = 0; i < D->nf; i++)
+		if (D->f[i].html == html && strcmp(D->f[i].name, name) == 0 &&
+		    strcmp(D->f[i].lang, lang) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * The language of the file that lang's chain picks for NAME's text or
+ * HTML, as heraldd would (tmpl_load.c), into out; 0, or -1 for none.
+ */
+static int
+tmpl_dir_pick(const struct tmpl_dir *D, const char *name, const char *lang,
+    int html, char *out)
+{
+	char *dash;
+
+	snprintf(out, TMPL_LANG_MAX, "%s", lang);
+	for (;;) {
+		if (tmpl_dir_has(D, name, out, html))
+			return 0;
+		if (*out == '\0')
+			return -1;
+		if ((dash = strrchr(out, '-')) != NULL)
+			*dash = '\0';
+		else
+			*out = '\0';
+	}
+}
+
+/*
+ * 1 when a and b (languages of files, "" for the default) are the same
+ * language: pt and pt-BR are, es and the default are not.
+ */
+static int
+tmpl_same_language(const char *a, const char *b)
+{
+	size_t la = strcspn(a, "-"), lb = strcspn(b, "-");
+
+	return la == lb && strncmp(a, b, la) == 0;
+}
+
+/* NAME[.LANG].EXT without the directory, for a message. */
+static const char *
+tmpl_fname(const char *name, const char *lang, int html, char *out,
+    size_t len)
+{
+	snprintf(out, len, "%s%s%s.%s", name, *lang ? "." : "", lang,
+	    html ? "html" : "txt");
+	return out;
+}
+
+/*
+ * A contact in lang gets NAME's text and HTML part each along the chain:
+ * warn when they are not the same language, at the more specific file,
+ * naming the file that is missing.
+ */
+static void
+tmpl_warn_pair(const struct tmpl_dir *D, const char *name, const char *lang,
+    struct tmpl_sink *k)
+{
+	char txt[TMPL_LANG_MAX], html[TMPL_LANG_MAX], a[300], b[300];
+	char *path;
+	int text_first;
+
+	if (tmpl_dir_pick(D, name, lang, 0, txt) == -1 ||
+	    tmpl_dir_pick(D, name, lang, 1, html) == -1 ||
+	    tmpl_same_language(txt, html))
+		return;
+	text_first = strlen(txt) > strlen(html);
+	path = tmpl_path(D->dir, name, text_first ? txt : html,
+	    text_first ? "txt" : "html");
+	if (text_first)
+		tmpl_sink_warn(k, path, "sent with %s, another language's HTML "
+		    "part; add %s", tmpl_fname(name, html, 1, a, sizeof a),
+		    tmpl_fname(name, txt, 1, b, sizeof b));
+	else
+		tmpl_sink_warn(k, path, "sent with %s, another language's "
+		    "text; add %s", tmpl_fname(name, txt, 0, a, sizeof a),
+		    tmpl_fname(name, html, 0, b, sizeof b));
+	free(path);
+}
+
+/* The variables NAME[.LANG].txt|html uses with its partials; -1: errors. */
+static int
+tmpl_file_vars(const struct tmpl_dir *D, const char *name, const char *lang,
+    int html, struct tmpl_names *out)
+{
+	struct tmpl_sink quiet = { 0 };
+	struct tmpl_loader L;
+	struct tmpl *t;
+	char *path;
+
+	/* errors were reported when the files were checked */
+	tmpl_loader_init(&L, D->dir, lang, &quiet);
+	path = tmpl_path(D->dir, name, lang, html ? "html" : "txt");
+	t = tmpl_load_linked(&L, path, html ? TMPL_HTML : TMPL_MESSAGE, 0);
+	if (t != NULL && quiet.count == 0)
+		tmpl_vars_used(t, out);
+	tmpl_free(&t);
+	tmpl_parts_free(L.parts, L.nparts);
+	free(quiet.seen);
+	free(path);
+	return quiet.count == 0 ? 0 : -1;
+}
+
+/* Warn for each variable NAME.EXT uses that its variant f does not. */
+static void
+tmpl_warn_vars(const struct tmpl_dir *D, const struct tmpl_file *f,
+    struct tmpl_sink *k)
+{
+	struct tmpl_names base = { 0 }, var = { 0 };
+	char def[300], *path;
+	size_t i;
+
+	if (!tmpl_dir_has(D, f->name, "", f->html) ||
+	    tmpl_file_vars(D, f->name, "", f->html, &base) == -1 ||
+	    tmpl_file_vars(D, f->name, f->lang, f->html, &var) == -1)
+		goto done;
+	path = tmpl_path(D->dir, f->name, f->lang, f->html ? "html" : "txt");
+	tmpl_fname(f->name, "", f->html, def, sizeof def);
+	for (i = 0; i < base.n; i++)
+		if (!tmpl_names_has(&var, base.v[i]))
+			tmpl_sink_warn(k, path, "does not use '%s', which %s "
+			    "uses", base.v[i], def);
+	free(path);
+done:
+	tmpl_names_free(&base);
+	tmpl_names_free(&var);
+}
+
+/*
+ * The variants of a message template (not a partial: its variants
+ * follow those of the message) should each be whole: text and HTML in
+ * one language, and the variables of the default there too. Only files
+ * whose language is a canonical tag: the others are errors already.
+ */
+static void
+tmpl_check_variants(const struct tmpl_dir *D, const char *name,
+    struct tmpl_sink *k)
+{
+	const struct tmpl_file *f;
+	char lang[TMPL_LANG_MAX];
+	size_t i;
+
+	if (tmpl_is_ref(D, name))
+		return;
+	for (i = 0; i < D->nf; i++) {
+		f = &D->f[i];
+		if (strcmp(f->name, name) != 0 || *f->lang == '\0' ||
+		    tmpl_lang_canon(f->lang, lang) == -1 ||
+		    strcmp(lang, f->lang) != 0)
+			continue;
+		tmpl_warn_pair(D, name, f->lang, k);
+		tmpl_warn_vars(D, f, k);
+	}
+}
+
 static void
 tmpl_check_name(const struct tmpl_dir *D, const char *name,
     struct tmpl_sink *k)
@@ -272,6 +440,8 @@ tmpl_check_name(const struct tmpl_dir *D, const char *name,
 		base |= *D->f[i].lang == '\0' && !D->f[i].html;
 		tmpl_check_file(D, &D->f[i], partial, k);
 	}
+	if (found && base)
+		tmpl_check_variants(D, name, k);
 	if (found && (base || partial))
 		return;
 	path = tmpl_path(D->dir, name, "", "txt");

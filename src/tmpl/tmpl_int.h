@@ -16,6 +16,8 @@
 #define HERALD_TMPL_INT_H
 
 #include <stddef.h>
+#include <sys/types.h>
+#include <time.h>
 
 #include "tmpl/tmpl.h"
 
@@ -65,6 +67,20 @@ struct tmpl {
  * names are the same without '.'.
  */
 int tmpl_is_namec(char c);
+
+/* A set of names (tmpl_vars_used), each once. */
+struct tmpl_names {
+	char **v;
+	size_t n;
+};
+
+/*
+ * Add to *out the variables t uses, in headers, tags and sections, and
+ * in the partials linked to it. Free with tmpl_names_free.
+ */
+void tmpl_vars_used(const struct tmpl *t, struct tmpl_names *out);
+int tmpl_names_has(const struct tmpl_names *s, const char *name);
+void tmpl_names_free(struct tmpl_names *s);
 
 /* ---- the parser (tmpl_parse.c, tmpl_headers.c) ---- */
 
@@ -120,14 +136,33 @@ size_t tmpl_parse_headers(struct tmpl_parser *P);
 struct tmpl_part;		/* a loaded partial file, in tmpl_load.c */
 
 /*
+ * A file a message was chosen from, as stat(2) saw it when it was
+ * chosen: one the message uses, or one tried before it along the
+ * language chain and found missing (exists 0), which would win if it
+ * appeared. tmpl_message_changed() compares them with the disk.
+ */
+struct tmpl_stamp {
+	char *path;
+	int exists;
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime, ctime;
+};
+
+/*
  * NAME for one language: the .txt chosen (file), its tree and that of
- * the .html if any, and the partials both use, which the trees link to.
+ * the .html if any, and the partials both use, which the trees link to;
+ * the stamps of every file the choice depended on, taken at loaded.
  */
 struct tmpl_message {
 	char *file;
 	struct tmpl *txt, *html;
 	struct tmpl_part **parts;
 	size_t nparts;
+	struct tmpl_stamp *stamps;
+	size_t nstamps;
+	struct timespec loaded;
 };
 
 /* ---- loading files (tmpl_load.c, tmpl_dir.c) ---- */
@@ -135,7 +170,7 @@ struct tmpl_message {
 /*
  * Where errors go: each distinct error is passed to report (when not
  * NULL) and counted, and the first one is copied to *first (when not
- * NULL). seen remembers errors already passed on, so that a partial
+ * NULL); a warning is passed on, not counted. seen remembers errors already passed on, so that a partial
  * shared by several files reports its errors once; free it when done.
  * A zeroed sink only counts (seen must still be freed).
  */
@@ -151,7 +186,8 @@ struct tmpl_sink {
 /*
  * Loads files of dir for one language, and the partials they use: each
  * partial file once, into parts (free with tmpl_parts_free). Errors go
- * to sink.
+ * to sink. When track is set, every file looked for is stamped into
+ * stamps (a message takes them over).
  */
 struct tmpl_loader {
 	const char *dir;
@@ -159,10 +195,16 @@ struct tmpl_loader {
 	struct tmpl_part **parts;
 	size_t nparts;
 	struct tmpl_sink *sink;
+	int track;
+	struct tmpl_stamp *stamps;
+	size_t nstamps;
 };
 
 /* Pass e to k, unless k has already had the same error. */
 void tmpl_sink_put(struct tmpl_sink *k, const struct tmpl_error *e);
+/* A warning about a whole file: "warning: " and the message. */
+void tmpl_sink_warn(struct tmpl_sink *k, const char *file, const char *fmt,
+    ...) __attribute__((format(printf, 3, 4)));
 /* tmpl_sink_put() of an error made as by tmpl_error_set(). */
 void tmpl_sink_err(struct tmpl_sink *k, const char *file, int line, int col,
     const char *fmt, ...) __attribute__((format(printf, 5, 6)));

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lib/xmalloc.h"
@@ -52,7 +53,7 @@ tmpl_sink_put(struct tmpl_sink *k, const struct tmpl_error *e)
 		k->seen = xrealloc(k->seen, (k->nseen + 1) * sizeof *e);
 		k->seen[k->nseen++] = *e;
 	}
-	if (k->count++ == 0 && k->first)
+	if (!e->warning && k->count++ == 0 && k->first)
 		*k->first = *e;
 	if (k->report)
 		k->report(k->ctx, e);
@@ -70,6 +71,23 @@ tmpl_sink_err(struct tmpl_sink *k, const char *file, int line, int col,
 	va_start(ap, fmt);
 	vsnprintf(e.msg, sizeof e.msg, fmt, ap);
 	va_end(ap);
+	tmpl_sink_put(k, &e);
+}
+
+void
+tmpl_sink_warn(struct tmpl_sink *k, const char *file, const char *fmt, ...)
+{
+	struct tmpl_error e;
+	va_list ap;
+	int n;
+
+	memset(&e, 0, sizeof e);
+	tmpl_error_set(&e, file, 0, 0, "warning: ");
+	n = (int)strlen(e.msg);
+	va_start(ap, fmt);
+	vsnprintf(e.msg + n, sizeof e.msg - (size_t)n, fmt, ap);
+	va_end(ap);
+	e.warning = 1;
 	tmpl_sink_put(k, &e);
 }
 
@@ -147,18 +165,121 @@ tmpl_path(const char *dir, const char *name, const char *lang,
 	return buf_steal(&b);
 }
 
-/* The first existing DIR/NAME.LANG.EXT along lang's chain, or NULL. */
+/* ---- stamps: what a loaded message was made from ---- */
+
+/*
+ * A file whose time stamps are this close to when it was read may be
+ * written again within the file system's time granularity (coarse
+ * kernel ticks, 2 s on FAT) without its stamp moving: such a set is not
+ * trusted and is loaded again at each check until the file is older.
+ */
+#define TMPL_RACY_SEC	2
+
+static void
+tmpl_stamp_fill(struct tmpl_stamp *s, const struct stat *st)
+{
+	s->exists = st != NULL;
+	if (st == NULL)
+		return;
+	s->dev = st->st_dev;
+	s->ino = st->st_ino;
+	s->size = st->st_size;
+	s->mtime = st->st_mtim;
+	s->ctime = st->st_ctim;
+}
+
+/* Note that path was looked for and what was there (st NULL: nothing). */
+static void
+tmpl_stamp_add(struct tmpl_loader *L, const char *path,
+    const struct stat *st)
+{
+	struct tmpl_stamp *s;
+
+	if (!L->track)
+		return;
+	L->stamps = xrealloc(L->stamps, (L->nstamps + 1) * sizeof *s);
+	s = &L->stamps[L->nstamps++];
+	memset(s, 0, sizeof *s);
+	s->path = xstrdup(path);
+	tmpl_stamp_fill(s, st);
+}
+
+static void
+tmpl_stamps_free(struct tmpl_stamp *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i].path);
+	free(v);
+}
+
+static int
+tmpl_ts_eq(struct timespec a, struct timespec b)
+{
+	return a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec;
+}
+
+/* 1 when s no longer describes what is at its path. */
+static int
+tmpl_stamp_moved(const struct tmpl_stamp *s)
+{
+	struct tmpl_stamp now;
+	struct stat st;
+	int found;
+
+	found = stat(s->path, &st) == 0 && S_ISREG(st.st_mode);
+	tmpl_stamp_fill(&now, found ? &st : NULL);
+	if (now.exists != s->exists)
+		return 1;
+	return s->exists && (now.dev != s->dev || now.ino != s->ino ||
+	    now.size != s->size || !tmpl_ts_eq(now.mtime, s->mtime) ||
+	    !tmpl_ts_eq(now.ctime, s->ctime));
+}
+
+/*
+ * 1 when s was written too shortly before loaded to be trusted. mtime
+ * alone: every write moves it to the current tick, so only a file whose
+ * mtime was within the granularity of the moment it was read can change
+ * again unseen.
+ */
+static int
+tmpl_stamp_racy(const struct tmpl_stamp *s, struct timespec loaded)
+{
+	return s->exists && s->mtime.tv_sec + TMPL_RACY_SEC >= loaded.tv_sec;
+}
+
+int
+tmpl_message_changed(const struct tmpl_message *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->nstamps; i++)
+		if (tmpl_stamp_moved(&m->stamps[i]) ||
+		    tmpl_stamp_racy(&m->stamps[i], m->loaded))
+			return 1;
+	return 0;
+}
+
+/* ---- finding and reading files ---- */
+
+/*
+ * The first existing DIR/NAME.LANG.EXT along L's language chain, or
+ * NULL; each path tried is stamped (L->track), found or not.
+ */
 static char *
-tmpl_find(const char *dir, const char *name, const char *lang,
-    const char *ext)
+tmpl_find(struct tmpl_loader *L, const char *name, const char *ext)
 {
 	char l[TMPL_LANG_MAX], *dash, *path;
 	struct stat st;
+	int found;
 
-	snprintf(l, sizeof l, "%s", lang);
+	snprintf(l, sizeof l, "%s", L->lang);
 	for (;;) {
-		path = tmpl_path(dir, name, l, ext);
-		if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+		path = tmpl_path(L->dir, name, l, ext);
+		found = stat(path, &st) == 0 && S_ISREG(st.st_mode);
+		tmpl_stamp_add(L, path, found ? &st : NULL);
+		if (found)
 			return path;
 		free(path);
 		if (*l == '\0')
@@ -280,8 +401,7 @@ tmpl_part_get(struct tmpl_loader *L, const struct tmpl *from,
 
 	kind = fk == TMPL_HTML || fk == TMPL_PARTIAL_HTML ?
 	    TMPL_PARTIAL_HTML : TMPL_PARTIAL_TXT;
-	path = tmpl_find(L->dir, name, L->lang,
-	    kind == TMPL_PARTIAL_HTML ? "html" : "txt");
+	path = tmpl_find(L, name, kind == TMPL_PARTIAL_HTML ? "html" : "txt");
 	if (path == NULL) {
 		tmpl_sink_err(L->sink, tmpl_get_file(from), line, col,
 		    "partial '%s' not found: no %s.%s in %s", name, name,
@@ -384,19 +504,24 @@ tmpl_message_load(const char *dir, const char *name, const char *lang,
 		return -1;
 	}
 	tmpl_loader_init(&L, dir, lang, &k);
+	L.track = 1;
 	m = xcalloc(1, sizeof *m);
-	if ((m->file = tmpl_find(dir, name, L.lang, "txt")) == NULL) {
+	/* before the first stat: a change after it must count as racy */
+	clock_gettime(CLOCK_REALTIME, &m->loaded);
+	if ((m->file = tmpl_find(&L, name, "txt")) == NULL) {
 		path = tmpl_path(dir, name, "", "txt");
 		tmpl_sink_err(&k, path, 0, 0, "no such template");
 		free(path);
 	} else
 		m->txt = tmpl_load_linked(&L, m->file, TMPL_MESSAGE, 0);
-	if ((path = tmpl_find(dir, name, L.lang, "html")) != NULL) {
+	if ((path = tmpl_find(&L, name, "html")) != NULL) {
 		m->html = tmpl_load_linked(&L, path, TMPL_HTML, 0);
 		free(path);
 	}
 	m->parts = L.parts;
 	m->nparts = L.nparts;
+	m->stamps = L.stamps;
+	m->nstamps = L.nstamps;
 	free(k.seen);
 	if (k.count > 0) {
 		tmpl_message_free(&m);
@@ -416,6 +541,7 @@ tmpl_message_free(struct tmpl_message **mp)
 	tmpl_free(&m->txt);
 	tmpl_free(&m->html);
 	tmpl_parts_free(m->parts, m->nparts);
+	tmpl_stamps_free(m->stamps, m->nstamps);
 	free(m->file);
 	free(m);
 	*mp = NULL;

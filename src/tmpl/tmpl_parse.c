@@ -69,6 +69,7 @@ tmpl_verr(struct tmpl_parser *P, int line, int col, const char *fmt,
 		return;
 	e = &P->errs[P->nfound - 1];
 	snprintf(e->file, sizeof e->file, "%s", P->t->file);
+	e->warning = 0;
 	e->line = line;
 	e->col = col;
 	vsnprintf(e->msg, sizeof e->msg, fmt, ap);

@@ -105,7 +105,6 @@ static int
 tmpl_render_node(struct tmpl_render *R, const struct tmpl *t,
     const struct tmpl_node *n)
 {
-	const char *v;
 	int set;
 
 	/* partials of partials can multiply nodes far beyond the output cap */
@@ -122,8 +121,7 @@ tmpl_render_node(struct tmpl_render *R, const struct tmpl *t,
 		return tmpl_render_var(R, t, n);
 	case TMPL_SECTION:
 	case TMPL_INVERTED:
-		v = R->lookup(R->ctx, n->name);
-		set = v != NULL && *v != '\0';
+		set = tmpl_value_true(R->lookup(R->ctx, n->name));
 		if (set == (n->type == TMPL_SECTION))
 			return tmpl_render_list(R, t, n->kids);
 		return 0;

@@ -1,7 +1,9 @@
 /* Unit tests: tmpl (the template engine, SPEC section 5). */
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -236,6 +238,52 @@ test_sections(void)
 	/* CRLF source: normalised to LF, standalone still works */
 	body_is(TMPL_PARTIAL_TXT, "a\r\n{{#contact.name}}\r\nb\r\n"
 	    "{{/contact.name}}\r\nc\r\n", "a\nb\nc\n");
+}
+
+/* {{#funding}} / {{^funding}} for a funding value v gives want. */
+static void
+section_is(const char *v, const char *want)
+{
+	struct kv kv[] = { { "contact.attr.funding", v }, { NULL, NULL } };
+	struct tmpl_error err;
+	char *out = body(TMPL_PARTIAL_TXT, "[{{#contact.attr.funding}}funded"
+	    "{{/contact.attr.funding}}{{^contact.attr.funding}}not"
+	    "{{/contact.attr.funding}}]", kv, 0, &err);
+
+	CHECK_STR(out, want);
+	if (out == NULL || strcmp(out, want) != 0)
+		fprintf(stderr, "  funding='%s'\n", v ? v : "(null)");
+	free(out);
+}
+
+/* Sections read the words imported data uses for "no" as false. */
+static void
+test_false_words(void)
+{
+	static const char *const no[] = { "", "0", "no", "No", "NO", "false",
+	    "FALSE", "off", "Off", "non", "NON", "nein", "Nein", " no ",
+	    "\tfalse", NULL };
+	static const char *const yes[] = { "yes", "1", "true", "on", "oui",
+	    "ja", "si", "government", "none", "nope", "00", "no way", NULL };
+	struct kv kv[] = { { "contact.attr.funding", "no" }, { NULL, NULL } };
+	const char *const *w;
+	struct tmpl_error err;
+	char *out;
+
+	CHECK(!tmpl_value_true(NULL));
+	section_is(NULL, "[not]");
+	for (w = no; *w; w++) {
+		CHECK(!tmpl_value_true(*w));
+		section_is(*w, "[not]");
+	}
+	for (w = yes; *w; w++) {
+		CHECK(tmpl_value_true(*w));
+		section_is(*w, "[funded]");
+	}
+	/* a false word is still a value: {{var}} prints it */
+	out = body(TMPL_PARTIAL_TXT, "{{contact.attr.funding}}", kv, 0, &err);
+	CHECK_STR(out, "no");
+	free(out);
 }
 
 static void
@@ -794,11 +842,23 @@ test_check(void)
 	snprintf(good, sizeof good, "%s/good", datadir);
 	snprintf(badd, sizeof badd, "%s/bad", datadir);
 	memset(&c, 0, sizeof c);
-	CHECK(tmpl_check(good, "invite", collect, &c) == 0);
 	CHECK(tmpl_check(good, "footer", collect, &c) == 0);
-	CHECK(tmpl_check_all(good, collect, &c) == 0);
-	if (c.n)
+	CHECK(c.n == 0);
+	/* no errors; invite.pt.txt is not a whole variant: warnings */
+	CHECK(tmpl_check(good, "invite", collect, &c) == 0);
+	CHECK(c.n == 7);
+	CHECK(has_line(&c, "invite.pt.txt: warning: ", "sent with invite.html,"
+	    " another language's HTML part; add invite.pt.html"));
+	CHECK(has_line(&c, "invite.pt.txt: warning: ", "does not use "
+	    "'contact.attr.funding', which invite.txt uses"));
+	CHECK(has_line(&c, "invite.pt.txt: warning: ", "'rsvp.no'"));
+	CHECK(!has_line(&c, "invite.pt.txt: warning: ", "'contact.name'"));
+	CHECK(!has_line(&c, "invite.pt.txt: warning: ", "'sender.name'"));
+	if (c.n != 7)
 		dump(&c);
+	memset(&c, 0, sizeof c);
+	CHECK(tmpl_check_all(good, collect, &c) == 0);
+	CHECK(c.n == 7);
 
 	memset(&c, 0, sizeof c);
 	n = tmpl_check(badd, "multi", collect, &c);
@@ -950,12 +1010,302 @@ test_partial_depth(void)
 	rmdir(dir);
 }
 
+/* The shipped invite, as a delegate imported with funding=no reads it. */
+static void
+shipped_invite(const char *lang, const char *funding, const char *promise,
+    int promised)
+{
+	static struct kv kv[] = {
+		{ "contact.attr.funding", NULL },
+		{ "contact.name", "Jorge Garc\xc3\xad" "a" },
+		{ "contact.organisation", "Red de Mujeres Rurales" },
+		{ "sender.name", "Coordinating Office" },
+		{ "sender.address", "office@example.org" },
+		{ "event.title", "Summit" }, { "event.location", "Geneva" },
+		{ "event.start", "2027-03-02 09:00 (Europe/Zurich)" },
+		{ "event.end", "2027-03-03 17:00 (Europe/Zurich)" },
+		{ "rsvp.yes", "mailto:y@example.org" },
+		{ "rsvp.no", "mailto:n@example.org" },
+		{ "rsvp.maybe", "mailto:m@example.org" },
+		{ NULL, NULL }
+	};
+	struct tmpl_message *m = NULL;
+	struct tmpl_rendered r;
+	struct tmpl_error err;
+	char dir[1100];
+
+	/* datadir is tests/data/tmpl; the shipped set is templates/ */
+	snprintf(dir, sizeof dir, "%s/../../../templates", datadir);
+	kv[0].v = funding;
+	CHECK(tmpl_message_load(dir, "invite", lang, &m, &err) == 0);
+	if (m == NULL) {
+		fprintf(stderr, "  %s: %s\n", err.file, err.msg);
+		return;
+	}
+	CHECK(tmpl_message_render(m, lookup, kv, 0, &r, &err) == 0);
+	CHECK(r.text != NULL && (strstr(r.text, promise) != NULL) == promised);
+	if (r.text == NULL)
+		fprintf(stderr, "  %s: %d:%d: %s\n", err.file, err.line,
+		    err.col, err.msg);
+	else if ((strstr(r.text, promise) != NULL) != promised)
+		fprintf(stderr, "  [%s funding=%s]\n%s\n", lang,
+		    funding ? funding : "(null)", r.text);
+	tmpl_rendered_clear(&r);
+	tmpl_message_free(&m);
+}
+
+static void
+test_shipped_invite(void)
+{
+	static const struct { const char *lang, *promise; } l[] = {
+		{ "en", "eligible for travel funding" },
+		{ "es", "apoyo para el viaje" },
+		{ "fr", "prise en charge du voyage" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof l / sizeof l[0]; i++) {
+		shipped_invite(l[i].lang, "yes", l[i].promise, 1);
+		shipped_invite(l[i].lang, "no", l[i].promise, 0);
+		shipped_invite(l[i].lang, "No", l[i].promise, 0);
+		shipped_invite(l[i].lang, "", l[i].promise, 0);
+		shipped_invite(l[i].lang, NULL, l[i].promise, 0);
+	}
+}
+
+/* Count the lines of c that are warnings and mention part. */
+static int
+warnings(const struct collected *c, const char *part)
+{
+	int i, n = 0;
+
+	for (i = 0; i < c->n; i++)
+		n += strstr(c->lines[i], ": warning: ") != NULL &&
+		    strstr(c->lines[i], part) != NULL;
+	return n;
+}
+
+/* template check: language variants that are not whole. */
+static void
+test_check_variants(void)
+{
+	static const char *const files[] = { "m.txt", "m.es.txt", "m.html",
+	    "m.es.html", "n.txt", "n.fr.html", "p.txt", "p.pt.txt",
+	    "p.pt-BR.txt", "p.html", "p.pt.html", "sig.txt", "sig.es.txt",
+	    "sig.html", NULL };
+	char dir[] = "/tmp/t_tmpl.XXXXXX", path[64];
+	struct collected c;
+	size_t i;
+
+	if (mkdtemp(dir) == NULL) {
+		CHECK(0);
+		return;
+	}
+	put(dir, "m.txt", "Subject: {{event.title}}\n\n{{contact.name}}\n"
+	    "{{#contact.attr.funding}}funded{{/contact.attr.funding}}\n"
+	    "{{> sig}}\n");
+	put(dir, "m.es.txt", "Subject: {{event.title}}\n\n{{contact.name}}\n"
+	    "{{> sig}}\n");
+	put(dir, "m.html", "<p>{{contact.name}}</p>\n");
+	put(dir, "sig.txt", "{{sender.name}}\n");
+	put(dir, "sig.es.txt", "Atentamente\n");
+	put(dir, "sig.html", "<p>only one</p>\n");
+	memset(&c, 0, sizeof c);
+	CHECK(tmpl_check(dir, "m", collect, &c) == 0);
+	CHECK(has_line(&c, "m.es.txt: warning: ", "sent with m.html, another "
+	    "language's HTML part; add m.es.html"));
+	/* through the partial too, in the variant's language */
+	CHECK(has_line(&c, "m.es.txt: warning: ", "does not use "
+	    "'contact.attr.funding', which m.txt uses"));
+	CHECK(has_line(&c, "m.es.txt: warning: ", "'sender.name'"));
+	CHECK(c.n == 3);
+	if (c.n != 3)
+		dump(&c);
+	/* a partial's variants are not messages: no warnings of its own */
+	memset(&c, 0, sizeof c);
+	CHECK(tmpl_check(dir, "sig", collect, &c) == 0 && c.n == 0);
+
+	/* with its own HTML and variables the Spanish variant is whole */
+	put(dir, "m.es.txt", "Subject: {{event.title}}\n\n{{contact.name}}\n"
+	    "{{#contact.attr.funding}}financiado{{/contact.attr.funding}}\n"
+	    "{{sender.name}}\n");
+	put(dir, "m.es.html", "<p>{{contact.name}}</p>\n");
+	memset(&c, 0, sizeof c);
+	CHECK(tmpl_check(dir, "m", collect, &c) == 0 && c.n == 0);
+	if (c.n)
+		dump(&c);
+
+	/* an HTML part in a language that has no text */
+	put(dir, "n.txt", "Subject: s\n\n{{contact.name}}\n");
+	put(dir, "n.fr.html", "<p>{{contact.name}}</p>\n");
+	memset(&c, 0, sizeof c);
+	CHECK(tmpl_check(dir, "n", collect, &c) == 0);
+	CHECK(c.n == 1 && has_line(&c, "n.fr.html: warning: ", "sent with "
+	    "n.txt, another language's text; add n.fr.txt"));
+
+	/* pt-BR text with the pt HTML part: one language */
+	put(dir, "p.txt", "Subject: s\n\nx\n");
+	put(dir, "p.pt.txt", "Subject: s\n\nx\n");
+	put(dir, "p.pt-BR.txt", "Subject: s\n\nx\n");
+	put(dir, "p.html", "<p>x</p>\n");
+	put(dir, "p.pt.html", "<p>x</p>\n");
+	memset(&c, 0, sizeof c);
+	CHECK(tmpl_check(dir, "p", collect, &c) == 0 && c.n == 0);
+
+	/* check_all: the same warnings, and still no error */
+	memset(&c, 0, sizeof c);
+	put(dir, "m.es.txt", "Subject: {{event.title}}\n\nhola\n");
+	CHECK(tmpl_check_all(dir, collect, &c) == 0);
+	CHECK(warnings(&c, "m.es.txt") == 3 && warnings(&c, "n.fr.html") == 1);
+	CHECK(c.n == 4);
+	if (c.n != 4)
+		dump(&c);
+	for (i = 0; files[i]; i++) {
+		snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+		unlink(path);
+	}
+	rmdir(dir);
+}
+
+/* Set path's times to an hour ago plus sec: an old, settled file. */
+static void
+age(const char *dir, const char *file, int sec)
+{
+	struct timespec ts[2];
+	char path[1200];
+
+	snprintf(path, sizeof path, "%s/%s", dir, file);
+	clock_gettime(CLOCK_REALTIME, &ts[0]);
+	ts[0].tv_sec -= 3600 - sec;
+	ts[1] = ts[0];
+	CHECK(utimensat(AT_FDCWD, path, ts, 0) == 0);
+}
+
+/* 1 when m is fresh now and stale after f() touched dir. */
+static int
+goes_stale(const char *dir, const char *lang, void (*f)(const char *))
+{
+	struct tmpl_message *m = NULL;
+	struct tmpl_error err;
+	int fresh, stale;
+
+	if (tmpl_message_load(dir, "m", lang, &m, &err) == -1) {
+		fprintf(stderr, "  %s: %s\n", err.file, err.msg);
+		return 0;
+	}
+	fresh = !tmpl_message_changed(m);
+	f(dir);
+	stale = tmpl_message_changed(m);
+	tmpl_message_free(&m);
+	return fresh && stale;
+}
+
+static void
+scratch_files(const char *dir)
+{
+	put(dir, "m.txt", "Subject: s\n\nv1 {{> p}}\n");
+	put(dir, "m.html", "<p>v1</p>\n");
+	put(dir, "p.txt", "p1\n");
+	age(dir, "m.txt", 0);
+	age(dir, "m.html", 0);
+	age(dir, "p.txt", 0);
+}
+
+static void
+edit_same_size(const char *dir)
+{
+	put(dir, "m.txt", "Subject: s\n\nv2 {{> p}}\n");
+	age(dir, "m.txt", 1);
+}
+
+static void
+edit_partial(const char *dir)
+{
+	put(dir, "p.txt", "p2\n");
+	age(dir, "p.txt", 1);
+}
+
+static void
+add_spanish(const char *dir)
+{
+	put(dir, "m.es.html", "<p>es</p>\n");
+	age(dir, "m.es.html", 0);
+}
+
+static void
+add_spanish_partial(const char *dir)
+{
+	put(dir, "p.es.txt", "p es\n");
+	age(dir, "p.es.txt", 0);
+}
+
+static void
+edit_just_now(const char *dir)
+{
+	put(dir, "m.txt", "Subject: s\n\nv3 {{> p}}\n");
+}
+
+static void
+nothing(const char *dir)
+{
+	(void)dir;
+}
+
+static void
+remove_html(const char *dir)
+{
+	char path[1200];
+
+	snprintf(path, sizeof path, "%s/m.html", dir);
+	unlink(path);
+}
+
+/* tmpl_message_changed: what heraldd stats before each batch. */
+static void
+test_changed(void)
+{
+	static const char *const files[] = { "m.txt", "m.html", "p.txt",
+	    "m.es.html", "p.es.txt", NULL };
+	char dir[] = "/tmp/t_tmpl.XXXXXX", path[64];
+	struct tmpl_message *m = NULL;
+	struct tmpl_error err;
+	size_t i;
+
+	if (mkdtemp(dir) == NULL) {
+		CHECK(0);
+		return;
+	}
+	scratch_files(dir);
+	CHECK(!goes_stale(dir, "es", nothing));
+	CHECK(goes_stale(dir, "es", edit_same_size));
+	scratch_files(dir);
+	CHECK(goes_stale(dir, "es", edit_partial));
+	scratch_files(dir);
+	CHECK(goes_stale(dir, "es", remove_html));
+	scratch_files(dir);
+	CHECK(goes_stale(dir, "es-MX", add_spanish));
+	CHECK(goes_stale(dir, "es", add_spanish_partial));
+	/* a Spanish file does not concern the base set */
+	CHECK(!goes_stale(dir, NULL, nothing));
+	/* a file written just now cannot be trusted by its time stamps */
+	CHECK(goes_stale(dir, NULL, edit_just_now));
+	CHECK(tmpl_message_load(dir, "m", NULL, &m, &err) == 0);
+	CHECK(m && tmpl_message_changed(m));
+	tmpl_message_free(&m);
+	for (i = 0; files[i]; i++) {
+		snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+		unlink(path);
+	}
+	rmdir(dir);
+}
+
 int
 main(void)
 {
 	datadir_init();
 	test_variables();
 	test_sections();
+	test_false_words();
 	test_comments();
 	test_syntax_errors();
 	test_nul();
@@ -973,5 +1323,8 @@ main(void)
 	test_check();
 	test_list();
 	test_partial_depth();
+	test_shipped_invite();
+	test_changed();
+	test_check_variants();
 	return check_done("t_tmpl");
 }
