@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -488,6 +489,36 @@ tmpl_load_linked(struct tmpl_loader *L, const char *path,
 
 /* ---- messages ---- */
 
+/*
+ * The primary language of a message file, from its name: "es" for
+ * "meeting.es-MX.txt", "" for "meeting.txt", into l.
+ */
+static void
+tmpl_file_language(const char *path, const char *name, char *l, size_t n)
+{
+	const char *base = strrchr(path, '/'), *p, *end;
+
+	base = base ? base + 1 : path;
+	p = base + strlen(name);
+	*l = '\0';
+	if (*p != '.' || (end = strrchr(p + 1, '.')) == NULL)
+		return;
+	snprintf(l, n, "%.*s", (int)(end - p - 1), p + 1);
+	if ((end = strchr(l, '-')) != NULL)
+		*(char *)end = '\0';
+}
+
+/* Do the text and the HTML file speak the same language? */
+static int
+tmpl_same_language(const char *txt, const char *html, const char *name)
+{
+	char a[TMPL_LANG_MAX], b[TMPL_LANG_MAX];
+
+	tmpl_file_language(txt, name, a, sizeof a);
+	tmpl_file_language(html, name, b, sizeof b);
+	return strcasecmp(a, b) == 0;
+}
+
 int
 tmpl_message_load(const char *dir, const char *name, const char *lang,
     struct tmpl_message **out, struct tmpl_error *err)
@@ -514,10 +545,12 @@ tmpl_message_load(const char *dir, const char *name, const char *lang,
 		free(path);
 	} else
 		m->txt = tmpl_load_linked(&L, m->file, TMPL_MESSAGE, 0);
-	if ((path = tmpl_find(&L, name, "html")) != NULL) {
+	/* an HTML part in another language than the text is left out: a
+	 * Spanish reader of an HTML mail client would see only English */
+	if ((path = tmpl_find(&L, name, "html")) != NULL && m->file != NULL &&
+	    tmpl_same_language(m->file, path, name))
 		m->html = tmpl_load_linked(&L, path, TMPL_HTML, 0);
-		free(path);
-	}
+	free(path);
 	m->parts = L.parts;
 	m->nparts = L.nparts;
 	m->stamps = L.stamps;

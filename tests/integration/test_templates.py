@@ -171,6 +171,16 @@ class TemplateTest(unittest.TestCase):
             self.assertIn("templates ok", r.stdout)
             self.assertRegex(r.stderr, r"meeting\.es\.txt: warning: .*meeting\.html.*"
                              r"meeting\.es\.html")
+        # and what goes out: the Spanish text alone, never English HTML
+        setup_campaign(self.w, CONTACTS[::2], templates={}, event=False,
+                       name="meeting", template="meeting")
+        self.w.start_daemon()
+        wait_done(self.w, "meeting")
+        [ana] = self.sent_to("ana@example.net")
+        self.assertIsNone(ana.get_body(("html",)))
+        self.assertIn("Su comida", text_of(ana))
+        [cy] = self.sent_to("cy@example.net")
+        self.assertIn("Dear Cy", html_of(cy))
 
 
 if __name__ == "__main__":
