@@ -38,6 +38,25 @@ cli_fail_addr(const char *what, const char *arg, const char *why)
 }
 
 int
+cli_confirm(int yes, const char *fmt, ...)
+{
+	char line[64];
+	va_list ap;
+
+	if (yes || !isatty(STDIN_FILENO) || !isatty(STDERR_FILENO))
+		return 1;
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs(" [y/N] ", stderr);
+	fflush(stderr);
+	if (fgets(line, sizeof line, stdin) == NULL)
+		return 0;
+	return strcmp(line, "y\n") == 0 || strcmp(line, "yes\n") == 0 ||
+	    strcmp(line, "Y\n") == 0;
+}
+
+int
 cli_require(struct cli *c, const char *what, const char *value)
 {
 	static const struct { const char *what, *sql; } known[] = {

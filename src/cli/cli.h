@@ -41,6 +41,14 @@ int cli_fail_addr(const char *what, const char *arg, const char *why);
  * A NULL value is fine (no filter given).
  */
 int cli_require(struct cli *c, const char *what, const char *value);
+/*
+ * Ask on a terminal before something that cannot be taken back: the
+ * question (printf-style) on stderr, then " [y/N] ". 1 when it may go
+ * on: yes (--yes) set, no terminal on stdin and stderr (a script, cron:
+ * nobody to ask, SPEC 9), or the answer is y or yes.
+ */
+int cli_confirm(int yes, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 /* Load the config (exit 78 on error). */
 int cli_load_conf(struct cli *c);
 /* Load config and open an initialised database (exit codes as SPEC). */
@@ -104,6 +112,10 @@ int cmd_campaign_resume(struct cli *, int, char **);
 int cmd_campaign_cancel(struct cli *, int, char **);
 int cmd_campaign_status(struct cli *, int, char **);
 int cmd_campaign_ls(struct cli *, int, char **);
+int cmd_campaign_check(struct cli *, int, char **);
+int cmd_campaign_test(struct cli *, int, char **);
+int cmd_campaign_show(struct cli *, int, char **);
+int cmd_campaign_delete(struct cli *, int, char **);
 int cmd_queue(struct cli *, int, char **);
 int cmd_queue_retry(struct cli *, int, char **);
 int cmd_rsvp(struct cli *, int, char **);

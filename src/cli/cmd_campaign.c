@@ -1,11 +1,13 @@
-/* cmd_campaign: "herald campaign create|preview|send|pause|resume|cancel|
- * status|ls|followup". */
+/* cmd_campaign: "herald campaign create|send|delete|pause|resume|cancel|
+ * ls|followup"; preview, status and show are in cmd_campaign_view.c,
+ * check and test in cmd_campaign_check.c. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/campaign_int.h"
 #include "cli/cli.h"
 #include "cli/out.h"
 #include "cli/progress.h"
@@ -73,6 +75,7 @@ cmd_campaign_create(struct cli *c, int argc, char **argv)
 		{ "template", required_argument, NULL, 't' },
 		{ "event", required_argument, NULL, 'e' },
 		{ "at", required_argument, NULL, 'a' },
+		{ "now", no_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *list = NULL, *where = NULL, *tmpl = NULL, *ev = NULL;
@@ -81,7 +84,7 @@ cmd_campaign_create(struct cli *c, int argc, char **argv)
 	struct filter f;
 	struct event e;
 	struct list l;
-	int ch, rc;
+	int ch, rc, now = 0;
 
 	while ((ch = cli_getopt(cli_current(), argc, argv, opts)) > 0)
 		switch (ch) {
@@ -90,6 +93,7 @@ cmd_campaign_create(struct cli *c, int argc, char **argv)
 		case 't': tmpl = optarg; break;
 		case 'e': ev = optarg; break;
 		case 'a': at = optarg; break;
+		case 'n': now = 1; break;
 		}
 	if (ch < 0)
 		return cli_getopt_exit(ch);
@@ -112,6 +116,7 @@ cmd_campaign_create(struct cli *c, int argc, char **argv)
 	k.tmpl = (char *)tmpl;
 	if ((rc = cli_open(c)) != 0 ||
 	    (rc = campaign_check_template(c, tmpl)) != 0 ||
+	    (ev == NULL && (rc = campcheck_needs_event(c, tmpl)) != 0) ||
 	    (rc = cli_begin(c)) != 0)
 		return rc;
 	if (list) {
@@ -138,6 +143,15 @@ cmd_campaign_create(struct cli *c, int argc, char **argv)
 		cli_rollback(c);
 		return cli_fail(EX_USAGE, "--at \"%s\": not a TIME", at);
 	}
+	/* a time already past would send at once without a word */
+	if (at && k.send_at <= time_now()) {
+		if (!now) {
+			cli_rollback(c);
+			return cli_fail(EX_USAGE, "--at \"%s\" is in the past: "
+			    "give --now to send at once when sent", at);
+		}
+		k.send_at = 0;
+	}
 	if (campaign_create(c->db, &k) == -1) {
 		cli_rollback(c);
 		return errno == EEXIST ? cli_fail(EX_DATAERR, "campaign \"%s\" "
@@ -160,21 +174,83 @@ campaign_load_key(struct cli *c, struct token_key *key)
 	return 0;
 }
 
+/*
+ * Before queuing: the templates parse (always), every recipient's message
+ * renders (else refused without --force), a time past is meant (--now),
+ * and a person on a terminal agrees when it goes at once or to more than
+ * 20 people (SPEC 9). Read only, outside the transaction.
+ */
+static int
+campaign_send_checks(struct cli *c, const struct campaign *k,
+    const struct token_key *key, int force, int now, int yes)
+{
+	struct campcheck res;
+	char t[32];
+	int rc, later;
+
+	if (strcmp(k->state, "draft") != 0)
+		return cli_fail(EX_DATAERR, "campaign %s is %s, not a draft",
+		    k->name, k->state);
+	if (k->send_at && k->send_at <= time_now() && !now)
+		return cli_fail(EX_DATAERR, "campaign %s: its --at time %s has "
+		    "passed: give --now to send it at once", k->name,
+		    time_format_utc(k->send_at, t, sizeof t));
+	if ((rc = campcheck_campaign_templates(c, k)) != 0 ||
+	    (rc = campcheck_render(c, k, key, NULL, &res)) != 0)
+		return rc;
+	if (res.failing) {
+		fprintf(stderr, "campaign %s: %ld of %ld messages would fail:\n",
+		    k->name, res.failing, res.recipients);
+		campcheck_render(c, k, key, stderr, &res);
+		if (!force)
+			return cli_fail(EX_DATAERR, "campaign %s not sent: fix "
+			    "the above, or give --force to send the others",
+			    k->name);
+	}
+	later = k->send_at > time_now();
+	if ((!later || res.recipients > 20) && !cli_confirm(yes, later ?
+	    "Schedule campaign %s to %ld recipients for %s?" :
+	    "Send campaign %s to %ld recipients now?%s", k->name,
+	    res.recipients, later ? time_format_utc(k->send_at, t, sizeof t) :
+	    "")) {
+		fprintf(stderr, "herald: campaign %s not sent\n", k->name);
+		return 1;
+	}
+	return 0;
+}
+
 int
 cmd_campaign_send(struct cli *c, int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "force", no_argument, NULL, 'f' },
+		{ "now", no_argument, NULL, 'n' },
+		{ "yes", no_argument, NULL, 'y' },
+		{ NULL, 0, NULL, 0 }
+	};
 	struct token_key key;
 	struct campaign k;
 	const char *why;
 	long n;
-	int ch, rc;
+	int ch, rc, force = 0, now = 0, yes = 0;
 
-	if ((ch = cli_getopt(cli_current(), argc, argv, NULL)) != 0)
+	while ((ch = cli_getopt(cli_current(), argc, argv, opts)) > 0)
+		switch (ch) {
+		case 'f': force = 1; break;
+		case 'n': now = 1; break;
+		case 'y': yes = 1; break;
+		}
+	if (ch < 0)
 		return cli_getopt_exit(ch);
 	if ((rc = campaign_one_name(argc)) != 0)
 		return rc;
-	if ((rc = cli_open(c)) != 0 || (rc = campaign_load_key(c, &key)) != 0 ||
-	    (rc = cli_begin(c)) != 0)
+	if ((rc = cli_open(c)) != 0 || (rc = campaign_load_key(c, &key)) != 0)
+		return rc;
+	if ((rc = campaign_lookup(c, argv[optind], &k)) != 0)
+		return rc;
+	rc = campaign_send_checks(c, &k, &key, force, now, yes);
+	campaign_clear(&k);
+	if (rc != 0 || (rc = cli_begin(c)) != 0)
 		return rc;
 	if ((rc = campaign_lookup(c, argv[optind], &k)) != 0) {
 		cli_rollback(c);
@@ -197,16 +273,49 @@ cmd_campaign_send(struct cli *c, int argc, char **argv)
 		rc = cli_fail(strcmp(why, "database error") == 0 ? EX_IOERR :
 		    EX_DATAERR, "campaign %s: %s", k.name, why);
 	} else if ((rc = cli_commit(c)) == 0) {
-		struct campaign now;
+		struct campaign done;
 
-		campaign_get_id(c->db, k.id, &now);
+		campaign_get_id(c->db, k.id, &done);
 		printf("campaign %s: %ld messages queued; skipped %lld "
 		    "unsubscribed, %lld bouncing, %lld disabled\n", k.name, n,
-		    (long long)now.skipped_unsubscribed,
-		    (long long)now.skipped_bouncing,
-		    (long long)now.skipped_disabled);
-		campaign_clear(&now);
+		    (long long)done.skipped_unsubscribed,
+		    (long long)done.skipped_bouncing,
+		    (long long)done.skipped_disabled);
+		campaign_clear(&done);
 	}
+	if (rc != 0 && c->db->in_tx)
+		cli_rollback(c);
+	campaign_clear(&k);
+	return rc;
+}
+
+int
+cmd_campaign_delete(struct cli *c, int argc, char **argv)
+{
+	struct campaign k;
+	int ch, rc;
+
+	if ((ch = cli_getopt(cli_current(), argc, argv, NULL)) != 0)
+		return cli_getopt_exit(ch);
+	if ((rc = campaign_one_name(argc)) != 0)
+		return rc;
+	if ((rc = cli_open(c)) != 0 || (rc = cli_begin(c)) != 0)
+		return rc;
+	if ((rc = campaign_lookup(c, argv[optind], &k)) != 0) {
+		cli_rollback(c);
+		return rc;
+	}
+	if (strcmp(k.state, "draft") != 0)
+		rc = cli_fail(EX_DATAERR, "campaign %s is %s: only a draft can "
+		    "be deleted (cancel it instead, if it is not done)", k.name,
+		    k.state);
+	else if (campaign_delete(c->db, k.id) == -1)
+		rc = errno == EBUSY ? cli_fail(EX_DATAERR, "campaign %s: a test "
+		    "copy of it is still to be sent; try again when it has "
+		    "gone", k.name) : cli_fail(EX_IOERR, "database: %s",
+		    db_errmsg(c->db));
+	else if ((rc = cli_commit(c)) == 0)
+		printf("campaign %s deleted\n", k.name);
 	if (rc != 0 && c->db->in_tx)
 		cli_rollback(c);
 	campaign_clear(&k);
@@ -298,7 +407,8 @@ cmd_campaign_ls(struct cli *c, int argc, char **argv)
 		return rc;
 	st = db_prepare(c->db, "SELECT k.name, k.state, k.template, l.name, "
 	    "k.filter, e.name, k.send_at, "
-	    "(SELECT count(*) FROM message m WHERE m.campaign_id = k.id), "
+	    "(SELECT count(*) FROM message m WHERE m.campaign_id = k.id "
+	    " AND m.kind != 'test'), "
 	    "(SELECT count(*) FROM message m WHERE m.campaign_id = k.id "
 	    " AND m.state = 'sent') FROM campaign k "
 	    "LEFT JOIN list l ON l.id = k.list_id "

@@ -1,13 +1,19 @@
-/* cmd_campaign_view: "herald campaign preview|status" (read only). */
+/* cmd_campaign_view: "herald campaign preview|status|show" (read only). */
+#include <libetpan/libetpan.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
+#include "cli/campaign_int.h"
 #include "cli/cli.h"
 #include "cli/out.h"
 #include "cli/progress.h"
+#include "in/htmltext.h"
+#include "in/msg.h"
 #include "lib/addr.h"
+#include "lib/timeutil.h"
 #include "lib/token.h"
 #include "out/render.h"
 #include "store/campaign.h"
@@ -15,11 +21,9 @@
 #include "store/filter.h"
 #include "store/queue.h"
 
-/* The recipient to preview: --to, else the first queued, else the first
- * the list or filter would pick. Sets *msg_id when a row exists. */
-static int
-preview_target(struct cli *c, const struct campaign *k, const char *to,
-    int64_t *contact_id, int64_t *msg_id)
+int
+campaign_target(struct cli *c, const struct campaign *k, const char *opt,
+    const char *to, int64_t *contact_id, int64_t *msg_id)
 {
 	sqlite3_stmt *st;
 	const char *why;
@@ -27,7 +31,7 @@ preview_target(struct cli *c, const struct campaign *k, const char *to,
 
 	*contact_id = *msg_id = 0;
 	if (to && (email = addr_normalize(to, &why)) == NULL)
-		return cli_fail_addr("--to ", to, why);
+		return cli_fail_addr(opt, to, why);
 	st = db_prepare(c->db, "SELECT m.contact_id, m.id FROM message m "
 	    "JOIN contact c ON c.id = m.contact_id WHERE m.campaign_id = ?1 "
 	    "AND m.kind = 'campaign' AND (?2 IS NULL OR c.email = ?2) "
@@ -76,24 +80,131 @@ preview_target(struct cli *c, const struct campaign *k, const char *to,
 	return 0;
 }
 
+/* A header value as a person reads it: RFC 2047 words decoded. */
+static void
+preview_header(const char *name, const char *v)
+{
+	char *out = NULL;
+	size_t idx = 0;
+
+	if (mailmime_encoded_phrase_parse("utf-8", v, strlen(v), &idx, "utf-8",
+	    &out) == MAILIMF_NO_ERROR && out != NULL) {
+		printf("%s: %s\n", name, out);
+		free(out);
+	} else
+		printf("%s: %s\n", name, v);
+}
+
+/* --text: the message decoded, its HTML as text, for a person to read. */
+static void
+preview_text(const struct render_out *o, const char *lang)
+{
+	const struct in_hdrs *h;
+	const struct in_part *p;
+	struct in_msg *m;
+	const char *err;
+	char *text;
+	size_t i;
+
+	if (in_msg_parse(o->data.data, o->data.len, &m, &err) == -1)
+		return;
+	printf("==== %s (language %s) ====\n", o->rcpt, *lang ? lang : "none");
+	h = in_msg_headers(m);
+	for (i = 0; i < h->n; i++)
+		if (strncasecmp(h->v[i].name, "Content-", 8) != 0 &&
+		    strcasecmp(h->v[i].name, "MIME-Version") != 0)
+			preview_header(h->v[i].name, h->v[i].value);
+	for (i = 0; i < in_msg_nparts(m); i++) {
+		p = in_msg_part(m, i);
+		if (p->container || p->body == NULL)
+			continue;
+		if (strcmp(p->type, "text/plain") == 0)
+			printf("\n---- text ----\n%s", p->body);
+		else if (strcmp(p->type, "text/html") == 0) {
+			text = htmltext_convert(p->body, p->body_len, NULL);
+			printf("\n---- HTML, as text ----\n%s", text);
+			free(text);
+		} else
+			printf("\n---- %s: %zu bytes ----\n", p->type, p->body_len);
+		if (p->body_len && p->body[p->body_len - 1] != '\n')
+			putchar('\n');
+	}
+	putchar('\n');
+	in_msg_free(&m);
+}
+
+/* --text without --to: the first recipient of each language. */
+static sqlite3_stmt *
+preview_per_language(struct cli *c, const struct campaign *k)
+{
+	sqlite3_stmt *st;
+	const char *why;
+
+	st = db_prepare(c->db, "SELECT m.contact_id, min(m.id) FROM message m "
+	    "JOIN contact c ON c.id = m.contact_id WHERE m.campaign_id = ? AND "
+	    "m.kind = 'campaign' GROUP BY c.language ORDER BY 2");
+	sqlite3_bind_int64(st, 1, k->id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		sqlite3_reset(st);
+		return st;
+	}
+	sqlite3_finalize(st);
+	if (campaign_pick(c->db, k, &why) == -1)
+		return NULL;
+	return db_prepare(c->db, "SELECT min(c.id), 0 FROM contact c JOIN "
+	    "temp.rcpt r ON r.id = c.id WHERE c.status = 'active' "
+	    "GROUP BY c.language ORDER BY 1");
+}
+
+static int
+preview_one(struct cli *c, struct render *r, const struct campaign *k,
+    int64_t contact_id, int64_t msg_id, int text)
+{
+	struct render_out out;
+	struct contact ct;
+	char err[1024];
+	int rc = 0;
+
+	render_out_init(&out);
+	if (render_preview(r, k->id, contact_id, msg_id, &out, err,
+	    sizeof err) != 0)
+		rc = cli_fail(EX_DATAERR, "campaign %s: %s", k->name, err);
+	else if (text) {
+		contact_init(&ct);
+		if (contact_get_id(c->db, contact_id, &ct) == 1)
+			preview_text(&out, ct.language);
+		contact_clear(&ct);
+	} else {
+		fprintf(stderr, "envelope: MAIL FROM:<%s> RCPT TO:<%s>\n",
+		    out.mail_from, out.rcpt);
+		fwrite(out.data.data, 1, out.data.len, stdout);
+	}
+	render_out_free(&out);
+	return rc;
+}
+
 int
 cmd_campaign_preview(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "to", required_argument, NULL, 't' },
+		{ "text", no_argument, NULL, 'x' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *to = NULL;
 	struct token_key key;
-	struct render_out out;
 	struct render *r;
 	struct campaign k;
+	sqlite3_stmt *st;
 	int64_t contact_id, msg_id;
 	char err[1024];
-	int ch, rc;
+	int ch, rc, text = 0, n = 0;
 
 	while ((ch = cli_getopt(cli_current(), argc, argv, opts)) > 0)
-		to = optarg;
+		switch (ch) {
+		case 't': to = optarg; break;
+		case 'x': text = 1; break;
+		}
 	if (ch < 0)
 		return cli_getopt_exit(ch);
 	if (argc - optind != 1) {
@@ -107,20 +218,26 @@ cmd_campaign_preview(struct cli *c, int argc, char **argv)
 	if (campaign_get(c->db, argv[optind], &k) != 1)
 		return cli_fail(EX_DATAERR, "unknown campaign \"%s\"",
 		    argv[optind]);
-	if ((rc = preview_target(c, &k, to, &contact_id, &msg_id)) == 0) {
-		r = render_new(c->db, c->conf, &key);
-		render_out_init(&out);
-		if (render_preview(r, k.id, contact_id, msg_id, &out, err,
-		    sizeof err) == -1)
-			rc = cli_fail(EX_DATAERR, "campaign %s: %s", k.name, err);
-		else {
-			fprintf(stderr, "envelope: MAIL FROM:<%s> RCPT TO:<%s>\n",
-			    out.mail_from, out.rcpt);
-			fwrite(out.data.data, 1, out.data.len, stdout);
+	r = render_new(c->db, c->conf, &key);
+	if (text && to == NULL) {
+		/* one recipient per language: each language is read once */
+		if ((st = preview_per_language(c, &k)) != NULL) {
+			while (sqlite3_step(st) == SQLITE_ROW) {
+				n++;
+				if (preview_one(c, r, &k, sqlite3_column_int64(st,
+				    0), sqlite3_column_int64(st, 1), 1) != 0)
+					rc = EX_DATAERR;
+			}
+			sqlite3_finalize(st);
 		}
-		render_out_free(&out);
-		render_free(&r);
-	}
+		campaign_pick_done(c->db);
+		if (n == 0)
+			rc = cli_fail(EX_DATAERR, "campaign %s: no recipient",
+			    k.name);
+	} else if ((rc = campaign_target(c, &k, "--to ", to, &contact_id,
+	    &msg_id)) == 0)
+		rc = preview_one(c, r, &k, contact_id, msg_id, text);
+	render_free(&r);
 	campaign_clear(&k);
 	return rc;
 }
@@ -279,6 +396,168 @@ cmd_campaign_status(struct cli *c, int argc, char **argv)
 		    argv[optind]);
 	status_read(c, &k, &s);
 	status_print(c, &k, &s);
+	campaign_clear(&k);
+	return 0;
+}
+
+/* ---- herald campaign show NAME ---- */
+
+static int64_t
+show_count(struct cli *c, const char *sql, int64_t id)
+{
+	sqlite3_stmt *st = db_prepare(c->db, sql);
+	int64_t n = 0;
+
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+#define SHOW_FOLLOWUPS "SELECT id, template, after_secs, target, " \
+	"max_rounds, rounds_done, next_at FROM followup WHERE campaign_id = ? " \
+	"ORDER BY id"
+#define SHOW_TESTS "SELECT count(*) FROM message WHERE campaign_id = ? " \
+	"AND kind = 'test'"
+#define SHOW_FOLLOWUP_MSGS "SELECT count(*) FROM message WHERE " \
+	"campaign_id = ? AND kind = 'followup'"
+
+static void
+show_json(struct cli *c, const struct campaign *k, const struct status *s)
+{
+	static const char *const fcols[] = { "#id", "template", "#after_secs",
+	    "to", "#max", "#rounds_done", "@next_at", NULL };
+	sqlite3_stmt *st;
+	struct json j;
+	int i;
+
+	json_init(&j, stdout);
+	json_open(&j, '{');
+	json_kstr(&j, "campaign", k->name);
+	json_kstr(&j, "state", k->state);
+	json_kstr(&j, "template", k->tmpl);
+	json_kstr(&j, "list", *k->list_name ? k->list_name : NULL);
+	json_kstr(&j, "filter", *k->filter ? k->filter : NULL);
+	json_kstr(&j, "event", *k->event_name ? k->event_name : NULL);
+	json_ktime(&j, "send_at", k->send_at);
+	json_ktime(&j, "created", k->created);
+	json_ktime(&j, "started_at", k->started_at);
+	json_ktime(&j, "finished_at", k->finished_at);
+	json_key(&j, "followups");
+	st = db_prepare(c->db, SHOW_FOLLOWUPS);
+	sqlite3_bind_int64(st, 1, k->id);
+	cli_json_rows(&j, st, fcols);
+	sqlite3_finalize(st);
+	json_key(&j, "messages");
+	json_open(&j, '{');
+	json_kint(&j, "total", s->total);
+	for (i = 0; i < NSTATES; i++)
+		json_kint(&j, status_states[i], s->state[i]);
+	json_close(&j, '}');
+	json_kint(&j, "followup_messages", show_count(c, SHOW_FOLLOWUP_MSGS,
+	    k->id));
+	json_kint(&j, "test_copies", show_count(c, SHOW_TESTS, k->id));
+	json_kint(&j, "replied", s->replied);
+	json_key(&j, "rsvp");
+	json_open(&j, '{');
+	for (i = 0; i < NANSWERS; i++)
+		json_kint(&j, status_answers[i], s->answers[i]);
+	json_close(&j, '}');
+	json_key(&j, "skipped");
+	json_open(&j, '{');
+	json_kint(&j, "unsubscribed", k->skipped_unsubscribed);
+	json_kint(&j, "bouncing", k->skipped_bouncing);
+	json_kint(&j, "disabled", k->skipped_disabled);
+	json_close(&j, '}');
+	json_close(&j, '}');
+}
+
+static void
+show_text(struct cli *c, const struct campaign *k, const struct status *s)
+{
+	sqlite3_stmt *st;
+	char t[32];
+	int i;
+
+	printf("campaign %s: %s\n", k->name, k->state);
+	printf("  template   %s\n", k->tmpl);
+	if (*k->list_name)
+		printf("  list       %s\n", k->list_name);
+	else
+		printf("  filter     %s\n", k->filter);
+	printf("  event      %s\n", *k->event_name ? k->event_name : "none");
+	printf("  send at    %s\n", k->send_at ? time_format_utc(k->send_at, t,
+	    sizeof t) : "when sent");
+	printf("  created    %s\n", time_format_utc(k->created, t, sizeof t));
+	if (k->started_at)
+		printf("  started    %s\n", time_format_utc(k->started_at, t,
+		    sizeof t));
+	if (k->finished_at)
+		printf("  finished   %s\n", time_format_utc(k->finished_at, t,
+		    sizeof t));
+	st = db_prepare(c->db, SHOW_FOLLOWUPS);
+	sqlite3_bind_int64(st, 1, k->id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		printf("  follow-up  %s to %s every %llds, %lld of %lld rounds "
+		    "done", db_col_text(st, 1), db_col_text(st, 3),
+		    (long long)sqlite3_column_int64(st, 2),
+		    (long long)sqlite3_column_int64(st, 5),
+		    (long long)sqlite3_column_int64(st, 4));
+		if (sqlite3_column_type(st, 6) != SQLITE_NULL)
+			printf(", next %s", time_format_utc(
+			    sqlite3_column_int64(st, 6), t, sizeof t));
+		putchar('\n');
+	}
+	sqlite3_finalize(st);
+	printf("  messages   %lld", (long long)s->total);
+	for (i = 0; i < NSTATES; i++)
+		if (s->state[i])
+			printf(", %s %lld", status_states[i],
+			    (long long)s->state[i]);
+	printf("\n  follow-up messages %lld, test copies %lld\n",
+	    (long long)show_count(c, SHOW_FOLLOWUP_MSGS, k->id),
+	    (long long)show_count(c, SHOW_TESTS, k->id));
+	printf("  replied    %lld\n", (long long)s->replied);
+	if (k->event_id) {
+		printf("  rsvp      ");
+		for (i = 0; i < NANSWERS; i++)
+			printf(" %s %lld", status_answers[i],
+			    (long long)s->answers[i]);
+		putchar('\n');
+	}
+	printf("  skipped    %lld unsubscribed, %lld bouncing, %lld disabled\n",
+	    (long long)k->skipped_unsubscribed,
+	    (long long)k->skipped_bouncing, (long long)k->skipped_disabled);
+}
+
+int
+cmd_campaign_show(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    { "json", no_argument, NULL, 'J' }, { NULL, 0, NULL, 0 } };
+	struct campaign k;
+	struct status s;
+	int ch, rc;
+
+	while ((ch = cli_getopt(cli_current(), argc, argv, opts)) > 0)
+		c->json |= ch == 'J';
+	if (ch < 0)
+		return cli_getopt_exit(ch);
+	if (argc - optind != 1) {
+		cli_usage(cli_current(), 0);
+		return EX_USAGE;
+	}
+	if ((rc = cli_open(c)) != 0)
+		return rc;
+	if (campaign_get(c->db, argv[optind], &k) != 1)
+		return cli_fail(EX_DATAERR, "unknown campaign \"%s\"",
+		    argv[optind]);
+	status_read(c, &k, &s);
+	if (c->json)
+		show_json(c, &k, &s);
+	else
+		show_text(c, &k, &s);
 	campaign_clear(&k);
 	return 0;
 }

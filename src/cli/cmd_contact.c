@@ -344,18 +344,36 @@ cmd_contact_list(struct cli *c, int argc, char **argv)
 int
 cmd_contact_erase(struct cli *c, int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "yes", no_argument, NULL, 'y' }, { NULL, 0, NULL, 0 } };
 	struct contact ct;
-	int ch, rc;
+	int ch, rc, yes = 0;
 
-	if ((ch = cli_getopt(cli_current(), argc, argv, NULL)) != 0)
+	while ((ch = cli_getopt(cli_current(), argc, argv, opts)) > 0)
+		yes = 1;
+	if (ch < 0)
 		return cli_getopt_exit(ch);
 	if (argc - optind != 1) {
 		cli_usage(cli_current(), 0);
 		return EX_USAGE;
 	}
-	if ((rc = cli_open(c)) != 0 || (rc = cli_begin(c)) != 0 ||
+	if ((rc = cli_open(c)) != 0 ||
 	    (rc = contact_lookup(c, argv[optind], &ct)) != 0)
 		return rc;
+	/* asked outside the transaction: a person may take their time */
+	if (!cli_confirm(yes, "Erase %s and everything herald holds on them? "
+	    "This cannot be undone.", ct.email)) {
+		contact_clear(&ct);
+		fprintf(stderr, "herald: nothing erased\n");
+		return 1;
+	}
+	contact_clear(&ct);
+	if ((rc = cli_begin(c)) != 0 ||
+	    (rc = contact_lookup(c, argv[optind], &ct)) != 0) {
+		if (c->db->in_tx)
+			cli_rollback(c);
+		return rc;
+	}
 	if (contact_erase(c->db, ct.id) == -1) {
 		cli_rollback(c);
 		rc = cli_fail(EX_IOERR, "database: %s", db_errmsg(c->db));

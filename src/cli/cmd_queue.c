@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/campaign_int.h"
 #include "cli/cli.h"
 #include "lib/timeutil.h"
 #include "store/queue.h"
@@ -92,24 +93,30 @@ retry_list(struct cli *c, const struct retry_sel *sel)
 }
 
 /*
- * On a terminal, ask before sending again what may have arrived already;
- * without one (a script, cron) there is nobody to ask: --yes is implied.
- * 1 when it may go on.
+ * The templates the messages of sel are made from must parse: a retry
+ * of what cannot be made would only fail again. 0 or 65 (errors said).
  */
 static int
-retry_confirm(const char *camp, long n)
+retry_check_templates(struct cli *c, const struct retry_sel *sel)
 {
-	char line[64];
+	sqlite3_stmt *st = db_prepare(c->db, "SELECT DISTINCT "
+	    "COALESCE(m.template, f.template, k.template) FROM message m "
+	    "LEFT JOIN followup f ON f.id = m.followup_id "
+	    "LEFT JOIN campaign k ON k.id = m.campaign_id WHERE " RETRY_WHERE
+	    " AND m.kind NOT IN ('relay', 'auto') AND COALESCE(m.template, "
+	    "f.template, k.template) IS NOT NULL LIMIT 64");
+	char *names[64];
+	size_t n = 0, i;
+	int rc;
 
-	if (!isatty(STDIN_FILENO) || !isatty(STDERR_FILENO))
-		return 1;
-	fprintf(stderr, "%ld uncertain messages of campaign \"%s\" may have "
-	    "arrived already.\nSend them again? [y/N] ", n, camp);
-	fflush(stderr);
-	if (fgets(line, sizeof line, stdin) == NULL)
-		return 0;
-	return strcmp(line, "y\n") == 0 || strcmp(line, "yes\n") == 0 ||
-	    strcmp(line, "Y\n") == 0;
+	retry_bind(st, sel);
+	while (sqlite3_step(st) == SQLITE_ROW && n < 64)
+		names[n++] = db_col_dup(st, 0);
+	sqlite3_finalize(st);
+	rc = campcheck_templates(c, (const char *const *)names, n);
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	return rc;
 }
 
 /* How many messages sel takes back now (read only, before asking). */
@@ -223,9 +230,13 @@ cmd_queue_retry(struct cli *c, int argc, char **argv)
 		return rc;
 	if (list)
 		return retry_list(c, &sel);
+	if ((rc = retry_check_templates(c, &sel)) != 0)
+		return rc;
 	/* asked outside the transaction: a person may take their time */
-	if (sel.camp && strcmp(sel.state, "uncertain") == 0 && !yes &&
-	    (n = retry_count(c, &sel)) > 0 && !retry_confirm(sel.camp, n)) {
+	if (sel.camp && strcmp(sel.state, "uncertain") == 0 &&
+	    (n = retry_count(c, &sel)) > 0 && !cli_confirm(yes, "%ld "
+	    "uncertain messages of campaign \"%s\" may have arrived "
+	    "already.\nSend them again?", n, sel.camp)) {
 		fprintf(stderr, "herald: nothing queued again\n");
 		return 1;
 	}

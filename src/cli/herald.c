@@ -42,8 +42,10 @@ static const struct cli_command commands[] = {
 	{ "contact", "export", cmd_contact_export, "[EMAIL]",
 	  "Everything herald holds on a person (or on everybody), as JSON.",
 	  NULL },
-	{ "contact", "erase", cmd_contact_erase, "EMAIL",
-	  "Forget a person, keeping only anonymous counts.", NULL },
+	{ "contact", "erase", cmd_contact_erase, "EMAIL [--yes]",
+	  "Forget a person, keeping only anonymous counts.",
+	  "Asks first on a terminal; --yes does not (nothing asks without "
+	  "one).\n" },
 	{ "contact", "dedupe", cmd_contact_dedupe, "[--apply]",
 	  "Merge contacts whose addresses differ only in case (dry run "
 	  "without --apply).",
@@ -98,14 +100,39 @@ static const struct cli_command commands[] = {
 	  "Check templates; every error as FILE:LINE:COLUMN (exit 65).", NULL },
 	{ "campaign", "create", cmd_campaign_create,
 	  "NAME (--list L | --where FILTER) --template T [--event E] "
-	  "[--at TIME]", "Create a campaign (a draft).",
-	  "FILTER: role=delegate,country=MX,lang!=en,attr.funding=yes\n" },
-	{ "campaign", "preview", cmd_campaign_preview, "NAME [--to EMAIL]",
+	  "[--at TIME [--now]]", "Create a campaign (a draft).",
+	  "FILTER: role=delegate,country=MX,lang!=en,attr.funding=yes\n"
+	  "A template that needs event.* or rsvp.* is refused without --event.\n"
+	  "--at in the past is refused; with --now the campaign goes at once\n"
+	  "when it is sent.\n" },
+	{ "campaign", "preview", cmd_campaign_preview,
+	  "NAME [--to EMAIL] [--text]",
 	  "The exact message one recipient would get (envelope on stderr).",
-	  NULL },
-	{ "campaign", "send", cmd_campaign_send, "NAME",
+	  "--text: decoded headers, the text and the HTML as text, for\n"
+	  "reading; without --to, one recipient of each language.\n" },
+	{ "campaign", "check", cmd_campaign_check, "NAME",
+	  "Render every recipient's message without sending: who would "
+	  "fail, and why (exit 65).",
+	  "Also lists each language that falls back to another file.\n" },
+	{ "campaign", "test", cmd_campaign_test,
+	  "NAME --to ADDRESS [--as CONTACT]",
+	  "Send one copy, rendered for CONTACT (else the first recipient), "
+	  "to ADDRESS.", "The subject starts \"[test] \"; replies to it "
+	  "count nowhere.\n" },
+	{ "campaign", "send", cmd_campaign_send,
+	  "NAME [--force] [--now] [--yes]",
 	  "Fix the recipients and queue the campaign (or schedule it for "
-	  "its --at time).", NULL },
+	  "its --at time).",
+	  "Checks first, as campaign check: refused (exit 65) when a message\n"
+	  "would fail, unless --force; a template that does not parse is\n"
+	  "always refused. A campaign whose --at time has passed needs --now.\n"
+	  "On a terminal it asks before sending at once or to more than 20\n"
+	  "people; --yes does not (nothing asks without a terminal).\n" },
+	{ "campaign", "show", cmd_campaign_show, "NAME [--json]",
+	  "Everything about one campaign: recipients, template, event, "
+	  "schedule, state, follow-ups, counts.", NULL },
+	{ "campaign", "delete", cmd_campaign_delete, "NAME",
+	  "Delete a draft (any other state is refused).", NULL },
 	{ "campaign", "followup", cmd_campaign_followup,
 	  "NAME --template T --after DURATION --to no-reply|yes|no|maybe|all "
 	  "[--max N]", "Add a follow-up rule.",
@@ -127,7 +154,8 @@ static const struct cli_command commands[] = {
 	  "Queue again uncertain, failed or deferred messages.",
 	  "--uncertain sends again every uncertain message of the campaign "
 	  "(first\nfind out whether they arrived); it asks on a terminal, "
-	  "--yes does not,\nand --list only shows them.\n" },
+	  "--yes does not,\nand --list only shows them. Refused (exit 65) "
+	  "when a template of them\ndoes not parse.\n" },
 	{ "queue", NULL, cmd_queue,
 	  "[--state S] [--campaign C] [--json|--csv]",
 	  "The outbound queue.", NULL },

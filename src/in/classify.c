@@ -62,9 +62,18 @@ void
 classify_link(const struct classify_env *e, int64_t msg_id,
     struct classify_result *r)
 {
+	/*
+	 * A test copy (campaign test) links its reply to the message only:
+	 * no contact, campaign or event, so it is a reply for a person to
+	 * read, never an RSVP, an unsubscribe or a bounce score, and no
+	 * campaign count sees it.
+	 */
 	sqlite3_stmt *st = db_cached(e->db, "SELECT m.id, "
-	    "COALESCE(m.contact_id, 0), COALESCE(m.campaign_id, 0), "
-	    "COALESCE(m.list_id, 0), COALESCE(k.event_id, 0), m.rcpt "
+	    "CASE WHEN m.kind = 'test' THEN 0 ELSE COALESCE(m.contact_id, 0) "
+	    "END, CASE WHEN m.kind = 'test' THEN 0 ELSE "
+	    "COALESCE(m.campaign_id, 0) END, "
+	    "COALESCE(m.list_id, 0), CASE WHEN m.kind = 'test' THEN 0 ELSE "
+	    "COALESCE(k.event_id, 0) END, m.rcpt "
 	    "FROM message m LEFT JOIN campaign k ON k.id = m.campaign_id "
 	    "WHERE m.id = ?");
 

@@ -47,6 +47,7 @@ struct render {
 struct render_job {
 	int64_t msg_id, campaign_id, followup_id, list_id;
 	char *message_id, *parent_mid, *tmpl, *campaign, *list;
+	char *test_rcpt;	/* a test copy (kind 'test'): its address */
 	struct contact contact;
 	struct event event;
 	int has_event;
@@ -293,6 +294,7 @@ render_job_clear(struct render_job *j)
 	free(j->tmpl);
 	free(j->campaign);
 	free(j->list);
+	free(j->test_rcpt);
 	contact_clear(&j->contact);
 	if (j->has_event)
 		event_clear(&j->event);
@@ -309,7 +311,8 @@ render_job_load_row(struct render *r, struct render_job *j, int64_t msg_id,
 	    "COALESCE(m.template, f.template, k.template, ''), "
 	    "COALESCE(k.name, ''), "
 	    "COALESCE(l.name, ''), COALESCE(k.event_id, 0), "
-	    "COALESCE(m.contact_id, 0) FROM message m "
+	    "COALESCE(m.contact_id, 0), "
+	    "CASE WHEN m.kind = 'test' THEN m.rcpt END FROM message m "
 	    "LEFT JOIN message p ON p.id = m.parent_id "
 	    "LEFT JOIN followup f ON f.id = m.followup_id "
 	    "LEFT JOIN campaign k ON k.id = m.campaign_id "
@@ -329,6 +332,8 @@ render_job_load_row(struct render *r, struct render_job *j, int64_t msg_id,
 		j->list = db_col_dup(st, 7);
 		*event_id = sqlite3_column_int64(st, 8);
 		*contact_id = sqlite3_column_int64(st, 9);
+		if (sqlite3_column_type(st, 10) != SQLITE_NULL)
+			j->test_rcpt = db_col_dup(st, 10);
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? 0 : -1;
@@ -401,7 +406,7 @@ render_build(struct render_job *j, struct render_out *out, char *err,
 	struct tmpl_rendered t;
 	struct tmpl_error te;
 	struct compose m;
-	struct buf cal;
+	struct buf cal, test_subject;
 	char reply[RENDER_ADDR_MAX];
 	const char *why;
 	int rc = -1;
@@ -430,6 +435,15 @@ render_build(struct render_job *j, struct render_out *out, char *err,
 	m.text = t.text;
 	m.html = t.html;
 	render_headers(&t, &m);
+	buf_init(&test_subject, TMPL_RENDER_MAX + 16);
+	if (j->test_rcpt) {
+		/* campaign test: the contact's message, to another address */
+		m.to_name = NULL;
+		m.to_addr = j->test_rcpt;
+		if (m.subject && buf_adds(&test_subject, "[test] ") == 0 &&
+		    buf_adds(&test_subject, m.subject) == 0)
+			m.subject = test_subject.data;
+	}
 	buf_init(&cal, 64 * 1024);
 	if (j->has_event && render_calendar(j, reply, &cal) == 0)
 		m.calendar = cal.data;
@@ -441,11 +455,13 @@ render_build(struct render_job *j, struct render_out *out, char *err,
 	else
 		rc = 0;
 	buf_free(&cal);
+	buf_free(&test_subject);
 	tmpl_rendered_clear(&t);
 	if (rc == 0) {
 		render_tagged(r->conf, r->key, TOKEN_BOUNCE, j->msg_id,
 		    out->mail_from, sizeof out->mail_from);
-		snprintf(out->rcpt, sizeof out->rcpt, "%s", j->contact.email);
+		snprintf(out->rcpt, sizeof out->rcpt, "%s", j->test_rcpt ?
+		    j->test_rcpt : j->contact.email);
 	}
 	return rc;
 }

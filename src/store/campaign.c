@@ -124,9 +124,8 @@ campaign_set_state(struct db *d, int64_t id, const char *state)
  * The recipients go into a temporary table first, so the counts and the
  * insert below read one fixed set (and the filter is bound once).
  */
-static int
-campaign_recipients(struct db *d, const struct campaign *c,
-    const char **why)
+int
+campaign_pick(struct db *d, const struct campaign *c, const char **why)
 {
 	struct filter f;
 	struct buf sql;
@@ -211,13 +210,77 @@ campaign_fill(struct db *d, const struct campaign *c,
 	long n = -1;
 
 	*why = "database error";
-	if (campaign_recipients(d, c, why) == 0 &&
+	if (campaign_pick(d, c, why) == 0 &&
 	    campaign_count_skipped(d, c) == 0 &&
 	    (n = campaign_insert_rows(d, c, key, domain)) >= 0 &&
 	    campaign_set_state(d, c->id, "sending") == -1)
 		n = -1;
-	sqlite3_exec(d->h, "DROP TABLE IF EXISTS temp.rcpt", NULL, NULL, NULL);
+	campaign_pick_done(d);
 	return n;
+}
+
+void
+campaign_pick_done(struct db *d)
+{
+	sqlite3_exec(d->h, "DROP TABLE IF EXISTS temp.rcpt", NULL, NULL, NULL);
+}
+
+int64_t
+campaign_queue_test(struct db *d, const struct campaign *c,
+    int64_t contact_id, const char *rcpt, const struct token_key *key,
+    const char *domain)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	st = db_prepare(d, QUEUE_ENQUEUE("SELECT ?1 AS campaign_id, NULL AS "
+	    "followup_id, 0 AS round, NULL AS list_id, NULL AS post_id, ?2 AS "
+	    "contact_id, 'test' AS kind, NULL AS parent_id, NULL AS template, "
+	    "NULL AS confirm_id, ?3 AS rcpt, 'test:' || ?1 || ':' || "
+	    "hex(randomblob(12)) AS ph, ?4 AS now"));
+	sqlite3_bind_int64(st, 1, c->id);
+	sqlite3_bind_int64(st, 2, contact_id);
+	db_bind_text(st, 3, rcpt);
+	sqlite3_bind_int64(st, 4, time_now());
+	rc = db_step_done(d, st);
+	sqlite3_finalize(st);
+	if (rc == -1 || sqlite3_changes(d->h) != 1 ||
+	    queue_enqueued(d, key, domain) != 1)
+		return -1;
+	return sqlite3_last_insert_rowid(d->h);
+}
+
+int
+campaign_delete(struct db *d, int64_t id)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	st = db_prepare(d, "SELECT count(*) FROM campaign k WHERE k.id = ?1 "
+	    "AND (k.state != 'draft' OR EXISTS (SELECT 1 FROM message m "
+	    "WHERE m.campaign_id = ?1 AND (m.kind != 'test' OR m.state IN "
+	    "('queued', 'sending', 'deferred'))))");
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+	sqlite3_finalize(st);
+	if (rc != 0) {
+		errno = rc > 0 ? EBUSY : EIO;
+		return -1;
+	}
+	st = db_prepare(d, "UPDATE message SET campaign_id = NULL WHERE "
+	    "campaign_id = ?1 AND kind = 'test'");
+	sqlite3_bind_int64(st, 1, id);
+	rc = db_step_done(d, st);
+	sqlite3_finalize(st);
+	if (rc == -1)
+		return -1;
+	st = db_prepare(d, "DELETE FROM campaign WHERE id = ? AND state = "
+	    "'draft'");
+	sqlite3_bind_int64(st, 1, id);
+	rc = db_step_done(d, st);
+	sqlite3_finalize(st);
+	errno = EIO;
+	return rc;
 }
 
 long

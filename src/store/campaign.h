@@ -47,6 +47,28 @@ int campaign_set_state(struct db *d, int64_t id, const char *state);
 struct token_key;
 long campaign_fill(struct db *d, const struct campaign *c,
     const struct token_key *key, const char *domain, const char **why);
+/*
+ * The contacts the campaign would pick now, whatever their status, into
+ * the temporary table temp.rcpt (id); campaign_pick_done drops it.
+ * 0, or -1 (*why set for a bad filter).
+ */
+int campaign_pick(struct db *d, const struct campaign *c, const char **why);
+void campaign_pick_done(struct db *d);
+/*
+ * Queue one test copy (campaign test): a message row of kind 'test' for
+ * the campaign, rendered for contact_id but sent to rcpt. The counts
+ * ignore it, and a reply to it links to no contact, campaign or event
+ * (in/classify.c). In the caller's transaction; the row id, or -1.
+ */
+int64_t campaign_queue_test(struct db *d, const struct campaign *c,
+    int64_t contact_id, const char *rcpt, const struct token_key *key,
+    const char *domain);
+/*
+ * Delete a draft and its follow-up rules; its settled test copies stay,
+ * without a campaign. -1 with errno EBUSY when it is not a draft or a
+ * test copy of it is still to be sent.
+ */
+int campaign_delete(struct db *d, int64_t id);
 /* Cancel every message not yet sent; returns how many. */
 long campaign_cancel_queue(struct db *d, int64_t id);
 

@@ -286,8 +286,8 @@ queue_reserve(struct db *d, const char *claim, int64_t now, int max,
 	    "  SELECT m.id FROM message m LEFT JOIN campaign k "
 	    "  ON k.id = m.campaign_id WHERE m.state = ?4 "
 	    "  AND m.next_attempt <= ?2 "
-	    "  AND (k.id IS NULL OR k.state = 'sending' OR (m.kind = "
-	    "  'notice' AND k.state != 'cancelled')) "
+	    "  AND (k.id IS NULL OR k.state = 'sending' OR (m.kind IN "
+	    "  ('notice', 'test') AND k.state != 'cancelled')) "
 	    "  ORDER BY m.next_attempt, m.id LIMIT ?3) RETURNING id");
 	for (pass = 0, rc = SQLITE_DONE; pass < 2 && rc == SQLITE_DONE &&
 	    n < max; pass++) {
@@ -313,8 +313,10 @@ queue_reserve(struct db *d, const char *claim, int64_t now, int max,
 void
 queue_campaign_state(struct db *d, int64_t id, char *buf, size_t len)
 {
-	/* a notice (say, a seat freed) goes even after its campaign is done */
-	sqlite3_stmt *st = db_cached(d, "SELECT CASE WHEN m.kind = 'notice' "
+	/* a notice (say, a seat freed) goes even after its campaign is done,
+	 * a test copy (campaign test) while it is a draft */
+	sqlite3_stmt *st = db_cached(d, "SELECT CASE WHEN m.kind IN "
+	    "('notice', 'test') "
 	    "AND COALESCE(k.state, '') != 'cancelled' THEN 'sending' ELSE "
 	    "COALESCE(k.state, 'sending') END "
 	    "FROM message m LEFT JOIN campaign k ON k.id = m.campaign_id "

@@ -103,7 +103,9 @@ class SinkTest(unittest.TestCase):
                     "WHERE email = 'p001@example.net'")
         con.commit()
         con.close()
-        self.w.ok("campaign", "send", "invite")
+        # campaign send would refuse it (campaign check): --force sends the
+        # others, so that the sender's own refusal is what is tested
+        self.w.ok("campaign", "send", "invite", "--force")
         self.w.start_daemon()
         s = wait_done(self.w)
         self.assertEqual((s["sent"], s["failed"]), (2, 1), s)
@@ -140,7 +142,11 @@ class SinkTest(unittest.TestCase):
               {"email": "c@example.net", "name": "C", "organisation": "O",
                "language": "en", "code": "333"}]
         setup_campaign(self.w, cs, templates={"code.txt": tmpl}, event=False,
-                       template="code")
+                       template="code", send=False)
+        # refused without --force (campaign check): the sender must still
+        # fail only that recipient when it is sent anyway
+        self.assertEqual(self.w.run("campaign", "send", "invite").returncode, 65)
+        self.w.ok("campaign", "send", "invite", "--force")
         self.w.start_daemon()
         s = wait_done(self.w)
         self.assertEqual((s["sent"], s["failed"]), (2, 1))
