@@ -271,7 +271,9 @@ status_read(struct cli *c, const struct campaign *k, struct status *s)
 				s->total += s->state[i];
 			}
 	sqlite3_finalize(st);
-	st = db_prepare(c->db, "SELECT count(DISTINCT contact_id) FROM inbound "
+	/* an erased person still counts, once (anon: store/contact.c) */
+	st = db_prepare(c->db, "SELECT count(DISTINCT COALESCE(contact_id, "
+	    "-anon)) FROM inbound "
 	    "WHERE campaign_id = ? AND kind IN ('reply', 'rsvp')");
 	sqlite3_bind_int64(st, 1, k->id);
 	if (sqlite3_step(st) == SQLITE_ROW)
@@ -279,7 +281,8 @@ status_read(struct cli *c, const struct campaign *k, struct status *s)
 	sqlite3_finalize(st);
 	/* RSVPs of this campaign's recipients for its event */
 	st = db_prepare(c->db, "SELECT COALESCE(r.answer, 'none'), count(*) "
-	    "FROM message m LEFT JOIN rsvp r ON r.contact_id = m.contact_id "
+	    "FROM message m LEFT JOIN rsvp r ON (r.contact_id = m.contact_id "
+	    "OR (m.contact_id IS NULL AND r.anon = m.anon)) "
 	    "AND r.event_id = ?2 WHERE m.campaign_id = ?1 AND m.kind = "
 	    "'campaign' GROUP BY 1");
 	sqlite3_bind_int64(st, 1, k->id);

@@ -462,11 +462,16 @@ contact_org_id(struct db *d, int64_t contact_id)
  * Erasure keeps the rows that make counts (messages sent, replies, RSVPs,
  * log entries) but cuts them loose from the person and blanks every text
  * that could name them. Attributes and memberships go with the contact.
+ * The erasure's number (anon) stays on the person's messages, answers
+ * and inbound mail, so counts still see them as one anonymous person.
  */
 int
 contact_erase(struct db *d, int64_t id)
 {
 	static const char *const scrub[] = {
+		"UPDATE message SET anon = ?2 WHERE contact_id = ?1",
+		"UPDATE rsvp SET anon = ?2 WHERE contact_id = ?1",
+		"UPDATE inbound SET anon = ?2 WHERE contact_id = ?1",
 		"UPDATE message SET rcpt = 'erased', last_reply = '' "
 		"WHERE contact_id = ?1",
 		"UPDATE inbound SET from_addr = 'erased', subject = '', "
@@ -483,17 +488,22 @@ contact_erase(struct db *d, int64_t id)
 		"DELETE FROM contact WHERE id = ?1",
 	};
 	sqlite3_stmt *st;
+	int64_t anon;
 	size_t i;
 
+	st = db_cached(d, "INSERT INTO erasure (at) VALUES (?)");
+	sqlite3_bind_int64(st, 1, time_now());
+	if (db_step_done(d, st) == -1)
+		return -1;
+	anon = sqlite3_last_insert_rowid(d->h);
 	for (i = 0; i < sizeof scrub / sizeof scrub[0]; i++) {
 		st = db_cached(d, scrub[i]);
 		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int64(st, 2, anon);
 		if (db_step_done(d, st) == -1)
 			return -1;
 	}
-	st = db_cached(d, "INSERT INTO erasure (at) VALUES (?)");
-	sqlite3_bind_int64(st, 1, time_now());
-	return db_step_done(d, st);
+	return 0;
 }
 
 int

@@ -350,6 +350,14 @@ static const char *const schema_migrations[] = {
 "  WHEN EXISTS (SELECT 1 FROM contact WHERE email = NEW.email"
 "    AND id != NEW.id)"
 "  BEGIN SELECT RAISE(ABORT, 'UNIQUE constraint failed: contact.email'); END;",
+/*
+ * 5: an erased person's rows keep counting together: contact erase sets
+ * anon to the erasure's number on their messages, answers and inbound
+ * mail, so a campaign's "no" and "replied" still count them once.
+ */
+"ALTER TABLE message ADD COLUMN anon INTEGER;"
+"ALTER TABLE rsvp ADD COLUMN anon INTEGER;"
+"ALTER TABLE inbound ADD COLUMN anon INTEGER;",
 };
 
 #define SCHEMA_COUNT ((int)(sizeof schema_migrations / sizeof schema_migrations[0]))
