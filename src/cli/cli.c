@@ -679,21 +679,64 @@ cli_getopt_exit(int rc)
 	return rc == -2 ? 0 : EX_USAGE;
 }
 
+/* The name a column prints under: without its type mark. */
+static const char *
+cli_col_name(const char *col)
+{
+	return col[0] == '@' || col[0] == '#' || col[0] == '%' ? col + 1 : col;
+}
+
 static const char *
 cli_cell(sqlite3_stmt *st, int i, const char *col, char *tbuf, size_t len)
 {
+	const char *v;
+	size_t n;
+
 	if (col[0] == '@')
 		return sqlite3_column_type(st, i) == SQLITE_NULL ? "" :
 		    time_format_utc(sqlite3_column_int64(st, i), tbuf, len);
-	return db_col_text(st, i);
+	v = db_col_text(st, i);
+	if (col[0] == '%') {
+		/* a set: "a,b," prints as "a,b" */
+		for (n = strlen(v); n > 0 && v[n - 1] == ','; n--)
+			;
+		snprintf(tbuf, len, "%.*s", (int)n, v);
+		return tbuf;
+	}
+	return v;
 }
 
-static void
+void
+cli_json_set(struct json *j, const char *s)
+{
+	size_t n;
+
+	json_open(j, '[');
+	while (s && *s) {
+		char item[128];
+
+		n = strcspn(s, ",");
+		if (n > 0) {
+			snprintf(item, sizeof item, "%.*s", (int)n, s);
+			json_str(j, item);
+		}
+		s += n;
+		if (*s == ',')
+			s++;
+	}
+	json_close(j, ']');
+}
+
+void
 cli_json_cell(struct json *j, sqlite3_stmt *st, int i, const char *col)
 {
-	const char *name = col[0] == '@' || col[0] == '#' ? col + 1 : col;
+	const char *name = cli_col_name(col);
 
-	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+	if (col[0] == '%') {
+		json_key(j, name);
+		cli_json_set(j, sqlite3_column_type(st, i) == SQLITE_NULL ?
+		    NULL : db_col_text(st, i));
+	} else if (sqlite3_column_type(st, i) == SQLITE_NULL)
 		json_kstr(j, name, NULL);
 	else if (col[0] == '@')
 		json_ktime(j, name, sqlite3_column_int64(st, i));
@@ -725,15 +768,14 @@ long
 cli_print_rows(struct cli *c, sqlite3_stmt *st, const char *const *cols)
 {
 	const char *head[16], *row[16];
-	char times[16][32];
+	char times[16][256];
 	struct table *t;
 	struct json j;
 	long rows = 0;
 	int n, i;
 
 	for (n = 0; cols[n] && n < 16; n++)
-		head[n] = cols[n][0] == '@' || cols[n][0] == '#' ?
-		    cols[n] + 1 : cols[n];
+		head[n] = cli_col_name(cols[n]);
 	if (c->json) {
 		json_init(&j, stdout);
 		return cli_json_rows(&j, st, cols);

@@ -158,13 +158,18 @@ int cmd_log_add(struct cli *, int, char **);
 /*
  * Print every row of st as a table, CSV or a JSON array of objects, by
  * the --json/--csv flags. cols names the columns in order; a leading '@'
- * marks a time (seconds, printed as ISO 8601 UTC), '#' an integer.
+ * marks a time (seconds, printed as ISO 8601 UTC), '#' an integer, '%'
+ * a set stored as "a,b," (a JSON array of strings; "a,b" in tables).
  * Returns the number of rows.
  */
 long cli_print_rows(struct cli *c, sqlite3_stmt *st, const char *const *cols);
 struct json;
 /* The same rows as a JSON array value inside a document being written. */
 long cli_json_rows(struct json *j, sqlite3_stmt *st, const char *const *cols);
+/* Column i of st as "name": value, typed by col's mark (see above). */
+void cli_json_cell(struct json *j, sqlite3_stmt *st, int i, const char *col);
+/* A set stored as "a,b," as a JSON array of strings (NULL: []). */
+void cli_json_set(struct json *j, const char *s);
 /* Parse only --json/--csv (and --help); returns like cli_getopt. */
 int cli_format_opts(struct cli *c, int argc, char **argv);
 #endif

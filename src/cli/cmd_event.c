@@ -165,7 +165,7 @@ int
 cmd_event_show(struct cli *c, int argc, char **argv)
 {
 	static const char *const cols[] = { "name", "state", "template",
-	    "@sent", NULL };
+	    "@started_at", NULL };
 	struct event e;
 	sqlite3_stmt *st;
 	struct json j;
