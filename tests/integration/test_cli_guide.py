@@ -289,6 +289,34 @@ class NewVerbsTest(Case):
         self.expect(EX_DATAERR, "list", "delete", "relay-mx")
 
 
+class CompletionTest(Case):
+    def complete(self, *words):
+        """COMPREPLY of contrib/herald.bash-completion for the words."""
+        import subprocess
+        script = os.path.join(util.SOURCE, "contrib", "herald.bash-completion")
+        words = ("herald", "-c", self.w.conf_path) + words
+        prog = ('PATH=%s:$PATH; source %s; COMP_WORDS=(%s); COMP_CWORD=%d; _herald; '
+                'printf "%%s\\n" "${COMPREPLY[@]}"' % (
+                    os.path.dirname(util.HERALD), script,
+                    " ".join("'%s'" % w for w in words), len(words) - 1))
+        r = subprocess.run(["bash", "-c", prog], capture_output=True, text=True,
+                           timeout=60)
+        return sorted(l for l in r.stdout.splitlines() if l)
+
+    def test_nouns_verbs_options_and_names(self):
+        sendutil.setup_campaign(self.w, [
+            dict(email="ana@example.org", name="Ana", organisation="Red", language="es")],
+            send=False)
+        self.assertEqual(self.complete("camp"), ["campaign"])
+        self.assertEqual(self.complete("event", ""), ["create", "ls", "set", "show"])
+        self.assertIn("--where", self.complete("contact", "list", "--"))
+        self.assertEqual(self.complete("list", "show", ""), ["delegates"])
+        self.assertEqual(self.complete("campaign", "status", ""), ["invite"])
+        self.assertEqual(self.complete("event", "show", ""), ["summit"])
+        self.assertEqual(self.complete("list", "create", "x", "--kind", ""),
+                         ["announce", "discussion", "relay"])
+
+
 class DaemonLogTest(Case):
     def test_foreground_log_lines_have_time_stamps(self):
         self.w.start_daemon()
