@@ -7,7 +7,9 @@
 #define HERALD_CLI_H
 
 #include <getopt.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sysexits.h>
 
 #include "conf/conf.h"
@@ -30,9 +32,34 @@ struct cli_command {
 	const char *help;	/* more lines for --help, or NULL */
 };
 
-/* Print "herald: ..." on stderr and return code (for "return cli_fail"). */
+/*
+ * Print "herald NOUN VERB: ..." (the whole command being run) on stderr
+ * and return code (for "return cli_fail").
+ */
 int cli_fail(int code, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* The same prefix for a warning that does not end the command. */
+void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "herald NOUN VERB: " on f. */
+void cli_prefix(FILE *f);
+/*
+ * A usage error that says what is wrong ("--kind is required"), then the
+ * usage line; returns EX_USAGE.
+ */
+int cli_usage_error(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+/*
+ * 0 when value is one of valid (NULL-terminated); else, on stderr,
+ * 'WHAT "value": expected a, b or c (did you mean b?)' and EX_USAGE.
+ */
+int cli_check_enum(const char *what, const char *value,
+    const char *const *valid);
+/* The candidate a typo of word most likely meant, or NULL. */
+const char *cli_nearest(const char *word, const char *const *cands,
+    size_t n);
+/* The command table (herald.c hands it over for help and hints). */
+void cli_set_commands(const struct cli_command *table, size_t n);
+const struct cli_command *cli_commands(size_t *n);
 /* "invalid address" failure (65) with the value quoted safely. */
 int cli_fail_addr(const char *what, const char *arg, const char *why);
 /*
@@ -67,7 +94,12 @@ void cli_rollback(struct cli *c);
  */
 int cli_getopt(const struct cli_command *cmd, int argc, char **argv,
     const struct option *opts);
-/* Print the usage of cmd (to stdout for --help, stderr otherwise). */
+/*
+ * Print the usage of cmd: for --help on stdout, with the summary, help
+ * and every option; otherwise on stderr, first saying what is wrong
+ * with the words given (a required option or operand missing, an extra
+ * word), as the usage line and the last cli_getopt() tell it.
+ */
 void cli_usage(const struct cli_command *cmd, int to_stdout);
 /* Exit code for a cli_getopt() result of -1 or -2. */
 int cli_getopt_exit(int rc);
@@ -91,14 +123,18 @@ int cmd_contact_erase(struct cli *, int, char **);
 int cmd_contact_dedupe(struct cli *, int, char **);
 int cmd_org_list(struct cli *, int, char **);
 int cmd_org_show(struct cli *, int, char **);
+int cmd_org_set(struct cli *, int, char **);
 int cmd_list_create(struct cli *, int, char **);
 int cmd_list_add(struct cli *, int, char **);
 int cmd_list_remove(struct cli *, int, char **);
 int cmd_list_show(struct cli *, int, char **);
 int cmd_list_set(struct cli *, int, char **);
 int cmd_list_ls(struct cli *, int, char **);
+int cmd_list_delete(struct cli *, int, char **);
 int cmd_event_create(struct cli *, int, char **);
 int cmd_event_ls(struct cli *, int, char **);
+int cmd_event_show(struct cli *, int, char **);
+int cmd_event_set(struct cli *, int, char **);
 int cmd_log(struct cli *, int, char **);
 int cmd_template_ls(struct cli *, int, char **);
 int cmd_template_show(struct cli *, int, char **);
@@ -135,13 +171,18 @@ int cmd_log_add(struct cli *, int, char **);
 /*
  * Print every row of st as a table, CSV or a JSON array of objects, by
  * the --json/--csv flags. cols names the columns in order; a leading '@'
- * marks a time (seconds, printed as ISO 8601 UTC), '#' an integer.
+ * marks a time (seconds, printed as ISO 8601 UTC), '#' an integer, '%'
+ * a set stored as "a,b," (a JSON array of strings; "a,b" in tables).
  * Returns the number of rows.
  */
 long cli_print_rows(struct cli *c, sqlite3_stmt *st, const char *const *cols);
 struct json;
 /* The same rows as a JSON array value inside a document being written. */
 long cli_json_rows(struct json *j, sqlite3_stmt *st, const char *const *cols);
+/* Column i of st as "name": value, typed by col's mark (see above). */
+void cli_json_cell(struct json *j, sqlite3_stmt *st, int i, const char *col);
+/* A set stored as "a,b," as a JSON array of strings (NULL: []). */
+void cli_json_set(struct json *j, const char *s);
 /* Parse only --json/--csv (and --help); returns like cli_getopt. */
 int cli_format_opts(struct cli *c, int argc, char **argv);
 #endif

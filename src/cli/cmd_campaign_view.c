@@ -353,6 +353,7 @@ status_watch(struct cli *c, const char *name)
 	struct status s;
 
 	progress_start(&bar, "sending", 1);
+	progress_set_limit(&bar, c->conf->smtp_rate, "smtp.rate");
 	for (;;) {
 		if (campaign_get(c->db, name, &k) != 1)
 			return;

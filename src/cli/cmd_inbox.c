@@ -10,16 +10,17 @@
 #include "lib/token.h"
 #include "lib/xmalloc.h"
 
+static const char *const inbox_kinds[] = { "reply", "rsvp", "bounce",
+    "autoreply", "command", "post", "held", "loop", "unmatched", "receipt",
+    "complaint", NULL };
+
 static int
 inbox_kind_valid(const char *k)
 {
-	static const char *const kinds[] = { "reply", "rsvp", "bounce",
-	    "autoreply", "command", "post", "held", "loop", "unmatched",
-	    "receipt", "complaint", NULL };
 	int i;
 
-	for (i = 0; kinds[i]; i++)
-		if (strcmp(kinds[i], k) == 0)
+	for (i = 0; inbox_kinds[i]; i++)
+		if (strcmp(inbox_kinds[i], k) == 0)
 			return 1;
 	return 0;
 }
@@ -33,7 +34,7 @@ cmd_inbox(struct cli *c, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	static const char *const cols[] = { "#id", "kind", "from", "subject",
-	    "contact", "campaign", "rsvp", "flags", "@received", NULL };
+	    "contact", "campaign", "rsvp", "%flags", "@received_at", NULL };
 	const char *kind = NULL;
 	sqlite3_stmt *st;
 	int ch, rc;
@@ -47,15 +48,13 @@ cmd_inbox(struct cli *c, int argc, char **argv)
 	if (ch < 0)
 		return cli_getopt_exit(ch);
 	if (optind != argc)
-		return cli_fail(EX_USAGE, "unexpected \"%s\"", argv[optind]);
+		return cli_usage_error("unexpected \"%s\"", argv[optind]);
 	if (kind && !inbox_kind_valid(kind))
-		return cli_fail(EX_USAGE, "--kind \"%s\": reply, rsvp, bounce, "
-		    "autoreply, command, post, held, loop, unmatched, receipt "
-		    "or complaint", kind);
+		return cli_check_enum("--kind", kind, inbox_kinds);
 	if ((rc = cli_open(c)) != 0)
 		return rc;
 	st = db_prepare(c->db, "SELECT i.id, i.kind, i.from_addr, i.subject, "
-	    "c.email, k.name, i.rsvp, rtrim(i.flags, ','), i.received_at "
+	    "c.email, k.name, i.rsvp, i.flags, i.received_at "
 	    "FROM inbound i "
 	    "LEFT JOIN contact c ON c.id = i.contact_id "
 	    "LEFT JOIN campaign k ON k.id = i.campaign_id "
@@ -71,21 +70,24 @@ cmd_inbox_show(struct cli *c, int argc, char **argv)
 {
 	static const char *const cols[] = { "#id", "kind", "from", "subject",
 	    "to", "contact", "campaign", "list", "rsvp", "dsn_status",
-	    "#hard", "flags", "why", "message_id", "@received", NULL };
+	    "#hard", "%flags", "why", "message_id", "@received_at", NULL };
 	static const char *const head[] = { "field", "value" };
 	sqlite3_stmt *st;
 	struct table *t;
-	char *end, tbuf[32];
+	struct json j;
+	char *end, tbuf[4096];
 	long long id;
 	int ch, rc, i;
 
 	if ((ch = cli_format_opts(c, argc, argv)) < 0)
 		return cli_getopt_exit(ch);
-	if (argc - optind != 1 || (id = strtoll(argv[optind], &end, 10)) <= 0 ||
-	    *end) {
+	if (argc - optind != 1) {
 		cli_usage(cli_current(), 0);
 		return EX_USAGE;
 	}
+	if ((id = strtoll(argv[optind], &end, 10)) <= 0 || *end)
+		return cli_usage_error("ID \"%s\": expected the number of an "
+		    "inbound message (see herald inbox)", argv[optind]);
 	if ((rc = cli_open(c)) != 0)
 		return rc;
 	st = db_prepare(c->db, "SELECT i.id, i.kind, i.from_addr, i.subject, "
@@ -95,22 +97,36 @@ cmd_inbox_show(struct cli *c, int argc, char **argv)
 	    "LEFT JOIN campaign k ON k.id = i.campaign_id "
 	    "LEFT JOIN list l ON l.id = i.list_id WHERE i.id = ?");
 	sqlite3_bind_int64(st, 1, id);
-	if (c->json) {
-		rc = cli_print_rows(c, st, cols) == 1 ? 0 : EX_DATAERR;
-		sqlite3_finalize(st);
-		return rc == 0 ? 0 : cli_fail(rc, "no inbound message %lld", id);
-	}
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		sqlite3_finalize(st);
 		return cli_fail(EX_DATAERR, "no inbound message %lld", id);
 	}
+	if (c->json) {
+		/* a show is one object, never an array of one */
+		json_init(&j, stdout);
+		json_open(&j, '{');
+		for (i = 0; cols[i]; i++)
+			cli_json_cell(&j, st, i, cols[i]);
+		json_close(&j, '}');
+		sqlite3_finalize(st);
+		return 0;
+	}
 	t = table_new(2, head);
 	for (i = 0; cols[i]; i++) {
-		const char *name = cols[i][0] == '#' || cols[i][0] == '@' ?
-		    cols[i] + 1 : cols[i];
-		const char *row[2] = { name, cols[i][0] == '@' ?
-		    time_format_utc(sqlite3_column_int64(st, i), tbuf,
-		    sizeof tbuf) : db_col_text(st, i) };
+		const char *name = cols[i][0] == '#' || cols[i][0] == '@' ||
+		    cols[i][0] == '%' ? cols[i] + 1 : cols[i];
+		const char *v = db_col_text(st, i);
+		size_t n = strlen(v);
+		const char *row[2] = { name, tbuf };
+
+		if (cols[i][0] == '@')
+			time_format_utc(sqlite3_column_int64(st, i), tbuf,
+			    sizeof tbuf);
+		else {
+			while (cols[i][0] == '%' && n > 0 && v[n - 1] == ',')
+				n--;
+			snprintf(tbuf, sizeof tbuf, "%.*s", (int)n, v);
+		}
 
 		table_add(t, row);
 	}

@@ -1,4 +1,4 @@
-/* cmd_list: "herald list create|add|remove|show|ls". */
+/* cmd_list: "herald list create|set|add|remove|show|ls|delete". */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,14 +69,19 @@ list_options_check(const char *org, const char *tag, const char *reply_to,
 	    strlen(tag) > RELAY_TAG_MAX || strchr(tag, ']') != NULL))
 		return cli_fail(EX_DATAERR, "--tag: one line, at most %d bytes, "
 		    "no ']'", RELAY_TAG_MAX);
-	if (reply_to && strcmp(reply_to, "poster") != 0 &&
-	    strcmp(reply_to, "list") != 0 &&
-	    (!kind_ok || strcmp(reply_to, "kind") != 0))
-		return cli_fail(EX_USAGE, "--reply-to \"%s\": poster or list%s",
-		    reply_to, kind_ok ? " or kind" : "");
-	if (post_check && !list_post_check_valid(post_check))
-		return cli_fail(EX_USAGE, "--post-check \"%s\": auth, confirm, "
-		    "auth-or-confirm or none", post_check);
+	static const char *const replies[] = { "poster", "list", "kind",
+	    NULL };
+	static const char *const replies_new[] = { "poster", "list", NULL };
+	static const char *const checks[] = { "auth", "confirm",
+	    "auth-or-confirm", "none", NULL };
+	int rc;
+
+	if (reply_to && (rc = cli_check_enum("--reply-to", reply_to,
+	    kind_ok ? replies : replies_new)) != 0)
+		return rc;
+	if (post_check && (rc = cli_check_enum("--post-check", post_check,
+	    checks)) != 0)
+		return rc;
 	return 0;
 }
 
@@ -105,10 +110,13 @@ cmd_list_set(struct cli *c, int argc, char **argv)
 		}
 	if (ch < 0)
 		return cli_getopt_exit(ch);
-	if (argc - optind != 1 || (!org && !tag && !reply_to && !post_check)) {
+	if (argc - optind != 1) {
 		cli_usage(cli_current(), 0);
 		return EX_USAGE;
 	}
+	if (!org && !tag && !reply_to && !post_check)
+		return cli_usage_error("nothing to change: give --org, --tag, "
+		    "--reply-to or --post-check");
 	if ((rc = list_options_check(org, tag, reply_to, post_check, 1)) != 0)
 		return rc;
 	if ((rc = cli_open(c)) != 0 || (rc = cli_begin(c)) != 0)
@@ -143,6 +151,8 @@ cmd_list_create(struct cli *c, int argc, char **argv)
 	};
 	const char *kind = NULL, *owner = NULL, *parent = NULL, *org = NULL;
 	const char *tag = NULL, *reply_to = NULL, *post_check = NULL;
+	static const char *const list_kinds[] = { "announce", "relay",
+	    "discussion", NULL };
 	const char *name, *why;
 	struct list pl;
 	int64_t parent_id = 0, org_id = 0, list_id, owner_id;
@@ -168,8 +178,7 @@ cmd_list_create(struct cli *c, int argc, char **argv)
 	if ((why = list_name_invalid(name)) != NULL)
 		return cli_fail(EX_DATAERR, "list name \"%s\": %s", name, why);
 	if (!list_kind_valid(kind))
-		return cli_fail(EX_USAGE, "--kind \"%s\": announce, relay or "
-		    "discussion", kind);
+		return cli_check_enum("--kind", kind, list_kinds);
 	if ((rc = list_options_check(org, tag, reply_to, post_check, 0)) != 0)
 		return rc;
 	if ((rc = cli_open(c)) != 0 || (rc = cli_begin(c)) != 0)
@@ -218,6 +227,8 @@ list_members_change(struct cli *c, int argc, char **argv, int add)
 		{ "role", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 }
 	};
+	static const char *const roles[] = { "member", "owner", "moderator",
+	    NULL };
 	const char *role = "member";
 	struct list l;
 	int64_t id;
@@ -234,8 +245,7 @@ list_members_change(struct cli *c, int argc, char **argv, int add)
 		return EX_USAGE;
 	}
 	if (!list_role_valid(role))
-		return cli_fail(EX_USAGE, "--role \"%s\": member, owner or "
-		    "moderator", role);
+		return cli_check_enum("--role", role, roles);
 	if ((rc = cli_open(c)) != 0 || (rc = cli_begin(c)) != 0)
 		return rc;
 	if ((rc = list_lookup(c, argv[optind], &l)) != 0) {
@@ -250,11 +260,10 @@ list_members_change(struct cli *c, int argc, char **argv, int add)
 		if (r == -1)
 			rc = cli_fail(EX_IOERR, "database: %s", db_errmsg(c->db));
 		else if (!add && r == 0)
-			fprintf(stderr, "herald: %s was not on %s\n", argv[i],
-			    l.name);
+			cli_warn("%s was not on %s", argv[i], l.name);
 		else if (r == LIST_KEPT_UNSUBSCRIBED)
-			fprintf(stderr, "herald: %s unsubscribed from %s and is "
-			    "not added back\n", argv[i], l.name);
+			cli_warn("%s unsubscribed from %s and is not added "
+			    "back", argv[i], l.name);
 		changed += r > 0 && r != LIST_KEPT_UNSUBSCRIBED;
 	}
 	if (rc != 0)
@@ -389,4 +398,60 @@ cmd_list_ls(struct cli *c, int argc, char **argv)
 	cli_print_rows(c, st, cols);
 	sqlite3_finalize(st);
 	return 0;
+}
+
+int
+cmd_list_delete(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "force", no_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct list_use u;
+	struct list l;
+	int ch, rc, force = 0, used;
+
+	while ((ch = cli_getopt(cli_current(), argc, argv, opts)) > 0)
+		force = 1;
+	if (ch < 0)
+		return cli_getopt_exit(ch);
+	if (argc - optind != 1) {
+		cli_usage(cli_current(), 0);
+		return EX_USAGE;
+	}
+	if ((rc = cli_open(c)) != 0 || (rc = cli_begin(c)) != 0)
+		return rc;
+	if ((rc = list_lookup(c, argv[optind], &l)) != 0) {
+		cli_rollback(c);
+		return rc;
+	}
+	if ((used = list_usage(c->db, l.id, &u)) == -1)
+		rc = cli_fail(EX_IOERR, "database: %s", db_errmsg(c->db));
+	else if (used && !force) {
+		cli_prefix(stderr);
+		fprintf(stderr, "%s is in use:", l.name);
+		if (u.campaigns)
+			fprintf(stderr, " campaign %s%s", u.campaign,
+			    u.campaigns > 1 ? " and others" : "");
+		if (u.relays)
+			fprintf(stderr, "%s relay list %s%s", u.campaigns ? ";" :
+			    "", u.relay, u.relays > 1 ? " and others" : "");
+		if (u.unsent)
+			fprintf(stderr, "%s %lld relayed copies to send",
+			    u.campaigns || u.relays ? ";" : "",
+			    (long long)u.unsent);
+		if (u.held)
+			fprintf(stderr, "%s %lld held posts",
+			    u.campaigns || u.relays || u.unsent ? ";" : "",
+			    (long long)u.held);
+		fputs(" (--force deletes it anyway)\n", stderr);
+		rc = EX_DATAERR;
+	} else if (list_delete(c->db, l.id) == -1)
+		rc = cli_fail(EX_IOERR, "database: %s", db_errmsg(c->db));
+	if (rc != 0)
+		cli_rollback(c);
+	else if ((rc = cli_commit(c)) == 0)
+		printf("deleted list %s\n", l.name);
+	list_clear(&l);
+	return rc;
 }

@@ -15,7 +15,7 @@ int
 cmd_moderate(struct cli *c, int argc, char **argv)
 {
 	static const char *const cols[] = { "#id", "list", "from", "subject",
-	    "why", "@received", NULL };
+	    "why", "@received_at", NULL };
 	sqlite3_stmt *st;
 	int ch, rc;
 

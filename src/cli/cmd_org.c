@@ -1,9 +1,15 @@
-/* cmd_org: "herald org list|show". */
+/* cmd_org: "herald org list|show|set". */
+#include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "cli/out.h"
+#include "lib/text.h"
+#include "store/org.h"
+
+#define ORG_NAME_MAX 200
 
 int
 cmd_org_list(struct cli *c, int argc, char **argv)
@@ -95,4 +101,69 @@ cmd_org_show(struct cli *c, int argc, char **argv)
 	if (c->json)
 		json_close(&j, '}');
 	return 0;
+}
+
+int
+cmd_org_set(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "name", required_argument, NULL, 'n' },
+		{ "kind", required_argument, NULL, 'k' },
+		{ "country", required_argument, NULL, 'C' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *name = NULL, *kind = NULL, *country = NULL, *why;
+	int64_t id;
+	int ch, rc;
+
+	while ((ch = cli_getopt(cli_current(), argc, argv, opts)) > 0)
+		switch (ch) {
+		case 'n': name = optarg; break;
+		case 'k': kind = optarg; break;
+		case 'C': country = optarg; break;
+		}
+	if (ch < 0)
+		return cli_getopt_exit(ch);
+	if (argc - optind != 1) {
+		cli_usage(cli_current(), 0);
+		return EX_USAGE;
+	}
+	if (!name && !kind && !country)
+		return cli_usage_error("nothing to change: give --name, --kind "
+		    "or --country");
+	if (name && (!*name || !text_header_safe(name, &why) ||
+	    strlen(name) > ORG_NAME_MAX))
+		return cli_fail(EX_DATAERR, "--name: one line of text, 1 to %d "
+		    "bytes", ORG_NAME_MAX);
+	if (kind && (!text_header_safe(kind, &why) || strlen(kind) > 64))
+		return cli_fail(EX_DATAERR, "--kind: one line, at most 64 bytes");
+	if (country && *country && (strlen(country) != 2 ||
+	    !isalpha((unsigned char)country[0]) ||
+	    !isalpha((unsigned char)country[1])))
+		return cli_fail(EX_DATAERR, "--country \"%s\": a two-letter code "
+		    "such as MX, or \"\"", country);
+	if ((rc = cli_open(c)) != 0 || (rc = cli_begin(c)) != 0)
+		return rc;
+	if ((id = org_find(c->db, argv[optind])) == 0) {
+		cli_rollback(c);
+		return cli_fail(EX_DATAERR, "unknown organisation \"%s\"",
+		    argv[optind]);
+	}
+	if (country && *country) {
+		char cc[3] = { (char)toupper((unsigned char)country[0]),
+		    (char)toupper((unsigned char)country[1]), '\0' };
+
+		rc = org_update(c->db, id, name, kind, cc);
+	} else
+		rc = org_update(c->db, id, name, kind, country);
+	if (rc == -1) {
+		rc = errno == EEXIST ? cli_fail(EX_DATAERR, "an organisation "
+		    "called \"%s\" already exists", name) : cli_fail(EX_IOERR,
+		    "database: %s", db_errmsg(c->db));
+		cli_rollback(c);
+		return rc;
+	}
+	if ((rc = cli_commit(c)) == 0)
+		printf("organisation %s changed\n", name ? name : argv[optind]);
+	return rc;
 }

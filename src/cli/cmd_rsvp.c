@@ -41,6 +41,7 @@ cmd_rsvp(struct cli *c, int argc, char **argv)
 int
 cmd_rsvp_set(struct cli *c, int argc, char **argv)
 {
+	static const char *const answers[] = { "yes", "no", "maybe", NULL };
 	const char *stored, *why;
 	struct token_key key;
 	char err[1024];
@@ -58,8 +59,7 @@ cmd_rsvp_set(struct cli *c, int argc, char **argv)
 		return EX_USAGE;
 	}
 	if (!rsvp_answer_valid(argv[optind + 2]))
-		return cli_fail(EX_USAGE, "\"%s\": yes, no or maybe",
-		    argv[optind + 2]);
+		return cli_check_enum("answer", argv[optind + 2], answers);
 	if ((email = addr_normalize(argv[optind + 1], &why)) == NULL)
 		return cli_fail_addr("", argv[optind + 1], why);
 	contact_init(&ct);

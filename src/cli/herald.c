@@ -34,8 +34,10 @@ static const struct cli_command commands[] = {
 	{ "contact", "show", cmd_contact_show, "EMAIL [--json]",
 	  "Details, lists, RSVPs and contact log of one person.", NULL },
 	{ "contact", "list", cmd_contact_list,
-	  "[--list L] [--org O] [--role R] [--status S] [--json|--csv]",
-	  "List contacts.", NULL },
+	  "[--list L] [--org O] [--role R] [--status S] [--where FILTER] "
+	  "[--json|--csv]",
+	  "List contacts.",
+	  "FILTER: role=delegate,country=MX,lang!=en,attr.funding=yes\n" },
 	{ "contact", "set", cmd_contact_set, "EMAIL KEY=VALUE...",
 	  "Change fields (name, organisation, role, country, language, "
 	  "status, email) or attributes (an empty value removes one).", NULL },
@@ -57,6 +59,11 @@ static const struct cli_command commands[] = {
 	  "List organisations with their number of contacts.", NULL },
 	{ "org", "show", cmd_org_show, "ORG [--json]",
 	  "One organisation: its contacts, lists and recent log.", NULL },
+	{ "org", "set", cmd_org_set,
+	  "ORG [--name NEW] [--kind TEXT] [--country CC]",
+	  "Rename an organisation or change its kind or country.",
+	  "--kind \"\" and --country \"\" clear them. Contacts and lists keep\n"
+	  "their organisation through a rename.\n" },
 	{ "list", "create", cmd_list_create,
 	  "NAME --kind announce|relay|discussion [--owner EMAIL] "
 	  "[--parent LIST] [--org ORG] [--tag TEXT] [--reply-to poster|list] "
@@ -86,12 +93,28 @@ static const struct cli_command commands[] = {
 	{ "list", "show", cmd_list_show, "NAME [--json|--csv]",
 	  "A list and its members.", NULL },
 	{ "list", "ls", cmd_list_ls, "[--json|--csv]", "All lists.", NULL },
+	{ "list", "delete", cmd_list_delete, "NAME [--force]",
+	  "Delete a list and its memberships.",
+	  "Refused while a campaign that is not done or cancelled, or a relay\n"
+	  "list under it, uses the list, or relayed copies are still to be\n"
+	  "sent; --force deletes it anyway. Campaigns that used it keep their\n"
+	  "messages and show the filter list=NAME (now matching nobody).\n" },
 	{ "event", "create", cmd_event_create,
 	  "NAME --title TEXT --start TIME --end TIME [--location L] "
 	  "[--tz ZONE] [--capacity N]", "Create an event.",
 	  "TIME is ISO 8601: 2027-03-02T09:00, optional seconds, Z or an\n"
 	  "offset; without one it is read in --tz, else local time.\n" },
 	{ "event", "ls", cmd_event_ls, "[--json|--csv]", "All events.", NULL },
+	{ "event", "show", cmd_event_show, "NAME [--json]",
+	  "One event: times, place, capacity, answers and campaigns.", NULL },
+	{ "event", "set", cmd_event_set,
+	  "NAME [--title TEXT] [--start TIME] [--end TIME] [--location L] "
+	  "[--tz ZONE] [--capacity N]",
+	  "Change an event's title, times, place, zone or capacity.",
+	  "TIME as for event create; a new --tz alone keeps the instants and\n"
+	  "shows them in the new zone. --location \"\" clears the place,\n"
+	  "--capacity none removes the limit. Invitations already sent are\n"
+	  "not updated yet.\n" },
 	{ "template", "ls", cmd_template_ls, "[--json|--csv]",
 	  "Templates and their languages.", NULL },
 	{ "template", "show", cmd_template_show, "NAME [--lang L]",
@@ -189,6 +212,32 @@ static const struct cli_command commands[] = {
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
+#define HELP_WIDTH 80
+
+/* text on f from column col, wrapped to HELP_WIDTH, later lines at indent. */
+static void
+wrap(FILE *f, const char *text, size_t col, size_t indent)
+{
+	const char *p = text;
+
+	while (*p) {
+		size_t word = strcspn(p, " ");
+
+		if (col > indent && col + 1 + word > HELP_WIDTH) {
+			fprintf(f, "\n%*s", (int)indent, "");
+			col = indent;
+		} else if (col > indent) {
+			fputc(' ', f);
+			col++;
+		}
+		fwrite(p, 1, word, f);
+		col += word;
+		p += word;
+		while (*p == ' ')
+			p++;
+	}
+	fputc('\n', f);
+}
 
 static void
 usage(FILE *f)
@@ -202,15 +251,94 @@ usage(FILE *f)
 		snprintf(name, sizeof name, "%s%s%s", commands[i].noun,
 		    commands[i].verb ? " " : "",
 		    commands[i].verb ? commands[i].verb : "");
-		fprintf(f, "  %-16s %s\n", name, commands[i].summary);
+		fprintf(f, "  %-17s ", name);
+		wrap(f, commands[i].summary, 20, 20);
 	}
-	fputs("\nEvery command takes --help. Config: -c FILE, else "
-	    "$HERALD_CONF, else /etc/herald/herald.conf.\n", f);
+	fputs("\nEvery command takes --help; \"herald NOUN --help\" lists a "
+	    "noun's commands.\nConfig: -c FILE, else $HERALD_CONF, else "
+	    "/etc/herald/herald.conf.\n", f);
+}
+
+/* 1 when some command has this noun. */
+static int
+noun_known(const char *noun)
+{
+	size_t i;
+
+	for (i = 0; i < NCOMMANDS; i++)
+		if (strcmp(commands[i].noun, noun) == 0)
+			return 1;
+	return 0;
+}
+
+/* "herald NOUN --help", or a noun without its verb: its commands. */
+static void
+noun_usage(FILE *f, const char *noun)
+{
+	size_t i;
+
+	fprintf(f, "usage: herald %s COMMAND [ARGS]\n\n%s commands:\n", noun,
+	    noun);
+	for (i = 0; i < NCOMMANDS; i++) {
+		char name[32];
+
+		if (strcmp(commands[i].noun, noun) != 0)
+			continue;
+		snprintf(name, sizeof name, "%s%s%s", noun,
+		    commands[i].verb ? " " : "",
+		    commands[i].verb ? commands[i].verb : "");
+		fprintf(f, "  %-17s ", name);
+		wrap(f, commands[i].summary, 20, 20);
+	}
+	fprintf(f, "\nRun \"herald %s COMMAND --help\" for a command's "
+	    "options.\n", noun);
+}
+
+/* Unknown words: say so, name the nearest command, exit 64. */
+static int
+unknown(int argc, char **argv)
+{
+	const char *cands[NCOMMANDS], *near;
+	size_t i, n = 0;
+	int noun_ok = noun_known(argv[0]);
+
+	for (i = 0; i < NCOMMANDS; i++) {
+		const char *w = noun_ok ? commands[i].verb : commands[i].noun;
+
+		if (w == NULL || (noun_ok && strcmp(commands[i].noun,
+		    argv[0]) != 0))
+			continue;
+		cands[n++] = w;
+	}
+	if (noun_ok && argc < 2) {
+		fprintf(stderr, "herald %s: which %s command?\n", argv[0],
+		    argv[0]);
+		noun_usage(stderr, argv[0]);
+		return EX_USAGE;
+	}
+	near = cli_nearest(noun_ok ? argv[1] : argv[0], cands, n);
+	if (noun_ok)
+		fprintf(stderr, "herald %s: unknown command \"%s\"", argv[0],
+		    argv[1]);
+	else
+		fprintf(stderr, "herald: unknown command \"%s\"", argv[0]);
+	if (near)
+		fprintf(stderr, ": did you mean %s%s%s?\n", noun_ok ? argv[0] :
+		    "", noun_ok ? " " : "", near);
+	else
+		fputc('\n', stderr);
+	if (noun_ok)
+		noun_usage(stderr, argv[0]);
+	else
+		fputs("Run \"herald --help\" for the list of commands.\n",
+		    stderr);
+	return EX_USAGE;
 }
 
 static const struct cli_command *
 find_command(int argc, char **argv, int *used)
 {
+	const struct cli_command *alone = NULL;
 	size_t i;
 
 	for (i = 0; i < NCOMMANDS; i++) {
@@ -218,16 +346,15 @@ find_command(int argc, char **argv, int *used)
 
 		if (strcmp(c->noun, argv[0]) != 0)
 			continue;
-		if (c->verb == NULL) {
-			*used = 1;
-			return c;
-		}
-		if (argc > 1 && strcmp(c->verb, argv[1]) == 0) {
+		if (c->verb == NULL)
+			alone = c;
+		else if (argc > 1 && strcmp(c->verb, argv[1]) == 0) {
 			*used = 2;
 			return c;
 		}
 	}
-	return NULL;
+	*used = 1;
+	return alone;
 }
 
 int
@@ -245,6 +372,7 @@ main(int argc, char **argv)
 	int ch, used, rc;
 
 	log_init("herald", 1);
+	cli_set_commands(commands, NCOMMANDS);
 	/* "+": stop at the command word; its options are its own. */
 	while ((ch = getopt_long(argc, argv, "+c:hV", opts, NULL)) != -1) {
 		switch (ch) {
@@ -261,10 +389,13 @@ main(int argc, char **argv)
 		return EX_USAGE;
 	}
 	if ((cmd = find_command(argc, argv, &used)) == NULL) {
-		fprintf(stderr, "herald: unknown command \"%s%s%s\"\n", argv[0],
-		    argc > 1 ? " " : "", argc > 1 ? argv[1] : "");
-		usage(stderr);
-		return EX_USAGE;
+		if (noun_known(argv[0]) && argc > 1 &&
+		    (strcmp(argv[1], "--help") == 0 ||
+		    strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0)) {
+			noun_usage(stdout, argv[0]);
+			return 0;
+		}
+		return unknown(argc, argv);
 	}
 	cli.conf_path = conf_default_path(conf);
 	cli_set_current(cmd);

@@ -3,6 +3,8 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "lib/text.h"
 #include "lib/timeutil.h"
@@ -50,25 +52,111 @@ table_rows(const struct table *t)
 	return t->nrows;
 }
 
+/*
+ * The cells a table may use on f: 0 (no limit) when f is not a
+ * terminal, else $COLUMNS, else the terminal's own width, else 80.
+ */
+size_t
+out_term_width(FILE *f)
+{
+	struct winsize ws;
+	const char *env;
+	char *end;
+	long v;
+
+	if (!isatty(fileno(f)))
+		return 0;
+	if ((env = getenv("COLUMNS")) != NULL && *env) {
+		v = strtol(env, &end, 10);
+		if (*end == '\0' && v > 0 && v < 10000)
+			return (size_t)v;
+	}
+	if (ioctl(fileno(f), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	return 80;
+}
+
+/* Print s in exactly w cells (cut with an ellipsis); no padding if last. */
+static void
+table_cell(FILE *f, const char *s, size_t w, int last)
+{
+	size_t cw = text_width(s), used = cw;
+
+	if (cw > w) {
+		size_t n = w > 0 ? text_fit(s, w - 1) : 0;
+
+		fwrite(s, 1, n, f);
+		if (w > 0)
+			fputs("\xe2\x80\xa6", f);	/* U+2026 */
+		used = w > 0 ? text_width_n(s, n) + 1 : 0;
+	} else
+		fputs(s, f);
+	if (!last)
+		fprintf(f, "%*s", (int)(w - used + 2), "");
+}
+
 static void
 table_line(FILE *f, char *const *cells, const size_t *w, int n)
 {
 	int i;
 
-	for (i = 0; i < n; i++) {
-		size_t pad = w[i] - text_width(cells[i]);
-
-		fputs(cells[i], f);
-		if (i < n - 1)
-			fprintf(f, "%*s", (int)(pad + 2), "");
-	}
+	for (i = 0; i < n; i++)
+		table_cell(f, cells[i], w[i], i == n - 1);
 	fputc('\n', f);
+}
+
+/* 1 when every cell of column i is a number or empty. */
+static int
+table_numeric(const struct table *t, int i)
+{
+	size_t r;
+
+	for (r = 0; r < t->nrows; r++) {
+		const char *s = t->cells[r * (size_t)t->ncols + (size_t)i];
+
+		if (*s == '-')
+			s++;
+		if (strspn(s, "0123456789.") != strlen(s))
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Narrow the text columns until the line fits in width cells: always the
+ * widest first, none below TABLE_MIN_COL cells (or its own width).
+ */
+#define TABLE_MIN_COL 6
+static void
+table_fit(const struct table *t, size_t *w, size_t width)
+{
+	size_t total = 0, best;
+	int i, pick, *text = xcalloc((size_t)t->ncols, sizeof *text);
+
+	for (i = 0; i < t->ncols; i++) {
+		total += w[i] + (i ? 2 : 0);
+		text[i] = !table_numeric(t, i);
+	}
+	while (total > width) {
+		pick = -1;
+		best = TABLE_MIN_COL;
+		for (i = 0; i < t->ncols; i++)
+			if (text[i] && w[i] > best) {
+				best = w[i];
+				pick = i;
+			}
+		if (pick == -1)
+			break;	/* as narrow as it goes: the terminal wraps */
+		w[pick]--;
+		total--;
+	}
+	free(text);
 }
 
 void
 table_print(const struct table *t, FILE *f)
 {
-	size_t *w = xcalloc((size_t)t->ncols, sizeof *w), r;
+	size_t *w = xcalloc((size_t)t->ncols, sizeof *w), r, width;
 	int i;
 
 	for (i = 0; i < t->ncols; i++)
@@ -81,6 +169,8 @@ table_print(const struct table *t, FILE *f)
 			if (cw > w[i])
 				w[i] = cw;
 		}
+	if ((width = out_term_width(f)) > 0)
+		table_fit(t, w, width);
 	table_line(f, t->headers, w, t->ncols);
 	for (r = 0; r < t->nrows; r++)
 		table_line(f, t->cells + r * (size_t)t->ncols, w, t->ncols);

@@ -13,7 +13,14 @@ struct table;
 struct table *table_new(int ncols, const char *const *headers);
 /* Append a row of ncols strings (copied; NULL prints as ""). */
 void table_add(struct table *t, const char *const *cells);
+/*
+ * Aligned columns, cells measured in terminal cells (text_width). On a
+ * terminal the line is fitted to out_term_width(): the widest text
+ * column is cut first, with an ellipsis; elsewhere nothing is cut.
+ */
 void table_print(const struct table *t, FILE *f);
+/* Cells available on f: 0 when f is not a terminal (no limit). */
+size_t out_term_width(FILE *f);
 void table_print_csv(const struct table *t, FILE *f);
 size_t table_rows(const struct table *t);
 void table_free(struct table **t);

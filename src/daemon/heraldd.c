@@ -556,6 +556,7 @@ main(int argc, char **argv)
 		return EX_USAGE;
 	}
 	log_init("heraldd", 1);
+	log_set_stamps(fg);
 	log_set_verbose(verbose);
 	daemon_signals();
 	/*

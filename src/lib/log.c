@@ -6,10 +6,34 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <time.h>
 
 static const char *log_ident = "herald";
 static int log_to_stderr = 1;
 static int log_verbose;
+static int log_stamps;
+
+void
+log_set_stamps(int on)
+{
+	log_stamps = on;
+}
+
+/* "2027-03-02T09:00:00.123Z " when time stamps are on, else "". */
+static void
+log_stamp(char *buf, size_t len)
+{
+	struct timespec ts;
+	struct tm tm;
+
+	buf[0] = '\0';
+	if (!log_stamps || clock_gettime(CLOCK_REALTIME, &ts) == -1 ||
+	    gmtime_r(&ts.tv_sec, &tm) == NULL)
+		return;
+	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ ",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000);
+}
 
 void
 log_init(const char *ident, int to_stderr)
@@ -29,16 +53,25 @@ log_set_verbose(int verbose)
 static void
 log_vemit(int pri, int with_errno, const char *fmt, va_list ap)
 {
-	char msg[2048];
+	char msg[2048], stamp[40];
 	int saved = errno;
 
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	if (log_to_stderr) {
+		char *nl;
+
+		log_stamp(stamp, sizeof stamp);
+		/* every line of a stamped log starts with its stamp */
+		while (*stamp && (nl = strchr(msg, '\n')) != NULL) {
+			*nl = '\0';
+			fprintf(stderr, "%s%s: %s\n", stamp, log_ident, msg);
+			memmove(msg, nl + 1, strlen(nl + 1) + 1);
+		}
 		if (with_errno)
-			fprintf(stderr, "%s: %s: %s\n", log_ident, msg,
+			fprintf(stderr, "%s%s: %s: %s\n", stamp, log_ident, msg,
 			    strerror(saved));
 		else
-			fprintf(stderr, "%s: %s\n", log_ident, msg);
+			fprintf(stderr, "%s%s: %s\n", stamp, log_ident, msg);
 	} else {
 		if (with_errno)
 			syslog(pri, "%s: %s", msg, strerror(saved));

@@ -11,6 +11,12 @@
 /* ident: program name; to_stderr: 1 = stderr, 0 = syslog (LOG_MAIL). */
 void log_init(const char *ident, int to_stderr);
 void log_set_verbose(int verbose);
+/*
+ * On stderr, start each line with an ISO 8601 UTC time stamp
+ * ("2027-03-02T09:00:00.123Z heraldd: ..."): heraldd -f, whose lines
+ * go to a file or a terminal rather than syslog.
+ */
+void log_set_stamps(int on);
 
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -15,8 +15,20 @@ int text_utf8_valid(const char *s, size_t len);
  * controls, U+2028 or U+2029. On 0, *why says what was found.
  */
 int text_header_safe(const char *s, const char **why);
-/* Number of code points, for aligning tables. */
+/*
+ * Terminal cells s takes, for aligning tables: East Asian wide and
+ * fullwidth characters (and emoji) take two, combining marks none.
+ */
 size_t text_width(const char *s);
+/* The same for the first len bytes of s. */
+size_t text_width_n(const char *s, size_t len);
+/* The cells of one code point: 0, 1 or 2. */
+size_t text_cp_width(unsigned long cp);
+/*
+ * The length in bytes of the longest start of s that fits in width
+ * cells, never splitting a character (or parting it from its marks).
+ */
+size_t text_fit(const char *s, size_t width);
 /* Lower-case ASCII letters in place. */
 void text_lower(char *s);
 /* Strip leading and trailing ASCII white space in place; returns s. */

@@ -94,3 +94,30 @@ event_clear(struct event *e)
 	free(e->end_text);
 	memset(e, 0, sizeof *e);
 }
+
+int
+event_update(struct db *d, const struct event *e)
+{
+	sqlite3_stmt *st = db_cached(d, "UPDATE event SET title = ?2, "
+	    "start_at = ?3, end_at = ?4, location = ?5, tz = ?6, capacity = ?7, "
+	    "start_text = ?8, end_text = ?9, sequence = sequence + "
+	    "(start_at != ?3 OR end_at != ?4 OR location != ?5 OR title != ?2) "
+	    "WHERE id = ?1");
+	char st_text[128], en_text[128];
+
+	sqlite3_bind_int64(st, 1, e->id);
+	db_bind_text(st, 2, e->title);
+	sqlite3_bind_int64(st, 3, e->start_at);
+	sqlite3_bind_int64(st, 4, e->end_at);
+	db_bind_text(st, 5, e->location ? e->location : "");
+	db_bind_text(st, 6, e->tz ? e->tz : "");
+	if (e->capacity >= 0)
+		sqlite3_bind_int64(st, 7, e->capacity);
+	else
+		sqlite3_bind_null(st, 7);
+	db_bind_text(st, 8, time_format_local(e->start_at, e->tz, st_text,
+	    sizeof st_text));
+	db_bind_text(st, 9, time_format_local(e->end_at, e->tz, en_text,
+	    sizeof en_text));
+	return db_step_done(d, st);
+}

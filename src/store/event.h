@@ -24,5 +24,11 @@ int64_t event_create(struct db *d, const struct event *e);
 int event_get(struct db *d, const char *name, struct event *e);
 int event_get_id(struct db *d, int64_t id, struct event *e);
 void event_clear(struct event *e);
+/*
+ * Store e's title, times, location, zone and capacity over the event
+ * with e->id (the local texts are made again; SEQUENCE goes up when the
+ * title, times or place changed). Nothing is sent. 0 or -1.
+ */
+int event_update(struct db *d, const struct event *e);
 
 #endif

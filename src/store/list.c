@@ -10,6 +10,7 @@
 #include "lib/text.h"
 #include "lib/timeutil.h"
 #include "lib/xmalloc.h"
+#include "store/queue.h"
 
 int
 list_kind_valid(const char *kind)
@@ -212,4 +213,64 @@ list_set_org(struct db *d, int64_t id, int64_t org_id)
 	sqlite3_bind_int64(st, 1, id);
 	db_bind_id(st, 2, org_id);
 	return db_step_done(d, st);
+}
+
+int
+list_usage(struct db *d, int64_t id, struct list_use *u)
+{
+	sqlite3_stmt *st;
+
+	memset(u, 0, sizeof *u);
+	st = db_cached(d, "SELECT "
+	    "(SELECT count(*) FROM campaign WHERE list_id = ?1 AND state NOT IN "
+	    " ('done', 'cancelled')), "
+	    "(SELECT name FROM campaign WHERE list_id = ?1 AND state NOT IN "
+	    " ('done', 'cancelled') ORDER BY name LIMIT 1), "
+	    "(SELECT count(*) FROM list WHERE parent_id = ?1), "
+	    "(SELECT name FROM list WHERE parent_id = ?1 ORDER BY name LIMIT 1), "
+	    "(SELECT count(*) FROM message WHERE list_id = ?1 AND campaign_id "
+	    " IS NULL AND state IN ('" QUEUE_S_QUEUED "', '" QUEUE_S_SENDING
+	    "', '" QUEUE_S_DEFERRED "')), "
+	    "(SELECT count(*) FROM inbound WHERE list_id = ?1 AND "
+	    " held_state = 'held')");
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return -1;
+	}
+	u->campaigns = sqlite3_column_int64(st, 0);
+	snprintf(u->campaign, sizeof u->campaign, "%s", db_col_text(st, 1));
+	u->relays = sqlite3_column_int64(st, 2);
+	snprintf(u->relay, sizeof u->relay, "%s", db_col_text(st, 3));
+	u->unsent = sqlite3_column_int64(st, 4);
+	u->held = sqlite3_column_int64(st, 5);
+	sqlite3_reset(st);
+	return u->campaigns || u->relays || u->unsent || u->held;
+}
+
+int
+list_delete(struct db *d, int64_t id)
+{
+	static const char *const sql[] = {
+		/* a campaign's row needs a list or a filter (schema CHECK) */
+		"UPDATE campaign SET filter = COALESCE(filter, 'list=' || "
+		"(SELECT name FROM list WHERE id = ?1)), list_id = NULL "
+		"WHERE list_id = ?1",
+		"UPDATE message SET state = '" QUEUE_S_CANCELLED "' WHERE "
+		"list_id = ?1 AND campaign_id IS NULL AND state IN ('"
+		QUEUE_S_QUEUED "', '" QUEUE_S_DEFERRED "')",
+		"UPDATE inbound SET held_state = 'rejected' WHERE list_id = ?1 "
+		"AND held_state = 'held'",
+		"DELETE FROM list WHERE id = ?1",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof sql / sizeof sql[0]; i++) {
+		sqlite3_stmt *st = db_cached(d, sql[i]);
+
+		sqlite3_bind_int64(st, 1, id);
+		if (db_step_done(d, st) == -1)
+			return -1;
+	}
+	return 0;
 }

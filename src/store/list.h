@@ -68,4 +68,22 @@ int list_add_member(struct db *d, int64_t list_id, int64_t contact_id,
 /* 1 removed, 0 was not a member, -1 error. */
 int list_remove_member(struct db *d, int64_t list_id, int64_t contact_id);
 
+/* What keeps a list from being deleted (list_usage). */
+struct list_use {
+	int64_t campaigns;	/* not done or cancelled */
+	char campaign[128];	/* the first of them by name */
+	int64_t relays;		/* lists whose parent it is */
+	char relay[128];
+	int64_t unsent;		/* relayed copies and notices still to send */
+	int64_t held;		/* posts waiting for the moderators */
+};
+/* 1 when something uses the list, 0 when nothing does, -1 on error. */
+int list_usage(struct db *d, int64_t id, struct list_use *u);
+/*
+ * Delete a list: memberships and confirmations go with it; campaigns
+ * that named it get the filter "list=NAME"; relayed copies not yet sent
+ * are cancelled and held posts rejected. 0 or -1.
+ */
+int list_delete(struct db *d, int64_t id);
+
 #endif

@@ -1,6 +1,7 @@
 /* org: see org.h. */
 #include "store/org.h"
 
+#include <errno.h>
 #include <string.h>
 
 #include "lib/timeutil.h"
@@ -49,4 +50,26 @@ org_kind_for_role(const char *role)
 	if (strcmp(role, "delegate") == 0)
 		return "civil-society";
 	return "";
+}
+
+int
+org_update(struct db *d, int64_t id, const char *name, const char *kind,
+    const char *country)
+{
+	sqlite3_stmt *st = db_cached(d, "UPDATE organisation SET "
+	    "name = COALESCE(?2, name), kind = COALESCE(?3, kind), "
+	    "country = COALESCE(?4, country) WHERE id = ?1");
+	int rc;
+
+	sqlite3_bind_int64(st, 1, id);
+	db_bind_text(st, 2, name);
+	db_bind_text(st, 3, kind);
+	db_bind_text(st, 4, country);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+		errno = EEXIST;
+		return -1;
+	}
+	return rc == SQLITE_DONE ? 0 : -1;
 }

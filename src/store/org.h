@@ -16,5 +16,11 @@ int64_t org_ensure(struct db *d, const char *name, const char *kind,
     const char *country);
 /* The organisation kind a contact role suggests ("" when none). */
 const char *org_kind_for_role(const char *role);
+/*
+ * Rename an organisation or change its kind or country (NULL: as it is).
+ * 0, or -1 (errno EEXIST when another organisation has the new name).
+ */
+int org_update(struct db *d, int64_t id, const char *name, const char *kind,
+    const char *country);
 
 #endif
