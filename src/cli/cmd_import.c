@@ -327,6 +327,7 @@ import_rows(struct import_ctx *x, struct csvread *r)
 	int rc, got, header = 0;
 
 	progress_start(&bar, "importing", csvread_size(r));
+	bar.bytes = 1;		/* it counts the file's bytes: KB and MB */
 	while ((got = csvread_next(r, &row, err, sizeof err)) == 1) {
 		if (!header) {
 			if (row->error)

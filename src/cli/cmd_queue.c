@@ -36,9 +36,14 @@ cmd_queue(struct cli *c, int argc, char **argv)
 		return cli_getopt_exit(ch);
 	if (optind != argc)
 		return cli_fail(EX_USAGE, "unexpected \"%s\"", argv[optind]);
-	if (state && !queue_state_valid(state))
-		return cli_fail(EX_USAGE, "--state \"%s\": not a message state",
-		    state);
+	if (state && !queue_state_valid(state)) {
+		static const char *const states[] = { QUEUE_S_QUEUED,
+		    QUEUE_S_SENDING, QUEUE_S_SENT, QUEUE_S_DEFERRED,
+		    QUEUE_S_FAILED, QUEUE_S_BOUNCED, QUEUE_S_UNCERTAIN,
+		    QUEUE_S_CANCELLED, NULL };
+
+		return cli_check_enum("--state", state, states);
+	}
 	if ((rc = cli_open(c)) != 0 || (rc = cli_require(c, "campaign", camp)))
 		return rc;
 	st = db_prepare(c->db, "SELECT m.id, COALESCE(k.name, ''), m.rcpt, "

@@ -32,6 +32,7 @@ CASES = {
     "event-show": (("event", "show"), ("summit",)),
     "campaign-ls": (("campaign", "ls"), ()),
     "campaign-status": (("campaign", "status"), ("invite",)),
+    "campaign-show": (("campaign", "show"), ("invite",)),
     "queue": (("queue",), ()),
     "rsvp": (("rsvp",), ("summit",)),
     "inbox": (("inbox",), ()),
