@@ -72,13 +72,13 @@ int cli_require(struct cli *c, const char *what, const char *value);
  * Ask on a terminal before something that cannot be taken back: the
  * question (printf-style) on stderr, then " [y/N] ". 1 when it may go
  * on: yes (--yes) set, no terminal on stdin and stderr (a script, cron:
- * nobody to ask, SPEC 9), or the answer is y or yes.
+ * nobody to ask), or the answer is y or yes.
  */
 int cli_confirm(int yes, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Load the config (exit 78 on error). */
 int cli_load_conf(struct cli *c);
-/* Load config and open an initialised database (exit codes as SPEC). */
+/* Load config and open an initialised database (exit codes as herald(1) EXIT STATUS). */
 int cli_open(struct cli *c);
 /* BEGIN IMMEDIATE; on a lock still held after the timeout: 75. */
 int cli_begin(struct cli *c);

@@ -178,7 +178,7 @@ campaign_load_key(struct cli *c, struct token_key *key)
  * Before queuing: the templates parse (always), every recipient's message
  * renders (else refused without --force), a time past is meant (--now),
  * and a person on a terminal agrees when it goes at once or to more than
- * 20 people (SPEC 9). Read only, outside the transaction.
+ * 20 people (herald(1), campaign send). Read only, outside the transaction.
  */
 static int
 campaign_send_checks(struct cli *c, const struct campaign *k,

@@ -110,7 +110,7 @@ render_tagged(const struct conf *c, const struct token_key *key,
 	const char *at = addr_at(c->sender_address);
 	char tok[TOKEN_MAX];
 
-	/* SPEC 2: LOCAL+TOKEN@sender.domain */
+	/* herald.conf(5): LOCAL+TOKEN@sender.domain */
 	token_make(key, kind, (uint64_t)id, tok);
 	snprintf(buf, len, "%.*s%s%s@%s", (int)(at - c->sender_address),
 	    c->sender_address, c->delimiter, tok, c->sender_domain);

@@ -3,7 +3,7 @@
  * envelope. Shared by the sender in heraldd and "herald campaign preview",
  * so a preview is what the recipient receives (but for the Date header).
  *
- * Variables (SPEC section 5) are looked up per recipient; templates are
+ * Variables (herald(1) TEMPLATES) are looked up per recipient; templates are
  * loaded once per (name, language) and kept until render_reset(), or
  * until render_recheck() finds their files changed on disk.
  */

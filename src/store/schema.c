@@ -4,7 +4,7 @@
 #include <stdio.h>
 
 static const char *const schema_migrations[] = {
-/* 1: the whole model of SPEC section 3. */
+/* 1: the whole model: contacts, lists, events, campaigns, messages. */
 "CREATE TABLE organisation ("
 "  id INTEGER PRIMARY KEY,"
 "  name TEXT NOT NULL UNIQUE COLLATE NOCASE,"

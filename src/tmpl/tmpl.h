@@ -1,5 +1,5 @@
 /*
- * tmpl: herald's template engine, a Mustache subset (SPEC section 5).
+ * tmpl: herald's template engine, a Mustache subset (herald(1) TEMPLATES).
  *
  * No code, no environment, no file access except DIR/NAME[.LANG].txt and
  * .html files read by tmpl_message_load(), tmpl_check() and tmpl_list().

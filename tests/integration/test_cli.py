@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Integration tests for the herald CLI (Foundation): init, check, config
 errors, contacts, organisations, lists, events, the contact log, erase and
-export, exit codes and --json/--csv output shapes (SPEC sections 2-4).
+export, exit codes and --json/--csv output shapes (herald(1), herald.conf(5)).
 
 Run: /usr/bin/python3 tests/integration/test_cli.py
 (HERALD_BIN / HERALDD_BIN optional; util.py falls back to build/.)

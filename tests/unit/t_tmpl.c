@@ -1,4 +1,4 @@
-/* Unit tests: tmpl (the template engine, SPEC section 5). */
+/* Unit tests: tmpl (the template engine, herald(1) TEMPLATES). */
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
