@@ -62,4 +62,23 @@ check_slurp(const char *dir, const char *name, size_t *len)
 	return s;
 }
 
+/*
+ * Where the test data are: $HERALD_TEST_DATA (ctest sets it), else
+ * beside the test's own source, file (its __FILE__: tests/unit/t_x.c ->
+ * tests/data); then "/" sub unless sub is "". Into buf.
+ */
+static inline void
+check_datadir(char *buf, size_t n, const char *file, const char *sub)
+{
+	const char *env = getenv("HERALD_TEST_DATA"), *slash;
+
+	if (env && *env)
+		snprintf(buf, n, "%s%s%s", env, *sub ? "/" : "", sub);
+	else if ((slash = strrchr(file, '/')) != NULL)
+		snprintf(buf, n, "%.*s/../data%s%s", (int)(slash - file), file,
+		    *sub ? "/" : "", sub);
+	else
+		snprintf(buf, n, "../data%s%s", *sub ? "/" : "", sub);
+}
+
 #endif

@@ -18,16 +18,7 @@ static char data_dir[4096];
 static void
 set_data_dir(void)
 {
-	const char *env = getenv("HERALD_TEST_DATA"), *f = __FILE__;
-	const char *tail = strstr(f, "unit/t_arf.c");
-
-	if (env && *env)
-		snprintf(data_dir, sizeof data_dir, "%s", env);
-	else if (tail)
-		snprintf(data_dir, sizeof data_dir, "%.*sdata", (int)(tail - f),
-		    f);
-	else
-		snprintf(data_dir, sizeof data_dir, "tests/data");
+	check_datadir(data_dir, sizeof data_dir, __FILE__, "");
 }
 
 static struct in_msg *

@@ -15,20 +15,7 @@ static char datadir[1024];
 static void
 datadir_init(void)
 {
-	const char *env = getenv("HERALD_TEST_DATA");
-	char *slash;
-
-	if (env && *env) {
-		snprintf(datadir, sizeof datadir, "%s/rsvp", env);
-		return;
-	}
-	/* run by hand: tests/unit/t_icalreply.c -> tests/data/rsvp */
-	snprintf(datadir, sizeof datadir, "%s", __FILE__);
-	if ((slash = strrchr(datadir, '/')) != NULL)
-		*slash = '\0';
-	else
-		strcpy(datadir, ".");
-	strncat(datadir, "/../data/rsvp", sizeof datadir - strlen(datadir) - 1);
+	check_datadir(datadir, sizeof datadir, __FILE__, "rsvp");
 }
 
 static char *

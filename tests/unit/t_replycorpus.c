@@ -50,19 +50,7 @@ static char datadir[1024];
 static void
 datadir_init(void)
 {
-	const char *env = getenv("HERALD_TEST_DATA");
-	char *slash;
-
-	if (env && *env) {
-		snprintf(datadir, sizeof datadir, "%s/mail", env);
-		return;
-	}
-	snprintf(datadir, sizeof datadir, "%s", __FILE__);
-	if ((slash = strrchr(datadir, '/')) != NULL)
-		*slash = '\0';
-	else
-		strcpy(datadir, ".");
-	strncat(datadir, "/../data/mail", sizeof datadir - strlen(datadir) - 1);
+	check_datadir(datadir, sizeof datadir, __FILE__, "mail");
 }
 
 /* The label word of a name ("yes", "no", "maybe", "counter"), or NONE. */

@@ -48,20 +48,7 @@ static char datadir[1024];
 static void
 datadir_init(void)
 {
-	const char *env = getenv("HERALD_TEST_DATA");
-	char *slash;
-
-	if (env && *env) {
-		snprintf(datadir, sizeof datadir, "%s/tmpl", env);
-		return;
-	}
-	/* run by hand: tests/unit/t_tmpl.c -> tests/data/tmpl */
-	snprintf(datadir, sizeof datadir, "%s", __FILE__);
-	if ((slash = strrchr(datadir, '/')) != NULL)
-		*slash = '\0';
-	else
-		strcpy(datadir, ".");
-	strncat(datadir, "/../data/tmpl", sizeof datadir - strlen(datadir) - 1);
+	check_datadir(datadir, sizeof datadir, __FILE__, "tmpl");
 }
 
 static struct tmpl *
