@@ -42,7 +42,7 @@ static const char html_style[] =
     ".none{color:#555;font-style:italic}"
     "svg{display:block;width:100%;max-width:40rem;height:auto;"
     "margin:.4rem 0}"
-    "svg text{font-size:12px;fill:#1b1b1b}"
+    "svg text{font-size:14px;fill:#1b1b1b}"
     ".legend span{display:inline-block;margin-right:1rem}"
     "@media (max-width:600px){body{padding:.5rem}"
     "table{font-size:.8rem}th,td{padding:.15rem .3rem}}"
@@ -68,19 +68,19 @@ html_bars(FILE *f, const struct rblock *b)
 	for (i = 0; i < b->nrows; i++)
 		if ((v = html_num(rb_cell(b, i, b->value_col))) > max)
 			max = v;
-	fprintf(f, "<svg viewBox=\"0 0 640 %d\" role=img aria-label=\"",
+	fprintf(f, "<svg viewBox=\"0 0 480 %d\" role=img aria-label=\"",
 	    (int)b->nrows * h + 4);
 	html_text(f, b->title);
 	fputs("\">\n", f);
 	for (i = 0; i < b->nrows; i++) {
 		v = html_num(rb_cell(b, i, b->value_col));
 		y = (int)i * h + 2;
-		w = (int)(v * 420 / max);
+		w = (int)(v * 300 / max);
 		fprintf(f, "<text x=0 y=%d>", y + 15);
 		html_text(f, rb_cell(b, i, 0));
-		fprintf(f, "</text><rect x=120 y=%d width=%d height=%d "
+		fprintf(f, "</text><rect x=100 y=%d width=%d height=%d "
 		    "fill=\"#2b5797\"/><text x=%d y=%d>%ld</text>\n", y + 2,
-		    w > 0 ? w : 1, h - 6, 120 + (w > 0 ? w : 1) + 6, y + 15, v);
+		    w > 0 ? w : 1, h - 6, 100 + (w > 0 ? w : 1) + 6, y + 15, v);
 	}
 	fputs("</svg>\n", f);
 }
@@ -97,7 +97,7 @@ html_days(FILE *f, const struct rblock *b)
 	for (i = 0; i < n; i++)
 		if ((v = html_num(rb_cell(b, i, b->value_col))) > max)
 			max = v;
-	width = 640;
+	width = 480;
 	cw = (double)(width - 40) / (double)(n ? n : 1);
 	fprintf(f, "<svg viewBox=\"0 0 %d %d\" role=img aria-label=\"",
 	    width, top + plot + 40);
