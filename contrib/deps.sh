@@ -3,6 +3,9 @@
 # build, test and run its demo. Safe to run again: only missing packages
 # are installed. Needs root.
 #
+# chromium: tests/integration/test_report.py renders the HTML report in
+# it, headless (the test skips, saying so, without it).
+#
 # libcurl4-gnutls-dev, not -openssl-dev: libetpan-dev depends on the
 # GnuTLS flavour and the two curl -dev packages conflict.
 set -eu
@@ -10,6 +13,7 @@ export DEBIAN_FRONTEND=noninteractive
 pkgs="build-essential cmake pkg-config libcurl4-gnutls-dev libetpan-dev
 libsqlite3-dev libconfig-dev libcsv-dev nettle-dev libgnutls28-dev
 postfix dovecot-imapd dovecot-lmtpd python3 sqlite3 openssl ca-certificates psmisc
+chromium
 $*"
 need=""
 for p in $pkgs; do

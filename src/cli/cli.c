@@ -225,6 +225,7 @@ cli_load_conf(struct cli *c)
 	c->conf = conf_load(c->conf_path, err, sizeof err);
 	if (c->conf == NULL)
 		return cli_fail(EX_CONFIG, "%s", err);
+	out_set_time_zone(c->conf->display_tz);
 	return 0;
 }
 
@@ -705,15 +706,18 @@ cli_col_name(const char *col)
 	return col[0] == '@' || col[0] == '#' || col[0] == '%' ? col + 1 : col;
 }
 
+/* A cell as text: times for people in tables, ISO 8601 UTC in CSV. */
 static const char *
-cli_cell(sqlite3_stmt *st, int i, const char *col, char *tbuf, size_t len)
+cli_cell(sqlite3_stmt *st, int i, const char *col, char *tbuf, size_t len,
+    int csv)
 {
 	const char *v;
 	size_t n;
 
 	if (col[0] == '@')
-		return sqlite3_column_type(st, i) == SQLITE_NULL ? "" :
-		    time_format_utc(sqlite3_column_int64(st, i), tbuf, len);
+		return sqlite3_column_type(st, i) == SQLITE_NULL ? "" : csv ?
+		    time_format_utc(sqlite3_column_int64(st, i), tbuf, len) :
+		    out_time(sqlite3_column_int64(st, i), tbuf, len);
 	v = db_col_text(st, i);
 	if (col[0] == '%') {
 		/* a set: "a,b," prints as "a,b" */
@@ -804,7 +808,7 @@ cli_print_rows(struct cli *c, sqlite3_stmt *st, const char *const *cols)
 		rows++;
 		for (i = 0; i < n; i++)
 			row[i] = cli_cell(st, i, cols[i], times[i],
-			    sizeof times[i]);
+			    sizeof times[i], c->csv);
 		table_add(t, row);
 	}
 	if (c->csv)

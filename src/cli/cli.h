@@ -171,7 +171,8 @@ int cmd_log_add(struct cli *, int, char **);
 /*
  * Print every row of st as a table, CSV or a JSON array of objects, by
  * the --json/--csv flags. cols names the columns in order; a leading '@'
- * marks a time (seconds, printed as ISO 8601 UTC), '#' an integer, '%'
+ * marks a time (seconds: in tables for people, see out_time; ISO 8601
+ * UTC in CSV and JSON), '#' an integer, '%'
  * a set stored as "a,b," (a JSON array of strings; "a,b" in tables).
  * Returns the number of rows.
  */

@@ -202,8 +202,9 @@ static const struct cli_command commands[] = {
 	  "Refuse a held post.", NULL },
 	{ "moderate", NULL, cmd_moderate, "[LIST] [--json|--csv]",
 	  "Posts held for the moderators.", NULL },
-	{ "report", NULL, cmd_report, "[--html FILE]",
-	  "Delivery, replies, RSVPs and the reach of relayed lists.", NULL },
+	{ "report", NULL, cmd_report, "[EVENT] [--html FILE]",
+	  "Seats, answers, open questions and bounces per event; relay "
+	  "networks.", NULL },
 	{ "log", "add", cmd_log_add, "EMAIL TEXT",
 	  "Add a note to a person's contact log (a call, a meeting).", NULL },
 	{ "log", NULL, cmd_log,

@@ -1,6 +1,7 @@
 /* out: see out.h. */
 #include "cli/out.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -232,6 +233,27 @@ table_free(struct table **tp)
 	free(t->cells);
 	free(t);
 	*tp = NULL;
+}
+
+/* The zone tables show times in: see out_set_time_zone. */
+static char out_zone[256];
+
+void
+out_set_time_zone(const char *tz)
+{
+	snprintf(out_zone, sizeof out_zone, "%s", tz ? tz : "");
+}
+
+const char *
+out_time_zone(void)
+{
+	return time_people_zone(NULL, out_zone);
+}
+
+char *
+out_time(int64_t t, char *buf, size_t len)
+{
+	return time_format_people(t, NULL, out_zone, buf, len);
 }
 
 void

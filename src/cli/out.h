@@ -25,6 +25,16 @@ void table_print_csv(const struct table *t, FILE *f);
 size_t table_rows(const struct table *t);
 void table_free(struct table **t);
 
+/*
+ * Times for people in tables: the zone they are shown in is the one set
+ * here (the event's when a command is about one event, else herald.conf's
+ * display_tz; "" for the system's zone). out_time prints t in it, the
+ * zone named: "2027-03-02 10:00 (Europe/Zurich)". JSON keeps ISO 8601.
+ */
+void out_set_time_zone(const char *tz);
+const char *out_time_zone(void);
+char *out_time(int64_t t, char *buf, size_t len);
+
 /* One CSV field, quoted when needed. */
 void out_csv_field(FILE *f, const char *s);
 

@@ -17,12 +17,13 @@
 
 #include "lib/addr.h"
 #include "lib/text.h"
+#include "lib/timeutil.h"
 #include "lib/xmalloc.h"
 #include "mail/compose.h"
 
 enum conf_type {
 	T_GROUP, T_STR, T_HSTR, T_PATH, T_PASSFILE, T_INT, T_BOOL, T_TLS,
-	T_SMTPURL, T_IMAPURL, T_ADDR, T_DOMAIN, T_DELIM, T_MAILBOX
+	T_SMTPURL, T_IMAPURL, T_ADDR, T_DOMAIN, T_DELIM, T_MAILBOX, T_TZ
 };
 
 struct conf_key {
@@ -79,6 +80,7 @@ static const struct conf_key conf_keys[] = {
 	  31536000 },
 	{ "inbound", T_GROUP, NOFF, 0, NULL, 0, 0, 0 },
 	{ "inbound.authserv_id", T_HSTR, S(authserv_id), 0, "", 0, 0, 0 },
+	{ "display_tz", T_TZ, S(display_tz), 0, "", 0, 0, 0 },
 };
 #undef S
 
@@ -231,6 +233,12 @@ conf_check_string(struct conf_ctx *x, const struct conf_key *k, int line,
 		if (strcmp(v, "off") && strcmp(v, "auto") && strcmp(v, "required"))
 			return conf_fail(x, line, k->name,
 			    "must be \"off\", \"auto\" or \"required\"");
+		return 0;
+	case T_TZ:
+		if (*v && !time_zone_valid(v))
+			return conf_fail(x, line, k->name,
+			    "unknown time zone \"%s\" (a name such as "
+			    "\"Europe/Zurich\", or \"\" for the system's)", v);
 		return 0;
 	case T_DELIM:
 		if (strlen(v) != 1 || strchr("+-=", v[0]) == NULL)

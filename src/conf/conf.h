@@ -47,6 +47,9 @@ struct conf {
 	/* the authserv-id of the office's own receiving server: only its
 	 * Authentication-Results fields are believed ("" = none) */
 	char *authserv_id;
+	/* the zone times are shown in where no event names one: an IANA
+	 * name, or "" for the system's zone (time_system_zone) */
+	char *display_tz;
 };
 
 /*

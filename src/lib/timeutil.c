@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "lib/xmalloc.h"
 
@@ -87,28 +88,70 @@ time_parse_offset(const char *p, int *offset)
 	return 0;
 }
 
+/*
+ * The zone written after a time: an offset ("Z", "+02:00", "-0500") or
+ * a zone name ("Europe/Zurich", "UTC"). Sets *offset (and *has_offset)
+ * or *zone (a pointer into p).
+ */
+static int
+time_parse_zone(const char *p, int *has_offset, int *offset,
+    const char **zone)
+{
+	*has_offset = 0;
+	*zone = NULL;
+	if (*p == '\0')
+		return 0;
+	if (*p == 'Z' || *p == 'z' || *p == '+' || *p == '-') {
+		*has_offset = 1;
+		return time_parse_offset(p, offset);
+	}
+	if (!time_zone_valid(p))
+		return -1;
+	*zone = p;
+	return 0;
+}
+
 int
 time_parse(const char *s, const char *tz, int64_t *out)
 {
 	struct tm tm;
-	const char *p = s;
-	int y, mo, d, h, mi, sec = 0, offset;
+	const char *p = s, *zone;
+	int y, mo, d, h = 0, mi = 0, sec = 0, offset = 0, has_offset;
 
 	memset(&tm, 0, sizeof tm);
 	if (time_digits(&p, 4, &y) || *p++ != '-' ||
 	    time_digits(&p, 2, &mo) || *p++ != '-' ||
-	    time_digits(&p, 2, &d) || (*p != 'T' && *p != ' '))
+	    time_digits(&p, 2, &d))
 		return -1;
-	p++;
-	if (time_digits(&p, 2, &h) || *p++ != ':' || time_digits(&p, 2, &mi))
-		return -1;
-	if (*p == ':') {
+	if (*p == 'T' || (*p == ' ' && isdigit((unsigned char)p[1]))) {
+		/* a time: H:MM or HH:MM, then maybe :SS */
 		p++;
-		if (time_digits(&p, 2, &sec))
+		if (time_digits(&p, 2, &h) == -1 &&
+		    time_digits(&p, 1, &h) == -1)
 			return -1;
-	}
+		if (*p++ != ':' || time_digits(&p, 2, &mi))
+			return -1;
+		if (*p == ':') {
+			p++;
+			if (time_digits(&p, 2, &sec))
+				return -1;
+		}
+		/* an offset may follow at once; a zone name after a space */
+		if (*p == ' ')
+			p++;
+		else if (*p && *p != 'Z' && *p != 'z' && *p != '+' &&
+		    *p != '-')
+			return -1;
+	} else if (*p == ' ')
+		p++;			/* a date, then its zone */
+	else if (*p != '\0')
+		return -1;
+	if (*p == ' ' || (p > s && p[-1] == ' ' && *p == '\0'))
+		return -1;
 	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
 	    sec > 60)
+		return -1;
+	if (time_parse_zone(p, &has_offset, &offset, &zone) == -1)
 		return -1;
 	tm.tm_year = y - 1900;
 	tm.tm_mon = mo - 1;
@@ -116,15 +159,15 @@ time_parse(const char *s, const char *tz, int64_t *out)
 	tm.tm_hour = h;
 	tm.tm_min = mi;
 	tm.tm_sec = sec;
-	if (*p == '\0') {
+	if (!has_offset) {
+		if (zone)
+			tz = zone;
 		if (tz && *tz && !time_zone_valid(tz))
 			return -1;
 		*out = time_mktime_in(&tm, tz);
 		/* mktime normalises 31 February into March: refuse that */
 		return tm.tm_mday == d && tm.tm_mon == mo - 1 ? 0 : -1;
 	}
-	if (time_parse_offset(p, &offset) == -1)
-		return -1;
 	*out = (int64_t)timegm(&tm) - offset;
 	return tm.tm_mday == d ? 0 : -1;
 }
@@ -185,6 +228,95 @@ time_format_local(int64_t t, const char *tz, char *buf, size_t len)
 		unsetenv("TZ");
 	tzset();
 	snprintf(buf, len, "%s (%s)", s, tz);
+	return buf;
+}
+
+/* The zone name in a TZ value: ":Europe/Paris" names Europe/Paris. */
+static int
+time_zone_copy(const char *v, char *buf, size_t len)
+{
+	size_t n;
+
+	if (v == NULL)
+		return -1;
+	if (*v == ':')
+		v++;
+	n = strcspn(v, "\r\n \t");
+	if (n == 0 || n >= len)
+		return -1;
+	memcpy(buf, v, n);
+	buf[n] = '\0';
+	return time_zone_valid(buf) ? 0 : -1;
+}
+
+const char *
+time_system_zone(void)
+{
+	static char zone[256];
+	char line[256], link[512];
+	const char *z;
+	FILE *f;
+	ssize_t n;
+
+	if (time_zone_copy(getenv("TZ"), zone, sizeof zone) == 0)
+		return zone;
+	if ((f = fopen("/etc/timezone", "r")) != NULL) {
+		z = fgets(line, sizeof line, f);
+		fclose(f);
+		if (z && time_zone_copy(line, zone, sizeof zone) == 0)
+			return zone;
+	}
+	n = readlink("/etc/localtime", link, sizeof link - 1);
+	if (n > 0) {
+		link[n] = '\0';
+		if ((z = strstr(link, "zoneinfo/")) != NULL &&
+		    time_zone_copy(z + strlen("zoneinfo/"), zone,
+		    sizeof zone) == 0)
+			return zone;
+	}
+	return "UTC";
+}
+
+const char *
+time_people_zone(const char *event_tz, const char *display_tz)
+{
+	if (event_tz && *event_tz)
+		return event_tz;
+	if (display_tz && *display_tz)
+		return display_tz;
+	return time_system_zone();
+}
+
+char *
+time_format_people(int64_t t, const char *event_tz, const char *display_tz,
+    char *buf, size_t len)
+{
+	return time_format_local(t, time_people_zone(event_tz, display_tz),
+	    buf, len);
+}
+
+char *
+time_format_zone(int64_t t, const char *tz, const char *fmt, char *buf,
+    size_t len)
+{
+	char *old = getenv("TZ") ? xstrdup(getenv("TZ")) : NULL;
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	setenv("TZ", tz && *tz ? tz : "UTC", 1);
+	tzset();
+	localtime_r(&tt, &tm);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	if (strftime(buf, len, fmt, &tm) == 0 && len > 0)
+		buf[0] = '\0';
+#pragma GCC diagnostic pop
+	if (old) {
+		setenv("TZ", old, 1);
+		free(old);
+	} else
+		unsetenv("TZ");
+	tzset();
 	return buf;
 }
 

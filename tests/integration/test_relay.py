@@ -108,8 +108,9 @@ class RelayTest(unittest.TestCase):
                 self.assertEqual(len(srv.sink_messages()), 3)
                 # the report counts the relaying, in text and in HTML
                 rep = w.ok("report").stdout
-                self.assertIn("Relayed lists", rep)
-                self.assertRegex(rep, r"(?m)^net\s+relay\s+Red Rural\s+3\s+1\s+0\s+3\s+3\s+0\s*$")
+                self.assertIn("Relay lists", rep)
+                # list, organisation, members, posts, delivered, reached
+                self.assertRegex(rep, r"(?m)^net\s+Red Rural\s+3\s+1\s+3\s+3\s*$")
                 w.ok("report", "--html", w.path("report.html"))
                 page = w.read("report.html")
                 self.assertIn("<td>net</td>", page)
@@ -567,7 +568,9 @@ class RelayTest(unittest.TestCase):
                 # the report counts the reach
                 wait_for(lambda: all(x["state"] == "sent" for x in w.json("queue")), 10, "sent")
                 rep = w.ok("report").stdout
-                self.assertRegex(rep, r"(?m)^\d+\s+delegates\s+Agenda\s+1\s+2\s*$")
+                # under the network delegates: post, when, subject, lists, reached
+                self.assertIn("Network delegates (announce list)", rep)
+                self.assertRegex(rep, r"(?m)^#\d+\s+\d{4}-\d\d-\d\d \d\d:\d\d\s+Agenda\s+1\s+2\s*$")
                 # a second "relay" forwards nothing more
                 srv.imap_append(("From: ana@redes.org\r\nTo: %s\r\nSubject: Re: Agenda\r\n"
                                  "Message-ID: <fw2@redes.org>\r\n\r\nrelay\r\n"

@@ -215,6 +215,7 @@ test_defaults(void)
 	CHECK(c->imap_idle == 1);
 	CHECK(c->bounce_reset == 604800);
 	CHECK_STR(c->delimiter, "+");
+	CHECK_STR(c->display_tz, "");	/* the system's zone */
 	conf_free(&c);
 }
 
@@ -265,6 +266,12 @@ main(void)
 	test_built_limits();
 	fails("smtp = { urll = \"smtp://x\"; };\n", ":3:", "smtp.urll");
 	fails("colour = \"blue\";\n", ":3:", "colour");
+	fails_saying("display_tz = \"Mars/Olympus\";\n", ":3:", "display_tz",
+	    "unknown time zone");
+	c = loads("display_tz = \"Europe/Zurich\";\n");
+	if (c)
+		CHECK_STR(c->display_tz, "Europe/Zurich");
+	conf_free(&c);
 	fails("smtp = { connections = \"four\"; };\n", ":3:", "smtp.connections");
 	fails("smtp = { connections = 0; };\n", ":3:", "smtp.connections");
 	fails("smtp = { connections = 1000; };\n", ":3:", "smtp.connections");

@@ -9,7 +9,7 @@ int
 main(void)
 {
 	int64_t t;
-	char buf[32];
+	char buf[64];
 
 	setenv("TZ", "UTC", 1);
 	CHECK(time_parse("2027-03-02T09:00", NULL, &t) == 0 && t == 1803978000);
@@ -28,8 +28,32 @@ main(void)
 	    t == 1814518800);
 	CHECK(time_parse("2027-02-31T09:00", NULL, &t) == -1);
 	CHECK(time_parse("2027-13-01T09:00", NULL, &t) == -1);
-	CHECK(time_parse("2027-03-02", NULL, &t) == -1);
-	CHECK(time_parse("2027-03-02T9:00", NULL, &t) == -1);
+	/* a date alone is its midnight; one-digit hours; explicit zones */
+	CHECK(time_parse("2027-03-02", NULL, &t) == 0 && t == 1803945600);
+	CHECK(time_parse("2027-03-02", "Europe/Zurich", &t) == 0 &&
+	    t == 1803942000);
+	CHECK(time_parse("2027-03-02T9:00", NULL, &t) == 0 && t == 1803978000);
+	CHECK(time_parse("2027-03-02 9:00", NULL, &t) == 0 && t == 1803978000);
+	CHECK(time_parse("2027-03-02 10:00 Europe/Zurich", NULL, &t) == 0 &&
+	    t == 1803978000);
+	/* the zone written wins over the one given */
+	CHECK(time_parse("2027-03-02 10:00 Europe/Zurich", "Asia/Tokyo",
+	    &t) == 0 && t == 1803978000);
+	CHECK(time_parse("2027-03-02 11:00 +02:00", NULL, &t) == 0 &&
+	    t == 1803978000);
+	CHECK(time_parse("2027-03-02 9:00 UTC", "Europe/Paris", &t) == 0 &&
+	    t == 1803978000);
+	CHECK(time_parse("2027-03-02 Europe/Zurich", NULL, &t) == 0 &&
+	    t == 1803942000);
+	CHECK(time_parse("2027-03-02 9:00 Mars/Olympus", NULL, &t) == -1);
+	CHECK(time_parse("2027-03-02 9:00 ", NULL, &t) == -1);
+	CHECK(time_parse("2027-03-02  9:00", NULL, &t) == -1);
+	CHECK(time_parse("2027-03-02 ", NULL, &t) == -1);
+	CHECK(time_parse("2027-03-02T", NULL, &t) == -1);
+	CHECK(time_parse("2027-03-02 123:00", NULL, &t) == -1);
+	CHECK(time_parse("2027-03-02 9:0", NULL, &t) == -1);
+	CHECK(time_parse("2027-03-0", NULL, &t) == -1);
+	CHECK(time_parse("2027-03-02T09:00junk", NULL, &t) == -1);
 	CHECK(time_parse("2027-03-02T09:00+25:00", NULL, &t) == -1);
 	CHECK(time_parse("2027-03-02T09:00 junk", NULL, &t) == -1);
 	CHECK(time_parse("2027-03-02T09:00", "Mars/Olympus", &t) == -1);
@@ -37,6 +61,26 @@ main(void)
 	CHECK(!time_zone_valid("../../etc/passwd"));
 	CHECK_STR(time_format_utc(1803978000, buf, sizeof buf),
 	    "2027-03-02T09:00:00Z");
+
+	/* a time for people: the event's zone, else display_tz, else the
+	 * system's, always named */
+	CHECK_STR(time_format_people(1803978000, "Europe/Zurich", "Asia/Tokyo",
+	    buf, sizeof buf), "2027-03-02 10:00 (Europe/Zurich)");
+	CHECK_STR(time_format_people(1803978000, "", "Asia/Tokyo", buf,
+	    sizeof buf), "2027-03-02 18:00 (Asia/Tokyo)");
+	CHECK_STR(time_format_people(1803978000, NULL, NULL, buf, sizeof buf),
+	    "2027-03-02 09:00 (UTC)");
+	setenv("TZ", "America/Mexico_City", 1);
+	CHECK_STR(time_system_zone(), "America/Mexico_City");
+	CHECK_STR(time_format_people(1803978000, NULL, "", buf, sizeof buf),
+	    "2027-03-02 03:00 (America/Mexico_City)");
+	/* and TZ is put back */
+	CHECK_STR(getenv("TZ"), "America/Mexico_City");
+	setenv("TZ", ":Europe/Paris", 1);
+	CHECK_STR(time_system_zone(), "Europe/Paris");
+	CHECK_STR(time_format_zone(1803978000, "Europe/Zurich", "%d %H:%M",
+	    buf, sizeof buf), "02 10:00");
+	setenv("TZ", "UTC", 1);
 
 	CHECK(time_parse_duration("30m", &t) == 0 && t == 1800);
 	CHECK(time_parse_duration("12h", &t) == 0 && t == 43200);
