@@ -8,12 +8,16 @@
 #
 # libcurl4-gnutls-dev, not -openssl-dev: libetpan-dev depends on the
 # GnuTLS flavour and the two curl -dev packages conflict.
+#
+# python3-icalendar: tests/integration/test_desk_seats.py reads herald's
+# calendar updates and cancellations with it, a parser independent of
+# herald's own code.
 set -eu
 export DEBIAN_FRONTEND=noninteractive
 pkgs="build-essential cmake pkg-config libcurl4-gnutls-dev libetpan-dev
 libsqlite3-dev libconfig-dev libcsv-dev nettle-dev libgnutls28-dev
-postfix dovecot-imapd dovecot-lmtpd python3 sqlite3 openssl ca-certificates psmisc
-chromium
+postfix dovecot-imapd dovecot-lmtpd python3 python3-icalendar sqlite3 openssl
+ca-certificates psmisc chromium
 $*"
 need=""
 for p in $pkgs; do

@@ -135,6 +135,7 @@ int cmd_event_create(struct cli *, int, char **);
 int cmd_event_ls(struct cli *, int, char **);
 int cmd_event_show(struct cli *, int, char **);
 int cmd_event_set(struct cli *, int, char **);
+int cmd_event_cancel(struct cli *, int, char **);
 int cmd_log(struct cli *, int, char **);
 int cmd_template_ls(struct cli *, int, char **);
 int cmd_template_show(struct cli *, int, char **);

@@ -101,20 +101,35 @@ static const struct cli_command commands[] = {
 	  "messages and show the filter list=NAME (now matching nobody).\n" },
 	{ "event", "create", cmd_event_create,
 	  "NAME --title TEXT --start TIME --end TIME [--location L] "
-	  "[--tz ZONE] [--capacity N]", "Create an event.",
+	  "[--tz ZONE] [--capacity N] [--description TEXT] "
+	  "[--seats FIELD=VALUE:N ...] [--offer-expiry DURATION]",
+	  "Create an event.",
 	  "TIME is ISO 8601: 2027-03-02T09:00, optional seconds, Z or an\n"
-	  "offset; without one it is read in --tz, else local time.\n" },
+	  "offset; without one it is read in --tz, else local time.\n"
+	  "--seats sets aside seats for contacts whose kind (their\n"
+	  "organisation's), country or role is VALUE, e.g.\n"
+	  "--seats kind=government:40; with --seats or --offer-expiry a\n"
+	  "freed seat is offered, to confirm within DURATION (default 3d).\n" },
 	{ "event", "ls", cmd_event_ls, "[--json|--csv]", "All events.", NULL },
 	{ "event", "show", cmd_event_show, "NAME [--json]",
-	  "One event: times, place, capacity, answers and campaigns.", NULL },
+	  "One event: times, place, capacity, answers, seats per category and "
+	  "campaigns.", NULL },
 	{ "event", "set", cmd_event_set,
 	  "NAME [--title TEXT] [--start TIME] [--end TIME] [--location L] "
-	  "[--tz ZONE] [--capacity N]",
-	  "Change an event's title, times, place, zone or capacity.",
+	  "[--tz ZONE] [--capacity N] [--description TEXT] "
+	  "[--seats FIELD=VALUE:N ...] [--offer-expiry DURATION] "
+	  "[--template T]",
+	  "Change an event's title, times, place, zone, capacity or seats.",
 	  "TIME as for event create; a new --tz alone keeps the instants and\n"
 	  "shows them in the new zone. --location \"\" clears the place,\n"
-	  "--capacity none removes the limit. Invitations already sent are\n"
-	  "not updated yet.\n" },
+	  "--capacity none removes the limit; --seats replaces every\n"
+	  "category. A new title, time, place or description is sent to\n"
+	  "everyone invited who has not declined: template T (default\n"
+	  "event-update) with the calendar entry, SEQUENCE raised.\n" },
+	{ "event", "cancel", cmd_event_cancel, "NAME [--template T]",
+	  "Cancel an event and tell everyone invited who has not declined.",
+	  "Template T (default event-cancel) carries a METHOD:CANCEL\n"
+	  "calendar entry that removes the event from their calendars.\n" },
 	{ "template", "ls", cmd_template_ls, "[--json|--csv]",
 	  "Templates and their languages.", NULL },
 	{ "template", "show", cmd_template_show, "NAME [--lang L]",

@@ -201,7 +201,8 @@ compose_build(const struct compose *m, struct buf *out, const char **err)
 			    html, MAILMIME_MECHANISM_QUOTED_PRINTABLE));
 		if (m->calendar)
 			mailmime_smart_add_part(alt, compose_part("text/calendar",
-			    "REQUEST", m->calendar,
+			    m->calendar_method ? m->calendar_method : "REQUEST",
+			    m->calendar,
 			    MAILMIME_MECHANISM_QUOTED_PRINTABLE));
 		mailmime_smart_add_part(msg, alt);
 	} else

@@ -36,6 +36,7 @@ struct compose {
 	const char *text;		/* body, LF or CRLF line ends */
 	const char *html;		/* or NULL */
 	const char *calendar;		/* iCalendar (METHOD:REQUEST) or NULL */
+	const char *calendar_method;	/* its METHOD; NULL: REQUEST */
 };
 
 /* Append the message to out. -1 with *err set on refusal or overflow. */

@@ -90,7 +90,7 @@ ical_build_request(const struct ical_request *r, struct buf *out)
 	rc |= ical_line(out, "PRODID:-//herald//herald " HERALD_VERSION "//EN");
 	rc |= ical_line(out, "VERSION:2.0");
 	rc |= ical_line(out, "CALSCALE:GREGORIAN");
-	rc |= ical_line(out, "METHOD:REQUEST");
+	rc |= ical_line(out, r->cancel ? "METHOD:CANCEL" : "METHOD:REQUEST");
 	rc |= ical_line(out, "BEGIN:VEVENT");
 	buf_printf(&l, "UID:%s", r->uid);
 	rc |= ical_prop(out, &l);
@@ -105,6 +105,11 @@ ical_build_request(const struct ical_request *r, struct buf *out)
 	buf_adds(&l, "SUMMARY:");
 	ical_text(&l, r->summary);
 	rc |= ical_prop(out, &l);
+	if (r->description && *r->description) {
+		buf_adds(&l, "DESCRIPTION:");
+		ical_text(&l, r->description);
+		rc |= ical_prop(out, &l);
+	}
 	if (r->location && *r->location) {
 		buf_adds(&l, "LOCATION:");
 		ical_text(&l, r->location);
@@ -118,10 +123,12 @@ ical_build_request(const struct ical_request *r, struct buf *out)
 	buf_adds(&l, "ATTENDEE;CN=");
 	ical_param(&l, r->attendee_name && *r->attendee_name ?
 	    r->attendee_name : r->attendee_addr);
-	buf_printf(&l, ";ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE"
-	    ":mailto:%s", r->attendee_addr);
+	/* a cancellation asks for no answer */
+	buf_printf(&l, ";ROLE=REQ-PARTICIPANT%s:mailto:%s", r->cancel ? "" :
+	    ";PARTSTAT=NEEDS-ACTION;RSVP=TRUE", r->attendee_addr);
 	rc |= ical_prop(out, &l);
-	rc |= ical_line(out, "STATUS:CONFIRMED");
+	rc |= ical_line(out, r->cancel ? "STATUS:CANCELLED" :
+	    "STATUS:CONFIRMED");
 	rc |= ical_line(out, "TRANSP:OPAQUE");
 	rc |= ical_line(out, "END:VEVENT");
 	rc |= ical_line(out, "END:VCALENDAR");

@@ -1,8 +1,10 @@
 /*
  * ical: the text/calendar part of an invitation (RFC 5545 object,
- * RFC 5546 METHOD:REQUEST). One UID per event, so every invitation and
- * update for the same event is the same calendar entry; ATTENDEE is the
- * recipient, ORGANIZER the sender; times in UTC. Calendar clients answer
+ * RFC 5546 METHOD:REQUEST, or METHOD:CANCEL once the event is
+ * cancelled). One UID per event, so every invitation, update and
+ * cancellation for the same event is the same calendar entry, told apart
+ * by SEQUENCE (the event's, raised by every change that matters);
+ * ATTENDEE is the recipient, ORGANIZER the sender; times in UTC. Calendar clients answer
  * with METHOD:REPLY, which the ingester reads as an RSVP.
  */
 #ifndef HERALD_ICAL_H
@@ -22,6 +24,8 @@ struct ical_request {
 	const char *organizer_name, *organizer_addr;
 	const char *attendee_name, *attendee_addr;
 	const char *reply_addr;		/* where the client's REPLY goes */
+	const char *description;	/* may be NULL or "" */
+	int cancel;			/* METHOD:CANCEL, STATUS:CANCELLED */
 };
 
 /* Append the VCALENDAR (CRLF, folded at 75 octets). -1 on overflow. */

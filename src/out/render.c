@@ -379,6 +379,9 @@ render_calendar(struct render_job *j, const char *reply, struct buf *cal)
 	q.attendee_name = j->contact.name;
 	q.attendee_addr = j->contact.email;
 	q.reply_addr = reply;
+	q.sequence = j->event.sequence;
+	q.description = j->event.description;
+	q.cancel = j->event.cancelled_at != 0;
 	return ical_build_request(&q, cal);
 }
 
@@ -445,8 +448,11 @@ render_build(struct render_job *j, struct render_out *out, char *err,
 			m.subject = test_subject.data;
 	}
 	buf_init(&cal, 64 * 1024);
-	if (j->has_event && render_calendar(j, reply, &cal) == 0)
+	if (j->has_event && render_calendar(j, reply, &cal) == 0) {
 		m.calendar = cal.data;
+		if (j->event.cancelled_at)
+			m.calendar_method = "CANCEL";
+	}
 	buf_reset(&out->data);
 	if (m.subject == NULL)
 		snprintf(err, errlen, "template %s has no Subject", j->tmpl);

@@ -8,6 +8,7 @@
 #include "out/followup.h"
 #include "store/campaign.h"
 #include "in/hold.h"
+#include "in/seats.h"
 
 /* Queue every scheduled campaign that is due, each in its transaction. */
 static int
@@ -95,5 +96,6 @@ sched_run(struct db *d, const struct conf *c, const struct token_key *k)
 	if ((f = followup_run(d, c, k, now)) < 0)
 		return -1;
 	b = sched_finish_campaigns(d, now);
-	return a + b + f + sched_expire_held(d, c, k);
+	return a + b + f + sched_expire_held(d, c, k) +
+	    seats_expire_run(d, k, c->sender_domain, now);
 }

@@ -16,6 +16,18 @@ struct event {
 	int64_t capacity;	/* -1: no limit */
 	char *start_text;	/* "2027-03-02 09:00 (Europe/Zurich)" */
 	char *end_text;
+	char *description;	/* "" for none */
+	int64_t sequence;	/* iCalendar SEQUENCE */
+	int64_t offer_expiry;	/* seconds; -1: not set (3 days, and only
+				 * events with quotas make offers) */
+	int64_t cancelled_at;	/* 0: not cancelled */
+};
+
+/* A quota: seats for contacts whose field (kind|country|role) is value. */
+struct event_seat {
+	char field[16];
+	char value[128];
+	int64_t seats;
 };
 
 /* Returns the new id, or -1 (errno EEXIST when the name is taken). */
@@ -30,5 +42,25 @@ void event_clear(struct event *e);
  * title, times or place changed). Nothing is sent. 0 or -1.
  */
 int event_update(struct db *d, const struct event *e);
+/* The event's quotas become seats[0..n). 0 or -1. */
+int event_seats_replace(struct db *d, int64_t event_id,
+    const struct event_seat *seats, int n);
+/* Mark the event cancelled at now, SEQUENCE up. 0 or -1. */
+int event_cancel(struct db *d, int64_t event_id, int64_t now);
+
+/* The notices' templates for a change and a cancellation. */
+#define EVENT_UPDATE_TEMPLATE "event-update"
+#define EVENT_CANCEL_TEMPLATE "event-cancel"
+
+struct token_key;
+/*
+ * Queue the notice tmpl (it carries the event's calendar entry as it is
+ * now: REQUEST, or CANCEL once cancelled) to everyone whose invitation
+ * to the event was sent and who has not answered "no", threaded to their
+ * latest invitation; once per SEQUENCE and template. Inside the caller's
+ * transaction. How many, or -1.
+ */
+long event_tell(struct db *d, int64_t event_id, const char *tmpl,
+    const struct token_key *key, const char *domain);
 
 #endif

@@ -358,6 +358,44 @@ static const char *const schema_migrations[] = {
 "ALTER TABLE message ADD COLUMN anon INTEGER;"
 "ALTER TABLE rsvp ADD COLUMN anon INTEGER;"
 "ALTER TABLE inbound ADD COLUMN anon INTEGER;",
+/*
+ * 6: the organiser's desk. Seats by category (event_seat: a quota per
+ * contact field value, field kind = the organisation's kind, country or
+ * role), offers that expire (answer 'offered' since offered_at; an offer
+ * not taken up becomes 'expired'), the category an answer counts in
+ * (seat, "kind=government"; '' for none), and the event's description,
+ * offer expiry and cancellation. The rsvp table is made again for its
+ * CHECK (foreign keys are off while migrations run: see schema_apply).
+ */
+"CREATE TABLE rsvp6 ("
+"  id INTEGER PRIMARY KEY,"
+"  event_id INTEGER NOT NULL REFERENCES event(id) ON DELETE CASCADE,"
+"  contact_id INTEGER REFERENCES contact(id) ON DELETE SET NULL,"
+"  answer TEXT NOT NULL CHECK (answer IN"
+"    ('yes','no','maybe','waitlist','none','offered','expired')),"
+"  source TEXT NOT NULL CHECK (source IN"
+"    ('reply','address','calendar','organiser')),"
+"  at INTEGER NOT NULL,"
+"  anon INTEGER,"
+"  seat TEXT NOT NULL DEFAULT '',"
+"  offered_at INTEGER,"
+"  UNIQUE (event_id, contact_id));"
+"INSERT INTO rsvp6 (id, event_id, contact_id, answer, source, at, anon)"
+"  SELECT id, event_id, contact_id, answer, source, at, anon FROM rsvp;"
+"DROP TABLE rsvp;"
+"ALTER TABLE rsvp6 RENAME TO rsvp;"
+"CREATE INDEX rsvp_offered ON rsvp(answer, offered_at)"
+"  WHERE answer = 'offered';"
+"CREATE TABLE event_seat ("
+"  id INTEGER PRIMARY KEY,"
+"  event_id INTEGER NOT NULL REFERENCES event(id) ON DELETE CASCADE,"
+"  field TEXT NOT NULL CHECK (field IN ('kind','country','role')),"
+"  value TEXT NOT NULL,"
+"  seats INTEGER NOT NULL CHECK (seats >= 0),"
+"  UNIQUE (event_id, field, value));"
+"ALTER TABLE event ADD COLUMN description TEXT NOT NULL DEFAULT '';"
+"ALTER TABLE event ADD COLUMN offer_expiry INTEGER;"	/* NULL: 3 days */
+"ALTER TABLE event ADD COLUMN cancelled_at INTEGER;",
 };
 
 #define SCHEMA_COUNT ((int)(sizeof schema_migrations / sizeof schema_migrations[0]))

@@ -308,7 +308,7 @@ class CompletionTest(Case):
             dict(email="ana@example.org", name="Ana", organisation="Red", language="es")],
             send=False)
         self.assertEqual(self.complete("camp"), ["campaign"])
-        self.assertEqual(self.complete("event", ""), ["create", "ls", "set", "show"])
+        self.assertEqual(self.complete("event", ""), ["cancel", "create", "ls", "set", "show"])
         self.assertIn("--where", self.complete("contact", "list", "--"))
         self.assertEqual(self.complete("list", "show", ""), ["delegates"])
         self.assertEqual(self.complete("campaign", "status", ""), ["invite"])
