@@ -38,6 +38,21 @@ cmd_rsvp(struct cli *c, int argc, char **argv)
 	return 0;
 }
 
+/* Was the seat offered to contact_id (rather than given)? */
+static int
+rsvp_offered(struct db *d, int64_t event_id, int64_t contact_id)
+{
+	sqlite3_stmt *st = db_prepare(d, "SELECT answer = 'offered' FROM rsvp "
+	    "WHERE event_id = ? AND contact_id = ?");
+	int yes;
+
+	sqlite3_bind_int64(st, 1, event_id);
+	sqlite3_bind_int64(st, 2, contact_id);
+	yes = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return yes;
+}
+
 int
 cmd_rsvp_set(struct cli *c, int argc, char **argv)
 {
@@ -89,11 +104,17 @@ cmd_rsvp_set(struct cli *c, int argc, char **argv)
 		cli_rollback(c);
 	else if ((rc = cli_commit(c)) == 0) {
 		printf("%s: %s %s\n", e.name, ct.email, stored);
-		if (promoted)
-			printf("%s: a seat was freed; contact %lld promoted from "
-			    "the waitlist%s\n", e.name, (long long)promoted,
-			    told > 0 ? " and told (template \"promoted\")" :
-			    " (no invitation of theirs to answer: not told)");
+		if (promoted) {
+			/* an event with seats by category offers the seat,
+			 * one without gives it (in/seats.h) */
+			int offered = rsvp_offered(c->db, e.id, promoted);
+
+			printf("%s: a seat was freed; contact %lld %s%s\n",
+			    e.name, (long long)promoted, offered ? "is offered "
+			    "it" : "promoted from the waitlist", told > 0 ?
+			    " and told" : " (no invitation of theirs to "
+			    "answer: not told)");
+		}
 	}
 	if (e.name)
 		event_clear(&e);
