@@ -184,8 +184,13 @@ static const struct cli_command commands[] = {
 	  "The outbound queue.", NULL },
 	{ "rsvp", "set", cmd_rsvp_set, "EVENT EMAIL yes|no|maybe",
 	  "Record an answer by hand (capacity and waitlist apply).", NULL },
-	{ "rsvp", NULL, cmd_rsvp, "EVENT [--json|--csv]",
-	  "Answers for an event.", NULL },
+	{ "rsvp", NULL, cmd_rsvp, "EVENT [--answer A | --by G] [--json|--csv]",
+	  "Answers for an event, the people of one answer, or counts by group.",
+	  "A: none (invited, no answer yet), yes, no, maybe, waitlist, "
+	  "offered.\n--answer lists the people: name, email, organisation, "
+	  "kind, country,\nlanguage, last message sent, reminders sent.\n"
+	  "G: kind, country, organisation, language: the invited and "
+	  "answered,\ncounted per answer for each group.\n" },
 	{ "inbox", "explain", cmd_inbox_explain, "FILE... [--json]",
 	  "Classify stored messages without acting on them, and say why.",
 	  NULL },

@@ -35,6 +35,8 @@ CASES = {
     "campaign-show": (("campaign", "show"), ("invite",)),
     "queue": (("queue",), ()),
     "rsvp": (("rsvp",), ("summit",)),
+    "rsvp-answer": (("rsvp",), ("summit", "--answer", "yes")),
+    "rsvp-by": (("rsvp",), ("summit", "--by", "country")),
     "inbox": (("inbox",), ()),
     "inbox-show": (("inbox", "show"), ("1",)),
     "moderate": (("moderate",), ()),
