@@ -33,6 +33,10 @@ static const struct cli_command commands[] = {
 	  NULL },
 	{ "contact", "show", cmd_contact_show, "EMAIL [--json]",
 	  "Details, lists, RSVPs and contact log of one person.", NULL },
+	{ "contact", "thread", cmd_contact_thread, "EMAIL [--json|--csv]",
+	  "The whole conversation with one person, in time order.",
+	  "What herald sent (campaign, state), what came back (kind, "
+	  "answer, first\nlines) and the notes.\n" },
 	{ "contact", "list", cmd_contact_list,
 	  "[--list L] [--org O] [--role R] [--status S] [--where FILTER] "
 	  "[--json|--csv]",
@@ -197,10 +201,13 @@ static const struct cli_command commands[] = {
 	{ "inbox", "show", cmd_inbox_show, "ID [--json]",
 	  "One inbound message: what it is, who sent it, what it answers, "
 	  "and why.", NULL },
-	{ "inbox", NULL, cmd_inbox, "[--kind K] [--json|--csv]",
+	{ "inbox", "done", cmd_inbox_done, "ID... [--note TEXT]",
+	  "Close open messages of the answer queue (logged).", NULL },
+	{ "inbox", NULL, cmd_inbox, "[--kind K] [--open] [--json|--csv]",
 	  "Messages read from the mailbox.",
 	  "K: reply, rsvp, bounce, autoreply, command, post, held, loop, "
-	  "unmatched.\n" },
+	  "unmatched.\n--open: the answer queue, oldest first: replies and "
+	  "answers that ask\nsomething or are hedged, not yet handled.\n" },
 	{ "moderate", "approve", cmd_moderate_approve, "ID",
 	  "Relay a held post to its list.", NULL },
 	{ "moderate", "reject", cmd_moderate_reject, "ID [--reason R]",

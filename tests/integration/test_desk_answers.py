@@ -1,8 +1,7 @@
 """The organiser's desk: who has not answered (rsvp --answer none, as
 people, text and JSON), answers counted by country (rsvp --by), a
 campaign to the people who have not answered (--where rsvp=none), the
-answer queue (inbox --open, inbox show, inbox done, the office's reply
-seen in the sent folder) and the whole conversation with one person
+answer queue (inbox --open, inbox show, inbox done) and the whole conversation with one person
 (contact thread), through the real binaries, smtp-sink and Dovecot."""
 import collections
 import email
@@ -142,6 +141,72 @@ class DeskAnswersTest(unittest.TestCase):
             self.assertEqual(sum(count.values()), 50)
             # the reminded are still the ones who have not answered
             self.assertEqual(len(w.json("rsvp", "summit", "--answer", "none")), 20)
+
+    def test_answer_queue_and_thread(self):
+        with harness.Servers(self.sdir, dovecot=True, sink=True) as srv, \
+                util.Workdir(smtp_port=srv.smtp_port,
+                             imap_port=srv.imap_port) as w:
+            d = Desk(self, srv, w, 3)
+            cs = d.cs
+            asker, asker2 = cs[1], cs[2]
+            d.reply(0, cs[0], YES)
+            d.reply(1, asker, QUESTION)
+            d.reply(2, asker2, "Is there a dinner?")
+            inbox = d.wait_inbox(3)
+
+            # the answer queue: the questions are open, the plain answer not
+            opened = w.json("inbox", "--open")
+            self.assertEqual([i["from"] for i in opened],
+                             [asker["email"], asker2["email"]])
+            qid, qid2 = opened[0]["id"], opened[1]["id"]
+            show = w.json("inbox", "show", str(qid))
+            self.assertEqual(show["state"], "open")
+            self.assertEqual(show["text"], QUESTION)
+            self.assertIn("> We hope to see you in Geneva.", show["quoted"])
+            text = w.ok("inbox", "show", str(qid)).stdout
+            self.assertIn(QUESTION, text)
+            self.assertIn("quoted lines folded", text)
+            self.assertNotIn("We hope to see you", text)
+
+            # closed by inbox done, with a note; logged
+            r = w.run("inbox", "done", str(qid), "--note", "sent the map")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual([i["from"] for i in w.json("inbox", "--open")],
+                             [asker2["email"]])
+            show = w.json("inbox", "show", str(qid))
+            self.assertEqual(show["state"], "done")
+            self.assertEqual(show["handled_by"], "organiser")
+            self.assertEqual(show["handled_note"], "sent the map")
+            self.assertIsNotNone(show["handled_at"])
+            log = w.json("log", "--contact", asker["email"])
+            self.assertTrue(any("sent the map" in e["summary"] for e in log), log)
+            # again: nothing changes; a plain answer or no message: 65
+            w.ok("inbox", "done", str(qid))
+            self.assertEqual(w.json("inbox", "show", str(qid))["handled_note"],
+                             "sent the map")
+            answer_id = [i["id"] for i in inbox if i["from"] == cs[0]["email"]][0]
+            self.assertEqual(w.run("inbox", "done", str(answer_id)).returncode, 65)
+            self.assertEqual(w.run("inbox", "done", "9999").returncode, 65)
+            self.assertEqual(w.run("inbox", "done", "x").returncode, 64)
+
+            # the other stays open
+            self.assertEqual([i["id"] for i in w.json("inbox", "--open")], [qid2])
+
+            # the whole conversation with the asker, in time order
+            thread = w.json("contact", "thread", asker["email"])
+            self.assertEqual([e["direction"] for e in thread], ["out", "in", "note"])
+            self.assertEqual(thread[0]["campaign"], "invite")
+            self.assertEqual(thread[0]["state"], "sent")
+            self.assertEqual(thread[1]["kind"], "reply")
+            self.assertEqual(thread[1]["state"], "done")
+            self.assertEqual(thread[1]["text"], QUESTION)
+            self.assertEqual(thread[1]["inbound_id"], qid)
+            self.assertIn("sent the map", thread[2]["text"])
+            self.assertEqual(w.json("contact", "thread", cs[0]["email"])[1]["answer"], "yes")
+            text = w.ok("contact", "thread", asker["email"]).stdout
+            self.assertIn("invite", text)
+            self.assertIn("sent the map", text)
+            self.assertEqual(w.run("contact", "thread", "nobody@example.com").returncode, 65)
 
 
 if __name__ == "__main__":

@@ -37,6 +37,7 @@ CASES = {
     "rsvp": (("rsvp",), ("summit",)),
     "rsvp-answer": (("rsvp",), ("summit", "--answer", "yes")),
     "rsvp-by": (("rsvp",), ("summit", "--by", "country")),
+    "contact-thread": (("contact", "thread"), ("bo@example.net",)),
     "inbox": (("inbox",), ()),
     "inbox-show": (("inbox", "show"), ("1",)),
     "moderate": (("moderate",), ()),
