@@ -1,7 +1,8 @@
 """The organiser's desk: who has not answered (rsvp --answer none, as
 people, text and JSON), answers counted by country (rsvp --by), a
 campaign to the people who have not answered (--where rsvp=none), the
-answer queue (inbox --open, inbox show, inbox done) and the whole conversation with one person
+answer queue (inbox --open, inbox show, inbox done, the office's reply
+seen in the sent folder) and the whole conversation with one person
 (contact thread), through the real binaries, smtp-sink and Dovecot."""
 import collections
 import email
@@ -142,10 +143,14 @@ class DeskAnswersTest(unittest.TestCase):
             # the reminded are still the ones who have not answered
             self.assertEqual(len(w.json("rsvp", "summit", "--answer", "none")), 20)
 
-    def test_answer_queue_and_thread(self):
+    def test_answer_queue_sent_folder_and_thread(self):
         with harness.Servers(self.sdir, dovecot=True, sink=True) as srv, \
                 util.Workdir(smtp_port=srv.smtp_port,
                              imap_port=srv.imap_port) as w:
+            # the office's client keeps its sent mail in "Sent"
+            w.write("herald.conf", w.read("herald.conf").replace(
+                'idle = true; poll = 5; done_folder = "";',
+                'idle = false; poll = 1; done_folder = ""; sent_folder = "Sent";'))
             d = Desk(self, srv, w, 3)
             cs = d.cs
             asker, asker2 = cs[1], cs[2]
@@ -189,8 +194,26 @@ class DeskAnswersTest(unittest.TestCase):
             self.assertEqual(w.run("inbox", "done", "9999").returncode, 65)
             self.assertEqual(w.run("inbox", "done", "x").returncode, 64)
 
-            # the other stays open
-            self.assertEqual([i["id"] for i in w.json("inbox", "--open")], [qid2])
+            # the office answers the other from its own client: the copy
+            # in the sent folder closes it
+            srv.imap_append((
+                "From: Coordinating Office <office@example.org>\r\n"
+                "To: %s\r\nSubject: Re: Re: Invitation\r\n"
+                "Message-ID: <office-answer@example.org>\r\n"
+                "In-Reply-To: <desk-2@example.net>\r\n"
+                "References: <desk-2@example.net>\r\n\r\n"
+                "Yes, on the first evening.\r\n" % asker2["email"]).encode(),
+                mailbox="Sent")
+            wait_for(lambda: w.json("inbox", "--open") == [], 30,
+                     "the office's reply to close the question")
+            show = w.json("inbox", "show", str(qid2))
+            self.assertEqual(show["state"], "done")
+            self.assertEqual(show["handled_by"], "office-reply")
+            log = w.json("log", "--contact", asker2["email"])
+            self.assertTrue(any("the office replied" in e["summary"] for e in log), log)
+            # the sent folder is only read: nothing there was taken
+            self.assertEqual(len(srv.imap_messages("Sent")), 1)
+            self.assertEqual(len(w.json("inbox")), 3)
 
             # the whole conversation with the asker, in time order
             thread = w.json("contact", "thread", asker["email"])
