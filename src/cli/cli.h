@@ -165,6 +165,10 @@ int cmd_moderate_approve(struct cli *, int, char **);
 int cmd_moderate_reject(struct cli *, int, char **);
 int cmd_rsvp_set(struct cli *, int, char **);
 int cmd_log_add(struct cli *, int, char **);
+int cmd_inbox_done(struct cli *, int, char **);
+int cmd_contact_thread(struct cli *, int, char **);
+/* SQL herald_first_lines(raw, n) on c's database (cmd_inbox.c). */
+void cli_inbox_text_register(struct cli *c);
 
 
 

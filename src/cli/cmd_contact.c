@@ -574,3 +574,59 @@ cmd_contact_export(struct cli *c, int argc, char **argv)
 	json_close(&j, ']');
 	return 0;
 }
+
+/*
+ * "herald contact thread EMAIL": what herald sent (campaign, template,
+ * state), what came back (kind, answer, state in the answer queue, its
+ * first lines) and the notes, oldest first. Outbound subjects are made
+ * at send time and not kept: the template names what was sent.
+ */
+int
+cmd_contact_thread(struct cli *c, int argc, char **argv)
+{
+	static const char *const cols[] = { "@at", "direction", "kind",
+	    "campaign", "template", "state", "subject", "answer", "text",
+	    "#inbound_id", NULL };
+	struct contact ct;
+	sqlite3_stmt *st;
+	int ch, rc;
+
+	if ((ch = cli_format_opts(c, argc, argv)) < 0)
+		return cli_getopt_exit(ch);
+	if (argc - optind != 1) {
+		cli_usage(cli_current(), 0);
+		return EX_USAGE;
+	}
+	if ((rc = cli_open(c)) != 0 ||
+	    (rc = contact_lookup(c, argv[optind], &ct)) != 0)
+		return rc;
+	cli_inbox_text_register(c);
+	st = db_prepare(c->db, "SELECT at, direction, kind, campaign, "
+	    "template, state, subject, answer, text, inbound_id FROM ("
+	    "SELECT COALESCE(m.sent_at, m.updated) AS at, 'out' AS direction, "
+	    "m.kind AS kind, k.name AS campaign, "
+	    "COALESCE(m.template, k.template) AS template, m.state AS state, "
+	    "NULL AS subject, NULL AS answer, NULL AS text, "
+	    "NULL AS inbound_id, 0 AS o, m.id AS n "
+	    "FROM message m LEFT JOIN campaign k ON k.id = m.campaign_id "
+	    "WHERE m.contact_id = ?1 AND m.state IN ('sent', 'failed', "
+	    "'bounced', 'uncertain') "
+	    "UNION ALL SELECT i.received_at, 'in', i.kind, k.name, NULL, "
+	    "CASE WHEN i.handled_at IS NOT NULL THEN 'done' WHEN "
+	    "(i.kind = 'reply' OR ',' || i.flags LIKE '%,needs-answer,%') "
+	    "THEN 'open' END, i.subject, i.rsvp, "
+	    "COALESCE(herald_first_lines(r.raw, 3), i.detail), i.id, 1, i.id "
+	    "FROM inbound i LEFT JOIN campaign k ON k.id = i.campaign_id "
+	    "LEFT JOIN inbound_raw r ON r.inbound_id = i.id "
+	    "WHERE i.contact_id = ?1 "
+	    "UNION ALL SELECT a.at, 'note', a.kind, k.name, NULL, NULL, NULL, "
+	    "NULL, a.summary, a.inbound_ref, 2, a.id FROM activity a "
+	    "LEFT JOIN campaign k ON k.id = a.campaign_id "
+	    "WHERE a.contact_id = ?1 AND a.direction = 'note') "
+	    "ORDER BY at, o, n");
+	sqlite3_bind_int64(st, 1, ct.id);
+	cli_print_rows(c, st, cols);
+	sqlite3_finalize(st);
+	contact_clear(&ct);
+	return 0;
+}

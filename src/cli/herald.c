@@ -33,6 +33,10 @@ static const struct cli_command commands[] = {
 	  NULL },
 	{ "contact", "show", cmd_contact_show, "EMAIL [--json]",
 	  "Details, lists, RSVPs and contact log of one person.", NULL },
+	{ "contact", "thread", cmd_contact_thread, "EMAIL [--json|--csv]",
+	  "The whole conversation with one person, in time order.",
+	  "What herald sent (campaign, state), what came back (kind, "
+	  "answer, first\nlines) and the notes.\n" },
 	{ "contact", "list", cmd_contact_list,
 	  "[--list L] [--org O] [--role R] [--status S] [--where FILTER] "
 	  "[--json|--csv]",
@@ -199,18 +203,26 @@ static const struct cli_command commands[] = {
 	  "The outbound queue.", NULL },
 	{ "rsvp", "set", cmd_rsvp_set, "EVENT EMAIL yes|no|maybe",
 	  "Record an answer by hand (capacity and waitlist apply).", NULL },
-	{ "rsvp", NULL, cmd_rsvp, "EVENT [--json|--csv]",
-	  "Answers for an event.", NULL },
+	{ "rsvp", NULL, cmd_rsvp, "EVENT [--answer A | --by G] [--json|--csv]",
+	  "Answers for an event, the people of one answer, or counts by group.",
+	  "A: none (invited, no answer yet), yes, no, maybe, waitlist, "
+	  "offered.\n--answer lists the people: name, email, organisation, "
+	  "kind, country,\nlanguage, last message sent, reminders sent.\n"
+	  "G: kind, country, organisation, language: the invited and "
+	  "answered,\ncounted per answer for each group.\n" },
 	{ "inbox", "explain", cmd_inbox_explain, "FILE... [--json]",
 	  "Classify stored messages without acting on them, and say why.",
 	  NULL },
 	{ "inbox", "show", cmd_inbox_show, "ID [--json]",
 	  "One inbound message: what it is, who sent it, what it answers, "
 	  "and why.", NULL },
-	{ "inbox", NULL, cmd_inbox, "[--kind K] [--json|--csv]",
+	{ "inbox", "done", cmd_inbox_done, "ID... [--note TEXT]",
+	  "Close open messages of the answer queue (logged).", NULL },
+	{ "inbox", NULL, cmd_inbox, "[--kind K] [--open] [--json|--csv]",
 	  "Messages read from the mailbox.",
 	  "K: reply, rsvp, bounce, autoreply, command, post, held, loop, "
-	  "unmatched.\n" },
+	  "unmatched.\n--open: the answer queue, oldest first: replies and "
+	  "answers that ask\nsomething or are hedged, not yet handled.\n" },
 	{ "moderate", "approve", cmd_moderate_approve, "ID",
 	  "Relay a held post to its list.", NULL },
 	{ "moderate", "reject", cmd_moderate_reject, "ID [--reason R]",

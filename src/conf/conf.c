@@ -68,6 +68,7 @@ static const struct conf_key conf_keys[] = {
 	{ "imap.idle", T_BOOL, S(imap_idle), 0, NULL, 1, 0, 1 },
 	{ "imap.poll", T_INT, S(imap_poll), 0, NULL, 60, 1, 3600 },
 	{ "imap.done_folder", T_MAILBOX, S(imap_done_folder), 0, "", 0, 0, 0 },
+	{ "imap.sent_folder", T_MAILBOX, S(imap_sent_folder), 0, "", 0, 0, 0 },
 	{ "addresses", T_GROUP, NOFF, 0, NULL, 0, 0, 0 },
 	{ "addresses.delimiter", T_DELIM, S(delimiter), 0, "+", 0, 0, 0 },
 	{ "bounce", T_GROUP, NOFF, 0, NULL, 0, 0, 0 },

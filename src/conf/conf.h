@@ -39,6 +39,7 @@ struct conf {
 	int imap_idle;
 	int64_t imap_poll;
 	char *imap_done_folder;
+	char *imap_sent_folder;		/* the office's sent mail; "" none */
 	char *delimiter;
 	int64_t bounce_bouncing;	/* hard bounces to "bouncing" */
 	int64_t bounce_disabled;	/* ... and to "disabled" */

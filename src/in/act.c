@@ -361,6 +361,11 @@ act_on(const struct classify_env *e, struct classify_result *r, int64_t id,
 {
 	if (act_is(r, "post") || act_is(r, "held"))
 		return act_post(e, r, id, raw, len);
+	/* the answer queue is read by people: herald inbox show, contact
+	 * thread (contact erase deletes it with the rest) */
+	if ((act_is(r, "reply") || r->needs_answer) &&
+	    act_keep_raw(e, id, raw, len) == -1)
+		return -1;
 	if (act_is(r, "command")) {
 		if (act_command(e, r) == -1)
 			return -1;

@@ -273,9 +273,9 @@ imap_open(struct imap *m, const struct conf *c, char *err, size_t errlen)
 	return imap_open_cut(m, c, NULL, err, errlen);
 }
 
-int
-imap_open_cut(struct imap *m, const struct conf *c, struct imap_cut *cut,
-    char *err, size_t errlen)
+static int
+imap_open_in(struct imap *m, const struct conf *c, struct imap_cut *cut,
+    const char *folder, char *err, size_t errlen)
 {
 	uint16_t port;
 	int tls;
@@ -287,6 +287,10 @@ imap_open_cut(struct imap *m, const struct conf *c, struct imap_cut *cut,
 		snprintf(err, errlen, "bad imap.url \"%s\"", c->imap.url);
 		return -1;
 	}
+	if (folder) {
+		free(m->mailbox);
+		m->mailbox = xstrdup(folder);
+	}
 	m->session = mailimap_new(0, NULL);
 	mailimap_set_timeout(imap_s(m), IMAP_TIMEOUT_S);
 	if (imap_connect(m, c, port, tls, err, errlen) == -1 ||
@@ -295,6 +299,20 @@ imap_open_cut(struct imap *m, const struct conf *c, struct imap_cut *cut,
 		return -1;
 	}
 	return 0;
+}
+
+int
+imap_open_cut(struct imap *m, const struct conf *c, struct imap_cut *cut,
+    char *err, size_t errlen)
+{
+	return imap_open_in(m, c, cut, NULL, err, errlen);
+}
+
+int
+imap_open_folder(struct imap *m, const struct conf *c, const char *folder,
+    char *err, size_t errlen)
+{
+	return imap_open_in(m, c, NULL, folder, err, errlen);
 }
 
 void

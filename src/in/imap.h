@@ -47,6 +47,12 @@ int imap_open(struct imap *m, const struct conf *c, char *err, size_t errlen);
 /* The same, on a connection another thread may cut (imap_stream_cut). */
 int imap_open_cut(struct imap *m, const struct conf *c, struct imap_cut *cut,
     char *err, size_t errlen);
+/*
+ * The same on another mailbox of the account (imap.sent_folder): only
+ * read there (BODY.PEEK), never flagged or moved.
+ */
+int imap_open_folder(struct imap *m, const struct conf *c,
+    const char *folder, char *err, size_t errlen);
 void imap_close(struct imap *m);
 /* Messages fetched together; their text lives as long as the batch. */
 struct imap_batch {

@@ -13,6 +13,7 @@
 #include "in/act.h"
 #include "in/imap.h"
 #include "in/imap_stream.h"
+#include "in/msg.h"
 #include "lib/log.h"
 #include "lib/nudge.h"
 #include "lib/token.h"
@@ -268,6 +269,112 @@ ingest_load(struct ingest *g)
 	return 0;
 }
 
+/*
+ * One message of the office's sent folder: every open inbound message
+ * it answers (its In-Reply-To and References name the inbound
+ * Message-ID) is handled by the office's reply. 0, or -1 on a
+ * database error.
+ */
+static int
+ingest_sent_one(struct ingest *g, const struct imap_message *msg)
+{
+	sqlite3_stmt *st = db_cached(g->db, "SELECT i.id FROM inbound i "
+	    "WHERE i.message_id = ? AND i.message_id != '' AND "
+	    INBOUND_OPEN_SQL);
+	const char *const *ids[2];
+	struct in_msg *m;
+	const char *err;
+	size_t n[2], i, k;
+	int rc = 0;
+
+	if (in_msg_parse(msg->data, msg->len, &m, &err) == -1)
+		return 0;
+	ids[0] = in_msg_in_reply_to(m, &n[0]);
+	ids[1] = in_msg_references(m, &n[1]);
+	for (k = 0; k < 2 && rc == 0; k++)
+		for (i = 0; i < n[k] && rc == 0; i++) {
+			int64_t open[16];
+			size_t nopen = 0, j;
+
+			db_bind_text(st, 1, ids[k][i]);
+			while (sqlite3_step(st) == SQLITE_ROW && nopen < 16)
+				open[nopen++] = sqlite3_column_int64(st, 0);
+			sqlite3_reset(st);
+			for (j = 0; j < nopen && rc == 0; j++)
+				if (inbound_handle(g->db, open[j],
+				    "office-reply", NULL) == -1)
+					rc = -1;
+				else
+					log_info("imap: inbound %lld handled: "
+					    "the office replied (%s UID %u)",
+					    (long long)open[j],
+					    g->conf->imap_sent_folder, msg->uid);
+		}
+	in_msg_free(&m);
+	return rc;
+}
+
+/*
+ * The office's own replies (imap.sent_folder), read after each round of
+ * the inbox on a connection of their own, from where the last look
+ * stopped (imap_state, under the folder's name). Only read: never
+ * flagged or moved. Errors are logged and the folder is read again at
+ * the next round.
+ */
+static void
+ingest_sent(struct ingest *g)
+{
+	const char *folder = g->conf->imap_sent_folder;
+	int64_t v = 0, last = 0;
+	struct imap s;
+	char err[512];
+	size_t i;
+	int n;
+
+	if (folder == NULL || *folder == '\0')
+		return;
+	if (imap_open_folder(&s, g->conf, folder, err, sizeof err) == -1) {
+		log_warnx("imap: sent folder: %s", err);
+		return;
+	}
+	if (inbound_state_get(g->db, folder, &v, &last) != 1 ||
+	    v != (int64_t)s.uidvalidity)
+		last = 0;
+	do {
+		struct imap_batch b;
+		int bad = 0;
+
+		n = imap_fetch_batch(&s, (uint32_t)last, INGEST_BATCH,
+		    INGEST_BATCH_BYTES, INGEST_SIZE_CAP, &b, err, sizeof err);
+		if (n < 0) {
+			log_warnx("imap: sent folder %s: %s", folder, err);
+			break;
+		}
+		if (n > 0 && db_begin(g->db) == 0) {
+			for (i = 0; i < b.n && !bad; i++)
+				if (b.msgs[i].data &&
+				    ingest_sent_one(g, &b.msgs[i]) == -1)
+					bad = 1;
+			if (!bad && inbound_state_set(g->db, folder,
+			    s.uidvalidity, b.upto, 0) == 0 &&
+			    db_commit(g->db) == 0)
+				last = b.upto;
+			else {
+				db_rollback(g->db);
+				bad = 1;
+			}
+		} else if (n > 0)
+			bad = 1;
+		imap_batch_free(&b);
+		if (bad) {
+			log_warnx("imap: sent folder %s: not recorded "
+			    "(database busy?); read again next time", folder);
+			break;
+		}
+	} while (n > 0 && !g->stop);
+	imap_close(&s);
+}
+
 /* One round: read everything new, then wait for more. */
 static int
 ingest_round(struct ingest *g)
@@ -291,6 +398,7 @@ ingest_round(struct ingest *g)
 		}
 		imap_batch_free(&b);
 	} while (n > 0 && !g->stop);
+	ingest_sent(g);
 	if (g->conf->imap_idle && g->imap.has_idle)
 		return imap_wait(&g->imap, (int)g->conf->imap_poll * 10,
 		    &g->stop) < 0 ? -1 : 0;

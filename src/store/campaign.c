@@ -141,8 +141,10 @@ campaign_pick(struct db *d, const struct campaign *c, const char **why)
 		    "AND m.role = 'member'");
 	else if (filter_parse(&f, c->filter, why) == -1)
 		goto out;
-	else
+	else {
+		filter_set_event(&f, c->event_id);
 		filter_sql(&f, &sql);
+	}
 	if (sqlite3_exec(d->h, "DROP TABLE IF EXISTS temp.rcpt; CREATE TEMP "
 	    "TABLE rcpt (id INTEGER PRIMARY KEY)", NULL, NULL, NULL) != SQLITE_OK)
 		goto out;

@@ -475,7 +475,7 @@ contact_erase(struct db *d, int64_t id)
 		"UPDATE message SET rcpt = 'erased', last_reply = '' "
 		"WHERE contact_id = ?1",
 		"UPDATE inbound SET from_addr = 'erased', subject = '', "
-		"detail = '' WHERE contact_id = ?1",
+		"detail = '', handled_note = NULL WHERE contact_id = ?1",
 		"DELETE FROM inbound_raw WHERE inbound_id IN "
 		"(SELECT id FROM inbound WHERE contact_id = ?1)",
 		"UPDATE activity SET summary = 'erased' WHERE contact_id = ?1",

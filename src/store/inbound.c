@@ -1,7 +1,11 @@
 /* inbound: see inbound.h. */
 #include "store/inbound.h"
 
+#include <stdio.h>
+#include <string.h>
+
 #include "lib/timeutil.h"
+#include "store/activity.h"
 
 int
 inbound_seen(struct db *d, const char *mailbox, int64_t uidvalidity,
@@ -97,4 +101,54 @@ inbound_state_set(struct db *d, const char *mailbox, int64_t uidvalidity,
 	sqlite3_bind_int(st, 4, resync);
 	sqlite3_bind_int64(st, 5, time_now());
 	return db_step_done(d, st);
+}
+
+int
+inbound_handle(struct db *d, int64_t id, const char *by, const char *note)
+{
+	sqlite3_stmt *st = db_cached(d, "SELECT " INBOUND_ANSWERABLE_SQL
+	    ", i.handled_at IS NOT NULL FROM inbound i WHERE i.id = ?");
+	int rc, answerable = 0, handled = 0;
+	struct activity a = { 0 };
+	char summary[4200];
+
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		answerable = sqlite3_column_int(st, 0);
+		handled = sqlite3_column_int(st, 1);
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return 3;
+	if (rc != SQLITE_ROW)
+		return -1;
+	if (!answerable)
+		return 2;
+	if (handled)
+		return 0;
+	st = db_cached(d, "UPDATE inbound SET handled_at = ?, handled_by = ?, "
+	    "handled_note = ? WHERE id = ?");
+	sqlite3_bind_int64(st, 1, time_now());
+	db_bind_text(st, 2, by);
+	db_bind_text(st, 3, note);
+	sqlite3_bind_int64(st, 4, id);
+	if (db_step_done(d, st) == -1)
+		return -1;
+	/* the person's contact log says who closed it */
+	st = db_cached(d, "SELECT contact_id, campaign_id FROM inbound "
+	    "WHERE id = ?");
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		a.contact_id = sqlite3_column_int64(st, 0);
+		a.campaign_id = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	snprintf(summary, sizeof summary, "inbound #%lld handled%s%s",
+	    (long long)id, note ? ": " : strcmp(by, "office-reply") == 0 ?
+	    ": the office replied" : "", note ? note : "");
+	a.direction = "note";
+	a.kind = "handled";
+	a.inbound_ref = id;
+	a.summary = summary;
+	return activity_add(d, &a) == -1 ? -1 : 1;
 }

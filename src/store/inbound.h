@@ -37,6 +37,25 @@ int64_t inbound_add(struct db *d, const struct inbound *in);
 /* Where the ingester stands: 1 found, 0 new mailbox, -1 error. */
 int inbound_state_get(struct db *d, const char *mailbox,
     int64_t *uidvalidity, int64_t *last_uid);
+/*
+ * The answer queue (herald(1), inbox --open): an inbound row i is open
+ * while a person has to read or answer it: kind reply (a thread-only
+ * reply from a stranger too), or flag needs-answer (an answer that also
+ * asks something, or is hedged), and not handled yet. SQL over alias i.
+ */
+#define INBOUND_OPEN_SQL "((i.kind = 'reply' OR ',' || i.flags LIKE " \
+	"'%,needs-answer,%') AND i.handled_at IS NULL)"
+#define INBOUND_ANSWERABLE_SQL "(i.kind = 'reply' OR ',' || i.flags " \
+	"LIKE '%,needs-answer,%')"
+/*
+ * Close inbound message id (inside the caller's transaction): handled
+ * now by by ("organiser", "office-reply"), note may be NULL, and noted in
+ * the person's contact log (kind "handled"). 1 closed,
+ * 0 already closed, 2 not one to answer (see above), 3 no such message,
+ * -1 on error.
+ */
+int inbound_handle(struct db *d, int64_t id, const char *by,
+    const char *note);
 int inbound_state_set(struct db *d, const char *mailbox, int64_t uidvalidity,
     int64_t last_uid, int resync);
 

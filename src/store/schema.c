@@ -396,6 +396,17 @@ static const char *const schema_migrations[] = {
 "ALTER TABLE event ADD COLUMN description TEXT NOT NULL DEFAULT '';"
 "ALTER TABLE event ADD COLUMN offer_expiry INTEGER;"	/* NULL: 3 days */
 "ALTER TABLE event ADD COLUMN cancelled_at INTEGER;",
+/*
+ * 7: the answer queue. A reply, or an answer that also asks something
+ * or is hedged (flag needs-answer), is open until handled: by "herald
+ * inbox done" (handled_by 'organiser', with an optional note) or by the
+ * office's own reply in the same thread, seen in the sent folder
+ * (handled_by 'office-reply').
+ */
+"ALTER TABLE inbound ADD COLUMN handled_at INTEGER;"
+"ALTER TABLE inbound ADD COLUMN handled_by TEXT;"
+"ALTER TABLE inbound ADD COLUMN handled_note TEXT;"
+"CREATE INDEX inbound_handled ON inbound(handled_at, kind);",
 };
 
 #define SCHEMA_COUNT ((int)(sizeof schema_migrations / sizeof schema_migrations[0]))
