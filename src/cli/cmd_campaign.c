@@ -233,7 +233,7 @@ cmd_campaign_send(struct cli *c, int argc, char **argv)
 	struct campaign k;
 	const char *why;
 	long n;
-	int ch, rc, force = 0, now = 0, yes = 0;
+	int ch, rc, force = 0, now = 0, yes = 0, nodaemon;
 
 	while ((ch = cli_getopt(cli_current(), argc, argv, opts)) > 0)
 		switch (ch) {
@@ -245,6 +245,8 @@ cmd_campaign_send(struct cli *c, int argc, char **argv)
 		return cli_getopt_exit(ch);
 	if ((rc = campaign_one_name(argc)) != 0)
 		return rc;
+	/* before SQLite opens the file (cli_daemon_running) */
+	nodaemon = cli_no_daemon(c);
 	if ((rc = cli_open(c)) != 0 || (rc = campaign_load_key(c, &key)) != 0)
 		return rc;
 	if ((rc = campaign_lookup(c, argv[optind], &k)) != 0)
@@ -286,6 +288,9 @@ cmd_campaign_send(struct cli *c, int argc, char **argv)
 	}
 	if (rc != 0 && c->db->in_tx)
 		cli_rollback(c);
+	if (rc == 0 && nodaemon)
+		cli_warn_no_daemon(c, "nothing is sent until one starts "
+		    "(heraldd(8))");
 	campaign_clear(&k);
 	return rc;
 }

@@ -392,6 +392,10 @@ cmd_campaign_status(struct cli *c, int argc, char **argv)
 		cli_usage(cli_current(), 0);
 		return EX_USAGE;
 	}
+	/* before SQLite opens the file (cli_daemon_running) */
+	if (watch && cli_no_daemon(c))
+		cli_warn_no_daemon(c, "nothing will move until one starts "
+		    "(heraldd(8))");
 	if ((rc = cli_open(c)) != 0)
 		return rc;
 	if (watch)

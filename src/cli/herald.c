@@ -17,6 +17,15 @@ static const struct cli_command commands[] = {
 	{ "check", NULL, cmd_check, "",
 	  "Report on the config, the database, the templates and the SMTP "
 	  "and IMAP servers (exit 69 when a server fails).", NULL },
+	{ "status", NULL, cmd_status, "",
+	  "Is heraldd running on this database: its pid, last pass, sending "
+	  "or idle, queue counts (exit 69 when no daemon holds it).",
+	  "Whether it runs is read from the lock heraldd holds on the\n"
+	  "database file, not from the pidfile.\n" },
+	{ "reload", NULL, cmd_reload, "",
+	  "Make the heraldd of this database read its config again (SIGHUP).",
+	  "Only the daemon that holds this database's lock, by the pid in\n"
+	  "its pidfile and its recorded state; exit 69 when none runs.\n" },
 	{ "contact", "import", cmd_contact_import,
 	  "FILE.csv [--list LIST] [--update] [--encoding latin1|cp1252]",
 	  "Import contacts from a UTF-8 CSV file with a header row.",

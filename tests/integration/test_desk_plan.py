@@ -9,6 +9,7 @@ import pty
 import select
 import signal
 import sqlite3
+import subprocess
 import sys
 import time
 import unittest
@@ -190,6 +191,102 @@ class PlanSendTest(unittest.TestCase):
             [r] = rules(w)
             self.assertEqual(r["rounds_done"], 1)
             self.assertIsNone(r["next_at"])
+
+
+def stop(p):
+    p.send_signal(signal.SIGTERM)
+    p.wait(timeout=30)
+
+
+class RunningTest(unittest.TestCase):
+    """herald status and reload, and the warnings without a daemon."""
+
+    def test_status_with_and_without_a_daemon(self):
+        with util.Workdir() as w:
+            r = w.run("status")
+            self.assertEqual(r.returncode, 69, r.stdout + r.stderr)
+            self.assertIn("not running", r.stdout)
+            self.assertIn("no pass recorded yet", r.stdout)
+            p = w.start_daemon()
+            self.assertTrue(w.wait_log("started"), w.daemon_log())
+            wait_for(lambda: w.run("status").returncode == 0, 10, "status")
+            out = w.ok("status").stdout
+            pidfile = w.path("herald.db.pid")
+            self.assertIn("running on %s, pid %d (%s)"
+                          % (w.path("herald.db"), p.pid, pidfile), out)
+            self.assertIn("activity   idle", out)
+            self.assertIn("queue      0 queued", out)
+            self.assertIn("last pass", out)
+            with open(pidfile) as f:
+                self.assertEqual(int(f.read()), p.pid)
+            stop(p)
+            self.assertFalse(os.path.exists(pidfile))
+            r = w.run("status")
+            self.assertEqual(r.returncode, 69)
+            self.assertIn("by the last daemon", r.stdout)
+            # a stale pidfile says nothing: the lock does
+            with open(pidfile, "w") as f:
+                f.write("%d\n" % os.getpid())
+            self.assertEqual(w.run("status").returncode, 69)
+            r = w.run("reload")
+            self.assertEqual(r.returncode, 69)
+            self.assertIn("no heraldd is running", r.stderr)
+
+    def test_pidfile_from_the_config(self):
+        with util.Workdir(extra='pidfile = "run/h.pid";\n') as w:
+            os.makedirs(w.path("run"))
+            p = w.start_daemon()
+            wait_for(lambda: os.path.exists(w.path("run", "h.pid")), 10,
+                     "the pidfile")
+            wait_for(lambda: w.run("status").returncode == 0, 10, "status")
+            self.assertIn("pid %d" % p.pid, w.ok("status").stdout)
+            self.assertFalse(os.path.exists(w.path("herald.db.pid")))
+            w.ok("reload")
+            self.assertTrue(w.wait_log("config reloaded"), w.daemon_log())
+
+    def test_reload_reaches_only_this_databases_daemon(self):
+        with util.Workdir() as a, util.Workdir() as b:
+            pa, pb = a.start_daemon(), b.start_daemon()
+            for w in (a, b):
+                wait_for(lambda: w.run("status").returncode == 0, 10,
+                         "status")
+            out = a.ok("reload").stdout
+            self.assertIn("pid %d" % pa.pid, out)
+            self.assertTrue(a.wait_log("config reloaded"), a.daemon_log())
+            time.sleep(1.5)
+            self.assertNotIn("config reloaded", b.daemon_log())
+            self.assertIsNone(pb.poll())
+            b.ok("reload")
+            self.assertTrue(b.wait_log("config reloaded"), b.daemon_log())
+            self.assertEqual(a.daemon_log().count("config reloaded"), 1)
+
+    def test_send_and_check_warn_without_a_daemon(self):
+        with util.Workdir() as w:
+            setup_campaign(w, people(2), templates=TEMPLATES, send=False)
+            r = w.run("check")
+            self.assertIn("daemon    WARN not running", r.stdout)
+            self.assertIn("warning: no heraldd is running", r.stderr)
+            r = w.ok("campaign", "send", "invite", "--yes")
+            self.assertIn("warning: no heraldd is running", r.stderr)
+            self.assertIn("nothing is sent until one starts", r.stderr)
+            # --watch waits for a daemon: it says so first
+            p = subprocess.Popen([util.HERALD, "-c", w.conf_path, "campaign",
+                                  "status", "invite", "--watch"],
+                                 stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True)
+            time.sleep(1.5)
+            p.kill()
+            _, err = p.communicate()
+            self.assertIn("warning: no heraldd is running", err)
+        with util.Workdir() as w:
+            setup_campaign(w, people(2), templates=TEMPLATES, send=False)
+            w.start_daemon()
+            wait_for(lambda: w.run("status").returncode == 0, 10, "status")
+            r = w.ok("campaign", "send", "invite", "--yes")
+            self.assertNotIn("warning", r.stderr)
+            r = w.run("check")
+            self.assertIn("daemon    ok   running", r.stdout)
+            self.assertNotIn("no heraldd", r.stderr)
 
 
 if __name__ == "__main__":
