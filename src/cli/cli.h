@@ -113,6 +113,17 @@ void cli_set_current(const struct cli_command *cmd);
 /* Commands, one file per noun. */
 int cmd_init(struct cli *, int, char **);
 int cmd_check(struct cli *, int, char **);
+int cmd_status(struct cli *, int, char **);
+int cmd_reload(struct cli *, int, char **);
+/*
+ * 1 when a heraldd holds database's lock, 0 when none does, -1 (errno).
+ * Call it before the database is opened, or with no transaction open.
+ */
+int cli_daemon_running(const char *database);
+/* 1 when the config loads and no heraldd holds its database (as above). */
+int cli_no_daemon(struct cli *c);
+/* "herald: warning: no heraldd is running on DB: what". */
+void cli_warn_no_daemon(struct cli *c, const char *what);
 int cmd_contact_import(struct cli *, int, char **);
 int cmd_contact_add(struct cli *, int, char **);
 int cmd_contact_show(struct cli *, int, char **);

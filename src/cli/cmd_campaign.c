@@ -15,6 +15,7 @@
 #include "lib/text.h"
 #include "lib/timeutil.h"
 #include "lib/token.h"
+#include "lib/xmalloc.h"
 #include "out/followup.h"
 #include "out/render.h"
 #include "store/campaign.h"
@@ -232,7 +233,7 @@ cmd_campaign_send(struct cli *c, int argc, char **argv)
 	struct campaign k;
 	const char *why;
 	long n;
-	int ch, rc, force = 0, now = 0, yes = 0;
+	int ch, rc, force = 0, now = 0, yes = 0, nodaemon;
 
 	while ((ch = cli_getopt(cli_current(), argc, argv, opts)) > 0)
 		switch (ch) {
@@ -244,6 +245,8 @@ cmd_campaign_send(struct cli *c, int argc, char **argv)
 		return cli_getopt_exit(ch);
 	if ((rc = campaign_one_name(argc)) != 0)
 		return rc;
+	/* before SQLite opens the file (cli_daemon_running) */
+	nodaemon = cli_no_daemon(c);
 	if ((rc = cli_open(c)) != 0 || (rc = campaign_load_key(c, &key)) != 0)
 		return rc;
 	if ((rc = campaign_lookup(c, argv[optind], &k)) != 0)
@@ -285,6 +288,9 @@ cmd_campaign_send(struct cli *c, int argc, char **argv)
 	}
 	if (rc != 0 && c->db->in_tx)
 		cli_rollback(c);
+	if (rc == 0 && nodaemon)
+		cli_warn_no_daemon(c, "nothing is sent until one starts "
+		    "(heraldd(8))");
 	campaign_clear(&k);
 	return rc;
 }
@@ -418,70 +424,247 @@ cmd_campaign_ls(struct cli *c, int argc, char **argv)
 	return 0;
 }
 
+/* --remove N: the rule goes; its messages keep their template. */
+static int
+followup_remove(struct cli *c, const char *name, const char *arg)
+{
+	struct campaign k;
+	sqlite3_stmt *st;
+	int64_t rule;
+	char *end;
+	int rc;
+
+	rule = strtoll(arg, &end, 10);
+	if (*end || rule < 1)
+		return cli_fail(EX_USAGE, "--remove \"%s\": the number of a rule "
+		    "(herald campaign show %s)", arg, name);
+	if ((rc = cli_open(c)) != 0 || (rc = cli_begin(c)) != 0)
+		return rc;
+	if ((rc = campaign_lookup(c, name, &k)) != 0) {
+		cli_rollback(c);
+		return rc;
+	}
+	st = db_prepare(c->db, "UPDATE message SET template = COALESCE("
+	    "template, (SELECT template FROM followup WHERE id = ?1)), "
+	    "followup_id = NULL WHERE followup_id = ?1 AND EXISTS (SELECT 1 "
+	    "FROM followup WHERE id = ?1 AND campaign_id = ?2)");
+	sqlite3_bind_int64(st, 1, rule);
+	sqlite3_bind_int64(st, 2, k.id);
+	rc = db_step_done(c->db, st);
+	sqlite3_finalize(st);
+	if (rc != -1) {
+		st = db_prepare(c->db, "DELETE FROM followup WHERE id = ?1 AND "
+		    "campaign_id = ?2");
+		sqlite3_bind_int64(st, 1, rule);
+		sqlite3_bind_int64(st, 2, k.id);
+		rc = db_step_done(c->db, st);
+		sqlite3_finalize(st);
+	}
+	if (rc == -1) {
+		cli_rollback(c);
+		rc = cli_fail(EX_IOERR, "database: %s", db_errmsg(c->db));
+	} else if (sqlite3_changes(c->db->h) == 0) {
+		cli_rollback(c);
+		rc = cli_fail(EX_DATAERR, "campaign %s has no follow-up %lld "
+		    "(herald campaign show %s lists them)", k.name,
+		    (long long)rule, k.name);
+	} else if ((rc = cli_commit(c)) == 0)
+		printf("campaign %s: follow-up %lld removed\n", k.name,
+		    (long long)rule);
+	campaign_clear(&k);
+	return rc;
+}
+
+/* The zone an event's times are read in (malloc'd, "" for local). */
+static char *
+event_tz(struct cli *c, int64_t event)
+{
+	sqlite3_stmt *st = db_prepare(c->db, "SELECT tz FROM event WHERE "
+	    "id = ?");
+	char *tz = NULL;
+
+	sqlite3_bind_int64(st, 1, event);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		tz = db_col_dup(st, 0);
+	sqlite3_finalize(st);
+	return tz ? tz : xstrdup("");
+}
+
+/* How many a new rule would send to at once (0: not due now). */
+static long
+followup_due_now(struct cli *c, int64_t rule)
+{
+	sqlite3_stmt *st = db_prepare(c->db, "SELECT " FOLLOWUP_NEXT_SQL
+	    " FROM " FOLLOWUP_FROM " WHERE f.id = ? AND k.state IN "
+	    "('sending', 'done') AND k.started_at IS NOT NULL");
+	int64_t next = -1;
+
+	sqlite3_bind_int64(st, 1, rule);
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    sqlite3_column_type(st, 0) != SQLITE_NULL)
+		next = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (next == -1 || next > time_now())
+		return 0;
+	return followup_reach(c->db, rule);
+}
+
 int
 cmd_campaign_followup(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "template", required_argument, NULL, 't' },
 		{ "after", required_argument, NULL, 'a' },
+		{ "at", required_argument, NULL, 'A' },
+		{ "before-event", required_argument, NULL, 'b' },
 		{ "to", required_argument, NULL, 'o' },
 		{ "max", required_argument, NULL, 'm' },
+		{ "remove", required_argument, NULL, 'r' },
+		{ "yes", no_argument, NULL, 'y' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *tmpl = NULL, *after = NULL, *to = NULL, *max = "1";
+	const char *tmpl = NULL, *after = NULL, *at = NULL, *before = NULL,
+	    *to = NULL, *max = NULL, *rm = NULL, *kind, *when;
 	struct campaign k;
 	sqlite3_stmt *st;
-	int64_t secs;
-	char *end;
-	long nmax;
-	int ch, rc;
+	int64_t secs = 0, at_time = 0, rule;
+	char *end, *tz = NULL, t[32];
+	long nmax = 1, n;
+	int ch, rc, yes = 0, asked = 0;
 
 	while ((ch = cli_getopt(cli_current(), argc, argv, opts)) > 0)
 		switch (ch) {
 		case 't': tmpl = optarg; break;
 		case 'a': after = optarg; break;
+		case 'A': at = optarg; break;
+		case 'b': before = optarg; break;
 		case 'o': to = optarg; break;
 		case 'm': max = optarg; break;
+		case 'r': rm = optarg; break;
+		case 'y': yes = 1; break;
 		}
 	if (ch < 0)
 		return cli_getopt_exit(ch);
 	if ((rc = campaign_one_name(argc)) != 0)
 		return rc;
-	if (!tmpl || !after || !to)
-		return cli_fail(EX_USAGE, "give --template, --after and --to");
-	if (time_parse_duration(after, &secs) == -1 || secs <= 0)
-		return cli_fail(EX_USAGE, "--after \"%s\": a DURATION such as "
-		    "5d", after);
+	if (rm) {
+		if (tmpl || after || at || before || to || max)
+			return cli_fail(EX_USAGE, "--remove takes no other "
+			    "option");
+		return followup_remove(c, argv[optind], rm);
+	}
+	if (!tmpl || !to || (after != NULL) + (at != NULL) + (before != NULL)
+	    != 1)
+		return cli_fail(EX_USAGE, "give --template, --to and one of "
+		    "--after, --at or --before-event");
+	if (after) {
+		kind = "after";
+		when = after;
+		if (time_parse_duration(after, &secs) == -1 || secs <= 0)
+			return cli_fail(EX_USAGE, "--after \"%s\": a DURATION "
+			    "such as 5d", after);
+	} else if (before) {
+		kind = "before-event";
+		when = before;
+		if (time_parse_duration(before, &secs) == -1 || secs < 0)
+			return cli_fail(EX_USAGE, "--before-event \"%s\": a "
+			    "DURATION such as 14d", before);
+	} else
+		kind = "at", when = at;
+	if (max && !after)
+		return cli_fail(EX_USAGE, "--max goes with --after (a rule at a "
+		    "time or before the event sends once)");
 	if (!followup_target_valid(to))
-		return cli_fail(EX_USAGE, "--to \"%s\": no-reply, yes, no, maybe "
-		    "or all", to);
-	nmax = strtol(max, &end, 10);
-	if (*end || nmax < 1 || nmax > 100)
-		return cli_fail(EX_USAGE, "--max \"%s\": 1 to 100", max);
+		return cli_fail(EX_USAGE, "--to \"%s\": no-reply, no-answer, "
+		    "yes, no, maybe, waitlist or all", to);
+	if (max) {
+		nmax = strtol(max, &end, 10);
+		if (*end || nmax < 1 || nmax > 100)
+			return cli_fail(EX_USAGE, "--max \"%s\": 1 to 100", max);
+	}
 	if ((rc = cli_open(c)) != 0 ||
-	    (rc = campaign_check_template(c, tmpl)) != 0 ||
-	    (rc = cli_begin(c)) != 0)
+	    (rc = campaign_check_template(c, tmpl)) != 0)
+		return rc;
+	/*
+	 * Made, then looked at: one due at once is asked about on a
+	 * terminal, outside the transaction (nobody holds the database while
+	 * a person thinks), and made again when agreed to.
+	 */
+again:
+	if ((rc = cli_begin(c)) != 0)
 		return rc;
 	if ((rc = campaign_lookup(c, argv[optind], &k)) != 0) {
 		cli_rollback(c);
 		return rc;
 	}
+	if (before && !k.event_id) {
+		rc = cli_fail(EX_DATAERR, "campaign %s has no event: "
+		    "--before-event needs one", k.name);
+		goto fail;
+	}
+	if (at && time_parse(at, k.event_id ? (tz = event_tz(c,
+	    k.event_id)) : NULL,
+	    &at_time) == -1) {
+		rc = cli_fail(EX_USAGE, "--at \"%s\": a TIME such as "
+		    "\"2027-02-15 09:00\"", at);
+		goto fail;
+	}
 	st = db_prepare(c->db, "INSERT INTO followup (campaign_id, template, "
-	    "after_secs, target, max_rounds, created) VALUES (?,?,?,?,?,?)");
+	    "after_secs, target, max_rounds, created, kind, at_time, "
+	    "before_secs) VALUES (?,?,?,?,?,?,?,?,?)");
 	sqlite3_bind_int64(st, 1, k.id);
 	db_bind_text(st, 2, tmpl);
-	sqlite3_bind_int64(st, 3, secs);
+	sqlite3_bind_int64(st, 3, after ? secs : 0);
 	db_bind_text(st, 4, to);
 	sqlite3_bind_int64(st, 5, nmax);
 	sqlite3_bind_int64(st, 6, time_now());
+	db_bind_text(st, 7, kind);
+	if (at)
+		sqlite3_bind_int64(st, 8, at_time);
+	if (before)
+		sqlite3_bind_int64(st, 9, secs);
 	rc = db_step_done(c->db, st);
 	sqlite3_finalize(st);
 	if (rc == -1) {
-		cli_rollback(c);
 		rc = cli_fail(EX_IOERR, "database: %s", db_errmsg(c->db));
-	} else if ((rc = cli_commit(c)) == 0)
-		printf("campaign %s: follow-up %s to %s every %s, at most %ld "
-		    "times\n", k.name, tmpl, to, after, nmax);
+		goto fail;
+	}
+	rule = sqlite3_last_insert_rowid(c->db->h);
+	if (!asked && (n = followup_due_now(c, rule)) > 0) {
+		cli_rollback(c);
+		asked = 1;
+		if (!cli_confirm(yes, "This follow-up of campaign %s is due "
+		    "now: send it to %ld people at once?", k.name, n)) {
+			fprintf(stderr, "herald: follow-up not added\n");
+			campaign_clear(&k);
+			free(tz);
+			return 1;
+		}
+		campaign_clear(&k);
+		free(tz);
+		tz = NULL;
+		goto again;
+	}
+	if ((rc = cli_commit(c)) == 0) {
+		if (after)
+			printf("campaign %s: follow-up %lld: %s to %s every %s, "
+			    "at most %ld times\n", k.name, (long long)rule,
+			    tmpl, to, after, nmax);
+		else if (at)
+			printf("campaign %s: follow-up %lld: %s to %s at %s\n",
+			    k.name, (long long)rule, tmpl, to,
+			    time_format_utc(at_time, t, sizeof t));
+		else
+			printf("campaign %s: follow-up %lld: %s to %s %s before "
+			    "event %s\n", k.name, (long long)rule, tmpl, to,
+			    when, k.event_name);
+	}
 	campaign_clear(&k);
+	free(tz);
+	return rc;
+fail:
+	cli_rollback(c);
+	campaign_clear(&k);
+	free(tz);
 	return rc;
 }

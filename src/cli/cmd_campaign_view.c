@@ -15,6 +15,7 @@
 #include "lib/addr.h"
 #include "lib/timeutil.h"
 #include "lib/token.h"
+#include "out/followup.h"
 #include "out/render.h"
 #include "store/campaign.h"
 #include "store/contact.h"
@@ -391,6 +392,10 @@ cmd_campaign_status(struct cli *c, int argc, char **argv)
 		cli_usage(cli_current(), 0);
 		return EX_USAGE;
 	}
+	/* before SQLite opens the file (cli_daemon_running) */
+	if (watch && cli_no_daemon(c))
+		cli_warn_no_daemon(c, "nothing will move until one starts "
+		    "(heraldd(8))");
 	if ((rc = cli_open(c)) != 0)
 		return rc;
 	if (watch)
@@ -419,9 +424,29 @@ show_count(struct cli *c, const char *sql, int64_t id)
 	return n;
 }
 
-#define SHOW_FOLLOWUPS "SELECT id, template, after_secs, target, " \
-	"max_rounds, rounds_done, next_at FROM followup WHERE campaign_id = ? " \
-	"ORDER BY id"
+/* 1209600 -> "14d": the largest unit that divides it */
+static const char *
+show_duration(int64_t secs, char *buf, size_t len)
+{
+	static const struct { int64_t n; char u; } units[] = {
+	    { 604800, 'w' }, { 86400, 'd' }, { 3600, 'h' }, { 60, 'm' } };
+	size_t i;
+
+	for (i = 0; i < sizeof units / sizeof units[0]; i++)
+		if (secs > 0 && secs % units[i].n == 0) {
+			snprintf(buf, len, "%lld%c", (long long)(secs /
+			    units[i].n), units[i].u);
+			return buf;
+		}
+	snprintf(buf, len, "%llds", (long long)secs);
+	return buf;
+}
+
+/* each rule with its next run (out/followup.h) */
+#define SHOW_FOLLOWUPS "SELECT f.id, f.template, f.after_secs, f.target, " \
+	"f.max_rounds, f.rounds_done, " FOLLOWUP_NEXT_SQL ", f.kind, " \
+	"f.at_time, f.before_secs FROM " FOLLOWUP_FROM " WHERE " \
+	"f.campaign_id = ? ORDER BY f.id"
 #define SHOW_TESTS "SELECT count(*) FROM message WHERE campaign_id = ? " \
 	"AND kind = 'test'"
 #define SHOW_FOLLOWUP_MSGS "SELECT count(*) FROM message WHERE " \
@@ -430,9 +455,8 @@ show_count(struct cli *c, const char *sql, int64_t id)
 static void
 show_json(struct cli *c, const struct campaign *k, const struct status *s)
 {
-	static const char *const fcols[] = { "#id", "template", "#after_secs",
-	    "to", "#max", "#rounds_done", "@next_at", NULL };
 	sqlite3_stmt *st;
+	int64_t rule;
 	struct json j;
 	int i;
 
@@ -451,7 +475,32 @@ show_json(struct cli *c, const struct campaign *k, const struct status *s)
 	json_key(&j, "followups");
 	st = db_prepare(c->db, SHOW_FOLLOWUPS);
 	sqlite3_bind_int64(st, 1, k->id);
-	cli_json_rows(&j, st, fcols);
+	json_open(&j, '[');
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		rule = sqlite3_column_int64(st, 0);
+		json_open(&j, '{');
+		json_kint(&j, "id", rule);
+		json_kstr(&j, "template", db_col_text(st, 1));
+		json_kstr(&j, "kind", db_col_text(st, 7));
+		json_key(&j, "after_secs");
+		if (strcmp(db_col_text(st, 7), "after") == 0)
+			json_int(&j, sqlite3_column_int64(st, 2));
+		else
+			json_null(&j);
+		json_ktime(&j, "at", sqlite3_column_int64(st, 8));
+		json_key(&j, "before_event_secs");
+		if (sqlite3_column_type(st, 9) != SQLITE_NULL)
+			json_int(&j, sqlite3_column_int64(st, 9));
+		else
+			json_null(&j);
+		json_kstr(&j, "to", db_col_text(st, 3));
+		json_kint(&j, "max", sqlite3_column_int64(st, 4));
+		json_kint(&j, "rounds_done", sqlite3_column_int64(st, 5));
+		json_ktime(&j, "next_at", sqlite3_column_int64(st, 6));
+		json_kint(&j, "reach", followup_reach(c->db, rule));
+		json_close(&j, '}');
+	}
+	json_close(&j, ']');
 	sqlite3_finalize(st);
 	json_key(&j, "messages");
 	json_open(&j, '{');
@@ -481,7 +530,7 @@ static void
 show_text(struct cli *c, const struct campaign *k, const struct status *s)
 {
 	sqlite3_stmt *st;
-	char t[32];
+	char t[32], d[32];
 	int i;
 
 	printf("campaign %s: %s\n", k->name, k->state);
@@ -503,14 +552,33 @@ show_text(struct cli *c, const struct campaign *k, const struct status *s)
 	st = db_prepare(c->db, SHOW_FOLLOWUPS);
 	sqlite3_bind_int64(st, 1, k->id);
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		printf("  follow-up  %s to %s every %llds, %lld of %lld rounds "
-		    "done", db_col_text(st, 1), db_col_text(st, 3),
-		    (long long)sqlite3_column_int64(st, 2),
-		    (long long)sqlite3_column_int64(st, 5),
-		    (long long)sqlite3_column_int64(st, 4));
+		const char *kind = db_col_text(st, 7);
+
+		printf("  follow-up  %s to %s, ", db_col_text(st, 1),
+		    db_col_text(st, 3));
+		if (strcmp(kind, "after") == 0)
+			printf("every %s after the start, %lld of %lld rounds "
+			    "done", show_duration(sqlite3_column_int64(st,
+			    2), d, sizeof d),
+			    (long long)sqlite3_column_int64(st, 5),
+			    (long long)sqlite3_column_int64(st, 4));
+		else if (strcmp(kind, "at") == 0)
+			printf("at %s", time_format_utc(sqlite3_column_int64(st,
+			    8), t, sizeof t));
+		else
+			printf("%s before the event",
+			    show_duration(sqlite3_column_int64(st, 9),
+			    d, sizeof d));
+		printf(" (number %lld)", (long long)sqlite3_column_int64(st, 0));
 		if (sqlite3_column_type(st, 6) != SQLITE_NULL)
-			printf(", next %s", time_format_utc(
-			    sqlite3_column_int64(st, 6), t, sizeof t));
+			printf("; next %s, would reach %ld now", time_format_utc(
+			    sqlite3_column_int64(st, 6), t, sizeof t),
+			    followup_reach(c->db, sqlite3_column_int64(st, 0)));
+		else if (sqlite3_column_int64(st, 5) >= sqlite3_column_int64(st,
+		    4))
+			printf("; done");
+		else
+			printf("; next when the campaign is sent");
 		putchar('\n');
 	}
 	sqlite3_finalize(st);

@@ -194,7 +194,7 @@ cmd_check(struct cli *c, int argc, char **argv)
 {
 	char err[1024], detail[4200];
 	struct stat st;
-	int rc, failed = 0;
+	int rc, failed = 0, running;
 
 	if ((rc = cli_getopt(cli_current(), argc, argv, NULL)) != 0)
 		return cli_getopt_exit(rc);
@@ -205,6 +205,8 @@ cmd_check(struct cli *c, int argc, char **argv)
 		return rc;
 	}
 	check_line("config", 1, c->conf->path);
+	/* before SQLite opens the file (cli_daemon_running) */
+	running = cli_daemon_running(c->conf->database);
 	if ((c->db = db_open(c->conf->database, 0, err, sizeof err)) == NULL)
 		failed += check_line("database", 0, err);
 	else if (schema_check(c->db, err, sizeof err) == -1)
@@ -218,6 +220,16 @@ cmd_check(struct cli *c, int argc, char **argv)
 		failed += check_line("templates", 0, detail);
 	} else
 		check_line("templates", 1, c->conf->templates);
+	/* a warning, not a failure: check runs before heraldd is started */
+	if (running == 1)
+		printf("%-9s %-4s running on %s\n", "daemon", "ok",
+		    c->conf->database);
+	else if (running == 0) {
+		printf("%-9s %-4s not running on %s\n", "daemon", "WARN",
+		    c->conf->database);
+		cli_warn_no_daemon(c, "nothing is sent or read until one "
+		    "starts (heraldd(8))");
+	}
 	if (failed)
 		return EX_CONFIG;
 	/* the servers last: a config problem is reported as one first */

@@ -17,6 +17,15 @@ static const struct cli_command commands[] = {
 	{ "check", NULL, cmd_check, "",
 	  "Report on the config, the database, the templates and the SMTP "
 	  "and IMAP servers (exit 69 when a server fails).", NULL },
+	{ "status", NULL, cmd_status, "",
+	  "Is heraldd running on this database: its pid, last pass, sending "
+	  "or idle, queue counts (exit 69 when no daemon holds it).",
+	  "Whether it runs is read from the lock heraldd holds on the\n"
+	  "database file, not from the pidfile.\n" },
+	{ "reload", NULL, cmd_reload, "",
+	  "Make the heraldd of this database read its config again (SIGHUP).",
+	  "Only the daemon that holds this database's lock, by the pid in\n"
+	  "its pidfile and its recorded state; exit 69 when none runs.\n" },
 	{ "contact", "import", cmd_contact_import,
 	  "FILE.csv [--list LIST] [--update] [--encoding latin1|cp1252]",
 	  "Import contacts from a UTF-8 CSV file with a header row.",
@@ -172,15 +181,22 @@ static const struct cli_command commands[] = {
 	  "people; --yes does not (nothing asks without a terminal).\n" },
 	{ "campaign", "show", cmd_campaign_show, "NAME [--json]",
 	  "Everything about one campaign: recipients, template, event, "
-	  "schedule, state, follow-ups, counts.", NULL },
+	  "schedule, state, follow-ups (each with its next run and how many "
+	  "it would reach now), counts.", NULL },
 	{ "campaign", "delete", cmd_campaign_delete, "NAME",
 	  "Delete a draft (any other state is refused).", NULL },
 	{ "campaign", "followup", cmd_campaign_followup,
-	  "NAME --template T --after DURATION --to no-reply|yes|no|maybe|all "
-	  "[--max N]", "Add a follow-up rule.",
-	  "Round n goes n x DURATION after sending started, threaded to the\n"
-	  "invitation, only to recipients whose RSVP matches (no-reply: no\n"
-	  "answer and no reply at all), never twice per rule and round.\n" },
+	  "NAME --template T --after DURATION|--at TIME|--before-event DURATION "
+	  "--to no-reply|no-answer|yes|no|maybe|waitlist|all [--max N] [--yes]"
+	  " | NAME --remove N", "Add a follow-up rule, or remove one.",
+	  "--after: round n goes n x DURATION after sending started (--max\n"
+	  "rounds); --at: once, at TIME (in the event's zone); --before-event:\n"
+	  "once, DURATION before the event's start, following the event when\n"
+	  "it moves. Threaded to the invitation, only to recipients whose\n"
+	  "RSVP matches (no-reply: no answer and no reply at all; no-answer:\n"
+	  "no RSVP, replied or not), never twice per rule and round. A rule\n"
+	  "due at once asks on a terminal (--yes does not). --remove N\n"
+	  "removes rule N (campaign show numbers them).\n" },
 	{ "campaign", "pause", cmd_campaign_pause, "NAME",
 	  "Stop sending (messages in flight finish).", NULL },
 	{ "campaign", "resume", cmd_campaign_resume, "NAME",

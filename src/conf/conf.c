@@ -41,6 +41,8 @@ static const struct conf_key conf_keys[] = {
 	{ "database", T_PATH, S(database), 0, "herald.db", 0, 0, 0 },
 	{ "templates", T_PATH, S(templates), 0, "templates", 0, 0, 0 },
 	{ "secret_file", T_PATH, S(secret_file), 0, "secret", 0, 0, 0 },
+	/* "": DATABASE.pid, set in conf_load */
+	{ "pidfile", T_PATH, S(pidfile), 0, "", 0, 0, 0 },
 	{ "sender", T_GROUP, NOFF, 1, NULL, 0, 0, 0 },
 	{ "sender.name", T_HSTR, S(sender_name), 0, "", 0, 0, 0 },
 	{ "sender.address", T_ADDR, S(sender_address), 1, NULL, 0, 0, 0 },
@@ -621,6 +623,13 @@ conf_load(const char *path, char *err, size_t errlen)
 		rc = conf_load_key(&x, &cfg, c, &conf_keys[i]);
 	if (rc == 0)
 		rc = conf_check_relations(&x, c);
+	if (rc == 0 && *c->pidfile == '\0') {
+		size_t n = strlen(c->database) + 5;
+
+		free(c->pidfile);
+		c->pidfile = xmalloc(n);
+		snprintf(c->pidfile, n, "%s.pid", c->database);
+	}
 	config_destroy(&cfg);
 	free(x.dir);
 	if (rc == -1)

@@ -25,6 +25,7 @@ struct conf {
 	char *database;
 	char *templates;
 	char *secret_file;
+	char *pidfile;		/* heraldd's pid; default DATABASE.pid */
 	char *sender_name;
 	char *sender_address;
 	char *sender_domain;

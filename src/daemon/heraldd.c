@@ -25,6 +25,7 @@
 #include "lib/loop.h"
 #include "lib/log.h"
 #include "lib/nudge.h"
+#include "lib/timeutil.h"
 #include "lib/token.h"
 #include "lib/xmalloc.h"
 #include "out/sched.h"
@@ -64,6 +65,10 @@ struct daemon {
 	int nudge_fd;
 	int lock_fd;		/* flock on the database file itself */
 	int pid_fd;		/* DB.lock: the pid, for tools (fuser) */
+	char *pidfile;		/* written under the lock; NULL when not */
+	int64_t state_ms;	/* daemon_state last written (loop clock) */
+	int64_t started_at;
+	char state_activity[16];
 	char nudge_path[256];
 	char claim[128];	/* queue_claim_id: this run's reservations */
 	int nosync;		/* HERALD_JOURNAL_NOSYNC: benchmarks only */
@@ -107,6 +112,32 @@ daemon_signals(void)
 }
 
 /*
+ * The pidfile (herald.conf(5) pidfile, default DATABASE.pid), written
+ * while the lock is held: "herald reload" signals the pid it names once
+ * it has seen that a daemon holds this database's lock (herald(1)).
+ * Written whole under a temporary name, then renamed.
+ */
+static int
+daemon_pidfile(struct daemon *d)
+{
+	const char *path = d->conf->pidfile;
+	char tmp[4200];
+	int fd;
+
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0644)) == -1 || dprintf(fd, "%ld\n", (long)getpid()) < 0 ||
+	    close(fd) == -1 || rename(tmp, path) == -1) {
+		log_warn("pidfile %s", path);
+		if (fd != -1)
+			unlink(tmp);
+		return EX_CANTCREAT;
+	}
+	d->pidfile = xstrdup(path);
+	return 0;
+}
+
+/*
  * One daemon per database, whatever the path to it: an exclusive flock
  * on the database file itself. It belongs to the inode, so a symlink, a
  * bind mount, a hard link or a relative path all meet the same lock (a
@@ -146,13 +177,19 @@ daemon_lock(struct daemon *d)
 	}
 	if (ftruncate(d->pid_fd, 0) == 0)
 		dprintf(d->pid_fd, "%ld\n", (long)getpid());
-	return 0;
+	return daemon_pidfile(d);
 }
 
 /* After the last SQLite connection is closed (see daemon_lock). */
 static void
 daemon_unlock(struct daemon *d)
 {
+	/* ours while the lock is: gone before it is released */
+	if (d->pidfile) {
+		unlink(d->pidfile);
+		free(d->pidfile);
+		d->pidfile = NULL;
+	}
 	if (d->lock_fd != -1)
 		close(d->lock_fd);
 	if (d->pid_fd != -1)
@@ -276,6 +313,49 @@ watchdog_finish(struct watchdog *w)
 }
 
 /*
+ * What the daemon does, for "herald status": one row, written at the
+ * first pass, when sending starts or stops, and at most every
+ * DAEMON_STATE_MS otherwise (counted by the message_due index). The IMAP
+ * reader's connection is not known here: the column stays ''.
+ */
+#define DAEMON_STATE_MS 5000
+
+static void
+daemon_state(struct daemon *d, const char *activity)
+{
+	int64_t ms = loop_now_ms();
+	sqlite3_stmt *st;
+
+	if (strcmp(activity, d->state_activity) == 0 && d->state_ms &&
+	    ms - d->state_ms < DAEMON_STATE_MS && strcmp(activity, "stopped"))
+		return;
+	st = db_cached(d->db, "INSERT INTO daemon_state (id, pid, started_at, "
+	    "last_pass, activity, queued, sending, deferred, uncertain, failed, "
+	    "updated) SELECT 1, ?1, ?2, ?3, ?4, "
+	    "(SELECT count(*) FROM message WHERE state = 'queued'), "
+	    "(SELECT count(*) FROM message WHERE state = 'sending'), "
+	    "(SELECT count(*) FROM message WHERE state = 'deferred'), "
+	    "(SELECT count(*) FROM message WHERE state = 'uncertain'), "
+	    "(SELECT count(*) FROM message WHERE state = 'failed'), ?3 "
+	    "WHERE 1 ON CONFLICT (id) DO UPDATE SET pid = excluded.pid, "
+	    "started_at = excluded.started_at, last_pass = excluded.last_pass, "
+	    "activity = excluded.activity, queued = excluded.queued, "
+	    "sending = excluded.sending, deferred = excluded.deferred, "
+	    "uncertain = excluded.uncertain, failed = excluded.failed, "
+	    "updated = excluded.updated");
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)getpid());
+	sqlite3_bind_int64(st, 2, d->started_at);
+	sqlite3_bind_int64(st, 3, time_now());
+	sqlite3_bind_text(st, 4, activity, -1, SQLITE_STATIC);
+	if (db_step_done(d->db, st) == -1) {
+		log_debug("daemon state: %s", db_errmsg(d->db));
+		return;
+	}
+	d->state_ms = ms;
+	snprintf(d->state_activity, sizeof d->state_activity, "%s", activity);
+}
+
+/*
  * The daemon's work pass: run when the database changed (nudge or
  * PRAGMA data_version) and on every tick. Sending, ingesting and
  * follow-ups hang their work here as they arrive.
@@ -297,6 +377,8 @@ daemon_pass(struct daemon *d, const char *why)
 	if (d->sender)
 		sender_pump(d->sender);
 	d->passes++;
+	daemon_state(d, d->sender && !sender_idle(d->sender) ? "sending" :
+	    "idle");
 }
 
 static void
@@ -337,6 +419,12 @@ daemon_reload(struct daemon *d)
 		    "restart", nc->database, d->conf->database);
 		free(nc->database);
 		nc->database = xstrdup(d->conf->database);
+	}
+	if (strcmp(nc->pidfile, d->conf->pidfile) != 0) {
+		log_warnx("reload: pidfile moved to %s; keeping %s until "
+		    "restart", nc->pidfile, d->conf->pidfile);
+		free(nc->pidfile);
+		nc->pidfile = xstrdup(d->conf->pidfile);
 	}
 	/* the render thread switches first: it may be using the old one */
 	sender_reconfigure(d->sender, nc);
@@ -506,6 +594,7 @@ daemon_run(struct daemon *d)
 	if (d->nudge_fd != -1)
 		loop_watch(d->loop, d->nudge_fd, POLLIN, daemon_on_nudge, d);
 	loop_timer(d->loop, 0, daemon_on_tick, d);
+	d->started_at = time_now();
 	log_info("started: database %s", d->conf->database);
 	while (!got_term) {
 		if (got_hup) {
@@ -519,6 +608,7 @@ daemon_run(struct daemon *d)
 	}
 	log_info("stopping on signal after %lu passes", d->passes);
 	daemon_drain(d);
+	daemon_state(d, "stopped");
 	return 0;
 }
 

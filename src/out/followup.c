@@ -12,38 +12,67 @@
 int
 followup_target_valid(const char *t)
 {
-	return strcmp(t, "no-reply") == 0 || strcmp(t, "yes") == 0 ||
-	    strcmp(t, "no") == 0 || strcmp(t, "maybe") == 0 ||
-	    strcmp(t, "all") == 0;
+	static const char *const targets[] = { "no-reply", "no-answer",
+	    "yes", "no", "maybe", "waitlist", "all" };
+	size_t i;
+
+	for (i = 0; i < sizeof targets / sizeof targets[0]; i++)
+		if (strcmp(t, targets[i]) == 0)
+			return 1;
+	return 0;
 }
 
 /*
  * Who a round goes to: recipients the invitation reached (sent), still
- * active, matching the target. ?1 rule, ?2 round, ?3 now, ?4 target.
+ * active, matching the rule's target. ?1 is the rule.
  */
+#define FOLLOWUP_AUDIENCE \
+    "FROM followup f JOIN campaign k ON k.id = f.campaign_id " \
+    "JOIN message m ON m.campaign_id = k.id AND m.kind = 'campaign' " \
+    "JOIN contact c ON c.id = m.contact_id " \
+    "LEFT JOIN rsvp r ON r.event_id = k.event_id AND r.contact_id = c.id " \
+    "WHERE f.id = ?1 AND m.state = 'sent' AND c.status = 'active' AND (" \
+    "  f.target = 'all' OR " \
+    "  (f.target IN ('yes', 'no', 'maybe', 'waitlist') AND " \
+    "   r.answer = f.target) OR " \
+    "  (f.target IN ('no-reply', 'no-answer') AND " \
+    "   COALESCE(r.answer, 'none') = 'none' AND (f.target = 'no-answer' OR " \
+    "   NOT EXISTS (SELECT 1 FROM inbound i WHERE i.contact_id = c.id " \
+    "   AND i.campaign_id = k.id AND i.kind IN ('reply', 'rsvp')))))"
+
+/* ?2 round, ?3 now */
 static const char followup_insert_sql[] = QUEUE_ENQUEUE(
     "SELECT k.id AS campaign_id, f.id AS followup_id, ?2 AS round, "
     "m.list_id AS list_id, NULL AS post_id, m.contact_id AS contact_id, "
     "'followup' AS kind, m.id AS parent_id, NULL AS template, "
     "NULL AS confirm_id, c.email AS rcpt, "
     "'new:f' || f.id || ':' || ?2 || ':' || c.id AS ph, ?3 AS now "
-    "FROM followup f JOIN campaign k ON k.id = f.campaign_id "
-    "JOIN message m ON m.campaign_id = k.id AND m.kind = 'campaign' "
-    "JOIN contact c ON c.id = m.contact_id "
-    "LEFT JOIN rsvp r ON r.event_id = k.event_id AND r.contact_id = c.id "
-    "WHERE f.id = ?1 AND m.state = 'sent' AND c.status = 'active' AND ("
-    "  ?4 = 'all' OR "
-    "  (?4 IN ('yes', 'no', 'maybe') AND r.answer = ?4) OR "
-    "  (?4 = 'no-reply' AND COALESCE(r.answer, 'none') = 'none' AND "
-    "   NOT EXISTS (SELECT 1 FROM inbound i WHERE i.contact_id = c.id "
-    "   AND i.campaign_id = k.id AND i.kind IN ('reply', 'rsvp'))))")
+    FOLLOWUP_AUDIENCE)
     /* a round is made once per contact (message_followup) */
     " ON CONFLICT DO NOTHING";
+
+long
+followup_reach(struct db *d, int64_t rule)
+{
+	sqlite3_stmt *st = db_prepare(d, "SELECT count(DISTINCT c.id) "
+	    FOLLOWUP_AUDIENCE " AND NOT EXISTS (SELECT 1 FROM message o WHERE "
+	    "o.followup_id = f.id AND o.round = f.rounds_done + 1 AND "
+	    "o.contact_id = c.id)");
+	long n = -1;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, rule);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = (long)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
 
 static long
 followup_queue_round(struct db *d, const struct conf *c,
     const struct token_key *k, int64_t rule, int64_t round,
-    const char *target, int64_t campaign, int64_t now)
+    int64_t campaign, int64_t now)
 {
 	sqlite3_stmt *st = db_cached(d, followup_insert_sql);
 	long n = 0;
@@ -51,7 +80,6 @@ followup_queue_round(struct db *d, const struct conf *c,
 	sqlite3_bind_int64(st, 1, rule);
 	sqlite3_bind_int64(st, 2, round);
 	sqlite3_bind_int64(st, 3, now);
-	db_bind_text(st, 4, target);
 	if (db_step_done(d, st) == -1)
 		return -1;
 	if ((n = queue_enqueued(d, k, c->sender_domain)) < 0)
@@ -74,21 +102,23 @@ followup_run(struct db *d, const struct conf *c, const struct token_key *k,
 	/*
 	 * Only the latest round that is due: rounds missed while heraldd was
 	 * down are not sent one after another (nobody wants two reminders
-	 * in a minute).
+	 * in a minute). An "at" or "before-event" rule has one round, once
+	 * the invitations not deferred have gone (it may be due before the
+	 * campaign is sent, and would else reach only the first few).
 	 */
-	sqlite3_stmt *st = db_prepare(d, "SELECT f.id, min(f.max_rounds, "
-	    "(?1 - k.started_at) / f.after_secs), "
-	    "f.target, k.id, k.name FROM followup f JOIN campaign k "
-	    "ON k.id = f.campaign_id WHERE k.state IN ('sending', 'done') "
-	    "AND k.started_at IS NOT NULL AND f.rounds_done < f.max_rounds "
-	    "AND f.after_secs > 0 "
-	    "AND k.started_at + f.after_secs * (f.rounds_done + 1) <= ?1 "
+	sqlite3_stmt *st = db_prepare(d, "SELECT f.id, CASE WHEN f.kind = "
+	    "'after' THEN min(f.max_rounds, (?1 - k.started_at) / f.after_secs) "
+	    "ELSE 1 END, k.id, k.name FROM " FOLLOWUP_FROM " WHERE "
+	    "k.state IN ('sending', 'done') AND k.started_at IS NOT NULL "
+	    "AND " FOLLOWUP_NEXT_SQL " <= ?1 AND (f.kind = 'after' OR NOT "
+	    "EXISTS (SELECT 1 FROM message m WHERE m.campaign_id = k.id AND "
+	    "m.kind = 'campaign' AND m.state IN ('queued', 'sending'))) "
 	    "ORDER BY f.id LIMIT 1");
 	int rounds = 0;
 
 	for (;;) {
 		int64_t rule, round, camp;
-		char target[16], name[128];
+		char name[128];
 		long n;
 
 		sqlite3_bind_int64(st, 1, now);
@@ -96,13 +126,12 @@ followup_run(struct db *d, const struct conf *c, const struct token_key *k,
 			break;
 		rule = sqlite3_column_int64(st, 0);
 		round = sqlite3_column_int64(st, 1);
-		snprintf(target, sizeof target, "%s", db_col_text(st, 2));
-		camp = sqlite3_column_int64(st, 3);
-		snprintf(name, sizeof name, "%s", db_col_text(st, 4));
+		camp = sqlite3_column_int64(st, 2);
+		snprintf(name, sizeof name, "%s", db_col_text(st, 3));
 		sqlite3_reset(st);
 		if (db_begin(d) == -1)
 			break;
-		n = followup_queue_round(d, c, k, rule, round, target, camp, now);
+		n = followup_queue_round(d, c, k, rule, round, camp, now);
 		if (n < 0 || db_commit(d) == -1) {
 			db_rollback(d);
 			log_warnx("campaign %s: follow-up %lld round %lld: %s",

@@ -407,6 +407,55 @@ static const char *const schema_migrations[] = {
 "ALTER TABLE inbound ADD COLUMN handled_by TEXT;"
 "ALTER TABLE inbound ADD COLUMN handled_note TEXT;"
 "CREATE INDEX inbound_handled ON inbound(handled_at, kind);",
+/*
+ * 8: the organiser's desk, planned reminders. A follow-up rule's time is of a kind: "after"
+ * the campaign started (every after_secs, as before), "at" a moment
+ * (at_time), or "before-event" (before_secs before the event's start,
+ * read at each pass so that it follows the event when it moves); and
+ * two more audiences, no-answer (no RSVP, replied or not) and waitlist.
+ * The table is made again for its CHECKs (see migration 4 for the
+ * recipe). daemon_state: one row, what heraldd last did (herald status).
+ */
+"PRAGMA legacy_alter_table=ON;"
+"CREATE TABLE followup8 ("
+"  id INTEGER PRIMARY KEY,"
+"  campaign_id INTEGER NOT NULL REFERENCES campaign(id) ON DELETE CASCADE,"
+"  template TEXT NOT NULL,"
+"  after_secs INTEGER NOT NULL CHECK (after_secs >= 0),"
+"  target TEXT NOT NULL CHECK (target IN ('no-reply','no-answer','yes',"
+"    'no','maybe','waitlist','all')),"
+"  max_rounds INTEGER NOT NULL DEFAULT 1,"
+"  rounds_done INTEGER NOT NULL DEFAULT 0,"
+"  next_at INTEGER,"
+"  created INTEGER NOT NULL,"
+"  kind TEXT NOT NULL DEFAULT 'after' CHECK (kind IN"
+"    ('after','at','before-event')),"
+"  at_time INTEGER,"
+"  before_secs INTEGER,"
+"  CHECK (kind != 'after' OR after_secs > 0),"
+"  CHECK (kind != 'at' OR at_time IS NOT NULL),"
+"  CHECK (kind != 'before-event' OR before_secs >= 0));"
+"INSERT INTO followup8 (id, campaign_id, template, after_secs, target,"
+"  max_rounds, rounds_done, next_at, created)"
+"  SELECT id, campaign_id, template, after_secs, target, max_rounds,"
+"  rounds_done, next_at, created FROM followup;"
+"DROP TABLE followup;"
+"ALTER TABLE followup8 RENAME TO followup;"
+"PRAGMA legacy_alter_table=OFF;"
+"CREATE TABLE daemon_state ("
+"  id INTEGER PRIMARY KEY CHECK (id = 1),"
+"  pid INTEGER NOT NULL,"
+"  started_at INTEGER NOT NULL,"
+"  last_pass INTEGER NOT NULL,"
+"  activity TEXT NOT NULL DEFAULT 'idle' CHECK (activity IN"
+"    ('sending','idle','stopped')),"
+"  imap TEXT NOT NULL DEFAULT '',"	/* "connected", an error, or '' */
+"  queued INTEGER NOT NULL DEFAULT 0,"
+"  sending INTEGER NOT NULL DEFAULT 0,"
+"  deferred INTEGER NOT NULL DEFAULT 0,"
+"  uncertain INTEGER NOT NULL DEFAULT 0,"
+"  failed INTEGER NOT NULL DEFAULT 0,"
+"  updated INTEGER NOT NULL);",
 };
 
 #define SCHEMA_COUNT ((int)(sizeof schema_migrations / sizeof schema_migrations[0]))
