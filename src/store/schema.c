@@ -408,8 +408,8 @@ static const char *const schema_migrations[] = {
 "ALTER TABLE inbound ADD COLUMN handled_note TEXT;"
 "CREATE INDEX inbound_handled ON inbound(handled_at, kind);",
 /*
- * 8: the organiser's desk, planned reminders. A follow-up rule's time is of a kind: "after"
- * the campaign started (every after_secs, as before), "at" a moment
+ * 8: the organiser's desk, planned reminders. A follow-up rule's time
+ * is of a kind: "after" the campaign started (every after_secs, as before), "at" a moment
  * (at_time), or "before-event" (before_secs before the event's start,
  * read at each pass so that it follows the event when it moves); and
  * two more audiences, no-answer (no RSVP, replied or not) and waitlist.
