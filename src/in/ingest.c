@@ -15,6 +15,7 @@
 #include "in/imap_stream.h"
 #include "in/msg.h"
 #include "lib/log.h"
+#include "lib/timeutil.h"
 #include "lib/nudge.h"
 #include "lib/token.h"
 #include "lib/xmalloc.h"
@@ -215,6 +216,26 @@ ingest_check_uidvalidity(struct ingest *g)
 	}
 }
 
+/*
+ * What "herald status" shows of the mailbox: "connected", or the last
+ * error. The daemon's state row may not exist yet (its first pass); a
+ * failure here is only a status line lost, never the mail.
+ */
+static void
+ingest_tell_state(struct ingest *g, const char *what)
+{
+	/* the row may come first from here: the loop fills in the rest */
+	sqlite3_stmt *st = db_cached(g->db, "INSERT INTO daemon_state (id, pid, "
+	    "started_at, last_pass, imap, updated) VALUES (1, ?2, ?3, ?3, ?1, "
+	    "?3) ON CONFLICT (id) DO UPDATE SET imap = excluded.imap");
+
+	db_bind_text(st, 1, what);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)getpid());
+	sqlite3_bind_int64(st, 3, time_now());
+	if (db_step_done(g->db, st) == -1)
+		log_debug("imap: state not recorded: %s", db_errmsg(g->db));
+}
+
 static int
 ingest_connect(struct ingest *g)
 {
@@ -222,9 +243,11 @@ ingest_connect(struct ingest *g)
 
 	if (imap_open_cut(&g->imap, g->conf, g->cut, err, sizeof err) == -1) {
 		log_warnx("imap: %s", err);
+		ingest_tell_state(g, err);
 		return -1;
 	}
 	g->connected = 1;
+	ingest_tell_state(g, "connected");
 	ingest_check_uidvalidity(g);
 	log_info("imap: reading %s on %s (%s)", g->imap.mailbox, g->imap.host,
 	    g->imap.has_idle && g->conf->imap_idle ? "IDLE" : "polling");

@@ -217,6 +217,10 @@ class RunningTest(unittest.TestCase):
             self.assertIn("activity   idle", out)
             self.assertIn("queue      0 queued", out)
             self.assertIn("last pass", out)
+            # no IMAP server here: the reader's last error is shown
+            wait_for(lambda: "not reported" not in w.ok("status").stdout, 10,
+                     "the mailbox's state")
+            self.assertRegex(w.ok("status").stdout, r"imap +.*\S")
             with open(pidfile) as f:
                 self.assertEqual(int(f.read()), p.pid)
             stop(p)
