@@ -101,5 +101,12 @@ echo "-- the network's log: the post and the first copies relayed"
 "$herald" log --org "Red de Mujeres Rurales" |
 	awk 'NR == 1 || $3 == "post" || ($3 == "relay" && n++ < 4)'
 
+step "the organiser's desk: who has not answered, what needs an answer"
+"$herald" rsvp summit-2027 --answer none | head -8
+echo "... $("$herald" rsvp summit-2027 --answer none --csv | tail -n +2 | wc -l) people have not answered"
+"$herald" inbox --open
+
 step "the report"
 "$herald" report
+"$herald" report summit-2027 --html "$work/report.html"
+echo "-- the same as one web page: $work/report.html (KEEP=1 keeps it)"

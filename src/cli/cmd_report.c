@@ -402,7 +402,8 @@ report_open(struct cli *c, struct rsection *s, const struct event *e)
 	report_who_when(b, report_query(c, "SELECT " WHO ", i.received_at, "
 	    "i.subject FROM inbound i LEFT JOIN contact c ON c.id = "
 	    "i.contact_id WHERE (i.kind = 'reply' OR ',' || i.flags || ',' "
-	    "LIKE '%,needs-answer,%') AND i.campaign_id IN " EVENT_CAMPAIGNS
+	    "LIKE '%,needs-answer,%') AND i.handled_at IS NULL "
+	    "AND i.campaign_id IN " EVENT_CAMPAIGNS
 	    " ORDER BY i.received_at, i.id", e->id), e->tz);
 }
 
