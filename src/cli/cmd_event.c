@@ -130,7 +130,7 @@ cmd_event_create(struct cli *c, int argc, char **argv)
 	struct event e = { 0 };
 	struct event_seat seats[EVENT_SEATS_MAX];
 	const char *start = NULL, *end = NULL, *cap = NULL;
-	char b1[32], b2[32];
+	char b1[96], b2[96];
 	int ch, rc, nseats = 0;
 	int64_t id;
 
@@ -172,10 +172,12 @@ cmd_event_create(struct cli *c, int argc, char **argv)
 		    "already exists", e.name) : cli_fail(EX_IOERR,
 		    "database: %s", db_errmsg(c->db));
 	}
-	if ((rc = cli_commit(c)) == 0)
+	if ((rc = cli_commit(c)) == 0) {
+		out_set_time_zone(e.tz);
 		printf("created event %s: %s to %s\n", e.name,
-		    time_format_utc(e.start_at, b1, sizeof b1),
-		    time_format_utc(e.end_at, b2, sizeof b2));
+		    out_time(e.start_at, b1, sizeof b1),
+		    out_time(e.end_at, b2, sizeof b2));
+	}
 	return rc;
 }
 
@@ -291,7 +293,7 @@ cmd_event_show(struct cli *c, int argc, char **argv)
 	struct event e;
 	sqlite3_stmt *st;
 	struct json j;
-	char b1[32], b2[32];
+	char b1[96], b2[96];
 	int ch, rc, found;
 
 	if ((ch = cli_format_opts(c, argc, argv)) < 0)
@@ -324,10 +326,9 @@ cmd_event_show(struct cli *c, int argc, char **argv)
 			json_null(&j);
 	} else {
 		printf("%s: %s\n", e.name, e.title);
-		printf("start:    %s  (%s)\n", time_format_utc(e.start_at, b1,
-		    sizeof b1), e.start_text);
-		printf("end:      %s  (%s)\n", time_format_utc(e.end_at, b2,
-		    sizeof b2), e.end_text);
+		out_set_time_zone(e.tz);
+		printf("start:    %s\n", out_time(e.start_at, b1, sizeof b1));
+		printf("end:      %s\n", out_time(e.end_at, b2, sizeof b2));
 		printf("location: %s\n", *e.location ? e.location : "-");
 		printf("zone:     %s\n", *e.tz ? e.tz : "local time");
 		if (e.capacity >= 0)
@@ -400,7 +401,7 @@ cmd_event_set(struct cli *c, int argc, char **argv)
 	int64_t expiry = -1;
 	const char *title = NULL, *start = NULL, *end = NULL, *loc = NULL;
 	const char *tz = NULL, *cap = NULL;
-	char *old_title, *old_loc, *old_tz, b1[32], b2[32], *endp;
+	char *old_title, *old_loc, *old_tz, b1[96], b2[96], *endp;
 	struct event e;
 	int ch, rc, found;
 
@@ -512,9 +513,10 @@ cmd_event_set(struct cli *c, int argc, char **argv)
 	if (rc != 0)
 		cli_rollback(c);
 	else if ((rc = cli_commit(c)) == 0) {
+		out_set_time_zone(e.tz);
 		printf("event %s changed: %s to %s\n", e.name,
-		    time_format_utc(e.start_at, b1, sizeof b1),
-		    time_format_utc(e.end_at, b2, sizeof b2));
+		    out_time(e.start_at, b1, sizeof b1),
+		    out_time(e.end_at, b2, sizeof b2));
 		if (told > 0)
 			printf("%s: %ld updates queued (template \"%s\")\n",
 			    e.name, told, tmpl);

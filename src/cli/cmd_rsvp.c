@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/out.h"
 #include "lib/addr.h"
 #include "store/contact.h"
 #include "store/event.h"
@@ -126,6 +127,8 @@ cmd_rsvp(struct cli *c, int argc, char **argv)
 		if (event_get(c->db, argv[optind], &e) != 1)
 			return cli_fail(EX_DATAERR, "unknown event \"%s\"",
 			    argv[optind]);
+		/* times in the event's own zone, named */
+		out_set_time_zone(e.tz);
 		rc = answer ? rsvp_list(c, e.id, answer) :
 		    rsvp_by(c, e.id, group);
 		event_clear(&e);
