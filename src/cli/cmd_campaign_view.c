@@ -295,6 +295,26 @@ status_read(struct cli *c, const struct campaign *k, struct status *s)
 	sqlite3_finalize(st);
 }
 
+/* The answers and the skipped recipients: the end of status and show. */
+static void
+status_json_tail(struct json *j, const struct campaign *k,
+    const struct status *s)
+{
+	int i;
+
+	json_key(j, "rsvp");
+	json_open(j, '{');
+	for (i = 0; i < NANSWERS; i++)
+		json_kint(j, status_answers[i], s->answers[i]);
+	json_close(j, '}');
+	json_key(j, "skipped");
+	json_open(j, '{');
+	json_kint(j, "unsubscribed", k->skipped_unsubscribed);
+	json_kint(j, "bouncing", k->skipped_bouncing);
+	json_kint(j, "disabled", k->skipped_disabled);
+	json_close(j, '}');
+}
+
 static void
 status_print(struct cli *c, const struct campaign *k, const struct status *s)
 {
@@ -310,17 +330,7 @@ status_print(struct cli *c, const struct campaign *k, const struct status *s)
 		for (i = 0; i < NSTATES; i++)
 			json_kint(&j, status_states[i], s->state[i]);
 		json_kint(&j, "replied", s->replied);
-		json_key(&j, "rsvp");
-		json_open(&j, '{');
-		for (i = 0; i < NANSWERS; i++)
-			json_kint(&j, status_answers[i], s->answers[i]);
-		json_close(&j, '}');
-		json_key(&j, "skipped");
-		json_open(&j, '{');
-		json_kint(&j, "unsubscribed", k->skipped_unsubscribed);
-		json_kint(&j, "bouncing", k->skipped_bouncing);
-		json_kint(&j, "disabled", k->skipped_disabled);
-		json_close(&j, '}');
+		status_json_tail(&j, k, s);
 		json_close(&j, '}');
 		return;
 	}
@@ -512,17 +522,7 @@ show_json(struct cli *c, const struct campaign *k, const struct status *s)
 	    k->id));
 	json_kint(&j, "test_copies", show_count(c, SHOW_TESTS, k->id));
 	json_kint(&j, "replied", s->replied);
-	json_key(&j, "rsvp");
-	json_open(&j, '{');
-	for (i = 0; i < NANSWERS; i++)
-		json_kint(&j, status_answers[i], s->answers[i]);
-	json_close(&j, '}');
-	json_key(&j, "skipped");
-	json_open(&j, '{');
-	json_kint(&j, "unsubscribed", k->skipped_unsubscribed);
-	json_kint(&j, "bouncing", k->skipped_bouncing);
-	json_kint(&j, "disabled", k->skipped_disabled);
-	json_close(&j, '}');
+	status_json_tail(&j, k, s);
 	json_close(&j, '}');
 }
 

@@ -154,8 +154,9 @@ authres_keep(struct authres_result *r, const char *name, const char *value)
 	pr = &r->props[r->nprops++];
 	memcpy(pr->ptype, name, tn);
 	pr->ptype[tn] = '\0';
-	strcpy(pr->property, prop);
-	strcpy(pr->value, value);
+	/* both measured above: they fit */
+	snprintf(pr->property, sizeof pr->property, "%s", prop);
+	snprintf(pr->value, sizeof pr->value, "%s", value);
 	return 1;
 }
 

@@ -2,6 +2,7 @@
 #include "in/htmltext.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -601,9 +602,9 @@ htmltext_markup(struct htmltext_state *st, const char *s, size_t len)
 	}
 	htmltext_open(st, &t);
 	if (!t.selfclose && htmltext_is(t.name, htmltext_hidden)) {
-		char endtag[HTMLTEXT_NAME_MAX + 3] = "</";
+		char endtag[HTMLTEXT_NAME_MAX + 3];
 
-		strcat(endtag, t.name);
+		snprintf(endtag, sizeof endtag, "</%s", t.name);
 		end = htmltext_find(s, len, n, endtag);
 		n = end < len ? htmltext_gt(s, len, end) : len;
 		n += n < len;

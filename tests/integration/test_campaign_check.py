@@ -4,9 +4,7 @@ show and delete, through the real binaries (smtp-sink, Dovecot)."""
 import email
 import email.policy
 import os
-import pty
 import re
-import select
 import shutil
 import sys
 import tempfile
@@ -24,30 +22,6 @@ CODES = [{"email": "a@example.net", "name": "A", "organisation": "O",
           "language": "en", "code": ""},
          {"email": "c@example.net", "name": "C", "organisation": "O",
           "language": "de", "code": "333"}]
-
-
-def on_terminal(w, args, answer):
-    """Run herald on a pseudo-terminal, answering its question."""
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.execv(util.HERALD, [util.HERALD, "-c", w.conf_path] + args)
-    out, answered = b"", False
-    while True:
-        r, _, _ = select.select([fd], [], [], 10)
-        if not r:
-            break
-        try:
-            chunk = os.read(fd, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        out += chunk
-        if not answered and b"[y/N]" in out:
-            os.write(fd, answer)
-            answered = True
-    _, st = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(st), out.decode(errors="replace")
 
 
 class CheckTest(unittest.TestCase):
@@ -219,11 +193,11 @@ class CheckTest(unittest.TestCase):
     def test_send_asks_on_a_terminal_and_not_without(self):
         w = self.w
         setup_campaign(w, people(3), send=False)
-        rc, out = on_terminal(w, ["campaign", "send", "invite"], b"n\n")
+        rc, out, _ = util.on_terminal(w, ["campaign", "send", "invite"], b"n\n")
         self.assertIn("Send campaign invite to 3 recipients now? [y/N]", out)
         self.assertEqual(rc, 1, out)
         self.assertEqual(w.sql("SELECT state FROM campaign")[0][0], "draft")
-        rc, out = on_terminal(w, ["campaign", "send", "invite", "--yes"], b"n\n")
+        rc, out, _ = util.on_terminal(w, ["campaign", "send", "invite", "--yes"], b"n\n")
         self.assertNotIn("[y/N]", out)
         self.assertEqual(rc, 0, out)
         self.assertEqual(w.sql("SELECT count(*) FROM message")[0][0], 3)
@@ -236,15 +210,15 @@ class CheckTest(unittest.TestCase):
         # scheduled for later to a few: no question; contact erase asks
         w.ok("campaign", "create", "third", "--list", "delegates",
              "--template", "invite", "--event", "summit", "--at", "2099-01-01T00:00Z")
-        rc, out = on_terminal(w, ["campaign", "send", "third"], b"n\n")
+        rc, out, _ = util.on_terminal(w, ["campaign", "send", "third"], b"n\n")
         self.assertNotIn("[y/N]", out)
         self.assertEqual(rc, 0, out)
-        rc, out = on_terminal(w, ["contact", "erase", "p000@example.net"], b"n\n")
+        rc, out, _ = util.on_terminal(w, ["contact", "erase", "p000@example.net"], b"n\n")
         self.assertIn("[y/N]", out)
         self.assertEqual(rc, 1, out)
         self.assertEqual(w.sql("SELECT count(*) FROM contact WHERE email = "
                                "'p000@example.net'")[0][0], 1)
-        rc, out = on_terminal(w, ["contact", "erase", "p000@example.net"], b"y\n")
+        rc, out, _ = util.on_terminal(w, ["contact", "erase", "p000@example.net"], b"y\n")
         self.assertEqual(rc, 0, out)
         self.assertEqual(w.sql("SELECT count(*) FROM contact WHERE email = "
                                "'p000@example.net'")[0][0], 0)

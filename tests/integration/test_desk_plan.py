@@ -5,8 +5,6 @@ terminal when due at once; and whether heraldd runs, through the real
 binaries."""
 import datetime
 import os
-import pty
-import select
 import signal
 import sqlite3
 import subprocess
@@ -25,30 +23,6 @@ from smtpfault import FaultServer  # noqa: E402
 
 TEMPLATES = {"invite.txt": INVITE, "reminder.txt": REMINDER}
 
-
-def on_terminal(w, args, answer):
-    """Run herald on a pseudo-terminal, answering its question; returns
-    (exit code, output, whether it asked)."""
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.execv(util.HERALD, [util.HERALD, "-c", w.conf_path] + args)
-    out, answered = b"", False
-    while True:
-        r, _, _ = select.select([fd], [], [], 10)
-        if not r:
-            break
-        try:
-            chunk = os.read(fd, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        out += chunk
-        if not answered and b"[y/N]" in out:
-            os.write(fd, answer)
-            answered = True
-    _, st = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(st), out.decode(errors="replace"), answered
 
 
 def rules(w):
@@ -143,22 +117,22 @@ class PlanTest(unittest.TestCase):
         mark_sent(w)
         args = ["campaign", "followup", "invite", "--template", "reminder",
                 "--before-event", "100w", "--to", "no-answer"]
-        rc, out, asked = on_terminal(w, args, b"n\n")
+        rc, out, asked = util.on_terminal(w, args, b"n\n")
         self.assertTrue(asked, out)
         self.assertIn("send it to 4 people at once?", out)
         self.assertEqual(rc, 1)
         self.assertEqual(rules(w), [])
-        rc, out, asked = on_terminal(w, args, b"y\n")
+        rc, out, asked = util.on_terminal(w, args, b"y\n")
         self.assertEqual(rc, 0, out)
         self.assertEqual(len(rules(w)), 1)
         # --yes, or no terminal: no question
-        rc, out, asked = on_terminal(w, args + ["--yes"], b"n\n")
+        rc, out, asked = util.on_terminal(w, args + ["--yes"], b"n\n")
         self.assertEqual((rc, asked), (0, False), out)
         r = w.run(*args)
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertNotIn("[y/N]", r.stderr)
         # one not yet due is not asked about
-        rc, out, asked = on_terminal(w, ["campaign", "followup", "invite",
+        rc, out, asked = util.on_terminal(w, ["campaign", "followup", "invite",
                                          "--template", "reminder", "--at",
                                          "2099-01-01 10:00", "--to", "yes"],
                                      b"n\n")

@@ -12,9 +12,7 @@ uncertain; `queue retry --uncertain CAMPAIGN` releases them with a count,
 asks on a terminal and nowhere else.
 """
 import os
-import pty
 import re
-import select
 import signal
 import sqlite3
 import subprocess
@@ -213,47 +211,23 @@ class RetryPromptTest(unittest.TestCase):
     def tearDown(self):
         self.w.close()
 
-    def on_terminal(self, args, answer):
-        """Run herald on a pseudo-terminal, answering the prompt."""
-        pid, fd = pty.fork()
-        if pid == 0:
-            os.execv(util.HERALD, [util.HERALD, "-c", self.w.conf_path] + args)
-        out = b""
-        answered = False
-        while True:
-            r, _, _ = select.select([fd], [], [], 10)
-            if not r:
-                break
-            try:
-                chunk = os.read(fd, 4096)
-            except OSError:
-                break
-            if not chunk:
-                break
-            out += chunk
-            if not answered and b"[y/N]" in out:
-                os.write(fd, answer)
-                answered = True
-        _, st = os.waitpid(pid, 0)
-        return os.waitstatus_to_exitcode(st), out.decode(errors="replace")
-
     def uncertain(self):
         return self.w.sql("SELECT count(*) FROM message WHERE state = 'uncertain'")[0][0]
 
     def test_asks_on_a_terminal(self):
-        rc, out = self.on_terminal(["queue", "retry", "--uncertain", "invite"], b"n\n")
+        rc, out, _ = util.on_terminal(self.w, ["queue", "retry", "--uncertain", "invite"], b"n\n")
         self.assertIn("5 uncertain messages", out)
         self.assertIn("[y/N]", out)
         self.assertEqual(rc, 1, out)
         self.assertEqual(self.uncertain(), 5)
-        rc, out = self.on_terminal(["queue", "retry", "--uncertain", "invite"], b"y\n")
+        rc, out, _ = util.on_terminal(self.w, ["queue", "retry", "--uncertain", "invite"], b"y\n")
         self.assertEqual(rc, 0, out)
         self.assertIn("5 messages queued again", out)
         self.assertEqual(self.uncertain(), 0)
         self.assertEqual(status(self.w)["state"], "sending")
 
     def test_yes_does_not_ask(self):
-        rc, out = self.on_terminal(["queue", "retry", "--uncertain", "invite", "--yes"],
+        rc, out, _ = util.on_terminal(self.w, ["queue", "retry", "--uncertain", "invite", "--yes"],
                                    b"n\n")
         self.assertEqual(rc, 0, out)
         self.assertNotIn("[y/N]", out)

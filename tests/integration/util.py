@@ -143,6 +143,33 @@ class Workdir:
         self.close()
 
 
+
+def on_terminal(w, args, answer):
+    """Run herald (workdir w) on a pseudo-terminal, answering its [y/N]
+    question with answer; returns (exit code, output, whether it asked)."""
+    import pty
+    import select
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execv(HERALD, [HERALD, "-c", w.conf_path] + list(args))
+    out, answered = b"", False
+    while True:
+        r, _, _ = select.select([fd], [], [], 10)
+        if not r:
+            break
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+        if not answered and b"[y/N]" in out:
+            os.write(fd, answer)
+            answered = True
+    _, st = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(st), out.decode(errors="replace"), answered
+
 def main():
     """unittest.main with output that ctest shows."""
     import unittest
