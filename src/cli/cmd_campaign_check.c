@@ -12,7 +12,7 @@
 #include "cli/cli.h"
 #include "lib/addr.h"
 #include "lib/text.h"
-#include "out/render.h"
+#include "send/render.h"
 #include "store/contact.h"
 #include "store/queue.h"
 #include "tmpl/tmpl.h"

@@ -9,7 +9,7 @@
 #include "mail/relay.h"
 #include "store/activity.h"
 #include "in/hold.h"
-#include "out/fanout.h"
+#include "send/fanout.h"
 
 int
 cmd_moderate(struct cli *c, int argc, char **argv)

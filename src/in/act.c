@@ -8,10 +8,10 @@
 #include "in/hold.h"
 #include "in/request.h"
 #include "mail/relay.h"
-#include "out/notice.h"
+#include "send/notice.h"
 #include "store/activity.h"
 #include "store/inbound.h"
-#include "out/fanout.h"
+#include "send/fanout.h"
 #include "in/seats.h"
 #include "store/rsvp.h"
 

@@ -8,7 +8,7 @@
 #include "in/request.h"
 #include "lib/timeutil.h"
 #include "lib/xmalloc.h"
-#include "out/notice.h"
+#include "send/notice.h"
 #include "store/activity.h"
 
 long

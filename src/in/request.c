@@ -7,9 +7,9 @@
 #include <strings.h>
 
 #include "lib/timeutil.h"
-#include "out/notice.h"
+#include "send/notice.h"
 #include "store/contact.h"
-#include "out/fanout.h"
+#include "send/fanout.h"
 
 /* The first word of s, lower-cased, into w. */
 static const char *

@@ -1,5 +1,5 @@
 /* prep: see prep.h. */
-#include "out/prep.h"
+#include "send/prep.h"
 
 #include <errno.h>
 #include <fcntl.h>

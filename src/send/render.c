@@ -1,5 +1,5 @@
 /* render: see render.h. */
-#include "out/render.h"
+#include "send/render.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /* fanout: see fanout.h. */
-#include "out/fanout.h"
+#include "send/fanout.h"
 
 #include <stdio.h>
 

@@ -1,11 +1,11 @@
 /* sched: see sched.h. */
-#include "out/sched.h"
+#include "send/sched.h"
 
 #include <stdlib.h>
 
 #include "lib/log.h"
 #include "lib/timeutil.h"
-#include "out/followup.h"
+#include "send/followup.h"
 #include "store/campaign.h"
 #include "in/hold.h"
 #include "in/seats.h"

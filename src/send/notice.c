@@ -1,5 +1,5 @@
 /* notice: see notice.h. */
-#include "out/notice.h"
+#include "send/notice.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -12,7 +12,7 @@
 
 #include "conf/conf.h"
 #include "lib/token.h"
-#include "out/render.h"
+#include "send/render.h"
 
 struct prep;
 

@@ -10,7 +10,7 @@
 #include "lib/timeutil.h"
 #include "lib/xmalloc.h"
 #include "mail/relay.h"
-#include "out/render.h"
+#include "send/render.h"
 
 struct render_relay_row {
 	int64_t post_id;

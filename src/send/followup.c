@@ -1,5 +1,5 @@
 /* followup: see followup.h. */
-#include "out/followup.h"
+#include "send/followup.h"
 
 #include <stdio.h>
 #include <stdlib.h>

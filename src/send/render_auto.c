@@ -8,8 +8,8 @@
 
 #include "lib/timeutil.h"
 #include "mail/compose.h"
-#include "out/notice.h"
-#include "out/render.h"
+#include "send/notice.h"
+#include "send/render.h"
 
 struct render_auto_row {
 	char list[80], rcpt[320], text[32], message_id[128];

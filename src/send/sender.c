@@ -1,5 +1,5 @@
 /* sender: see sender.h. */
-#include "out/sender.h"
+#include "send/sender.h"
 
 #include <sys/socket.h>
 
@@ -13,7 +13,7 @@
 #include "lib/log.h"
 #include "lib/timeutil.h"
 #include "lib/xmalloc.h"
-#include "out/prep.h"
+#include "send/prep.h"
 #include "store/journal.h"
 #include "store/queue.h"
 
