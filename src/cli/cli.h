@@ -124,6 +124,11 @@ int cli_daemon_running(const char *database);
 int cli_no_daemon(struct cli *c);
 /* "herald: warning: no heraldd is running on DB: what". */
 void cli_warn_no_daemon(struct cli *c, const char *what);
+/*
+ * Show times in event_id's zone from now on (tables, lines for people);
+ * nothing changes when event_id is 0 or unknown (display_tz stays).
+ */
+void cli_event_zone(struct cli *c, int64_t event_id);
 int cmd_contact_import(struct cli *, int, char **);
 int cmd_contact_add(struct cli *, int, char **);
 int cmd_contact_show(struct cli *, int, char **);

@@ -30,8 +30,10 @@ campaign_lookup(struct cli *c, const char *name, struct campaign *k)
 {
 	int found = campaign_get(c->db, name, k);
 
-	if (found == 1)
+	if (found == 1) {
+		cli_event_zone(c, k->event_id);
 		return 0;
+	}
 	return found == 0 ? cli_fail(EX_DATAERR, "unknown campaign \"%s\"",
 	    name) : cli_fail(EX_IOERR, "database: %s", db_errmsg(c->db));
 }
@@ -186,7 +188,7 @@ campaign_send_checks(struct cli *c, const struct campaign *k,
     const struct token_key *key, int force, int now, int yes)
 {
 	struct campcheck res;
-	char t[32];
+	char t[96];
 	int rc, later;
 
 	if (strcmp(k->state, "draft") != 0)
@@ -195,7 +197,7 @@ campaign_send_checks(struct cli *c, const struct campaign *k,
 	if (k->send_at && k->send_at <= time_now() && !now)
 		return cli_fail(EX_DATAERR, "campaign %s: its --at time %s has "
 		    "passed: give --now to send it at once", k->name,
-		    time_format_utc(k->send_at, t, sizeof t));
+		    out_time(k->send_at, t, sizeof t));
 	if ((rc = campcheck_campaign_templates(c, k)) != 0 ||
 	    (rc = campcheck_render(c, k, key, NULL, &res)) != 0)
 		return rc;
@@ -212,7 +214,7 @@ campaign_send_checks(struct cli *c, const struct campaign *k,
 	if ((!later || res.recipients > 20) && !cli_confirm(yes, later ?
 	    "Schedule campaign %s to %ld recipients for %s?" :
 	    "Send campaign %s to %ld recipients now?%s", k->name,
-	    res.recipients, later ? time_format_utc(k->send_at, t, sizeof t) :
+	    res.recipients, later ? out_time(k->send_at, t, sizeof t) :
 	    "")) {
 		fprintf(stderr, "herald: campaign %s not sent\n", k->name);
 		return 1;
@@ -266,10 +268,10 @@ cmd_campaign_send(struct cli *c, int argc, char **argv)
 		if (campaign_set_state(c->db, k.id, "scheduled") == -1)
 			rc = cli_fail(EX_IOERR, "database: %s", db_errmsg(c->db));
 		else if ((rc = cli_commit(c)) == 0) {
-			char t[32];
+			char t[96];
 
 			printf("campaign %s scheduled for %s\n", k.name,
-			    time_format_utc(k.send_at, t, sizeof t));
+			    out_time(k.send_at, t, sizeof t));
 		}
 	} else if ((n = campaign_fill(c->db, &k, &key, c->conf->sender_domain,
 	    &why)) < 0) {
@@ -528,7 +530,7 @@ cmd_campaign_followup(struct cli *c, int argc, char **argv)
 	struct campaign k;
 	sqlite3_stmt *st;
 	int64_t secs = 0, at_time = 0, rule;
-	char *end, *tz = NULL, t[32];
+	char *end, *tz = NULL, t[96];
 	long nmax = 1, n;
 	int ch, rc, yes = 0, asked = 0;
 
@@ -653,7 +655,7 @@ again:
 		else if (at)
 			printf("campaign %s: follow-up %lld: %s to %s at %s\n",
 			    k.name, (long long)rule, tmpl, to,
-			    time_format_utc(at_time, t, sizeof t));
+			    out_time(at_time, t, sizeof t));
 		else
 			printf("campaign %s: follow-up %lld: %s to %s %s before "
 			    "event %s\n", k.name, (long long)rule, tmpl, to,

@@ -530,7 +530,7 @@ static void
 show_text(struct cli *c, const struct campaign *k, const struct status *s)
 {
 	sqlite3_stmt *st;
-	char t[32], d[32];
+	char t[96], d[32];
 	int i;
 
 	printf("campaign %s: %s\n", k->name, k->state);
@@ -540,14 +540,14 @@ show_text(struct cli *c, const struct campaign *k, const struct status *s)
 	else
 		printf("  filter     %s\n", k->filter);
 	printf("  event      %s\n", *k->event_name ? k->event_name : "none");
-	printf("  send at    %s\n", k->send_at ? time_format_utc(k->send_at, t,
+	printf("  send at    %s\n", k->send_at ? out_time(k->send_at, t,
 	    sizeof t) : "when sent");
-	printf("  created    %s\n", time_format_utc(k->created, t, sizeof t));
+	printf("  created    %s\n", out_time(k->created, t, sizeof t));
 	if (k->started_at)
-		printf("  started    %s\n", time_format_utc(k->started_at, t,
+		printf("  started    %s\n", out_time(k->started_at, t,
 		    sizeof t));
 	if (k->finished_at)
-		printf("  finished   %s\n", time_format_utc(k->finished_at, t,
+		printf("  finished   %s\n", out_time(k->finished_at, t,
 		    sizeof t));
 	st = db_prepare(c->db, SHOW_FOLLOWUPS);
 	sqlite3_bind_int64(st, 1, k->id);
@@ -563,7 +563,7 @@ show_text(struct cli *c, const struct campaign *k, const struct status *s)
 			    (long long)sqlite3_column_int64(st, 5),
 			    (long long)sqlite3_column_int64(st, 4));
 		else if (strcmp(kind, "at") == 0)
-			printf("at %s", time_format_utc(sqlite3_column_int64(st,
+			printf("at %s", out_time(sqlite3_column_int64(st,
 			    8), t, sizeof t));
 		else
 			printf("%s before the event",
@@ -571,7 +571,7 @@ show_text(struct cli *c, const struct campaign *k, const struct status *s)
 			    d, sizeof d));
 		printf(" (number %lld)", (long long)sqlite3_column_int64(st, 0));
 		if (sqlite3_column_type(st, 6) != SQLITE_NULL)
-			printf("; next %s, would reach %ld now", time_format_utc(
+			printf("; next %s, would reach %ld now", out_time(
 			    sqlite3_column_int64(st, 6), t, sizeof t),
 			    followup_reach(c->db, sqlite3_column_int64(st, 0)));
 		else if (sqlite3_column_int64(st, 5) >= sqlite3_column_int64(st,
@@ -626,6 +626,7 @@ cmd_campaign_show(struct cli *c, int argc, char **argv)
 		return cli_fail(EX_DATAERR, "unknown campaign \"%s\"",
 		    argv[optind]);
 	status_read(c, &k, &s);
+	cli_event_zone(c, k.event_id);
 	if (c->json)
 		show_json(c, &k, &s);
 	else

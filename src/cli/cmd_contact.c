@@ -447,7 +447,7 @@ contact_related_table(struct cli *c, int64_t id,
 {
 	sqlite3_stmt *st = db_prepare(c->db, r->sql);
 	const char *head[8], *row[8];
-	char times[8][32];
+	char times[8][96];
 	struct table *t;
 	int i, n;
 
@@ -460,7 +460,7 @@ contact_related_table(struct cli *c, int64_t id,
 			row[i] = db_col_text(st, i);
 			if (r->cols[i][0] == '@')
 				row[i] = sqlite3_column_type(st, i) == SQLITE_NULL ?
-				    "" : time_format_utc(sqlite3_column_int64(st,
+				    "" : out_time(sqlite3_column_int64(st,
 				    i), times[i], sizeof times[i]);
 		}
 		table_add(t, row);
@@ -476,7 +476,7 @@ contact_related_table(struct cli *c, int64_t id,
 static void
 contact_show_text(struct cli *c, const struct contact *ct)
 {
-	char when[32];
+	char when[96];
 	size_t i;
 
 	printf("email:        %s\n", ct->email);
@@ -488,7 +488,7 @@ contact_show_text(struct cli *c, const struct contact *ct)
 	printf("status:       %s\n", ct->status);
 	if (ct->bounce_last)
 		printf("bounces:      %lld, the last %s\n",
-		    (long long)ct->bounce_score, time_format_utc(ct->bounce_last,
+		    (long long)ct->bounce_score, out_time(ct->bounce_last,
 		    when, sizeof when));
 	for (i = 0; i < ct->nattrs; i++)
 		printf("attr.%s: %s\n", ct->attrs[i].key, ct->attrs[i].value);

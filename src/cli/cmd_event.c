@@ -586,3 +586,14 @@ cmd_event_cancel(struct cli *c, int argc, char **argv)
 	event_clear(&e);
 	return rc;
 }
+
+void
+cli_event_zone(struct cli *c, int64_t event_id)
+{
+	struct event e;
+
+	if (event_id == 0 || event_get_id(c->db, event_id, &e) != 1)
+		return;
+	out_set_time_zone(e.tz);
+	event_clear(&e);
+}

@@ -237,7 +237,7 @@ cmd_inbox_show(struct cli *c, int argc, char **argv)
 		    SQLITE_NULL)
 			tbuf[0] = '\0';
 		else if (cols[i][0] == '@')
-			time_format_utc(sqlite3_column_int64(st, i), tbuf,
+			out_time(sqlite3_column_int64(st, i), tbuf,
 			    sizeof tbuf);
 		else {
 			while (cols[i][0] == '%' && n > 0 && v[n - 1] == ',')

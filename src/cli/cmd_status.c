@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/out.h"
 #include "lib/timeutil.h"
 
 int
@@ -75,7 +76,7 @@ status_print_state(struct cli *c, int running)
 	    "last_pass, activity, imap, queued, sending, deferred, uncertain, "
 	    "failed FROM daemon_state WHERE id = 1");
 	int64_t now = time_now();
-	char t[32];
+	char t[96];
 
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		printf("  no pass recorded yet\n");
@@ -83,13 +84,13 @@ status_print_state(struct cli *c, int running)
 		return;
 	}
 	if (running) {
-		printf("  started    %s\n", time_format_utc(
+		printf("  started    %s\n", out_time(
 		    sqlite3_column_int64(st, 1), t, sizeof t));
 		printf("  activity   %s\n", db_col_text(st, 3));
 		printf("  imap       %s\n", *db_col_text(st, 4) ?
 		    db_col_text(st, 4) : "not reported");
 	}
-	printf("  last pass  %s (%llds ago%s)\n", time_format_utc(
+	printf("  last pass  %s (%llds ago%s)\n", out_time(
 	    sqlite3_column_int64(st, 2), t, sizeof t),
 	    (long long)(now - sqlite3_column_int64(st, 2)),
 	    running ? "" : ", by the last daemon");

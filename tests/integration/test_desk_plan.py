@@ -69,7 +69,8 @@ class PlanTest(unittest.TestCase):
         self.assertEqual(r["next_at"], "2027-02-23T08:00:00Z")
         text = w.ok("campaign", "show", "invite").stdout
         self.assertIn("follow-up  reminder to no-answer, 2w before the "
-                      "event (number %d); next 2027-02-23T08:00:00Z" % r["id"],
+                      "event (number %d); next 2027-02-23 09:00 (Europe/Zurich)"
+                      % r["id"],
                       text)
         # after the invitations went out it would reach those without an
         # RSVP, replied or not
