@@ -248,8 +248,8 @@ static const char *const status_states[] = { QUEUE_S_QUEUED,
     QUEUE_S_BOUNCED, QUEUE_S_UNCERTAIN, QUEUE_S_CANCELLED };
 #define NSTATES 8
 static const char *const status_answers[] = { "yes", "no", "maybe",
-    "waitlist", "none" };
-#define NANSWERS 5
+    "waitlist", "offered", "expired", "none" };
+#define NANSWERS 7
 
 struct status {
 	int64_t state[NSTATES], total, replied, answers[NANSWERS];

@@ -236,15 +236,7 @@ event_answers(struct cli *c, struct json *j, int64_t id)
 static void
 event_seats(struct cli *c, struct json *j, int64_t id)
 {
-	sqlite3_stmt *st = db_prepare(c->db, "SELECT s.field || '=' || "
-	    "s.value, s.seats, "
-	    "(SELECT count(*) FROM rsvp r WHERE r.event_id = s.event_id AND "
-	    " r.seat = s.field || '=' || s.value AND r.answer = 'yes'), "
-	    "(SELECT count(*) FROM rsvp r WHERE r.event_id = s.event_id AND "
-	    " r.seat = s.field || '=' || s.value AND r.answer = 'offered'), "
-	    "(SELECT count(*) FROM rsvp r WHERE r.event_id = s.event_id AND "
-	    " r.seat = s.field || '=' || s.value AND r.answer = 'waitlist') "
-	    "FROM event_seat s WHERE s.event_id = ? ORDER BY s.id");
+	sqlite3_stmt *st = db_prepare(c->db, EVENT_SEATS_SQL);
 	int first = 1;
 
 	sqlite3_bind_int64(st, 1, id);

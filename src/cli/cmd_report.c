@@ -165,32 +165,49 @@ report_query(struct cli *c, const char *sql, int64_t id)
 /* A contact or an erased person, once. */
 #define WHO_ONCE "COALESCE(m.contact_id, -m.anon, -1000000000 - m.id)"
 
+/* One row of the seats table: the numbers as text, left never below 0. */
+static void
+report_seat_row(struct rblock *b, const char *cat, int64_t quota,
+    int64_t yes, int64_t off, int64_t wait)
+{
+	char n[5][32];
+
+	snprintf(n[1], sizeof n[1], "%lld", (long long)yes);
+	snprintf(n[2], sizeof n[2], "%lld", (long long)off);
+	snprintf(n[4], sizeof n[4], "%lld", (long long)wait);
+	if (quota >= 0) {
+		snprintf(n[0], sizeof n[0], "%lld", (long long)quota);
+		snprintf(n[3], sizeof n[3], "%lld", (long long)(quota - yes -
+		    off > 0 ? quota - yes - off : 0));
+	} else
+		n[0][0] = n[3][0] = '\0';	/* no limit: totals only */
+	rb_add(b, (const char *const[]){ cat, n[0], n[1], n[2], n[3], n[4] });
+}
+
+/* Seats per category (event_seat), then the event as a whole. */
 static void
 report_seats(struct cli *c, struct rsection *s, const struct event *e)
 {
 	static const char *const cols[] = { "category", "#seats", "#taken",
-	    "#offered", "#left", NULL };
+	    "#offered", "#left", "#waiting", NULL };
 	struct rblock *b = report_block(s, "Seats", NULL, cols);
-	char seats[32], taken[32], offered[32], left[32];
-	int64_t y, o;
+	sqlite3_stmt *st = report_query(c, EVENT_SEATS_SQL, e->id);
+	int ncat = 0;
 
-	y = report_count(c, "SELECT count(*) FROM rsvp WHERE event_id = ?1 "
-	    "AND answer = 'yes'", e->id);
-	/* an answer other engineers add: counts 0 until it exists */
-	o = report_count(c, "SELECT count(*) FROM rsvp WHERE event_id = ?1 "
-	    "AND answer = 'offered'", e->id);
-	snprintf(taken, sizeof taken, "%lld", (long long)y);
-	snprintf(offered, sizeof offered, "%lld", (long long)o);
-	if (e->capacity >= 0) {
-		snprintf(seats, sizeof seats, "%lld", (long long)e->capacity);
-		snprintf(left, sizeof left, "%lld", (long long)(e->capacity -
-		    y - o > 0 ? e->capacity - y - o : 0));
-	} else {
-		/* no quota: totals only */
-		seats[0] = left[0] = '\0';
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		report_seat_row(b, db_col_text(st, 0), sqlite3_column_int64(st,
+		    1), sqlite3_column_int64(st, 2), sqlite3_column_int64(st,
+		    3), sqlite3_column_int64(st, 4));
+		ncat++;
 	}
-	rb_add(b, (const char *const[]){ "all", seats, taken, offered, left });
-	if (e->capacity < 0)
+	sqlite3_finalize(st);
+	report_seat_row(b, "all", e->capacity, report_count(c, "SELECT "
+	    "count(*) FROM rsvp WHERE event_id = ?1 AND answer = 'yes'", e->id),
+	    report_count(c, "SELECT count(*) FROM rsvp WHERE event_id = ?1 "
+	    "AND answer = 'offered'", e->id), report_count(c, "SELECT "
+	    "count(*) FROM rsvp WHERE event_id = ?1 AND answer = 'waitlist'",
+	    e->id));
+	if (e->capacity < 0 && ncat == 0)
 		b->note = xstrdup("No limit on seats: totals only.");
 }
 
@@ -199,7 +216,7 @@ report_funnel(struct cli *c, struct rsection *s, const struct event *e)
 {
 	static const char *const cols[] = { "stage", "#people", NULL };
 	static const char *const answers[] = { "yes", "maybe", "no",
-	    "waitlist" };
+	    "waitlist", "offered", "expired" };
 	struct rblock *b = report_block(s, "Answer funnel", NULL, cols);
 	int64_t invited, delivered, bounced, answered, n;
 	char v[32];

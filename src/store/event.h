@@ -30,6 +30,20 @@ struct event_seat {
 	int64_t seats;
 };
 
+/*
+ * Seats per category of event ?1, one row per quota in the order given:
+ * "field=value", seats, taken ("yes"), offered, waitlist.
+ */
+#define EVENT_SEATS_SQL \
+	"SELECT s.field || '=' || s.value, s.seats, " \
+	"(SELECT count(*) FROM rsvp r WHERE r.event_id = s.event_id AND " \
+	" r.seat = s.field || '=' || s.value AND r.answer = 'yes'), " \
+	"(SELECT count(*) FROM rsvp r WHERE r.event_id = s.event_id AND " \
+	" r.seat = s.field || '=' || s.value AND r.answer = 'offered'), " \
+	"(SELECT count(*) FROM rsvp r WHERE r.event_id = s.event_id AND " \
+	" r.seat = s.field || '=' || s.value AND r.answer = 'waitlist') " \
+	"FROM event_seat s WHERE s.event_id = ?1 ORDER BY s.id"
+
 /* Returns the new id, or -1 (errno EEXIST when the name is taken). */
 int64_t event_create(struct db *d, const struct event *e);
 /* 1 found, 0 not, -1 error. */

@@ -141,8 +141,8 @@ class ReportTest(unittest.TestCase):
             self.assertEqual(funnel, {"invited": "6", "delivered": "5", "bounced": "1",
                                       "answered": "4", "yes": "2", "maybe": "1",
                                       "no": "1", "waitlist": "0", "no answer": "2"})
-            # seats: 10, 2 taken, none offered, 8 left
-            self.assertRegex(out, r"(?m)^all\s+10\s+2\s+0\s+8\s*$")
+            # seats: 10, 2 taken, none offered, 8 left, none waiting
+            self.assertRegex(out, r"(?m)^all\s+10\s+2\s+0\s+8\s+0\s*$")
             # answers by day, in Zurich, the sending and reminder marked
             self.assertRegex(out, r"(?m)^2027-02-01\s+1\s+sending\s*$")
             self.assertRegex(out, r"(?m)^2027-02-02\s+2\s*$")
@@ -169,6 +169,18 @@ class ReportTest(unittest.TestCase):
             self.assertIn("no answer", one)
             r = w.run("report", "nosuch")
             self.assertEqual(r.returncode, 65, r.stderr)
+
+    def test_seats_by_category(self):
+        """The Seats table has one row per quota, then the whole event."""
+        with util.Workdir() as w:
+            round_with_answers(w)
+            w.ok("event", "set", "summit", "--seats", "kind=union:1",
+                 "--seats", "kind=government:4")
+            out = w.ok("report").stdout
+            self.assertRegex(out, r"(?m)^kind=union\s+1\s+0\s+0\s+1\s+0\s*$")
+            self.assertRegex(out, r"(?m)^kind=government\s+4\s+0\s+0\s+4\s+0\s*$")
+            self.assertRegex(out, r"(?m)^all\s+10\s+2\s+0\s+8\s+0\s*$")
+            self.assertNotIn("No limit on seats", out)
 
     def test_networks(self):
         with util.Workdir() as w:
