@@ -214,7 +214,6 @@ seats_tell_promoted(struct db *d, int64_t event_id, int64_t contact_id,
 }
 
 #define SEATS_EXPIRE_BATCH 64
-#define SEATS_OFFER_DEFAULT (3 * 86400)
 
 long
 seats_expire(struct db *d, const struct token_key *key, const char *domain,
@@ -230,7 +229,7 @@ seats_expire(struct db *d, const struct token_key *key, const char *domain,
 	int64_t next;
 
 	sqlite3_bind_int64(st, 1, now);
-	sqlite3_bind_int64(st, 2, SEATS_OFFER_DEFAULT);
+	sqlite3_bind_int64(st, 2, RSVP_OFFER_DEFAULT);
 	sqlite3_bind_int(st, 3, SEATS_EXPIRE_BATCH);
 	while (n < SEATS_EXPIRE_BATCH && sqlite3_step(st) == SQLITE_ROW) {
 		x[n].ev = sqlite3_column_int64(st, 0);

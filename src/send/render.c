@@ -15,6 +15,7 @@
 #include "mail/ical.h"
 #include "store/contact.h"
 #include "store/event.h"
+#include "store/rsvp.h"
 #include "tmpl/tmpl.h"
 
 #define RENDER_CACHE 16
@@ -250,6 +251,18 @@ render_lookup_event(struct render_job *j, const char *n)
 	return NULL;
 }
 
+/* {{rsvp.offer_expires}}: when an offered seat stops being held. */
+static const char *
+render_offer_expires(struct render_job *j)
+{
+	int64_t t = rsvp_offer_deadline(j->r->db, j->event.id, j->contact.id);
+
+	if (t == 0)
+		return NULL;
+	return time_format_people(t, j->event.tz, j->r->conf->display_tz,
+	    j->addr[4], sizeof j->addr[4]);
+}
+
 static const char *
 render_lookup(void *ctx, const char *n)
 {
@@ -283,6 +296,8 @@ render_lookup(void *ctx, const char *n)
 		return render_mailto(j, 2, TOKEN_MAYBE, "maybe");
 	if (strcmp(n, "unsubscribe") == 0)
 		return render_mailto(j, 3, TOKEN_UNSUBSCRIBE, "unsubscribe");
+	if (strcmp(n, "rsvp.offer_expires") == 0 && j->has_event)
+		return render_offer_expires(j);
 	return NULL;
 }
 

@@ -45,3 +45,21 @@ rsvp_log(struct db *d, int64_t contact_id, const char *summary)
 	activity_add(d, &a);
 }
 
+
+int64_t
+rsvp_offer_deadline(struct db *d, int64_t event_id, int64_t contact_id)
+{
+	sqlite3_stmt *st = db_cached(d, "SELECT r.offered_at + "
+	    "COALESCE(e.offer_expiry, ?3) FROM rsvp r JOIN event e ON e.id = "
+	    "r.event_id WHERE r.event_id = ?1 AND r.contact_id = ?2 AND "
+	    "r.answer = 'offered' AND r.offered_at IS NOT NULL");
+	int64_t t = 0;
+
+	sqlite3_bind_int64(st, 1, event_id);
+	sqlite3_bind_int64(st, 2, contact_id);
+	sqlite3_bind_int64(st, 3, RSVP_OFFER_DEFAULT);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		t = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return t;
+}

@@ -18,6 +18,14 @@ int rsvp_answer_valid(const char *answer);
  */
 int rsvp_put(struct db *d, int64_t event_id, int64_t contact_id,
     const char *answer, const char *source);
+/* How long an offered seat is held when the event sets no --offer-expiry. */
+#define RSVP_OFFER_DEFAULT (3 * 86400)
+/*
+ * When the seat offered to the contact stops being held (seconds since
+ * the epoch), or 0 when no seat of the event is offered to them.
+ */
+int64_t rsvp_offer_deadline(struct db *d, int64_t event_id,
+    int64_t contact_id);
 /* A line in the contact's log (direction in, kind rsvp). */
 void rsvp_log(struct db *d, int64_t contact_id, const char *summary);
 

@@ -84,6 +84,10 @@ class SeatsTest(unittest.TestCase):
             self.assertEqual(rcpt, e[1])
             self.assertIn("offered to you", str(m["Subject"]))
             self.assertEqual(m["In-Reply-To"], invites[rcpt]["Message-ID"])
+            # the deadline, an hour on, in the event's zone and named
+            body = m.get_body(("plain",)).get_content()
+            self.assertRegex(" ".join(body.split()),
+                             r"held until \d{4}-\d\d-\d\d \d\d:\d\d \(\S+\)")
             answers = {r["email"]: r["answer"] for r in w.json("rsvp", "summit")}
             self.assertEqual(answers[e[1]], "offered")
             self.assertEqual(answers[e[4]], "waitlist")
