@@ -177,6 +177,21 @@ campaign_load_key(struct cli *c, struct token_key *key)
 	return 0;
 }
 
+/* An invitation to a cancelled event is never sent. */
+static int
+campaign_event_live(struct cli *c, const struct campaign *k)
+{
+	struct event e;
+	int cancelled;
+
+	if (k->event_id == 0 || event_get_id(c->db, k->event_id, &e) != 1)
+		return 0;
+	cancelled = e.cancelled_at != 0;
+	event_clear(&e);
+	return cancelled ? cli_fail(EX_DATAERR, "campaign %s: event %s is "
+	    "cancelled; nothing was sent", k->name, k->event_name) : 0;
+}
+
 /*
  * Before queuing: the templates parse (always), every recipient's message
  * renders (else refused without --force), a time past is meant (--now),
@@ -194,6 +209,8 @@ campaign_send_checks(struct cli *c, const struct campaign *k,
 	if (strcmp(k->state, "draft") != 0)
 		return cli_fail(EX_DATAERR, "campaign %s is %s, not a draft",
 		    k->name, k->state);
+	if ((rc = campaign_event_live(c, k)) != 0)
+		return rc;
 	if (k->send_at && k->send_at <= time_now() && !now)
 		return cli_fail(EX_DATAERR, "campaign %s: its --at time %s has "
 		    "passed: give --now to send it at once", k->name,

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "lib/addr.h"
@@ -545,10 +546,48 @@ conf_load_key(struct conf_ctx *x, config_t *cfg, struct conf *c,
 	}
 }
 
+/*
+ * 1 when the mailbox of an imap:// URL ("…/MAILBOX") is name. INBOX is
+ * case-insensitive (RFC 3501 5.1); other names are compared as written.
+ */
+static int
+conf_url_mailbox_is(const char *url, const char *name)
+{
+	const char *p = strstr(url, "://");
+	const char *box = p ? strchr(p + 3, '/') : NULL;
+
+	box = box && box[1] ? box + 1 : "INBOX";
+	if (strcasecmp(box, "INBOX") == 0 && strcasecmp(name, "INBOX") == 0)
+		return 1;
+	return strcmp(box, name) == 0;
+}
+
+/*
+ * The office's sent folder is read for its replies: were it the mailbox
+ * herald reads or moves to, every reply would close itself.
+ */
+static int
+conf_check_sent_folder(struct conf_ctx *x, const struct conf *c)
+{
+	const char *s = c->imap_sent_folder;
+
+	if (*s == '\0')
+		return 0;
+	if (conf_url_mailbox_is(c->imap.url, s))
+		return conf_fail(x, 0, "imap.sent_folder", "must not be the "
+		    "mailbox of imap.url, which herald reads for replies");
+	if (strcmp(s, c->imap_done_folder) == 0)
+		return conf_fail(x, 0, "imap.sent_folder", "must not be "
+		    "imap.done_folder, where herald moves what it has read");
+	return 0;
+}
+
 /* Checks that involve more than one key. */
 static int
 conf_check_relations(struct conf_ctx *x, struct conf *c)
 {
+	if (conf_check_sent_folder(x, c) == -1)
+		return -1;
 	if (*c->sender_domain == '\0') {
 		free(c->sender_domain);
 		c->sender_domain = xstrdup(addr_at(c->sender_address) + 1);

@@ -31,7 +31,9 @@ followup_target_valid(const char *t)
     "JOIN message m ON m.campaign_id = k.id AND m.kind = 'campaign' " \
     "JOIN contact c ON c.id = m.contact_id " \
     "LEFT JOIN rsvp r ON r.event_id = k.event_id AND r.contact_id = c.id " \
-    "WHERE f.id = ?1 AND m.state = 'sent' AND c.status = 'active' AND (" \
+    "WHERE f.id = ?1 AND m.state = 'sent' AND c.status = 'active' AND " \
+    "NOT EXISTS (SELECT 1 FROM event e WHERE e.id = k.event_id AND " \
+    "  e.cancelled_at IS NOT NULL) AND (" \
     "  f.target = 'all' OR " \
     "  (f.target IN ('yes', 'no', 'maybe', 'waitlist') AND " \
     "   r.answer = f.target) OR " \

@@ -243,6 +243,14 @@ class CalendarTest(unittest.TestCase):
             self.assertEqual(r.returncode, 65)
             r = w.run("event", "set", "summit", "--title", "Again")
             self.assertEqual(r.returncode, 65)
+            # no new invitation to a cancelled event
+            w.ok("campaign", "create", "late", "--list", "delegates",
+                 "--template", "invite", "--event", "summit")
+            r = w.run("campaign", "send", "late", "--yes")
+            self.assertEqual(r.returncode, 65)
+            self.assertIn("event summit is cancelled", r.stderr)
+            time.sleep(1.5)
+            self.assertEqual(len(srv.messages), 7)
 
 
 if __name__ == "__main__":

@@ -284,6 +284,17 @@ main(void)
 	    "imap.password_file");
 	fails("smtp = { retry_min = 100; retry_max = 50; };\n", NULL,
 	    "smtp.retry_min");
+	/* the sent folder is neither the mailbox read nor the done one */
+	fails_saying("imap = { sent_folder = \"inbox\"; };\n", NULL,
+	    "imap.sent_folder", "mailbox of imap.url");
+	fails_saying("imap = { url = \"imap://h/Office\"; "
+	    "sent_folder = \"Office\"; };\n", NULL, "imap.sent_folder",
+	    "mailbox of imap.url");
+	fails_saying("imap = { done_folder = \"Done\"; "
+	    "sent_folder = \"Done\"; };\n", NULL, "imap.sent_folder",
+	    "imap.done_folder");
+	conf_free(&(struct conf *){ loads("imap = { url = \"imap://h/Office\"; "
+	    "sent_folder = \"Sent\"; };\n") });
 	fails("addresses = { delimiter = \"++\"; };\n", ":3:",
 	    "addresses.delimiter");
 	fails("smtp = { user = \"a\\nb\"; };\n", ":3:", "smtp.user");
