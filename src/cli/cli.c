@@ -140,6 +140,20 @@ cli_nearest(const char *word, const char *const *cands, size_t n)
 	return NULL;
 }
 
+const char *
+cli_nearest_verb(const char *noun, const char *word)
+{
+	const char *cands[64];
+	const struct cli_command *t;
+	size_t n, i, k = 0;
+
+	t = cli_commands(&n);
+	for (i = 0; i < n && k < sizeof cands / sizeof cands[0]; i++)
+		if (t[i].verb && strcmp(t[i].noun, noun) == 0)
+			cands[k++] = t[i].verb;
+	return cli_nearest(word, cands, k);
+}
+
 int
 cli_check_enum(const char *what, const char *value,
     const char *const *valid)

@@ -58,6 +58,8 @@ int cli_check_enum(const char *what, const char *value,
 const char *cli_nearest(const char *word, const char *const *cands,
     size_t n);
 /* The command table (herald.c hands it over for help and hints). */
+/* The verb of noun nearest to word (a typo of "herald NOUN VERB"), or NULL. */
+const char *cli_nearest_verb(const char *noun, const char *word);
 void cli_set_commands(const struct cli_command *table, size_t n);
 const struct cli_command *cli_commands(size_t *n);
 /* "invalid address" failure (65) with the value quoted safely. */

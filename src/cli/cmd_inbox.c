@@ -131,7 +131,7 @@ cmd_inbox(struct cli *c, int argc, char **argv)
 	};
 	static const char *const cols[] = { "#id", "kind", "from", "subject",
 	    "contact", "campaign", "rsvp", "%flags", "@received_at", NULL };
-	const char *kind = NULL;
+	const char *kind = NULL, *near;
 	sqlite3_stmt *st;
 	int ch, rc, open = 0;
 
@@ -144,6 +144,10 @@ cmd_inbox(struct cli *c, int argc, char **argv)
 		}
 	if (ch < 0)
 		return cli_getopt_exit(ch);
+	if (optind != argc && (near = cli_nearest_verb("inbox",
+	    argv[optind])) != NULL)
+		return cli_usage_error("unexpected \"%s\": did you mean inbox "
+		    "%s?", argv[optind], near);
 	if (optind != argc)
 		return cli_usage_error("unexpected \"%s\"", argv[optind]);
 	if (kind && !inbox_kind_valid(kind))

@@ -82,6 +82,9 @@ class GuideTest(Case):
         self.assertIn("did you mean contact show?", r.stderr)
         r = self.expect(EX_USAGE, "event", "lst")
         self.assertIn("did you mean event ls?", r.stderr)
+        # a noun that is also a command (the inbox listing)
+        r = self.expect(EX_USAGE, "inbox", "shwo")
+        self.assertIn("did you mean inbox show?", r.stderr)
 
     def test_noun_help_lists_its_verbs(self):
         r = self.expect(0, "event", "--help")
