@@ -94,6 +94,7 @@ struct conf_ctx {
 	char *err;
 	size_t errlen;
 	int sender_line;	/* of sender.address, for checks made later */
+	int smtp_elem;		/* smtp as a list: the server being read */
 };
 
 static int
@@ -140,6 +141,64 @@ conf_find(const char *name)
 	return NULL;
 }
 
+static int conf_check_unknown(struct conf_ctx *x, config_setting_t *group,
+    const char *prefix);
+
+/* smtp keys that belong to the sending, not to one server of a list. */
+static int
+conf_smtp_shared(const char *name)
+{
+	static const char *const shared[] = { "smtp.connections",
+	    "smtp.rate", "smtp.retry_min", "smtp.retry_max", "smtp.give_up",
+	    NULL };
+	size_t i;
+
+	for (i = 0; shared[i]; i++)
+		if (strcmp(name, shared[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * smtp = ( { url = ...; }, { url = ...; } ): fail-over servers, tried in
+ * that order. Each is a group of smtp keys; the sending's own keys
+ * (connections, rate, retries) are set once, in the first.
+ */
+static int
+conf_check_smtp_list(struct conf_ctx *x, config_setting_t *list)
+{
+	int i, j, n = config_setting_length(list);
+
+	if (n == 0)
+		return conf_fail(x, config_setting_source_line(list), "smtp",
+		    "an empty list: give at least one server { url = ...; }");
+	for (i = 0; i < n; i++) {
+		config_setting_t *g = config_setting_get_elem(list,
+		    (unsigned)i);
+
+		if (!config_setting_is_group(g))
+			return conf_fail(x, config_setting_source_line(g),
+			    "smtp", "each server of the list must be a group "
+			    "{ url = ...; }");
+		if (conf_check_unknown(x, g, "smtp") == -1)
+			return -1;
+		for (j = 0; i > 0 && j < config_setting_length(g); j++) {
+			config_setting_t *e = config_setting_get_elem(g,
+			    (unsigned)j);
+			char path[256];
+
+			snprintf(path, sizeof path, "smtp.%s",
+			    config_setting_name(e));
+			if (conf_smtp_shared(path))
+				return conf_fail(x,
+				    config_setting_source_line(e), path,
+				    "set it in the first server of the list: "
+				    "it is for all of them");
+		}
+	}
+	return 0;
+}
+
 /* Every setting in the file must be one we know: typos are errors. */
 static int
 conf_check_unknown(struct conf_ctx *x, config_setting_t *group,
@@ -160,7 +219,10 @@ conf_check_unknown(struct conf_ctx *x, config_setting_t *group,
 		if ((k = conf_find(path)) == NULL)
 			return conf_fail(x, config_setting_source_line(s), path,
 			    "unknown key");
-		if (k->type == T_GROUP) {
+		if (strcmp(path, "smtp") == 0 && config_setting_is_list(s)) {
+			if (conf_check_smtp_list(x, s) == -1)
+				return -1;
+		} else if (k->type == T_GROUP) {
 			if (!config_setting_is_group(s))
 				return conf_fail(x, config_setting_source_line(s),
 				    path, "must be a group { ... }");
@@ -501,11 +563,31 @@ conf_store_int(struct conf_ctx *x, const struct conf_key *k,
 	return 0;
 }
 
+/*
+ * config_lookup, except that with smtp given as a list, "smtp.KEY" is
+ * read from the server being loaded (x->smtp_elem) and the shared keys
+ * from the first.
+ */
+static config_setting_t *
+conf_lookup(struct conf_ctx *x, config_t *cfg, const char *name)
+{
+	config_setting_t *l = config_lookup(cfg, "smtp");
+
+	if (l == NULL || !config_setting_is_list(l) ||
+	    strncmp(name, "smtp", 4) != 0 || (name[4] != '.' && name[4]))
+		return config_lookup(cfg, name);
+	if (name[4] == '\0')
+		return l;
+	l = config_setting_get_elem(l, conf_smtp_shared(name) ? 0 :
+	    (unsigned)x->smtp_elem);
+	return l ? config_setting_lookup(l, name + 5) : NULL;
+}
+
 static int
 conf_load_key(struct conf_ctx *x, config_t *cfg, struct conf *c,
     const struct conf_key *k)
 {
-	config_setting_t *s = config_lookup(cfg, k->name);
+	config_setting_t *s = conf_lookup(x, cfg, k->name);
 	char *p = (char *)c + k->off;
 	int line, t;
 
@@ -628,10 +710,52 @@ conf_dirname(const char *path)
 	return xstrndup(path, (size_t)(slash - path));
 }
 
+/*
+ * The servers after the first of an smtp list, each read with the same
+ * keys and checks into a conf of its own (only its smtp is used).
+ */
+static int
+conf_load_smtp_next(struct conf_ctx *x, config_t *cfg, struct conf *c)
+{
+	config_setting_t *l = config_lookup(cfg, "smtp");
+	int i, n, rc = 0;
+	size_t k;
+
+	if (l == NULL || !config_setting_is_list(l))
+		return 0;
+	n = config_setting_length(l);
+	c->smtp_next = xcalloc((size_t)n, sizeof *c->smtp_next);
+	for (i = 1; rc == 0 && i < n; i++) {
+		struct conf *one = xcalloc(1, sizeof *one);
+
+		c->smtp_next[c->nsmtp_next++] = one;
+		x->smtp_elem = i;
+		for (k = 0; rc == 0 && k < sizeof conf_keys /
+		    sizeof conf_keys[0]; k++)
+			if (strncmp(conf_keys[k].name, "smtp.", 5) == 0 &&
+			    !conf_smtp_shared(conf_keys[k].name))
+				rc = conf_load_key(x, cfg, one, &conf_keys[k]);
+	}
+	x->smtp_elem = 0;
+	return rc;
+}
+
+const struct conf_server *
+conf_smtp(const struct conf *c, int i)
+{
+	return i <= 0 ? &c->smtp : &c->smtp_next[i - 1]->smtp;
+}
+
+int
+conf_nsmtp(const struct conf *c)
+{
+	return 1 + c->nsmtp_next;
+}
+
 struct conf *
 conf_load(const char *path, char *err, size_t errlen)
 {
-	struct conf_ctx x = { path, NULL, err, errlen, 0 };
+	struct conf_ctx x = { path, NULL, err, errlen, 0, 0 };
 	struct conf *c = xcalloc(1, sizeof *c);
 	config_t cfg;
 	size_t i;
@@ -660,6 +784,8 @@ conf_load(const char *path, char *err, size_t errlen)
 	rc = conf_check_unknown(&x, config_root_setting(&cfg), "");
 	for (i = 0; rc == 0 && i < sizeof conf_keys / sizeof conf_keys[0]; i++)
 		rc = conf_load_key(&x, &cfg, c, &conf_keys[i]);
+	if (rc == 0)
+		rc = conf_load_smtp_next(&x, &cfg, c);
 	if (rc == 0)
 		rc = conf_check_relations(&x, c);
 	if (rc == 0 && *c->pidfile == '\0') {
@@ -691,6 +817,9 @@ conf_free(struct conf **cp)
 		    k->type != T_BOOL && k->type != T_TLS)
 			free(*(char **)((char *)c + k->off));
 	}
+	for (i = 0; i < (size_t)c->nsmtp_next; i++)
+		conf_free(&c->smtp_next[i]);
+	free(c->smtp_next);
 	free(c->path);
 	free(c);
 	*cp = NULL;

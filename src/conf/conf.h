@@ -30,7 +30,11 @@ struct conf {
 	char *sender_address;
 	char *sender_domain;
 	char *lists_domain;
-	struct conf_server smtp;
+	struct conf_server smtp;	/* the first (or only) SMTP server */
+	/* smtp given as a list: the fail-over servers after the first, each
+	 * a conf of which only smtp is set (see conf_smtp) */
+	struct conf **smtp_next;
+	int nsmtp_next;
 	int64_t smtp_connections;
 	int64_t smtp_rate;
 	int64_t smtp_retry_min;
@@ -65,6 +69,9 @@ const char *conf_default_path(const char *explicit_path);
  */
 struct conf *conf_load(const char *path, char *err, size_t errlen);
 void conf_free(struct conf **c);
+/* The SMTP servers in the order given: 0 is c->smtp; conf_nsmtp of them. */
+const struct conf_server *conf_smtp(const struct conf *c, int i);
+int conf_nsmtp(const struct conf *c);
 /*
  * Read the first line of a password file (mode is not checked here).
  * Returns a malloc'd string or NULL with err set.

@@ -284,6 +284,36 @@ main(void)
 	    "imap.password_file");
 	fails("smtp = { retry_min = 100; retry_max = 50; };\n", NULL,
 	    "smtp.retry_min");
+	/* smtp as a list of fail-over servers */
+	{
+		struct conf *l = loads("smtp = ( { url = \"smtp://a.example:587\"; "
+		    "tls = \"required\"; connections = 2; },\n"
+		    "  { url = \"smtp://b.example:25\"; user = \"u\"; } );\n");
+
+		if (l) {
+			CHECK(conf_nsmtp(l) == 2);
+			CHECK_STR(conf_smtp(l, 0)->url, "smtp://a.example:587");
+			CHECK(conf_smtp(l, 0)->tls == CONF_TLS_REQUIRED);
+			CHECK_STR(conf_smtp(l, 1)->url, "smtp://b.example:25");
+			CHECK_STR(conf_smtp(l, 1)->user, "u");
+			CHECK(conf_smtp(l, 1)->tls == CONF_TLS_AUTO);
+			CHECK(conf_smtp(l, 1)->verify == 1);
+			CHECK(l->smtp_connections == 2);
+		}
+		conf_free(&l);
+		l = loads("smtp = { url = \"smtp://a.example\"; };\n");
+		if (l)
+			CHECK(conf_nsmtp(l) == 1);
+		conf_free(&l);
+	}
+	fails_saying("smtp = ( { url = \"smtp://a\"; },\n { rate = 5; } );\n",
+	    ":4:", "smtp.rate", "first server");
+	fails_saying("smtp = ( { url = \"smtp://a\"; },\n { url = \"http://b\"; } );\n",
+	    ":4:", "smtp.url", "");
+	fails_saying("smtp = ( { url = \"smtp://a\"; },\n { colour = 5; } );\n",
+	    ":4:", "smtp.colour", "unknown key");
+	fails_saying("smtp = ( );\n", ":3:", "smtp", "empty list");
+	fails_saying("smtp = ( 5 );\n", ":3:", "smtp", "must be a group");
 	/* the sent folder is neither the mailbox read nor the done one */
 	fails_saying("imap = { sent_folder = \"inbox\"; };\n", NULL,
 	    "imap.sent_folder", "mailbox of imap.url");
