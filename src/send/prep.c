@@ -238,10 +238,8 @@ struct prep_item *
 prep_pop(struct prep *p)
 {
 	struct prep_item *it = NULL;
-	char drain[64];
 
-	while (read(p->wake[0], drain, sizeof drain) > 0)
-		;
+	/* the loop drains the wake pipe when it fires (sender_on_prep) */
 	pthread_mutex_lock(&p->mu);
 	if (p->rcount > 0) {
 		it = p->ready[p->rhead];
