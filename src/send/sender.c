@@ -605,15 +605,20 @@ sender_pump(struct sender *s)
 {
 	struct session *start[SENDER_MAX_SESSIONS], *x;
 	int64_t now = time_now();
-	int nstart = 0, i;
+	int nstart = 0, i, tx;
 
 	sender_collect(s);
 	sender_refill(s, now);
+	/* the round's campaign checks share one read transaction (a BEGIN
+	 * with no read takes no lock) */
+	tx = sqlite3_exec(s->db->h, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
 	while (!s->stopping && nstart < s->nsess && sender_rate_ok(s) &&
 	    (x = sender_assign(s)) != NULL) {
 		journal_start(&s->journal, x->msg_id);
 		start[nstart++] = x;
 	}
+	if (tx)
+		sqlite3_exec(s->db->h, "COMMIT", NULL, NULL, NULL);
 	/*
 	 * Nothing starts before its start mark is on disk: written, and for
 	 * a round that starts anything, synced (one fdatasync for all its
