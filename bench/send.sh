@@ -1,21 +1,32 @@
 #!/bin/sh
-# bench/send.sh: heraldd sending N personalised 4 KB messages into Postfix's
-# smtp-sink, against smtp-source -d -s 4 sending N 4 KB messages into the
-# same sink, in the same run. Prints both rates, the ratio (target >= 0.8)
-# and heraldd's peak RSS (target < 64 MB, flat in N). heraldd runs twice
-# per N: with its durable journal (fdatasync of the start marks per poll
-# round, synced rotations and outcome commits), and with
-# HERALD_JOURNAL_NOSYNC=1 (no journal syncs, unsynced outcome commits: the
-# cost before power loss was survivable); the last line gives the ratio.
-#   sh bench/send.sh [N...]        default: 10000 100000
+# bench/send.sh: every sending figure of issue 15 in one run, each
+# against its reference on the same machine at the same time:
+#   1. N personalised 4 KB messages into Postfix's smtp-sink: heraldd
+#      against smtp-source -d -s 4 (and bare libcurl, bench/curl_ceiling.c),
+#      messages per second and CPU time per message;
+#   2. the same into a private, real Postfix (bench/postfix/, started with
+#      postfix -c DIR, discard transport): heraldd against smtp-source,
+#      both with 4 connections;
+#   3. one post relayed to N members (bench/relay.sh, mlmmj left out);
+#   4. campaign status --json on a campaign of S messages, against
+#      sqlite3's own GROUP BY over the rows;
+#   5. heraldd's peak RSS at N and at BIG messages.
+# No figure can be inflated by failures: every sender's count is checked
+# against what the sink or Postfix received, curl_ceiling checks each
+# transfer, and heraldd's "sent" must equal N.
+#   sh bench/send.sh        N=10000 BIG=100000 S=1000000 by default
 set -eu
+N=${N:-10000}
+BIG=${BIG:-100000}
+S=${S:-1000000}
 top=$(cd "$(dirname "$0")/.." && pwd)
-sizes=${*:-10000 100000}
 work=$(mktemp -d /tmp/herald-bench.XXXXXX)
 chmod 755 "$work"
 cleanup() {
 	[ -n "${sink:-}" ] && kill "$sink" 2>/dev/null
 	[ -n "${dpid:-}" ] && kill "$dpid" 2>/dev/null
+	[ -f "$work/pf/etc/main.cf" ] &&
+		/usr/sbin/postfix -c "$work/pf/etc" stop >/dev/null 2>&1
 	rm -rf "$work"
 }
 trap cleanup EXIT INT TERM
@@ -23,30 +34,66 @@ trap cleanup EXIT INT TERM
 cmake -S "$top" -B "$top/build-bench" -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$top/build-bench" -j"$(nproc)" >/dev/null
 herald="$top/build-bench/herald"
-cc -O2 -o "$work/curl_ceiling" "$top/bench/curl_ceiling.c" $(pkg-config --cflags --libs libcurl)
 heraldd="$top/build-bench/heraldd"
-port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-/usr/sbin/smtp-sink -u nobody 127.0.0.1:"$port" 1024 &
+cc -O2 -o "$work/curl_ceiling" "$top/bench/curl_ceiling.c" \
+	$(pkg-config --cflags --libs libcurl)
+tck=$(getconf CLK_TCK)
+
+now() { date +%s.%N; }
+die() { echo "send.sh: $*" >&2; exit 1; }
+calc() { echo "$*" | bc -l; }
+freeport() {
+	/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+# messages a sink has received, from its last counter line (smtp-sink -c)
+sunk() {
+	c=$(tr '\r' '\n' <"$work/sink.count" | sed -n '$s/.*mesg=\([0-9]*\).*/\1/p')
+	echo "${c:-0}"
+}
+# messages the private Postfix has accepted and discarded
+pfdone() {
+	c=$(grep -c 'status=sent' "$work/pf/maillog" 2>/dev/null || true)
+	echo "${c:-0}"
+}
+# expect COUNTER N WHO: COUNTER (sunk or pfdone) reaches N, and no more
+expect() {
+	i=0
+	while [ "$($1)" -lt "$2" ] && [ "$i" -lt 300 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+	[ "$($1)" -eq "$2" ] || die "$3: $($1) messages arrived, expected $2"
+}
+# src PORT N: smtp-source -d -s 4 with 4 KB messages; sets rate, cpu (µs
+# per message, user + system)
+src() {
+	t0=$(now)
+	/usr/bin/time -f "%U %S" -o "$work/time" /usr/sbin/smtp-source -d -s 4 \
+		-m "$2" -l 4096 -f office@example.org -t delegate@example.net \
+		127.0.0.1:"$1"
+	t1=$(now)
+	rate=$(calc "$2 / ($t1 - $t0)")
+	cpu=$(awk -v n="$2" '{ print ($1 + $2) / n * 1e6 }' "$work/time")
+}
+
+port=$(freeport)
+/usr/sbin/smtp-sink -u nobody -c 127.0.0.1:"$port" 1024 >"$work/sink.count" &
 sink=$!
 sleep 0.5
 
-now() { date +%s.%N; }
-
-# heraldd_run N MODE: sends N messages with heraldd; sets rate, rss, sent,
-# size, fill. MODE: durable, or nosync (HERALD_JOURNAL_NOSYNC=1).
+# heraldd_run PORT N: heraldd sends N personalised messages (about 4 KB
+# each) to PORT with 4 connections; sets hrate, hcpu (µs per message),
+# rss (kB), size. Timed from heraldd's start to the last 'sent' row.
 heraldd_run() {
-	n=$1
-	d="$work/h$n-$2"
+	d="$work/h$2"
 	mkdir -p "$d/templates"
 	cat > "$d/herald.conf" <<CONF
 database = "herald.db";
 templates = "templates";
 sender = { name = "Coordinating Office"; address = "office@example.org"; };
 lists_domain = "lists.example.org";
-smtp = { url = "smtp://127.0.0.1:$port"; tls = "off"; connections = 4; };
+smtp = { url = "smtp://127.0.0.1:$1"; tls = "off"; connections = 4; };
 CONF
-	# about 4 KB once personalised and encoded
-	/usr/bin/python3 - "$d" "$n" <<'PY'
+	/usr/bin/python3 - "$d" "$2" <<'PY'
 import sys, csv
 d, n = sys.argv[1], int(sys.argv[2])
 para = ("The coordinating office invites your organisation to take part in "
@@ -62,56 +109,132 @@ with open(d + "/contacts.csv", "w", newline="") as f:
     for i in range(n):
         w.writerow(["person%d@example.net" % i, "Persón %d" % i, "Org %d" % (i % 500)])
 PY
-	export HERALD_CONF="$d/herald.conf"
-	"$herald" init >/dev/null
-	"$herald" list create all --kind announce >/dev/null
-	"$herald" contact import "$d/contacts.csv" --list all >/dev/null
-	"$herald" campaign create bench --list all --template bench >/dev/null
-	size=$("$herald" campaign preview bench 2>/dev/null | wc -c)
-	tq0=$(now)
-	"$herald" campaign send bench >/dev/null
-	tq1=$(now)
+	h="$herald -c $d/herald.conf"
+	$h init >/dev/null
+	$h list create all --kind announce >/dev/null
+	$h contact import "$d/contacts.csv" --list all >/dev/null
+	$h campaign create bench --list all --template bench >/dev/null
+	size=$($h campaign preview bench 2>/dev/null | wc -c)
+	$h campaign send bench >/dev/null
 	t2=$(now)
-	if [ "$2" = nosync ]; then
-		HERALD_JOURNAL_NOSYNC=1 "$heraldd" -f 2>"$d/heraldd.log" &
-	else
-		"$heraldd" -f 2>"$d/heraldd.log" &
-	fi
+	"$heraldd" -f -c "$d/herald.conf" 2>"$d/heraldd.log" &
 	dpid=$!
-	while :; do
-		left=$(sqlite3 "$d/herald.db" "SELECT count(*) FROM message WHERE state IN ('queued','sending','deferred')")
-		[ "$left" = 0 ] && break
-		sleep 0.05
+	while [ "$(sqlite3 "$d/herald.db" "SELECT count(*) FROM message WHERE state IN ('queued','sending','deferred')")" != 0 ]; do
+		sleep 0.1
 	done
 	t3=$(now)
 	rss=$(awk '/VmHWM/ {print $2}' /proc/$dpid/status)
+	ticks=$(awk '{ print $14 + $15 }' /proc/$dpid/stat)
 	kill "$dpid"; wait "$dpid" 2>/dev/null || true
 	dpid=
 	sent=$(sqlite3 "$d/herald.db" "SELECT count(*) FROM message WHERE state = 'sent'")
-	rate=$(echo "$sent / ($t3 - $t2)" | bc -l)
-	fill=$(echo "$tq1 - $tq0" | bc -l)
+	[ "$sent" -eq "$2" ] || die "heraldd: $sent of $2 sent"
+	hrate=$(calc "$sent / ($t3 - $t2)")
+	hcpu=$(calc "$ticks / $tck / $sent * 1000000")
 	rm -rf "$d"
 }
 
-for n in $sizes; do
-	# the reference: Postfix's own load generator
-	t0=$(now)
-	/usr/sbin/smtp-source -d -s 4 -m "$n" -l 4096 -f office@example.org \
-		-t delegate@example.net 127.0.0.1:"$port"
-	t1=$(now)
-	ref=$(echo "$n / ($t1 - $t0)" | bc -l)
-	ceiling=$("$work/curl_ceiling" "$port" "$n" 4)
+echo "load before: $(uptime)"
 
-	for mode in nosync durable; do
-		heraldd_run "$n" "$mode"
-		eval "rate_$mode=\$rate"
-		printf 'N=%d  smtp-source: %.0f msg/s  bare libcurl: %.0f msg/s  heraldd (%s): %.0f msg/s (%d sent, %d-byte messages)\n' \
-			"$n" "$ref" "$ceiling" "$mode" "$rate" "$sent" "$size"
-		printf '      heraldd/smtp-source %.2f (target 0.80)  heraldd/libcurl %.2f  libcurl/smtp-source %.2f  peak RSS %.1f MB  queue fill %.2f s\n' \
-			"$(echo "$rate / $ref" | bc -l)" "$(echo "$rate / $ceiling" | bc -l)" \
-			"$(echo "$ceiling / $ref" | bc -l)" "$(echo "$rss / 1024" | bc -l)" \
-			"$fill"
-	done
-	printf '      durable journal: %.0f msg/s against %.0f without syncs: ratio %.2f\n' \
-		"$rate_durable" "$rate_nosync" "$(echo "$rate_durable / $rate_nosync" | bc -l)"
+# 1. into smtp-sink
+src "$port" "$N"; expect sunk "$N" smtp-source
+sink_src=$rate sink_src_cpu=$cpu
+set -- $("$work/curl_ceiling" "$port" "$N" 4)
+curl_rate=$1 curl_cpu=$2
+expect sunk "$((2 * N))" curl_ceiling
+heraldd_run "$port" "$N"; expect sunk "$((3 * N))" heraldd
+sink_h=$hrate sink_h_cpu=$hcpu rss_n=$rss
+printf '1. smtp-sink, %d messages of %d bytes, 4 connections\n' "$N" "$size"
+printf '   smtp-source -d -s 4: %6.0f msg/s  %4.0f µs CPU/msg\n' "$sink_src" "$sink_src_cpu"
+printf '   bare libcurl:        %6.0f msg/s  %4.0f µs CPU/msg\n' "$curl_rate" "$curl_cpu"
+printf '   heraldd:             %6.0f msg/s  %4.0f µs CPU/msg\n' "$sink_h" "$sink_h_cpu"
+printf '   heraldd/smtp-source %.2f (target 0.80), CPU %.1fx (target <= 2)\n' \
+	"$(calc "$sink_h / $sink_src")" "$(calc "$sink_h_cpu / $sink_src_cpu")"
+
+# 2. into a private Postfix with the discard transport
+pf="$work/pf"
+pfport=$(freeport)
+mkdir -p "$pf/etc" "$pf/data"
+chown postfix "$pf/data"
+for f in main.cf master.cf; do
+	sed -e "s|@DIR@|$pf|g" -e "s|@PORT@|$pfport|g" \
+		"$top/bench/postfix/$f.in" > "$pf/etc/$f"
 done
+/usr/sbin/postfix -c "$pf/etc" start >/dev/null 2>&1 ||
+	die "postfix did not start: $(/usr/sbin/postfix -c "$pf/etc" check 2>&1)"
+i=0
+until /usr/bin/python3 -c "import socket,sys; socket.create_connection(('127.0.0.1',$pfport),1)" 2>/dev/null; do
+	i=$((i + 1)); [ "$i" -lt 100 ] || die "postfix: smtpd not listening"
+	sleep 0.1
+done
+src "$pfport" "$N"; expect pfdone "$N" "smtp-source into Postfix"
+pf_src=$rate pf_src_cpu=$cpu
+heraldd_run "$pfport" "$N"; expect pfdone "$((2 * N))" "heraldd into Postfix"
+pf_h=$hrate pf_h_cpu=$hcpu
+/usr/sbin/postfix -c "$pf/etc" stop >/dev/null 2>&1 || true
+printf '2. a private Postfix (discard transport), %d messages, 4 connections\n' "$N"
+printf '   smtp-source -d -s 4: %6.0f msg/s  %4.0f µs CPU/msg\n' "$pf_src" "$pf_src_cpu"
+printf '   heraldd:             %6.0f msg/s  %4.0f µs CPU/msg\n' "$pf_h" "$pf_h_cpu"
+printf '   heraldd/smtp-source %.2f (target 0.85)\n' "$(calc "$pf_h / $pf_src")"
+
+# 3. a relayed post to N members (bench/relay.sh; mlmmj left out)
+echo "3. relay of one post to $N members"
+sh "$top/bench/relay.sh" "$N" 0 | sed 's/^/   /'
+
+# 4. campaign status on a campaign of S messages
+d="$work/status"
+mkdir -p "$d/templates"
+printf 'Subject: hi\n\nhello\n' > "$d/templates/t.txt"
+cat > "$d/herald.conf" <<CONF
+database = "herald.db";
+templates = "templates";
+sender = { name = "Office"; address = "office@example.org"; };
+lists_domain = "lists.example.org";
+smtp = { url = "smtp://127.0.0.1:$port"; tls = "off"; };
+CONF
+h="$herald -c $d/herald.conf"
+$h init >/dev/null
+$h list create all --kind announce >/dev/null
+$h contact add a@example.net >/dev/null
+$h list add all a@example.net >/dev/null
+$h event create summit --title Summit --start 2031-03-02T09:00Z --end 2031-03-02T17:00Z >/dev/null
+$h campaign create big --list all --template t --event summit >/dev/null
+/usr/bin/python3 - "$d/herald.db" "$S" <<'PY'
+import sqlite3, sys
+con = sqlite3.connect(sys.argv[1])
+n = int(sys.argv[2])
+states = ["sent"] * 90 + ["queued"] * 4 + ["deferred", "failed", "bounced",
+          "uncertain", "cancelled", "sending"]
+con.execute("CREATE TEMP TABLE st (i INTEGER PRIMARY KEY, s TEXT)")
+con.executemany("INSERT INTO st VALUES (?, ?)", enumerate(states))
+con.execute("INSERT INTO message (campaign_id, kind, rcpt, token, message_id, "
+            "state, created, updated) WITH RECURSIVE i(x) AS (SELECT 1 UNION "
+            "ALL SELECT x + 1 FROM i WHERE x < ?) SELECT (SELECT id FROM "
+            "campaign), 'campaign', 'r' || x || '@example.net', 't' || x, "
+            "'m' || x || '@x', (SELECT s FROM st WHERE i = x % 100), 1, 1 "
+            "FROM i", (n,))
+con.commit()
+PY
+best() {
+	b=
+	for _ in 1 2 3; do
+		t0=$(now); "$@" >/dev/null; t1=$(now)
+		t=$(calc "($t1 - $t0) * 1000")
+		if [ -z "$b" ] || [ "$(calc "$t < $b")" = 1 ]; then b=$t; fi
+	done
+	echo "$b"
+}
+st_h=$(best $h campaign status big --json)
+st_sql=$(best sqlite3 "$d/herald.db" "SELECT state, count(*) FROM message WHERE campaign_id = 1 GROUP BY state")
+full=$(sqlite3 "$d/herald.db" "SELECT count(*) FROM message WHERE state = 'sent'")
+got=$($h campaign status big --json | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["sent"])')
+[ "$got" = "$full" ] || die "campaign status: sent $got, the rows say $full"
+printf '4. campaign status --json, %d messages: %.0f ms (target < 50); sqlite3 GROUP BY: %.0f ms (best of 3)\n' \
+	"$S" "$st_h" "$st_sql"
+rm -rf "$d"
+
+# 5. peak RSS, flat from N to BIG
+heraldd_run "$port" "$BIG"; expect sunk "$((3 * N + BIG))" "heraldd ($BIG)"
+printf '5. heraldd peak RSS: %.1f MB at %d messages, %.1f MB at %d (target <= 64, flat); %.0f msg/s at %d\n' \
+	"$(calc "$rss_n / 1024")" "$N" "$(calc "$rss / 1024")" "$BIG" "$hrate" "$BIG"
+echo "load after: $(uptime)"

@@ -98,6 +98,9 @@ cli_json_rows(struct json *j, sqlite3_stmt *st, const char *const *cols)
 	return rows;
 }
 
+/* Rows held before they are printed; the first chunk sets the widths. */
+#define CLI_ROWS_CHUNK 1000
+
 long
 cli_print_rows(struct cli *c, sqlite3_stmt *st, const char *const *cols)
 {
@@ -114,6 +117,8 @@ cli_print_rows(struct cli *c, sqlite3_stmt *st, const char *const *cols)
 		json_init(&j, stdout);
 		return cli_json_rows(&j, st, cols);
 	}
+	/* rows go out in chunks: constant memory, and a reader that stops
+	 * early (| head) stops the listing at once */
 	t = table_new(n, head);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		rows++;
@@ -121,11 +126,11 @@ cli_print_rows(struct cli *c, sqlite3_stmt *st, const char *const *cols)
 			row[i] = cli_cell(st, i, cols[i], times[i],
 			    sizeof times[i], c->csv);
 		table_add(t, row);
+		if (table_rows(t) == CLI_ROWS_CHUNK)
+			c->csv ? table_flush_csv(t, stdout) :
+			    table_flush(t, stdout);
 	}
-	if (c->csv)
-		table_print_csv(t, stdout);
-	else
-		table_print(t, stdout);
+	c->csv ? table_flush_csv(t, stdout) : table_flush(t, stdout);
 	table_free(&t);
 	return rows;
 }

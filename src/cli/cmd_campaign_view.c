@@ -255,6 +255,44 @@ struct status {
 	int64_t state[NSTATES], total, replied, answers[NANSWERS];
 };
 
+/*
+ * RSVPs of this campaign's recipients for its event: from the answers
+ * (rsvp first, a message looked up by contact; erased people by anon),
+ * so a large campaign's rows are not all read; whoever has none is
+ * "none". Without an event, everyone is "none".
+ */
+static void
+status_answers_read(struct cli *c, const struct campaign *k,
+    struct status *s)
+{
+	sqlite3_stmt *st;
+	int64_t given = 0;
+	int i;
+
+	if (k->event_id != 0) {
+		st = db_prepare(c->db, "SELECT answer, count(*) FROM ("
+		    "SELECT r.answer FROM rsvp r CROSS JOIN message m "
+		    "ON m.contact_id = r.contact_id WHERE r.event_id = ?2 "
+		    "AND m.campaign_id = ?1 AND m.kind = 'campaign' "
+		    "UNION ALL SELECT r.answer FROM message m CROSS JOIN rsvp r "
+		    "ON r.anon = m.anon AND r.event_id = ?2 WHERE "
+		    "m.contact_id IS NULL AND m.anon IS NOT NULL AND "
+		    "m.campaign_id = ?1 AND m.kind = 'campaign') GROUP BY 1");
+		sqlite3_bind_int64(st, 1, k->id);
+		sqlite3_bind_int64(st, 2, k->event_id);
+		while (sqlite3_step(st) == SQLITE_ROW)
+			for (i = 0; i < NANSWERS - 1; i++)
+				if (strcmp(db_col_text(st, 0),
+				    status_answers[i]) == 0) {
+					s->answers[i] =
+					    sqlite3_column_int64(st, 1);
+					given += s->answers[i];
+				}
+		sqlite3_finalize(st);
+	}
+	s->answers[NANSWERS - 1] = s->total - given;
+}
+
 static void
 status_read(struct cli *c, const struct campaign *k, struct status *s)
 {
@@ -262,8 +300,9 @@ status_read(struct cli *c, const struct campaign *k, struct status *s)
 	int i;
 
 	memset(s, 0, sizeof *s);
-	st = db_prepare(c->db, "SELECT state, count(*) FROM message WHERE "
-	    "campaign_id = ? AND kind = 'campaign' GROUP BY state");
+	/* kept by the transactions that change the states (migration 9) */
+	st = db_prepare(c->db, "SELECT state, n FROM campaign_count WHERE "
+	    "campaign_id = ?");
 	sqlite3_bind_int64(st, 1, k->id);
 	while (sqlite3_step(st) == SQLITE_ROW)
 		for (i = 0; i < NSTATES; i++)
@@ -280,19 +319,7 @@ status_read(struct cli *c, const struct campaign *k, struct status *s)
 	if (sqlite3_step(st) == SQLITE_ROW)
 		s->replied = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
-	/* RSVPs of this campaign's recipients for its event */
-	st = db_prepare(c->db, "SELECT COALESCE(r.answer, 'none'), count(*) "
-	    "FROM message m LEFT JOIN rsvp r ON (r.contact_id = m.contact_id "
-	    "OR (m.contact_id IS NULL AND r.anon = m.anon)) "
-	    "AND r.event_id = ?2 WHERE m.campaign_id = ?1 AND m.kind = "
-	    "'campaign' GROUP BY 1");
-	sqlite3_bind_int64(st, 1, k->id);
-	sqlite3_bind_int64(st, 2, k->event_id);
-	while (sqlite3_step(st) == SQLITE_ROW)
-		for (i = 0; i < NANSWERS; i++)
-			if (strcmp(db_col_text(st, 0), status_answers[i]) == 0)
-				s->answers[i] = sqlite3_column_int64(st, 1);
-	sqlite3_finalize(st);
+	status_answers_read(c, k, s);
 }
 
 /* The answers and the skipped recipients: the end of status and show. */

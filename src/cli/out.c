@@ -16,6 +16,9 @@ struct table {
 	char **headers;
 	char **cells;	/* nrows * ncols */
 	size_t nrows, size;
+	size_t *w;	/* fixed by the first table_flush, else NULL */
+	int flushed;	/* the headings are out */
+	int term;	/* table_flush's f is a terminal */
 };
 
 struct table *
@@ -154,8 +157,9 @@ table_fit(const struct table *t, size_t *w, size_t width)
 	free(text);
 }
 
-void
-table_print(const struct table *t, FILE *f)
+/* Column widths for the rows held, fitted to f's terminal. */
+static size_t *
+table_widths(const struct table *t, FILE *f)
 {
 	size_t *w = xcalloc((size_t)t->ncols, sizeof *w), r, width;
 	int i;
@@ -172,10 +176,68 @@ table_print(const struct table *t, FILE *f)
 		}
 	if ((width = out_term_width(f)) > 0)
 		table_fit(t, w, width);
+	return w;
+}
+
+void
+table_print(const struct table *t, FILE *f)
+{
+	size_t *w = table_widths(t, f), r;
+
 	table_line(f, t->headers, w, t->ncols);
 	for (r = 0; r < t->nrows; r++)
 		table_line(f, t->cells + r * (size_t)t->ncols, w, t->ncols);
 	free(w);
+}
+
+/* Forget the rows held (they were printed). */
+static void
+table_forget(struct table *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nrows * (size_t)t->ncols; i++)
+		free(t->cells[i]);
+	t->nrows = 0;
+}
+
+/*
+ * A streamed row: on a terminal, cut to the fixed widths; elsewhere a
+ * cell wider than its column pushes the rest of its line along, so
+ * nothing is cut.
+ */
+static void
+table_stream_line(const struct table *t, FILE *f, char *const *cells)
+{
+	size_t w[32];
+	int i, n = t->ncols < 32 ? t->ncols : 32;
+
+	if (t->term) {
+		table_line(f, cells, t->w, t->ncols);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		size_t cw = text_width(cells[i]);
+
+		w[i] = cw > t->w[i] ? cw : t->w[i];
+	}
+	table_line(f, cells, w, n);
+}
+
+void
+table_flush(struct table *t, FILE *f)
+{
+	size_t r;
+
+	if (t->w == NULL) {
+		t->w = table_widths(t, f);
+		t->term = out_term_width(f) > 0;
+		table_line(f, t->headers, t->w, t->ncols);
+		t->flushed = 1;
+	}
+	for (r = 0; r < t->nrows; r++)
+		table_stream_line(t, f, t->cells + r * (size_t)t->ncols);
+	table_forget(t);
 }
 
 void
@@ -218,6 +280,19 @@ table_print_csv(const struct table *t, FILE *f)
 }
 
 void
+table_flush_csv(struct table *t, FILE *f)
+{
+	size_t r;
+
+	if (!t->flushed)
+		table_csv_line(f, t->headers, t->ncols);
+	t->flushed = 1;
+	for (r = 0; r < t->nrows; r++)
+		table_csv_line(f, t->cells + r * (size_t)t->ncols, t->ncols);
+	table_forget(t);
+}
+
+void
 table_free(struct table **tp)
 {
 	struct table *t = *tp;
@@ -231,6 +306,7 @@ table_free(struct table **tp)
 		free(t->cells[i]);
 	free(t->headers);
 	free(t->cells);
+	free(t->w);
 	free(t);
 	*tp = NULL;
 }

@@ -22,6 +22,13 @@ void table_print(const struct table *t, FILE *f);
 /* Cells available on f: 0 when f is not a terminal (no limit). */
 size_t out_term_width(FILE *f);
 void table_print_csv(const struct table *t, FILE *f);
+/*
+ * A listing that streams: print the rows added so far and forget them.
+ * The first call prints the headings and fixes the column widths from
+ * the rows it has (later, wider cells are cut with an ellipsis).
+ */
+void table_flush(struct table *t, FILE *f);
+void table_flush_csv(struct table *t, FILE *f);
 size_t table_rows(const struct table *t);
 void table_free(struct table **t);
 

@@ -14,18 +14,40 @@
 #define COMPOSE_VALUE_MAX 2000
 #define COMPOSE_HEADER_MAX 8192
 
-/* A header value, encoded, as a malloc'd string (libetpan takes it). */
+/*
+ * The longest plain word libetpan's writer keeps on the field's own line
+ * (it folds before a word that would pass column 72, the first one too,
+ * after "Subject: " or "Reply-To: ").
+ */
+#define COMPOSE_FIRST_WORD_MAX 60
+
+/*
+ * A header value, encoded, as a malloc'd string (libetpan takes it).
+ * text: 1 for a Subject, whose too long first word is encoded too, so
+ * that it can be cut into words (never an address or a URL in another
+ * field); 2 for a display name (rfc2047_encode_phrase).
+ */
 static char *
-compose_encoded(const char *s)
+compose_encoded_as(const char *s, int text)
 {
 	struct buf b;
+	int force = text && strcspn(s + strspn(s, " \t"), " \t") >
+	    COMPOSE_FIRST_WORD_MAX;
 
 	buf_init(&b, COMPOSE_HEADER_MAX);
-	if (rfc2047_encode(&b, s) == -1) {
+	/* one space between words: libetpan folds there (rfc2047.h) */
+	if ((text == 2 ? rfc2047_encode_phrase(&b, s, " ") :
+	    rfc2047_encode_sep(&b, s, " ", force)) == -1) {
 		buf_free(&b);
 		return NULL;
 	}
 	return buf_steal(&b);
+}
+
+static char *
+compose_encoded(const char *s)
+{
+	return compose_encoded_as(s, 1);
 }
 
 static struct mailimf_mailbox *
@@ -33,7 +55,7 @@ compose_mailbox(const char *name, const char *addr)
 {
 	char *dn = NULL;
 
-	if (name && *name && (dn = compose_encoded(name)) == NULL)
+	if (name && *name && (dn = compose_encoded_as(name, 2)) == NULL)
 		return NULL;
 	return mailimf_mailbox_new(dn, xstrdup(addr));
 }
@@ -132,7 +154,7 @@ compose_fields(const struct compose *m)
 	    compose_id_list(m->references), compose_encoded(m->subject));
 	for (i = 0; i < m->nextra; i++)
 		mailimf_fields_add(f, mailimf_field_new_custom(
-		    xstrdup(m->extra[i].name), compose_encoded(m->extra[i].value)));
+		    xstrdup(m->extra[i].name), compose_encoded_as(m->extra[i].value, 0)));
 	return f;
 }
 

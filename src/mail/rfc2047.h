@@ -2,8 +2,10 @@
  * rfc2047: encoded-words for non-ASCII header text. libetpan decodes
  * them but has no encoder. Whole values are encoded (never a word in the
  * middle of a display name: clients then fail to decode names that sit
- * next to specials), as UTF-8 "B" words of at most 75 characters that
- * never split a UTF-8 sequence, folded with CRLF SP.
+ * next to specials), as UTF-8 "B" words of at most 60 characters that
+ * never split a UTF-8 sequence, folded with CRLF SP between words only
+ * (the first word stays on the field's own line; no line of white
+ * space alone).
  */
 #ifndef HERALD_RFC2047_H
 #define HERALD_RFC2047_H
@@ -17,5 +19,22 @@ int rfc2047_needed(const char *s, size_t max_plain);
  * header-safe (no CR/LF/NUL). Returns -1 when out's cap is reached.
  */
 int rfc2047_encode(struct buf *out, const char *s);
+/*
+ * The same with sep between encoded words: " " for a writer that folds
+ * (libetpan's, which folds only at white space, and not before the
+ * first word when that word is at most 60 characters). force: encode
+ * even plain ASCII.
+ */
+int rfc2047_encode_sep(struct buf *out, const char *s, const char *sep,
+    int force);
+
+/*
+ * A display name (an RFC 5322 phrase): words that can stand as atoms stay
+ * plain, and each run of words that cannot is one encoded word where it
+ * fits. Readers differ on the blank between two encoded words in a
+ * phrase (RFC 2047 drops it, Python's email keeps it), so a name is cut
+ * into encoded words only at a plain word, where both agree.
+ */
+int rfc2047_encode_phrase(struct buf *out, const char *s, const char *sep);
 
 #endif

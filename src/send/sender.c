@@ -5,10 +5,13 @@
 
 #include <curl/curl.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lib/log.h"
 #include "lib/timeutil.h"
@@ -28,17 +31,60 @@
 #define SENDER_BATCH 512
 #define SENDER_BATCH_MS 100
 
+/*
+ * What a session connects to and how. Each session holds its own copy,
+ * taken while it is idle: a reload reaches each session between two
+ * messages, and a list of servers can give each session its own.
+ */
+struct sender_server {
+	char url[1024];		/* the URL path is the EHLO name */
+	long use_ssl;		/* CURLUSESSL_* */
+	long verify;
+	char *ca_file;		/* NULL: the system's */
+	char *user;		/* NULL: no AUTH */
+	char *password;
+};
+
+/* A session's state, under its mutex. */
+enum session_state {
+	SESS_IDLE,		/* the loop thread may give it a message */
+	SESS_GO,		/* its thread runs the transaction */
+	SESS_DONE		/* outcome ready for the loop thread */
+};
+
+/*
+ * One SMTP session: one easy handle on a thread of its own, keeping its
+ * connection between messages. libcurl blocks in a poll after the final
+ * dot until the server replies (smtp_done), so sessions sharing a multi
+ * handle would wait for each other's replies; on threads of their own,
+ * each waits only for its own.
+ */
 struct session {
 	struct sender *s;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t go;
 	CURL *easy;
-	int busy;		/* a transfer is in the multi handle */
+	/* under mu: shared with the session's thread */
+	enum session_state state;
+	int quit;
+	int cut;		/* given up: no byte more may be sent */
+	int body_done;		/* curl has read the whole message */
+	int fd;			/* its connection's socket, or -1 */
+	/* the loop thread's alone */
+	int busy;		/* started, outcome not yet collected */
+	int abandoned;		/* its outcome is already recorded */
+	int srv_gen;		/* which server config srv copies */
+	/* the session thread's while state is SESS_GO */
 	int64_t msg_id;
 	struct render_out out;
 	size_t offset;
-	int body_done;		/* curl has read the whole message */
 	struct curl_slist *rcpt;
+	struct sender_server srv;
 	char reply[SENDER_REPLY_MAX];		/* the last reply line */
 	char error_reply[SENDER_REPLY_MAX];	/* the last 4xx/5xx line */
+	enum queue_outcome outcome;		/* SESS_DONE */
+	char result[SENDER_REPLY_MAX];
 };
 
 struct result {
@@ -52,14 +98,14 @@ struct sender {
 	const struct conf *conf;
 	struct prep *prep;	/* renders ahead on its own thread */
 	struct loop *loop;
-	CURLM *multi;
+	int done_pipe[2];	/* sessions -> loop: an outcome is ready */
 	struct session sess[SENDER_MAX_SESSIONS];
 	int nsess;
 	int64_t pool[SENDER_MAX_SESSIONS * SENDER_RESERVE_PER_SESSION];
 	struct result *results;
 	int nresults, results_cap;
-	char *password;
-	char url[1024];
+	struct sender_server server;	/* from the config */
+	int server_gen;			/* bumped by each reconfigure */
 	int64_t next_start_ms;	/* rate limit */
 	int stopping;
 	int need_pump;		/* a transfer moved: pump after the round */
@@ -73,7 +119,7 @@ struct sender {
 	int nreleases, releases_cap;
 };
 
-/* ---- curl callbacks ---- */
+/* ---- curl callbacks (on the session's thread) ---- */
 
 static size_t
 sender_read(char *buf, size_t size, size_t n, void *arg)
@@ -81,6 +127,12 @@ sender_read(char *buf, size_t size, size_t n, void *arg)
 	struct session *x = arg;
 	size_t left = x->out.data.len - x->offset, want = size * n;
 
+	pthread_mutex_lock(&x->mu);
+	/* sender_abandon gave it up before the end: never finish it */
+	if (x->cut) {
+		pthread_mutex_unlock(&x->mu);
+		return CURL_READFUNC_ABORT;
+	}
 	if (want > left)
 		want = left;
 	memcpy(buf, x->out.data.data + x->offset, want);
@@ -91,6 +143,7 @@ sender_read(char *buf, size_t size, size_t n, void *arg)
 	 */
 	if (x->offset == x->out.data.len)
 		x->body_done = 1;
+	pthread_mutex_unlock(&x->mu);
 	return want;
 }
 
@@ -118,43 +171,42 @@ sender_header(char *data, size_t size, size_t n, void *arg)
 	return len;
 }
 
-static void sender_on_socket(struct loop *, int, int, void *);
+/*
+ * The session's socket is known to the loop thread, so that it can shut
+ * a connection down under a blocked curl (sender_abandon); it is
+ * forgotten before it is closed, so a number reused by another file is
+ * never shut.
+ */
+static curl_socket_t
+sender_opensocket(void *arg, curlsocktype purpose, struct curl_sockaddr *a)
+{
+	struct session *x = arg;
+	int fd;
+
+	(void)purpose;
+	pthread_mutex_lock(&x->mu);
+	if (x->cut)
+		fd = -1;
+	else if ((fd = socket(a->family, a->socktype | SOCK_CLOEXEC,
+	    a->protocol)) != -1)
+		x->fd = fd;
+	pthread_mutex_unlock(&x->mu);
+	return fd == -1 ? CURL_SOCKET_BAD : fd;
+}
+
+static int
+sender_closesocket(void *arg, curl_socket_t fd)
+{
+	struct session *x = arg;
+
+	pthread_mutex_lock(&x->mu);
+	if (x->fd == fd)
+		x->fd = -1;
+	pthread_mutex_unlock(&x->mu);
+	return close(fd);
+}
+
 static void sender_on_timer(struct loop *, void *);
-static void sender_on_curl_timer(struct loop *, void *);
-
-static int
-sender_socket_cb(CURL *e, curl_socket_t fd, int what, void *arg, void *sp)
-{
-	struct sender *s = arg;
-	short ev = 0;
-
-	(void)e;
-	(void)sp;
-	if (what == CURL_POLL_REMOVE) {
-		loop_unwatch(s->loop, fd);
-		return 0;
-	}
-	if (what & CURL_POLL_IN)
-		ev |= POLLIN;
-	if (what & CURL_POLL_OUT)
-		ev |= POLLOUT;
-	if (loop_watch(s->loop, fd, ev, sender_on_socket, s) == -1)
-		log_warnx("sender: too many sockets");
-	return 0;
-}
-
-static int
-sender_timer_cb(CURLM *m, long ms, void *arg)
-{
-	struct sender *s = arg;
-
-	(void)m;
-	if (ms < 0)
-		loop_timer_cancel(s->loop, sender_on_curl_timer, s);
-	else
-		loop_timer(s->loop, ms, sender_on_curl_timer, s);
-	return 0;
-}
 
 /* ---- outcomes ---- */
 
@@ -221,49 +273,48 @@ sender_classify(struct session *x, CURLcode rc, char *reply, size_t len)
 	return QUEUE_TEMPFAIL;
 }
 
+/* Outcomes of the sessions that finished (the loop thread). */
 static void
 sender_collect(struct sender *s)
 {
-	char reply[SENDER_REPLY_MAX];
-	struct session *x;
-	CURLMsg *msg;
-	int left;
+	int i;
 
-	while ((msg = curl_multi_info_read(s->multi, &left)) != NULL) {
-		if (msg->msg != CURLMSG_DONE)
-			continue;
-		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &x);
-		sender_add_result(s, x->msg_id,
-		    sender_classify(x, msg->data.result, reply, sizeof reply),
-		    reply);
-		curl_multi_remove_handle(s->multi, x->easy);
-		curl_slist_free_all(x->rcpt);
-		x->rcpt = NULL;
-		x->busy = 0;
-		x->msg_id = 0;
+	for (i = 0; i < s->nsess; i++) {
+		struct session *x = &s->sess[i];
+
+		pthread_mutex_lock(&x->mu);
+		if (x->state == SESS_DONE) {
+			/* an abandoned one was recorded when it was given up */
+			if (!x->abandoned)
+				sender_add_result(s, x->msg_id, x->outcome,
+				    x->result);
+			x->state = SESS_IDLE;
+			x->busy = x->abandoned = 0;
+			x->msg_id = 0;
+		}
+		pthread_mutex_unlock(&x->mu);
 	}
 }
 
 /* ---- sessions ---- */
 
-/* Per-message options; the connection itself stays in curl's cache. */
-static int
-sender_prepare(struct sender *s, struct session *x)
+/* Per-message options (the session's thread); the connection itself
+ * stays open in the easy handle between messages. */
+static void
+sender_prepare(struct session *x)
 {
-	const struct conf *c = s->conf;
+	const struct sender_server *v = &x->srv;
 	CURL *e = x->easy;
 
-	curl_easy_setopt(e, CURLOPT_URL, s->url);
-	curl_easy_setopt(e, CURLOPT_USE_SSL, c->smtp.tls == CONF_TLS_OFF ?
-	    (long)CURLUSESSL_NONE : c->smtp.tls == CONF_TLS_REQUIRED ?
-	    (long)CURLUSESSL_ALL : (long)CURLUSESSL_TRY);
-	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, (long)c->smtp.verify);
-	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, c->smtp.verify ? 2L : 0L);
-	if (*c->smtp.ca_file)
-		curl_easy_setopt(e, CURLOPT_CAINFO, c->smtp.ca_file);
-	if (*c->smtp.user) {
-		curl_easy_setopt(e, CURLOPT_USERNAME, c->smtp.user);
-		curl_easy_setopt(e, CURLOPT_PASSWORD, s->password);
+	curl_easy_setopt(e, CURLOPT_URL, v->url);
+	curl_easy_setopt(e, CURLOPT_USE_SSL, v->use_ssl);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, v->verify);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, v->verify ? 2L : 0L);
+	if (v->ca_file)
+		curl_easy_setopt(e, CURLOPT_CAINFO, v->ca_file);
+	if (v->user) {
+		curl_easy_setopt(e, CURLOPT_USERNAME, v->user);
+		curl_easy_setopt(e, CURLOPT_PASSWORD, v->password);
 	}
 	curl_easy_setopt(e, CURLOPT_MAIL_FROM, x->out.mail_from);
 	x->rcpt = curl_slist_append(NULL, x->out.rcpt);
@@ -271,12 +322,67 @@ sender_prepare(struct sender *s, struct session *x)
 	curl_easy_setopt(e, CURLOPT_INFILESIZE_LARGE,
 	    (curl_off_t)x->out.data.len);
 	x->offset = 0;
-	x->body_done = 0;
 	x->reply[0] = x->error_reply[0] = '\0';
-	return 0;
+}
+
+/*
+ * A session's thread: wait for a message, run its SMTP transaction with
+ * curl_easy_perform (blocking, on this thread only), hand the outcome
+ * back and wake the loop.
+ */
+static void *
+sender_session_main(void *arg)
+{
+	struct session *x = arg;
+	char reply[SENDER_REPLY_MAX];
+	enum queue_outcome o;
+	CURLcode rc;
+
+	pthread_mutex_lock(&x->mu);
+	for (;;) {
+		while (x->state != SESS_GO && !x->quit)
+			pthread_cond_wait(&x->go, &x->mu);
+		if (x->quit)
+			break;
+		pthread_mutex_unlock(&x->mu);
+		sender_prepare(x);
+		rc = curl_easy_perform(x->easy);
+		o = sender_classify(x, rc, reply, sizeof reply);
+		curl_slist_free_all(x->rcpt);
+		x->rcpt = NULL;
+		pthread_mutex_lock(&x->mu);
+		x->outcome = o;
+		memcpy(x->result, reply, sizeof x->result);
+		x->state = SESS_DONE;
+		/* a full pipe already means "look" */
+		(void)!write(x->s->done_pipe[1], "d", 1);
+	}
+	pthread_mutex_unlock(&x->mu);
+	return NULL;
 }
 
 static void
+sender_server_free(struct sender_server *v)
+{
+	free(v->ca_file);
+	free(v->user);
+	free(v->password);
+	memset(v, 0, sizeof *v);
+}
+
+static void
+sender_server_copy(struct sender_server *to, const struct sender_server *v)
+{
+	sender_server_free(to);
+	memcpy(to->url, v->url, sizeof to->url);
+	to->use_ssl = v->use_ssl;
+	to->verify = v->verify;
+	to->ca_file = v->ca_file ? xstrdup(v->ca_file) : NULL;
+	to->user = v->user ? xstrdup(v->user) : NULL;
+	to->password = v->password ? xstrdup(v->password) : NULL;
+}
+
+static int
 sender_session_init(struct sender *s, struct session *x)
 {
 	CURL *e = curl_easy_init();
@@ -284,18 +390,74 @@ sender_session_init(struct sender *s, struct session *x)
 	memset(x, 0, sizeof *x);
 	x->s = s;
 	x->easy = e;
+	x->fd = -1;
+	x->srv_gen = -1;
 	render_out_init(&x->out);
+	pthread_mutex_init(&x->mu, NULL);
+	pthread_cond_init(&x->go, NULL);
 	curl_easy_setopt(e, CURLOPT_PRIVATE, x);
 	curl_easy_setopt(e, CURLOPT_UPLOAD, 1L);
 	curl_easy_setopt(e, CURLOPT_READFUNCTION, sender_read);
 	curl_easy_setopt(e, CURLOPT_READDATA, x);
 	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, sender_header);
 	curl_easy_setopt(e, CURLOPT_HEADERDATA, x);
+	curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, sender_opensocket);
+	curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, x);
+	curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, sender_closesocket);
+	curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, x);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	/* herald writes CRLF already; CRLF=1 would double the CRs */
 	curl_easy_setopt(e, CURLOPT_CRLF, 0L);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, 30L);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT, (long)SENDER_TIMEOUT_S);
+	/* curl's 64 KB default upload buffer (plus its scratch) is allocated
+	 * per transfer, and glibc gives it back and takes it again for each
+	 * message; 16 KB is as fast and stays in the heap */
+	curl_easy_setopt(e, CURLOPT_UPLOAD_BUFFERSIZE, 16384L);
+	if (pthread_create(&x->thread, NULL, sender_session_main, x) != 0) {
+		curl_easy_cleanup(e);
+		pthread_mutex_destroy(&x->mu);
+		pthread_cond_destroy(&x->go);
+		render_out_free(&x->out);
+		return -1;
+	}
+	return 0;
+}
+
+/* Hand a marked message to its session's thread (the loop thread). */
+static void
+sender_session_go(struct sender *s, struct session *x)
+{
+	/* idle: the loop thread may change what the thread reads */
+	if (x->srv_gen != s->server_gen) {
+		sender_server_copy(&x->srv, &s->server);
+		x->srv_gen = s->server_gen;
+	}
+	pthread_mutex_lock(&x->mu);
+	x->body_done = 0;
+	x->busy = 1;
+	x->state = SESS_GO;
+	pthread_cond_signal(&x->go);
+	pthread_mutex_unlock(&x->mu);
+}
+
+/*
+ * Give a session up under its thread: shut its socket down, so that
+ * curl fails at once wherever it waits, and no final dot can follow a
+ * message cut short. Returns whether the whole message had been read.
+ */
+static int
+sender_cut(struct session *x)
+{
+	int done;
+
+	pthread_mutex_lock(&x->mu);
+	x->cut = 1;
+	if (x->fd != -1)
+		shutdown(x->fd, SHUT_RDWR);
+	done = x->body_done;
+	pthread_mutex_unlock(&x->mu);
+	return done;
 }
 
 /* ---- the pump ---- */
@@ -389,7 +551,7 @@ sender_inflight(const struct sender *s, int64_t *ids)
 	int i;
 
 	for (i = 0; i < s->nsess; i++)
-		if (s->sess[i].busy)
+		if (s->sess[i].busy && !s->sess[i].abandoned)
 			ids[n++] = s->sess[i].msg_id;
 	return n;
 }
@@ -443,15 +605,20 @@ sender_pump(struct sender *s)
 {
 	struct session *start[SENDER_MAX_SESSIONS], *x;
 	int64_t now = time_now();
-	int nstart = 0, i, running;
+	int nstart = 0, i, tx;
 
 	sender_collect(s);
 	sender_refill(s, now);
+	/* the round's campaign checks share one read transaction (a BEGIN
+	 * with no read takes no lock) */
+	tx = sqlite3_exec(s->db->h, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
 	while (!s->stopping && nstart < s->nsess && sender_rate_ok(s) &&
 	    (x = sender_assign(s)) != NULL) {
 		journal_start(&s->journal, x->msg_id);
 		start[nstart++] = x;
 	}
+	if (tx)
+		sqlite3_exec(s->db->h, "COMMIT", NULL, NULL, NULL);
 	/*
 	 * Nothing starts before its start mark is on disk: written, and for
 	 * a round that starts anything, synced (one fdatasync for all its
@@ -473,14 +640,8 @@ sender_pump(struct sender *s)
 		/* for the power-cut test: what a crash could not take away */
 		log_debug("journal: %lld bytes durable",
 		    (long long)s->journal.len);
-	for (i = 0; i < nstart; i++) {
-		sender_prepare(s, start[i]);
-		start[i]->busy = 1;
-		curl_multi_add_handle(s->multi, start[i]->easy);
-	}
-	if (nstart)
-		curl_multi_socket_action(s->multi, CURL_SOCKET_TIMEOUT, 0,
-		    &running);
+	for (i = 0; i < nstart; i++)
+		sender_session_go(s, start[i]);
 	sender_commit(s, s->stopping);
 }
 
@@ -491,30 +652,33 @@ sender_wake(struct sender *s)
 }
 
 static void
-sender_on_socket(struct loop *l, int fd, int revents, void *arg)
-{
-	struct sender *s = arg;
-	int flags = 0, running;
-
-	(void)l;
-	if (revents & (POLLIN | POLLHUP | POLLERR))
-		flags |= CURL_CSELECT_IN;
-	if (revents & POLLOUT)
-		flags |= CURL_CSELECT_OUT;
-	if (revents & POLLERR)
-		flags |= CURL_CSELECT_ERR;
-	curl_multi_socket_action(s->multi, fd, flags, &running);
-	s->need_pump = 1;
-}
-
-static void
 sender_on_prep(struct loop *l, int fd, int revents, void *arg)
 {
 	struct sender *s = arg;
+	char drain[64];
 
 	(void)l;
-	(void)fd;
 	(void)revents;
+	/*
+	 * Drain it now: with every session busy nothing pops an item, and a
+	 * pipe left readable makes every poll return at once (a busy loop).
+	 */
+	while (read(fd, drain, sizeof drain) > 0)
+		;
+	s->need_pump = 1;
+}
+
+/* A session finished: its outcome is collected by the next pump. */
+static void
+sender_on_done(struct loop *l, int fd, int revents, void *arg)
+{
+	struct sender *s = arg;
+	char drain[64];
+
+	(void)l;
+	(void)revents;
+	while (read(fd, drain, sizeof drain) > 0)
+		;
 	s->need_pump = 1;
 }
 
@@ -534,27 +698,13 @@ sender_after_round(struct loop *l, void *arg)
 	}
 }
 
-/* curl's timer: only curl's timeouts */
-static void
-sender_on_curl_timer(struct loop *l, void *arg)
-{
-	struct sender *s = arg;
-	int running;
-
-	(void)l;
-	curl_multi_socket_action(s->multi, CURL_SOCKET_TIMEOUT, 0, &running);
-	s->need_pump = 1;
-}
-
 /* herald's own timer: batches, the rate limit, retries */
 static void
 sender_on_timer(struct loop *l, void *arg)
 {
 	struct sender *s = arg;
-	int running;
 
 	(void)l;
-	curl_multi_socket_action(s->multi, CURL_SOCKET_TIMEOUT, 0, &running);
 	s->need_pump = 1;
 }
 
@@ -564,6 +714,7 @@ static int
 sender_configure(struct sender *s, const struct conf *c, char *err,
     size_t errlen)
 {
+	struct sender_server *v = &s->server;
 	char *pw = NULL;
 
 	/* the caller frees the old config: never keep a pointer to it */
@@ -572,13 +723,63 @@ sender_configure(struct sender *s, const struct conf *c, char *err,
 	    (pw = conf_read_password(c->smtp.password_file, err, errlen))
 	    == NULL)
 		return -1;
-	free(s->password);
-	s->password = pw;
-	/* the URL path is the EHLO name */
-	snprintf(s->url, sizeof s->url, "%s%s%s", c->smtp.url,
+	sender_server_free(v);
+	v->password = pw;
+	snprintf(v->url, sizeof v->url, "%s%s%s", c->smtp.url,
 	    c->smtp.url[strlen(c->smtp.url) - 1] == '/' ? "" : "/",
 	    c->sender_domain);
+	v->use_ssl = c->smtp.tls == CONF_TLS_OFF ? (long)CURLUSESSL_NONE :
+	    c->smtp.tls == CONF_TLS_REQUIRED ? (long)CURLUSESSL_ALL :
+	    (long)CURLUSESSL_TRY;
+	v->verify = c->smtp.verify;
+	v->ca_file = *c->smtp.ca_file ? xstrdup(c->smtp.ca_file) : NULL;
+	v->user = *c->smtp.user ? xstrdup(c->smtp.user) : NULL;
+	/* sessions take it when they are next idle (sender_session_go) */
+	s->server_gen++;
 	return 0;
+}
+
+/* Stop a session's thread and free it (the loop thread). */
+static void
+sender_session_free(struct session *x)
+{
+	sender_cut(x);
+	pthread_mutex_lock(&x->mu);
+	x->quit = 1;
+	pthread_cond_signal(&x->go);
+	pthread_mutex_unlock(&x->mu);
+	pthread_join(x->thread, NULL);
+	/* closes the connection through sender_closesocket: mu still lives */
+	curl_easy_cleanup(x->easy);
+	curl_slist_free_all(x->rcpt);
+	render_out_free(&x->out);
+	sender_server_free(&x->srv);
+	pthread_mutex_destroy(&x->mu);
+	pthread_cond_destroy(&x->go);
+}
+
+static void
+sender_free_parts(struct sender *s)
+{
+	int i;
+
+	for (i = 0; i < s->nsess; i++)
+		sender_session_free(&s->sess[i]);
+	if (s->prep) {
+		loop_unwatch(s->loop, prep_fd(s->prep));
+		prep_free(&s->prep);
+	}
+	if (s->done_pipe[0] > 0) {
+		loop_unwatch(s->loop, s->done_pipe[0]);
+		close(s->done_pipe[0]);
+		close(s->done_pipe[1]);
+	}
+	if (s->journal.path)
+		journal_close(&s->journal);
+	sender_server_free(&s->server);
+	free(s->releases);
+	free(s->results);
+	free(s);
 }
 
 struct sender *
@@ -586,45 +787,40 @@ sender_new(struct db *d, const struct conf *c, const struct token_key *key,
     struct loop *l, const char *claim, int nosync, char *err, size_t errlen)
 {
 	struct sender *s = xcalloc(1, sizeof *s);
-	int i;
+	int n;
 
 	s->db = d;
 	s->loop = l;
 	s->nosync = nosync;
 	snprintf(s->claim, sizeof s->claim, "%s", claim);
-	if (sender_configure(s, c, err, errlen) == -1) {
-		free(s);
-		return NULL;
-	}
-	if ((s->prep = prep_new(c, key, err, errlen)) == NULL) {
-		free(s->password);
-		free(s);
-		return NULL;
+	if (sender_configure(s, c, err, errlen) == -1 ||
+	    (s->prep = prep_new(c, key, err, errlen)) == NULL)
+		goto fail;
+	if (pipe2(s->done_pipe, O_CLOEXEC | O_NONBLOCK) == -1) {
+		snprintf(err, errlen, "pipe: %s", strerror(errno));
+		goto fail;
 	}
 	snprintf(err, errlen, "%s.journal", c->database);
 	if (journal_open(&s->journal, err, nosync) == -1) {
 		snprintf(err, errlen, "%s.journal: %s", c->database,
 		    strerror(errno));
-		prep_free(&s->prep);
-		free(s->password);
-		free(s);
-		return NULL;
+		goto fail;
 	}
 	loop_watch(l, prep_fd(s->prep), POLLIN, sender_on_prep, s);
-	s->nsess = (int)(c->smtp_connections < SENDER_MAX_SESSIONS ?
+	loop_watch(l, s->done_pipe[0], POLLIN, sender_on_done, s);
+	n = (int)(c->smtp_connections < SENDER_MAX_SESSIONS ?
 	    c->smtp_connections : SENDER_MAX_SESSIONS);
-	s->multi = curl_multi_init();
-	curl_multi_setopt(s->multi, CURLMOPT_SOCKETFUNCTION, sender_socket_cb);
-	curl_multi_setopt(s->multi, CURLMOPT_SOCKETDATA, s);
-	curl_multi_setopt(s->multi, CURLMOPT_TIMERFUNCTION, sender_timer_cb);
-	curl_multi_setopt(s->multi, CURLMOPT_TIMERDATA, s);
-	curl_multi_setopt(s->multi, CURLMOPT_MAX_HOST_CONNECTIONS,
-	    (long)s->nsess);
-	curl_multi_setopt(s->multi, CURLMOPT_MAXCONNECTS, (long)s->nsess);
-	for (i = 0; i < s->nsess; i++)
-		sender_session_init(s, &s->sess[i]);
+	for (s->nsess = 0; s->nsess < n; s->nsess++)
+		if (sender_session_init(s, &s->sess[s->nsess]) == -1) {
+			snprintf(err, errlen, "cannot start an SMTP session's "
+			    "thread");
+			goto fail;
+		}
 	loop_after_round(l, sender_after_round, s);
 	return s;
+fail:
+	sender_free_parts(s);
+	return NULL;
 }
 
 void
@@ -637,27 +833,6 @@ sender_reconfigure(struct sender *s, const struct conf *c)
 	prep_reconfigure(s->prep, c);
 }
 
-/*
- * Take a session's connection away from under curl: shut the socket
- * down, so that removing the handle (which would have curl send the end
- * of DATA and wait for the reply, blocking) fails at once, and a message
- * cut short can never be completed by a final dot.
- */
-static void
-sender_cut(struct session *x)
-{
-	curl_socket_t fd = CURL_SOCKET_BAD;
-
-	if (curl_easy_getinfo(x->easy, CURLINFO_ACTIVESOCKET, &fd) ==
-	    CURLE_OK && fd != CURL_SOCKET_BAD)
-		shutdown(fd, SHUT_RDWR);
-	curl_multi_remove_handle(x->s->multi, x->easy);
-	curl_slist_free_all(x->rcpt);
-	x->rcpt = NULL;
-	x->busy = 0;
-	x->msg_id = 0;
-}
-
 int
 sender_abandon(struct sender *s)
 {
@@ -667,17 +842,18 @@ sender_abandon(struct sender *s)
 	for (i = 0; i < s->nsess; i++) {
 		struct session *x = &s->sess[i];
 
-		if (!x->busy)
+		if (!x->busy || x->abandoned)
 			continue;
 		/* the whole message went to curl: the dot may be out */
-		if (x->body_done)
+		if (sender_cut(x))
 			sender_add_result(s, x->msg_id, QUEUE_UNCERTAIN,
 			    "heraldd stopped while waiting for the reply to "
 			    "the end of DATA: it may have been delivered");
 		else
 			sender_add_release(s, x->msg_id, QUEUE_S_QUEUED);
+		/* its thread's own outcome, when it comes, is dropped */
+		x->abandoned = 1;
 		n++;
-		sender_cut(x);
 	}
 	sender_commit(s, 1);
 	return n;
@@ -706,7 +882,7 @@ sender_idle(const struct sender *s)
 	int i;
 
 	for (i = 0; i < s->nsess; i++)
-		if (s->sess[i].busy)
+		if (s->sess[i].busy && !s->sess[i].abandoned)
 			return 0;
 	return s->nresults == 0 && s->nreleases == 0;
 }
@@ -714,25 +890,8 @@ sender_idle(const struct sender *s)
 void
 sender_free(struct sender **sp)
 {
-	struct sender *s = *sp;
-	int i;
-
-	if (s == NULL)
+	if (*sp == NULL)
 		return;
-	for (i = 0; i < s->nsess; i++) {
-		if (s->sess[i].busy)
-			sender_cut(&s->sess[i]);
-		curl_easy_cleanup(s->sess[i].easy);
-		curl_slist_free_all(s->sess[i].rcpt);
-		render_out_free(&s->sess[i].out);
-	}
-	curl_multi_cleanup(s->multi);
-	loop_unwatch(s->loop, prep_fd(s->prep));
-	prep_free(&s->prep);
-	journal_close(&s->journal);
-	free(s->releases);
-	free(s->results);
-	free(s->password);
-	free(s);
+	sender_free_parts(*sp);
 	*sp = NULL;
 }

@@ -1,10 +1,11 @@
 /*
- * sender: heraldd's SMTP client. libcurl's multi interface runs
- * smtp.connections sessions that keep their connections open between
- * messages (one recipient per transaction, so the reply is that
- * recipient's); its sockets and timers live in the daemon's poll loop.
- * Bookkeeping follows store/queue.h: reserve durably, mark the start,
- * then send; results are committed in batches.
+ * sender: heraldd's SMTP client. smtp.connections sessions, each a
+ * libcurl easy handle on a thread of its own, keep their connections
+ * open between messages (one recipient per transaction, so the reply is
+ * that recipient's). The poll loop's thread does all the bookkeeping,
+ * following store/queue.h: reserve durably, mark the start, then hand
+ * the message to an idle session; results are committed in batches.
+ * See docs/design.md "The sender's threads".
  */
 #ifndef HERALD_SENDER_H
 #define HERALD_SENDER_H

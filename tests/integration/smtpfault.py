@@ -61,8 +61,10 @@ class _Handler(socketserver.StreamRequestHandler):
                 data = self.read_data()
                 if data is None:
                     return
-                if srv.hang_after_dot:
-                    time.sleep(srv.hang_after_dot)
+                hang = srv.hang_after_dot or (
+                    srv.hang_for.get(rcpts[0], 0) if rcpts else 0)
+                if hang:
+                    time.sleep(hang)
                     return          # hang up without a reply
                 if srv.delay:
                     time.sleep(srv.delay)
@@ -102,11 +104,13 @@ class _Server(socketserver.ThreadingMixIn, socketserver.TCPServer):
 class FaultServer:
     """tempfail: {rcpt: how many times to answer 451 before accepting};
     permfail: recipients answered 550; hang_after_dot: seconds to wait
-    after the final dot before hanging up without a reply; delay: seconds
+    after the final dot before hanging up without a reply; hang_for: the
+    same for these recipients only ({rcpt: seconds}); delay: seconds
     before the reply to the final dot."""
 
     def __init__(self, tempfail=None, permfail=(), hang_after_dot=0, delay=0,
-                 port=0):
+                 port=0, hang_for=None):
+        self.hang_for = {k.lower(): v for k, v in (hang_for or {}).items()}
         self.tempfail = {k.lower(): v for k, v in (tempfail or {}).items()}
         self.permfail = {x.lower() for x in permfail}
         self.hang_after_dot = hang_after_dot

@@ -1,5 +1,6 @@
 /* Unit tests: mail/compose and mail/rfc2047, read back with libetpan. */
 #include <libetpan/libetpan.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -145,10 +146,112 @@ test_message(void)
 	buf_free(&out);
 }
 
+/*
+ * The field named name in msg: its first line starts with a word (no
+ * fold right after the name), no line of it is white space alone or
+ * longer than 78, and its value, unfolded and decoded, is want.
+ */
+static void
+check_field(const char *msg, const char *name, const char *want)
+{
+	char head[64], *v, *d;
+	const char *p, *e, *line;
+	size_t n = 0;
+
+	snprintf(head, sizeof head, "\r\n%s: ", name);
+	p = strstr(msg, head);
+	CHECK(p != NULL);
+	if (p == NULL)
+		return;
+	p += strlen(head);
+	CHECK(*p != ' ' && *p != '\r' && *p != '\t');
+	/* the field ends at a line that does not start with white space */
+	for (e = p; (e = strstr(e, "\r\n")) && (e[2] == ' ' || e[2] == '\t');)
+		e += 2;
+	CHECK(e != NULL);
+	if (e == NULL)
+		return;
+	for (line = p - strlen(head) + 2; line < e;) {
+		const char *le = strstr(line, "\r\n");
+
+		CHECK(le - line <= 78);
+		CHECK(strspn(line, " \t") < (size_t)(le - line));
+		line = le + 2;
+	}
+	v = malloc((size_t)(e - p) + 1);
+	/* unfold: drop each CRLF, keep the white space after it */
+	for (; p < e; p++)
+		if (*p != '\r' && *p != '\n')
+			v[n++] = *p;
+	v[n] = '\0';
+	d = decode_header(v);
+	CHECK(d != NULL);
+	/* a display name: the field holds it, then the address */
+	if (d && strcmp(name, "Subject") != 0)
+		CHECK(strncmp(d, want, strlen(want)) == 0 &&
+		    d[strlen(want)] == ' ' && d[strlen(want) + 1] == '<');
+	else if (d) {
+		if (strcmp(d, want) != 0)
+			fprintf(stderr, "%s: got \"%s\"\n", name, d);
+		CHECK_STR(d, want);
+	}
+	free(d);
+	free(v);
+}
+
+/* Long subjects and names fold between words, the first on its line. */
+static void
+test_fold(void)
+{
+	static const char *const subjects[] = {
+	    /* long ASCII: folded by libetpan at spaces */
+	    "An invitation to the annual meeting of the research and "
+	    "education networks of Latin America, 2027, in Geneva",
+	    /* long non-ASCII: several encoded words */
+	    "Invitaci\xc3\xb3n a la reuni\xc3\xb3n anual de las redes de "
+	    "investigaci\xc3\xb3n y educaci\xc3\xb3n de Am\xc3\xa9rica "
+	    "Latina 2027",
+	    /* mixed: mostly ASCII, one accent */
+	    "Re: Fwd: the agenda for the caf\xc3\xa9 session and the "
+	    "discussion of the networks' regional plans for next year",
+	    /* one ASCII word too long for the first line */
+	    "Averyveryverylongsubjectwordwithoutanyspaceinsideitthatgoesonand"
+	    "on and then some words",
+	    /* short ones stay as they are */
+	    "Hola", "Caf\xc3\xa9",
+	};
+	struct compose m = { 0 };
+	struct buf out;
+	const char *err;
+	size_t i;
+
+	m.from_name = "Jos\xc3\xa9 N\xc3\xba\xc3\xb1" "ez de la Pe\xc3\xb1"
+	    "a, Coordinaci\xc3\xb3n Regional de Redes Acad\xc3\xa9micas";
+	m.from_addr = "office@example.org";
+	m.to_name = "Mar\xc3\xad" "a Ib\xc3\xa1\xc3\xb1" "ez of the Regional "
+	    "Research and Education Network Association";
+	m.to_addr = "maria@example.net";
+	m.message_id = "m1@example.org";
+	m.date = 1803978000;
+	m.text = "hi\n";
+	buf_init(&out, 1 << 20);
+	for (i = 0; i < sizeof subjects / sizeof subjects[0]; i++) {
+		buf_reset(&out);
+		m.subject = subjects[i];
+		CHECK(compose_build(&m, &out, &err) == 0);
+		buf_add(&out, "", 1);
+		check_field(out.data, "Subject", subjects[i]);
+		check_field(out.data, "From", m.from_name);
+		check_field(out.data, "To", m.to_name);
+	}
+	buf_free(&out);
+}
+
 int
 main(void)
 {
 	test_rfc2047();
 	test_message();
+	test_fold();
 	return check_done("t_compose");
 }
