@@ -14,6 +14,7 @@
 #include "lib/timeutil.h"
 #include "lib/xmalloc.h"
 #include "send/prep.h"
+#include "send/smtp_auth.h"
 #include "store/journal.h"
 #include "store/queue.h"
 
@@ -265,6 +266,7 @@ sender_prepare(struct sender *s, struct session *x)
 		curl_easy_setopt(e, CURLOPT_USERNAME, c->smtp.user);
 		curl_easy_setopt(e, CURLOPT_PASSWORD, s->password);
 	}
+	smtp_auth_setup(e, c, NULL, 0);	/* OAuth2: user and token */
 	curl_easy_setopt(e, CURLOPT_MAIL_FROM, x->out.mail_from);
 	x->rcpt = curl_slist_append(NULL, x->out.rcpt);
 	curl_easy_setopt(e, CURLOPT_MAIL_RCPT, x->rcpt);
