@@ -15,7 +15,7 @@
 set -eu
 export DEBIAN_FRONTEND=noninteractive
 pkgs="build-essential cmake pkg-config libcurl4-gnutls-dev libetpan-dev
-libsqlite3-dev libconfig-dev libcsv-dev nettle-dev libgnutls28-dev
+libsqlite3-dev libconfig-dev libcsv-dev nettle-dev libgnutls28-dev libjansson-dev
 postfix dovecot-imapd dovecot-lmtpd python3 python3-icalendar sqlite3 openssl
 ca-certificates psmisc chromium
 $*"

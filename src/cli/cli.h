@@ -117,6 +117,7 @@ int cmd_init(struct cli *, int, char **);
 int cmd_check(struct cli *, int, char **);
 int cmd_status(struct cli *, int, char **);
 int cmd_reload(struct cli *, int, char **);
+int cmd_oauth2_login(struct cli *, int, char **);
 /*
  * 1 when a heraldd holds database's lock, 0 when none does, -1 (errno).
  * Call it before the database is opened, or with no transaction open.

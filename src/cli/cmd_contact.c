@@ -578,8 +578,9 @@ cmd_contact_export(struct cli *c, int argc, char **argv)
 /*
  * "herald contact thread EMAIL": what herald sent (campaign, template,
  * state), what came back (kind, answer, state in the answer queue, its
- * first lines) and the notes, oldest first. Outbound subjects are made
- * at send time and not kept: the template names what was sent.
+ * first lines) and the notes, oldest first. An outbound message's
+ * subject is the one it was sent with (kept with its outcome; none for
+ * mail sent before herald kept them).
  */
 int
 cmd_contact_thread(struct cli *c, int argc, char **argv)
@@ -606,7 +607,7 @@ cmd_contact_thread(struct cli *c, int argc, char **argv)
 	    "SELECT COALESCE(m.sent_at, m.updated) AS at, 'out' AS direction, "
 	    "m.kind AS kind, k.name AS campaign, "
 	    "COALESCE(m.template, k.template) AS template, m.state AS state, "
-	    "NULL AS subject, NULL AS answer, NULL AS text, "
+	    "m.subject AS subject, NULL AS answer, NULL AS text, "
 	    "NULL AS inbound_id, 0 AS o, m.id AS n "
 	    "FROM message m LEFT JOIN campaign k ON k.id = m.campaign_id "
 	    "WHERE m.contact_id = ?1 AND m.state IN ('sent', 'failed', "

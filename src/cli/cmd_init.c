@@ -1,6 +1,7 @@
 /* cmd_init: "herald init" and "herald check". */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
@@ -10,12 +11,15 @@
 #include <curl/curl.h>
 #include <stdlib.h>
 
+#include "cli/check_tls.h"
 #include "cli/cli.h"
 #include "in/imap.h"
+#include "send/smtp_auth.h"
 #include "lib/token.h"
 #include "store/schema.h"
 
 #define SECRET_BYTES 32
+#define CHECK_SMTP_TIMEOUT_S 30
 
 /*
  * The token secret: 32 random bytes as hex, written to a temporary file
@@ -125,18 +129,140 @@ check_secret(const char *path)
 	return check_line("secret", 1, path);
 }
 
+/* Wait until the connection of e can be read (1) or written (0). */
+static int
+check_smtp_wait(CURL *e, int out)
+{
+	curl_socket_t fd = CURL_SOCKET_BAD;
+	struct pollfd p;
+
+	curl_easy_getinfo(e, CURLINFO_ACTIVESOCKET, &fd);
+	if (fd == CURL_SOCKET_BAD)
+		return -1;
+	p.fd = (int)fd;
+	p.events = out ? POLLOUT : POLLIN;
+	return poll(&p, 1, CHECK_SMTP_TIMEOUT_S * 1000) == 1 ? 0 : -1;
+}
+
 /*
- * SMTP: connect, EHLO, STARTTLS and AUTH as the sender would, then stop
- * (CURLOPT_CONNECT_ONLY), so a wrong port, certificate or password shows
- * here and not in a campaign.
+ * One command on the connection libcurl opened (and logged in on), and
+ * the server's reply: its code, and its last line in reply. -1 when the
+ * connection failed.
+ */
+static int
+check_smtp_cmd(CURL *e, const char *cmd, char *reply, size_t len)
+{
+	char buf[2048];
+	size_t n = 0, got, sent, at = 0;
+	CURLcode rc;
+
+	while (at < strlen(cmd)) {
+		rc = curl_easy_send(e, cmd + at, strlen(cmd) - at, &sent);
+		if (rc == CURLE_AGAIN && check_smtp_wait(e, 1) == 0)
+			continue;
+		if (rc != CURLE_OK)
+			return -1;
+		at += sent;
+	}
+	for (;;) {
+		char *line, *end;
+
+		rc = curl_easy_recv(e, buf + n, sizeof buf - 1 - n, &got);
+		if (rc == CURLE_AGAIN && check_smtp_wait(e, 0) == 0)
+			continue;
+		if (rc != CURLE_OK || got == 0)
+			return -1;
+		n += got;
+		buf[n] = '\0';
+		/* the reply is whole when its last line has "NNN " */
+		if (n < 2 || buf[n - 1] != '\n')
+			continue;
+		buf[n - 1] = '\0';
+		end = buf + n - 1;
+		if (end > buf && end[-1] == '\r')
+			*--end = '\0';
+		line = strrchr(buf, '\n') ? strrchr(buf, '\n') + 1 : buf;
+		if (strlen(line) >= 4 && line[3] == ' ') {
+			snprintf(reply, len, "%s", line);
+			return atoi(line);
+		}
+		buf[n - 1] = '\n';
+		if (n >= sizeof buf - 1)
+			n = 0;	/* a reply too long to keep: only its end */
+	}
+}
+
+/*
+ * Herald's tagged addresses, LOCAL+TAG@sender.domain, are where bounces
+ * and answers come back: the server must take one (RCPT TO answered
+ * 2xx). A 5xx says the form is refused: the address needs a catch-all
+ * or plus-addressing on the office's mailbox.
+ */
+static int
+check_smtp_tagged(CURL *e, const struct conf *cf)
+{
+	const char *at = strchr(cf->sender_address, '@');
+	char cmd[600], rcpt[400], reply[600], detail[1200];
+	int code;
+
+	snprintf(rcpt, sizeof rcpt, "%.*s%scheck@%s",
+	    (int)(at - cf->sender_address), cf->sender_address, cf->delimiter,
+	    cf->sender_domain);
+	snprintf(cmd, sizeof cmd, "MAIL FROM:<%s>\r\n", cf->sender_address);
+	if ((code = check_smtp_cmd(e, cmd, reply, sizeof reply)) / 100 != 2) {
+		snprintf(detail, sizeof detail, "MAIL FROM:<%s> refused: %s",
+		    cf->sender_address, code == -1 ? "connection lost" : reply);
+		return check_line("tagged", 0, detail);
+	}
+	snprintf(cmd, sizeof cmd, "RCPT TO:<%s>\r\n", rcpt);
+	code = check_smtp_cmd(e, cmd, reply, sizeof reply);
+	check_smtp_cmd(e, "RSET\r\n", cmd, sizeof cmd);
+	check_smtp_cmd(e, "QUIT\r\n", cmd, sizeof cmd);
+	if (code / 100 == 2)
+		snprintf(detail, sizeof detail, "%s: accepted (%s)", rcpt, reply);
+	else
+		snprintf(detail, sizeof detail, "%s: %s (bounces and answers "
+		    "come back to such addresses: the mailbox needs "
+		    "plus-addressing or a catch-all)", rcpt, code == -1 ?
+		    "connection lost" : reply);
+	return check_line("tagged", code / 100 == 2, detail);
+}
+
+/* What went wrong, in words: the certificate judged when TLS failed. */
+static void
+check_smtp_why(const struct conf *cf, CURLcode rc, long code, char *detail,
+    size_t len)
+{
+	char why[1500];
+
+	if (rc == CURLE_USE_SSL_FAILED)
+		snprintf(detail, len, "%s: the server offers no STARTTLS and "
+		    "smtp.tls is \"required\": herald will not send in the "
+		    "clear", cf->smtp.url);
+	else if ((rc == CURLE_PEER_FAILED_VERIFICATION ||
+	    rc == CURLE_SSL_CONNECT_ERROR) && cf->smtp.verify &&
+	    check_tls_smtp(cf->smtp.url, cf->smtp.ca_file, why, sizeof why)
+	    > 0)
+		snprintf(detail, len, "%s: %s", cf->smtp.url, why);
+	else
+		snprintf(detail, len, "%s: %s%s", cf->smtp.url,
+		    curl_easy_strerror(rc), code ? " (server reply)" : "");
+}
+
+/*
+ * SMTP: connect, EHLO, STARTTLS and AUTH as the sender would
+ * (CURLOPT_CONNECT_ONLY), then one RCPT TO a tagged address, so a
+ * wrong port, certificate, password or address form shows here and not
+ * in a campaign.
  */
 static int
 check_smtp(const struct conf *cf)
 {
-	char url[1200], detail[1400], err[512], *pw = NULL;
+	char url[1200], detail[2000], err[512], *pw = NULL;
 	CURL *e = curl_easy_init();
 	CURLcode rc;
 	long code = 0;
+	int tries, failed;
 
 	snprintf(url, sizeof url, "%s%s%s", cf->smtp.url,
 	    cf->smtp.url[strlen(cf->smtp.url) - 1] == '/' ? "" : "/",
@@ -152,7 +278,7 @@ check_smtp(const struct conf *cf)
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, cf->smtp.verify ? 2L : 0L);
 	if (*cf->smtp.ca_file)
 		curl_easy_setopt(e, CURLOPT_CAINFO, cf->smtp.ca_file);
-	if (*cf->smtp.user) {
+	if (*cf->smtp.user && cf->smtp.auth == CONF_AUTH_PASSWORD) {
 		if (*cf->smtp.password_file && (pw = conf_read_password(
 		    cf->smtp.password_file, err, sizeof err)) == NULL) {
 			curl_easy_cleanup(e);
@@ -161,32 +287,99 @@ check_smtp(const struct conf *cf)
 		curl_easy_setopt(e, CURLOPT_USERNAME, cf->smtp.user);
 		curl_easy_setopt(e, CURLOPT_PASSWORD, pw ? pw : "");
 	}
-	rc = curl_easy_perform(e);
-	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &code);
+	/* OAuth2: a second try with a fresh token when the first is refused
+	 * (smtp_auth_setup sees the 535) */
+	for (tries = 0; tries < 2; tries++) {
+		if (smtp_auth_setup(e, cf, err, sizeof err) == -1) {
+			curl_easy_cleanup(e);
+			free(pw);
+			snprintf(detail, sizeof detail, "%s: OAuth2: %s",
+			    cf->smtp.url, err);
+			return check_line("smtp", 0, detail);
+		}
+		rc = curl_easy_perform(e);
+		curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &code);
+		if (rc != CURLE_LOGIN_DENIED || cf->smtp.auth != CONF_AUTH_OAUTH2)
+			break;
+	}
 	if (rc == CURLE_OK)
-		snprintf(detail, sizeof detail, "%s: connected%s%s", cf->smtp.url,
-		    *cf->smtp.user ? ", logged in as " : "", cf->smtp.user);
+		snprintf(detail, sizeof detail, "%s: connected%s%s%s",
+		    cf->smtp.url, cf->smtp.tls == CONF_TLS_OFF ? "" :
+		    ", TLS verified", *cf->smtp.user || cf->smtp.auth ==
+		    CONF_AUTH_OAUTH2 ? ", logged in as " : "",
+		    *cf->smtp.user ? cf->smtp.user : cf->smtp.auth ==
+		    CONF_AUTH_OAUTH2 ? cf->sender_address : "");
 	else
-		snprintf(detail, sizeof detail, "%s: %s%s", cf->smtp.url,
-		    curl_easy_strerror(rc), code ? " (server reply)" : "");
+		check_smtp_why(cf, rc, code, detail, sizeof detail);
+	if (rc == CURLE_OK && cf->smtp.tls != CONF_TLS_OFF && !cf->smtp.verify)
+		strncat(detail, " (certificate NOT verified)", sizeof detail -
+		    strlen(detail) - 1);
+	failed = check_line("smtp", rc == CURLE_OK, detail);
+	if (rc == CURLE_OK)
+		failed += check_smtp_tagged(e, cf);
 	curl_easy_cleanup(e);
 	free(pw);
-	return check_line("smtp", rc == CURLE_OK, detail);
+	return failed;
+}
+
+/*
+ * The folders herald uses besides the inbox: the done folder is made
+ * when missing (heraldd would make it at the first move anyway); a
+ * missing sent folder is a mistake in the config.
+ */
+static int
+check_folders(struct imap *m, const struct conf *cf)
+{
+	char err[512], detail[1400];
+	int failed = 0, r;
+
+	if (*cf->imap_done_folder) {
+		if ((r = imap_folder_exists(m, cf->imap_done_folder)) == 1)
+			snprintf(detail, sizeof detail, "%s: exists%s",
+			    cf->imap_done_folder, m->has_move ? "" : " (the "
+			    "server has no MOVE: handled mail is only flagged "
+			    "\\Seen)");
+		else if (r == 0 && imap_folder_create(m, cf->imap_done_folder,
+		    err, sizeof err) == 0)
+			snprintf(detail, sizeof detail, "%s: created",
+			    cf->imap_done_folder);
+		else {
+			snprintf(detail, sizeof detail, "%s: %s",
+			    cf->imap_done_folder, r == -1 ? "LIST failed" :
+			    err);
+			r = -1;
+		}
+		failed += check_line("done", r != -1, detail);
+	}
+	if (*cf->imap_sent_folder) {
+		r = imap_folder_exists(m, cf->imap_sent_folder);
+		snprintf(detail, sizeof detail, "%s: %s", cf->imap_sent_folder,
+		    r == 1 ? "exists" : r == 0 ? "no such folder on the server "
+		    "(imap.sent_folder: the office's sent mail, e.g. \"Sent\")" :
+		    "LIST failed");
+		failed += check_line("sent", r == 1, detail);
+	}
+	return failed;
 }
 
 static int
 check_imap(const struct conf *cf)
 {
 	struct imap m;
-	char err[512], detail[1400];
+	char err[1600], detail[1800];
+	int failed;
 
 	if (imap_open(&m, cf, err, sizeof err) == -1)
 		return check_line("imap", 0, err);
-	snprintf(detail, sizeof detail, "%s: %s selected, UIDVALIDITY %u%s",
+	snprintf(detail, sizeof detail, "%s: %s selected, UIDVALIDITY %u%s%s%s",
 	    cf->imap.url, m.mailbox, m.uidvalidity,
-	    m.has_idle ? ", IDLE" : "");
+	    m.has_idle ? ", IDLE" : "", cf->imap.auth == CONF_AUTH_OAUTH2 ?
+	    ", OAuth2" : "", cf->imap.tls != CONF_TLS_OFF && !cf->imap.verify ?
+	    " (certificate NOT verified)" : "");
+	failed = check_line("imap", 1, detail);
+	failed += check_folders(&m, cf);
 	imap_close(&m);
-	return check_line("imap", 1, detail);
+	return failed;
 }
 
 int
@@ -230,6 +423,8 @@ cmd_check(struct cli *c, int argc, char **argv)
 		cli_warn_no_daemon(c, "nothing is sent or read until one "
 		    "starts (heraldd(8))");
 	}
+	if (conf_unverified(c->conf))
+		printf("%-9s %-4s %s\n", "tls", "WARN", conf_unverified(c->conf));
 	if (failed)
 		return EX_CONFIG;
 	/* the servers last: a config problem is reported as one first */

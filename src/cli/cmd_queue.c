@@ -19,7 +19,8 @@ cmd_queue(struct cli *c, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	static const char *const cols[] = { "#id", "campaign", "email",
-	    "state", "#attempts", "@next_attempt", "last_reply", NULL };
+	    "state", "#attempts", "@next_attempt", "server", "last_reply",
+	    NULL };
 	const char *state = NULL, *camp = NULL;
 	sqlite3_stmt *st;
 	int ch, rc;
@@ -47,7 +48,8 @@ cmd_queue(struct cli *c, int argc, char **argv)
 	if ((rc = cli_open(c)) != 0 || (rc = cli_require(c, "campaign", camp)))
 		return rc;
 	st = db_prepare(c->db, "SELECT m.id, COALESCE(k.name, ''), m.rcpt, "
-	    "m.state, m.attempts, NULLIF(m.next_attempt, 0), m.last_reply "
+	    "m.state, m.attempts, NULLIF(m.next_attempt, 0), m.server, "
+	    "m.last_reply "
 	    "FROM message m LEFT JOIN campaign k ON k.id = m.campaign_id "
 	    "WHERE (?1 IS NULL OR m.state = ?1) AND (?2 IS NULL OR k.name = ?2) "
 	    "ORDER BY m.id");

@@ -26,6 +26,13 @@ static const struct cli_command commands[] = {
 	  "Make the heraldd of this database read its config again (SIGHUP).",
 	  "Only the daemon that holds this database's lock, by the pid in\n"
 	  "its pidfile and its recorded state; exit 69 when none runs.\n" },
+	{ "oauth2", "login", cmd_oauth2_login, "",
+	  "Sign the office's mailbox in to its provider (OAuth2 device "
+	  "login) and keep the refresh token heraldd logs in with.",
+	  "Prints a web address and a code: open it in any browser, enter "
+	  "the code and\nsign in as the mailbox. herald then writes "
+	  "oauth2.refresh_token_file\n(mode 0600). Needs oauth2.device_url, "
+	  "token_url and client_id (herald.conf(5)).\n" },
 	{ "contact", "import", cmd_contact_import,
 	  "FILE.csv [--list LIST] [--update] [--encoding latin1|cp1252]",
 	  "Import contacts from a UTF-8 CSV file with a header row.",

@@ -24,7 +24,8 @@
 
 enum conf_type {
 	T_GROUP, T_STR, T_HSTR, T_PATH, T_PASSFILE, T_INT, T_BOOL, T_TLS,
-	T_SMTPURL, T_IMAPURL, T_ADDR, T_DOMAIN, T_DELIM, T_MAILBOX, T_TZ
+	T_SMTPURL, T_IMAPURL, T_ADDR, T_DOMAIN, T_DELIM, T_MAILBOX, T_TZ,
+	T_AUTH, T_OAUTHURL
 };
 
 struct conf_key {
@@ -56,6 +57,7 @@ static const struct conf_key conf_keys[] = {
 	{ "smtp.user", T_HSTR, S(smtp.user), 0, "", 0, 0, 0 },
 	{ "smtp.password_file", T_PASSFILE, S(smtp.password_file), 0, "", 0, 0, 0 },
 	{ "smtp.ca_file", T_PASSFILE, S(smtp.ca_file), 0, "", 0, 0, 0 },
+	{ "smtp.auth", T_AUTH, S(smtp.auth), 0, "password", 0, 0, 0 },
 	{ "smtp.connections", T_INT, S(smtp_connections), 0, NULL, 4, 1, 64 },
 	{ "smtp.rate", T_INT, S(smtp_rate), 0, NULL, 0, 0, 1000000 },
 	{ "smtp.retry_min", T_INT, S(smtp_retry_min), 0, NULL, 300, 1, 86400 },
@@ -68,6 +70,7 @@ static const struct conf_key conf_keys[] = {
 	{ "imap.user", T_HSTR, S(imap.user), 0, "", 0, 0, 0 },
 	{ "imap.password_file", T_PASSFILE, S(imap.password_file), 0, "", 0, 0, 0 },
 	{ "imap.ca_file", T_PASSFILE, S(imap.ca_file), 0, "", 0, 0, 0 },
+	{ "imap.auth", T_AUTH, S(imap.auth), 0, "password", 0, 0, 0 },
 	{ "imap.idle", T_BOOL, S(imap_idle), 0, NULL, 1, 0, 1 },
 	{ "imap.poll", T_INT, S(imap_poll), 0, NULL, 60, 1, 3600 },
 	{ "imap.done_folder", T_MAILBOX, S(imap_done_folder), 0, "", 0, 0, 0 },
@@ -85,6 +88,15 @@ static const struct conf_key conf_keys[] = {
 	{ "inbound", T_GROUP, NOFF, 0, NULL, 0, 0, 0 },
 	{ "inbound.authserv_id", T_HSTR, S(authserv_id), 0, "", 0, 0, 0 },
 	{ "display_tz", T_TZ, S(display_tz), 0, "", 0, 0, 0 },
+	{ "oauth2", T_GROUP, NOFF, 0, NULL, 0, 0, 0 },
+	{ "oauth2.token_url", T_OAUTHURL, S(oauth2.token_url), 0, "", 0, 0, 0 },
+	{ "oauth2.device_url", T_OAUTHURL, S(oauth2.device_url), 0, "", 0, 0, 0 },
+	{ "oauth2.client_id", T_HSTR, S(oauth2.client_id), 0, "", 0, 0, 0 },
+	{ "oauth2.client_secret_file", T_PASSFILE, S(oauth2.client_secret_file),
+	  0, "", 0, 0, 0 },
+	{ "oauth2.refresh_token_file", T_PATH, S(oauth2.refresh_token_file), 0,
+	  "", 0, 0, 0 },
+	{ "oauth2.scope", T_HSTR, S(oauth2.scope), 0, "", 0, 0, 0 },
 };
 #undef S
 
@@ -300,6 +312,14 @@ conf_check_string(struct conf_ctx *x, const struct conf_key *k, int line,
 			return conf_fail(x, line, k->name,
 			    "must be \"off\", \"auto\" or \"required\"");
 		return 0;
+	case T_AUTH:
+		if (strcmp(v, "password") && strcmp(v, "oauth2"))
+			return conf_fail(x, line, k->name,
+			    "must be \"password\" or \"oauth2\"");
+		return 0;
+	case T_OAUTHURL:
+		return *v ? conf_check_url(x, line, k->name, v, "http",
+		    "https") : 0;
 	case T_TZ:
 		if (*v && !time_zone_valid(v))
 			return conf_fail(x, line, k->name,
@@ -434,6 +454,10 @@ conf_store_string(struct conf_ctx *x, struct conf *c,
 	case T_TLS:
 		*(int *)p = strcmp(v, "off") == 0 ? CONF_TLS_OFF :
 		    strcmp(v, "required") == 0 ? CONF_TLS_REQUIRED : CONF_TLS_AUTO;
+		return 0;
+	case T_AUTH:
+		*(int *)p = strcmp(v, "oauth2") == 0 ? CONF_AUTH_OAUTH2 :
+		    CONF_AUTH_PASSWORD;
 		return 0;
 	case T_PATH:
 	case T_PASSFILE:
@@ -664,6 +688,28 @@ conf_check_sent_folder(struct conf_ctx *x, const struct conf *c)
 	return 0;
 }
 
+/* Logging in with OAuth2 needs a client and where its tokens come from. */
+static int
+conf_check_oauth2(struct conf_ctx *x, const struct conf *c)
+{
+	const char *who = c->smtp.auth == CONF_AUTH_OAUTH2 ? "smtp.auth" :
+	    c->imap.auth == CONF_AUTH_OAUTH2 ? "imap.auth" : NULL;
+
+	if (who == NULL)
+		return 0;
+	if (*c->oauth2.token_url == '\0')
+		return conf_fail(x, 0, "oauth2.token_url", "missing (required "
+		    "by %s = \"oauth2\")", who);
+	if (*c->oauth2.client_id == '\0')
+		return conf_fail(x, 0, "oauth2.client_id", "missing (required "
+		    "by %s = \"oauth2\")", who);
+	if (*c->oauth2.refresh_token_file == '\0')
+		return conf_fail(x, 0, "oauth2.refresh_token_file", "missing "
+		    "(required by %s = \"oauth2\"; herald oauth2 login "
+		    "writes it)", who);
+	return 0;
+}
+
 /* Checks that involve more than one key. */
 static int
 conf_check_relations(struct conf_ctx *x, struct conf *c)
@@ -687,7 +733,7 @@ conf_check_relations(struct conf_ctx *x, struct conf *c)
 	if (c->smtp_retry_max > c->smtp_give_up)
 		return conf_fail(x, 0, "smtp.retry_max",
 		    "must not exceed smtp.give_up");
-	return 0;
+	return conf_check_oauth2(x, c);
 }
 
 static char *
@@ -814,7 +860,8 @@ conf_free(struct conf **cp)
 		const struct conf_key *k = &conf_keys[i];
 
 		if (k->type != T_GROUP && k->type != T_INT &&
-		    k->type != T_BOOL && k->type != T_TLS)
+		    k->type != T_BOOL && k->type != T_TLS &&
+		    k->type != T_AUTH)
 			free(*(char **)((char *)c + k->off));
 	}
 	for (i = 0; i < (size_t)c->nsmtp_next; i++)
@@ -823,6 +870,27 @@ conf_free(struct conf **cp)
 	free(c->path);
 	free(c);
 	*cp = NULL;
+}
+
+const char *
+conf_unverified(const struct conf *c)
+{
+	int smtp = c->smtp.tls != CONF_TLS_OFF && !c->smtp.verify;
+	int imap = c->imap.tls != CONF_TLS_OFF && !c->imap.verify;
+
+	if (smtp && imap)
+		return "smtp.verify and imap.verify are false: the servers' "
+		    "certificates are not checked, and anyone on the path can "
+		    "read the passwords and the mail";
+	if (smtp)
+		return "smtp.verify is false: the SMTP server's certificate is "
+		    "not checked, and anyone on the path can read the "
+		    "password and the mail";
+	if (imap)
+		return "imap.verify is false: the IMAP server's certificate is "
+		    "not checked, and anyone on the path can read the "
+		    "password and the mail";
+	return NULL;
 }
 
 char *

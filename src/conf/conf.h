@@ -10,6 +10,8 @@
 #include <stdint.h>
 
 enum conf_tls { CONF_TLS_OFF, CONF_TLS_AUTO, CONF_TLS_REQUIRED };
+/* how herald logs in to a server: smtp.auth, imap.auth */
+enum conf_auth { CONF_AUTH_PASSWORD, CONF_AUTH_OAUTH2 };
 
 struct conf_server {
 	char *url;
@@ -18,6 +20,17 @@ struct conf_server {
 	char *user;
 	char *password_file;	/* absolute path or "" */
 	char *ca_file;		/* trusted CAs (PEM), "" = the system's */
+	int auth;		/* enum conf_auth */
+};
+
+/* The OAuth2 client both servers log in with (lib/oauth2.h). */
+struct conf_oauth2 {
+	char *token_url;		/* RFC 6749 token endpoint */
+	char *device_url;		/* RFC 8628 device authorization */
+	char *client_id;
+	char *client_secret_file;	/* absolute path or "" (public client) */
+	char *refresh_token_file;	/* absolute; written by oauth2 login */
+	char *scope;
 };
 
 struct conf {
@@ -56,6 +69,7 @@ struct conf {
 	/* the zone times are shown in where no event names one: an IANA
 	 * name, or "" for the system's zone (time_system_zone) */
 	char *display_tz;
+	struct conf_oauth2 oauth2;
 };
 
 /*
@@ -72,6 +86,12 @@ void conf_free(struct conf **c);
 /* The SMTP servers in the order given: 0 is c->smtp; conf_nsmtp of them. */
 const struct conf_server *conf_smtp(const struct conf *c, int i);
 int conf_nsmtp(const struct conf *c);
+/*
+ * The warning heraldd and "herald check" give at every start when TLS
+ * is on but a server's certificate is not verified; NULL when all is
+ * verified (or TLS is off, which says so itself).
+ */
+const char *conf_unverified(const struct conf *c);
 /*
  * Read the first line of a password file (mode is not checked here).
  * Returns a malloc'd string or NULL with err set.

@@ -596,6 +596,8 @@ daemon_run(struct daemon *d)
 	loop_timer(d->loop, 0, daemon_on_tick, d);
 	d->started_at = time_now();
 	log_info("started: database %s", d->conf->database);
+	if (conf_unverified(d->conf))
+		log_warnx("%s", conf_unverified(d->conf));
 	while (!got_term) {
 		if (got_hup) {
 			got_hup = 0;

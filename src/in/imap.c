@@ -3,18 +3,19 @@
 
 #include <curl/curl.h>
 #include <gnutls/gnutls.h>
-#include <gnutls/x509.h>
 #include <libetpan/libetpan.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "conf/oauth2.h"
 #include "in/imap_stream.h"
+#include "lib/log.h"
+#include "lib/tlsjudge.h"
 #include "lib/xmalloc.h"
 
 #define IMAP_TIMEOUT_S 60
-#define IMAP_MAX_CHAIN 16	/* certificates looked at in a server's chain */
 #define IMAP_IDLE_MAX_S (25 * 60)
 #define IMAP_BUFFER 8192	/* libetpan's own */
 
@@ -69,29 +70,14 @@ imap_parse_url(const char *url, char **host, uint16_t *port, int *tls,
 	return rc;
 }
 
-/* One DER certificate into crt; 0 when it parses. */
-static int
-imap_crt(gnutls_x509_crt_t *crt, const void *der, size_t len)
-{
-	gnutls_datum_t d = { (unsigned char *)der, (unsigned int)len };
-
-	if (gnutls_x509_crt_init(crt) < 0)
-		return -1;
-	if (gnutls_x509_crt_import(*crt, &d, GNUTLS_X509_FMT_DER) < 0) {
-		gnutls_x509_crt_deinit(*crt);
-		return -1;
-	}
-	return 0;
-}
-
 /*
- * The certificates the server presented, leaf first, as GnuTLS wants
- * them: the whole chain, so that a certificate from an intermediate CA
- * verifies against the root alone. Returns how many are in crts (at
- * most max), 0 when there is none.
+ * The certificates the server presented, leaf first, as DER: the whole
+ * chain, so that a certificate from an intermediate CA verifies against
+ * the root alone. Returns how many are in ders (at most max), each to
+ * be freed with free().
  */
 static unsigned int
-imap_peer_chain(struct imap *m, gnutls_x509_crt_t *crts, unsigned int max)
+imap_peer_chain(struct imap *m, gnutls_datum_t *ders, unsigned int max)
 {
 	mailstream *ms = imap_s(m)->imap_stream;
 	unsigned char *der = NULL;
@@ -102,61 +88,43 @@ imap_peer_chain(struct imap *m, gnutls_x509_crt_t *crts, unsigned int max)
 	/* the leaf first: libetpan 1.9.4's chain call returns an
 	 * uninitialised pointer when the server sent no certificate */
 	len = mailstream_ssl_get_certificate(ms, &der);
-	if (len <= 0 || imap_crt(&crts[n], der, (size_t)len) == -1) {
+	if (len <= 0) {
 		free(der);
 		return 0;
 	}
-	free(der);
-	n++;
+	ders[n].data = der;
+	ders[n++].size = (unsigned int)len;
 	if ((chain = mailstream_get_certificate_chain(ms)) == NULL)
 		return n;
 	/* entry 0 is the leaf again */
 	for (i = 1; i < carray_count(chain) && n < max; i++) {
 		MMAPString *s = carray_get(chain, i);
 
-		if (imap_crt(&crts[n], s->str, s->len) == 0)
-			n++;
+		ders[n].data = xmalloc(s->len ? s->len : 1);
+		memcpy(ders[n].data, s->str, s->len);
+		ders[n++].size = (unsigned int)s->len;
 	}
 	mailstream_certificate_chain_free(chain);
 	return n;
 }
 
-/* The chain must lead to a trusted CA, and the leaf name our host. */
+/* The chain must lead to a trusted CA, in its dates, for our host. */
 static int
 imap_verify(struct imap *m, const struct conf *c, char *err, size_t errlen)
 {
-	gnutls_x509_trust_list_t tl = NULL;
-	gnutls_x509_crt_t crts[IMAP_MAX_CHAIN];
-	unsigned int status = 0, n, i;
-	int rc = -1;
+	gnutls_datum_t ders[TLSJUDGE_MAX_CHAIN];
+	char why[1500];
+	unsigned int n, i;
+	enum tlsjudge_verdict v;
 
-	if ((n = imap_peer_chain(m, crts, IMAP_MAX_CHAIN)) == 0) {
-		snprintf(err, errlen, "%s: no readable server certificate",
-		    m->host);
-		return -1;
-	}
-	if (gnutls_x509_trust_list_init(&tl, 0) < 0)
-		snprintf(err, errlen, "%s: out of memory", m->host);
-	else if ((*c->imap.ca_file ?
-	    gnutls_x509_trust_list_add_trust_file(tl, c->imap.ca_file, NULL,
-	    GNUTLS_X509_FMT_PEM, 0, 0) :
-	    gnutls_x509_trust_list_add_system_trust(tl, 0, 0)) <= 0)
-		snprintf(err, errlen, "%s: no trusted CA certificates loaded",
-		    *c->imap.ca_file ? c->imap.ca_file : "system store");
-	else if (gnutls_x509_trust_list_verify_crt(tl, crts, n, 0, &status,
-	    NULL) < 0 || status != 0)
-		snprintf(err, errlen, "%s: certificate not trusted (status "
-		    "0x%x)", m->host, status);
-	else if (!gnutls_x509_crt_check_hostname(crts[0], m->host))
-		snprintf(err, errlen, "%s: certificate is for another host",
-		    m->host);
-	else
-		rc = 0;
-	if (tl)
-		gnutls_x509_trust_list_deinit(tl, 1);
+	n = imap_peer_chain(m, ders, TLSJUDGE_MAX_CHAIN);
+	v = tlsjudge_chain(ders, n, m->host, c->imap.ca_file, why, sizeof why);
 	for (i = 0; i < n; i++)
-		gnutls_x509_crt_deinit(crts[i]);
-	return rc;
+		free(ders[i].data);
+	if (v == TLSJUDGE_OK)
+		return 0;
+	snprintf(err, errlen, "%s: %s", m->host, why);
+	return -1;
 }
 
 /*
@@ -229,11 +197,11 @@ imap_connect(struct imap *m, const struct conf *c, uint16_t port,
 	return 0;
 }
 
+/* LOGIN with the password in imap.password_file. */
 static int
-imap_login_select(struct imap *m, const struct conf *c, char *err,
-    size_t errlen)
+imap_login_password(struct imap *m, const struct conf *c, const char *user,
+    char *err, size_t errlen)
 {
-	mailimap *s = imap_s(m);
 	char *pw = xstrdup("");
 	int r;
 
@@ -243,16 +211,118 @@ imap_login_select(struct imap *m, const struct conf *c, char *err,
 		    errlen)) == NULL)
 			return -1;
 	}
-	r = mailimap_login(s, *c->imap.user ? c->imap.user :
-	    c->sender_address, pw);
+	r = mailimap_login(imap_s(m), user, pw);
+	explicit_bzero(pw, strlen(pw));
 	free(pw);
+	return r;
+}
+
+/*
+ * AUTHENTICATE OAUTHBEARER (RFC 7628), which libetpan does not have:
+ * the initial response on the command line (SASL-IR); on failure the
+ * server sends its error as a challenge, answered with ^A (RFC 7628
+ * 3.2.3) before the tagged NO.
+ */
+static int
+imap_oauthbearer(struct imap *m, const char *user, unsigned int port,
+    const char *token)
+{
+	mailimap *s = imap_s(m);
+	struct mailimap_response *resp = NULL;
+	char *ir = oauth2_sasl_oauthbearer(user, m->host, port, token), *line;
+	int r, ok;
+
+	mailstream_set_privacy(s->imap_stream, 0);
+	r = mailimap_send_current_tag(s);
+	if (r == MAILIMAP_NO_ERROR && (mailstream_write(s->imap_stream,
+	    "AUTHENTICATE OAUTHBEARER ", 25) != 25 ||
+	    mailstream_write(s->imap_stream, ir, strlen(ir)) !=
+	    (ssize_t)strlen(ir) || mailstream_write(s->imap_stream, "\r\n", 2)
+	    != 2 || mailstream_flush(s->imap_stream) == -1))
+		r = MAILIMAP_ERROR_STREAM;
+	mailstream_set_privacy(s->imap_stream, 1);
+	explicit_bzero(ir, strlen(ir));
+	free(ir);
+	if (r != MAILIMAP_NO_ERROR)
+		return r;
+	if ((line = mailimap_read_line(s)) == NULL)
+		return MAILIMAP_ERROR_STREAM;
+	if (line[0] == '+' && (mailstream_write(s->imap_stream, "AQ==\r\n", 6)
+	    != 6 || mailstream_flush(s->imap_stream) == -1))
+		return MAILIMAP_ERROR_STREAM;
+	/* a response may begin with the continuation just answered */
+	if ((r = mailimap_parse_response(s, &resp)) != MAILIMAP_NO_ERROR)
+		return r;
+	ok = resp->rsp_resp_done->rsp_type == MAILIMAP_RESP_DONE_TYPE_TAGGED &&
+	    resp->rsp_resp_done->rsp_data.rsp_tagged->rsp_cond_state->rsp_type
+	    == MAILIMAP_RESP_COND_STATE_OK;
+	mailimap_response_free(resp);
+	if (!ok)
+		return MAILIMAP_ERROR_LOGIN;
+	s->imap_state = MAILIMAP_STATE_AUTHENTICATED;
+	return MAILIMAP_NO_ERROR;
+}
+
+/*
+ * SASL XOAUTH2 (libetpan's), or OAUTHBEARER where the server offers only
+ * that; once more with a fresh token when the server refuses the first.
+ */
+static int
+imap_login_oauth2(struct imap *m, const struct conf *c, const char *user,
+    char *err, size_t errlen)
+{
+	mailimap *s = imap_s(m);
+	int xoauth2 = mailimap_has_xoauth2(s), attempt, r = MAILIMAP_ERROR_LOGIN;
+	char *token;
+
+	if (!xoauth2 && !mailimap_has_authentication(s, "OAUTHBEARER")) {
+		snprintf(err, errlen, "%s: imap.auth is \"oauth2\" but the server "
+		    "offers neither AUTH=XOAUTH2 nor AUTH=OAUTHBEARER", m->host);
+		return -1;
+	}
+	for (attempt = 0; attempt < 2; attempt++) {
+		if ((token = oauth2_token(&c->oauth2, attempt > 0, err, errlen))
+		    == NULL)
+			return -1;
+		r = xoauth2 ? mailimap_oauth2_authenticate(s, user, token) :
+		    imap_oauthbearer(m, user, m->port, token);
+		explicit_bzero(token, strlen(token));
+		free(token);
+		if (r != MAILIMAP_ERROR_LOGIN)
+			break;
+		log_info("imap: %s refused the access token%s", m->host,
+		    attempt ? "" : "; trying a fresh one");
+	}
+	return r;
+}
+
+static int
+imap_login_select(struct imap *m, const struct conf *c, char *err,
+    size_t errlen)
+{
+	mailimap *s = imap_s(m);
+	const char *user = *c->imap.user ? c->imap.user : c->sender_address;
+	struct mailimap_capability_data *cap = NULL;
+	int r;
+
+	err[0] = '\0';
+	r = c->imap.auth == CONF_AUTH_OAUTH2 ?
+	    imap_login_oauth2(m, c, user, err, errlen) :
+	    imap_login_password(m, c, user, err, errlen);
+	if (r == -1)
+		return -1;	/* err says why: no token, no password file */
 	if (r != MAILIMAP_NO_ERROR) {
 		char what[300];
 
-		snprintf(what, sizeof what, "login refused for %s",
-		    *c->imap.user ? c->imap.user : c->sender_address);
+		snprintf(what, sizeof what, "%s refused for %s",
+		    c->imap.auth == CONF_AUTH_OAUTH2 ? "OAuth2 login" : "login",
+		    user);
 		return imap_fail(m, what, err, errlen);
 	}
+	/* the capabilities after login, which may differ (MOVE) */
+	if (!mailimap_has_extension(s, "MOVE") &&
+	    mailimap_capability(s, &cap) == MAILIMAP_NO_ERROR)
+		mailimap_capability_data_free(cap);
 	if (mailimap_select(s, m->mailbox) != MAILIMAP_NO_ERROR ||
 	    s->imap_selection_info == NULL) {
 		char what[300];
@@ -291,6 +361,7 @@ imap_open_in(struct imap *m, const struct conf *c, struct imap_cut *cut,
 		free(m->mailbox);
 		m->mailbox = xstrdup(folder);
 	}
+	m->port = port;
 	m->session = mailimap_new(0, NULL);
 	mailimap_set_timeout(imap_s(m), IMAP_TIMEOUT_S);
 	if (imap_connect(m, c, port, tls, err, errlen) == -1 ||
@@ -607,6 +678,67 @@ imap_batch_free(struct imap_batch *b)
 }
 
 int
+imap_folder_exists(struct imap *m, const char *folder)
+{
+	clist *list = NULL;
+	clistiter *it;
+	int found = 0;
+
+	if (mailimap_list(imap_s(m), "", folder, &list) != MAILIMAP_NO_ERROR) {
+		if (list)
+			mailimap_list_result_free(list);
+		return -1;
+	}
+	for (it = clist_begin(list); it; it = clist_next(it)) {
+		struct mailimap_mailbox_list *mb = clist_content(it);
+
+		if (mb->mb_name && strcmp(mb->mb_name, folder) == 0)
+			found = 1;
+	}
+	mailimap_list_result_free(list);
+	return found;
+}
+
+int
+imap_folder_create(struct imap *m, const char *folder, char *err,
+    size_t errlen)
+{
+	char what[300];
+
+	if (mailimap_create(imap_s(m), folder) == MAILIMAP_NO_ERROR)
+		return 0;
+	snprintf(what, sizeof what, "cannot create folder %s", folder);
+	return imap_fail(m, what, err, errlen);
+}
+
+/* MOVE, creating the folder when the move failed for want of it. */
+static int
+imap_move(struct imap *m, const uint32_t *uids, size_t n, const char *folder,
+    char *err, size_t errlen)
+{
+	struct mailimap_set *set = imap_set_of(uids, n);
+	char what[300];
+	int r = mailimap_uid_move(imap_s(m), set, folder);
+
+	if (r != MAILIMAP_NO_ERROR && imap_folder_exists(m, folder) == 0) {
+		if (imap_folder_create(m, folder, err, errlen) == -1) {
+			mailimap_set_free(set);
+			snprintf(what, sizeof what, "the done folder %s does not "
+			    "exist and cannot be created (create it, or set "
+			    "imap.done_folder = \"\")", folder);
+			imap_fail(m, what, err, errlen);
+			return -2;
+		}
+		log_info("imap: created the done folder %s on %s", folder,
+		    m->host);
+		r = mailimap_uid_move(imap_s(m), set, folder);
+	}
+	mailimap_set_free(set);
+	snprintf(what, sizeof what, "cannot move to %s", folder);
+	return r == MAILIMAP_NO_ERROR ? 0 : imap_fail(m, what, err, errlen);
+}
+
+int
 imap_done_set(struct imap *m, const uint32_t *uids, size_t n,
     const char *folder, char *err, size_t errlen)
 {
@@ -617,16 +749,9 @@ imap_done_set(struct imap *m, const uint32_t *uids, size_t n,
 
 	if (n == 0)
 		return 0;
+	if (folder && *folder && m->has_move)
+		return imap_move(m, uids, n, folder, err, errlen);
 	set = imap_set_of(uids, n);
-	if (folder && *folder && m->has_move) {
-		char what[300];
-
-		r = mailimap_uid_move(imap_s(m), set, folder);
-		mailimap_set_free(set);
-		snprintf(what, sizeof what, "cannot move to %s", folder);
-		return r == MAILIMAP_NO_ERROR ? 0 : imap_fail(m, what, err,
-		    errlen);
-	}
 	fl = mailimap_flag_list_new_empty();
 	mailimap_flag_list_add(fl, mailimap_flag_new_seen());
 	sf = mailimap_store_att_flags_new_add_flags_silent(fl);

@@ -26,6 +26,7 @@ struct imap {
 	void *session;		/* mailimap * */
 	struct imap_cut *cut;	/* see imap_stream.h; may be NULL */
 	char *host;
+	unsigned int port;
 	char *mailbox;
 	uint32_t uidvalidity;
 	uint32_t uidnext;
@@ -79,9 +80,18 @@ int imap_fetch_batch(struct imap *m, uint32_t after, size_t max,
     size_t bytes, size_t cap, struct imap_batch *b, char *err,
     size_t errlen);
 void imap_batch_free(struct imap_batch *b);
-/* Flag \Seen, or move to folder when it is not "", in one command. */
+/*
+ * Flag \Seen, or move to folder when it is not "", in one command; a
+ * missing folder is created. -1 with err set; -2 when the folder is
+ * missing and cannot be created (the connection is still good).
+ */
 int imap_done_set(struct imap *m, const uint32_t *uids, size_t n,
     const char *folder, char *err, size_t errlen);
+/* Whether folder exists on the server: 1, 0, or -1 on error. */
+int imap_folder_exists(struct imap *m, const char *folder);
+/* CREATE folder. -1 with err set. */
+int imap_folder_create(struct imap *m, const char *folder, char *err,
+    size_t errlen);
 /*
  * Wait for new mail: IDLE when the server has it (renewed under 29 min),
  * else return at once. Returns 1 when something arrived, 0 on timeout,

@@ -141,7 +141,7 @@ ingest_batch(struct ingest *g, const struct imap_batch *b)
 	uint32_t *uids = xcalloc(b->n, sizeof *uids);
 	char err[512];
 	size_t i, n = 0;
-	int rc = -1;
+	int rc = -1, db_failed = 1, done;
 
 	if (db_begin(g->db) == -1)
 		goto out;
@@ -166,9 +166,18 @@ ingest_batch(struct ingest *g, const struct imap_batch *b)
 	 * now, not at the daemon's next tick */
 	if (n > 0)
 		nudge_send(g->db->path);
-	if (imap_done_set(&g->imap, uids, n, g->conf->imap_done_folder, err,
-	    sizeof err) == -1) {
-		log_warnx("imap: %s", err);
+	/* the batch is recorded from here on: a failure below is said as
+	 * what it is, never as the database's */
+	db_failed = 0;
+	if ((done = imap_done_set(&g->imap, uids, n,
+	    g->conf->imap_done_folder, err, sizeof err)) == -2)
+		/* recorded, but it stays where it is: read on past it, or
+		 * the whole mailbox would be read again on every pass */
+		log_warnx("imap: %s; the messages stay in %s", err,
+		    g->imap.mailbox);
+	else if (done == -1) {
+		log_warnx("imap: %s; the batch will be read again (it is "
+		    "recorded: nothing is handled twice)", err);
 		goto out;
 	}
 	if (b->missing)
@@ -185,7 +194,7 @@ ingest_batch(struct ingest *g, const struct imap_batch *b)
 	}
 	rc = 0;
 out:
-	if (rc == -1)
+	if (rc == -1 && db_failed)
 		log_warnx("imap: a batch was not recorded (database busy?); it "
 		    "will be read again");
 	free(uids);

@@ -473,8 +473,10 @@ render_build(struct render_job *j, struct render_out *out, char *err,
 		snprintf(err, errlen, "template %s has no Subject", j->tmpl);
 	else if (compose_build(&m, &out->data, &why) == -1)
 		snprintf(err, errlen, "%s", why);
-	else
+	else {
+		render_out_subject(out, m.subject);	/* before t is freed */
 		rc = 0;
+	}
 	buf_free(&cal);
 	buf_free(&test_subject);
 	tmpl_rendered_clear(&t);
@@ -485,6 +487,21 @@ render_build(struct render_job *j, struct render_out *out, char *err,
 		    j->test_rcpt : j->contact.email);
 	}
 	return rc;
+}
+
+void
+render_out_subject(struct render_out *out, const char *subject)
+{
+	size_t n = subject ? strlen(subject) : 0;
+
+	if (n >= sizeof out->subject) {
+		n = sizeof out->subject - 1;
+		/* back to the start of a UTF-8 character */
+		while (n > 0 && ((unsigned char)subject[n] & 0xC0) == 0x80)
+			n--;
+	}
+	memcpy(out->subject, subject ? subject : "", n);
+	out->subject[n] = '\0';
 }
 
 /* 1: a relayed post, 2: an automatic answer, 0: campaign mail. */
@@ -510,6 +527,7 @@ render_message(struct render *r, int64_t msg_id, struct render_out *out,
 	int64_t event_id = 0, contact_id = 0;
 	int rc = -1;
 
+	out->subject[0] = '\0';
 	switch (render_is_relay(r, msg_id)) {
 	case 1:
 		return render_relay(r->db, r->conf, r->key, msg_id, out, err,

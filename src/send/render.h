@@ -25,7 +25,12 @@ struct render_out {
 	char mail_from[RENDER_ADDR_MAX];	/* the bounce address */
 	char rcpt[RENDER_ADDR_MAX];
 	struct buf data;			/* CRLF message */
+	/* its Subject in UTF-8, cut to fit, for the queue and the contact's
+	 * thread ("" when not known) */
+	char subject[256];
 };
+/* Keep subject as out's (cut at a character, never inside one). */
+void render_out_subject(struct render_out *out, const char *subject);
 
 struct render *render_new(struct db *d, const struct conf *c,
     const struct token_key *key);

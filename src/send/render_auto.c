@@ -149,6 +149,7 @@ render_auto(struct db *d, const struct conf *c, const struct token_key *k,
 		return -1;
 	}
 	out->mail_from[0] = '\0';	/* null sender (RFC 3834 3.3) */
+	render_out_subject(out, subject);
 	snprintf(out->rcpt, sizeof out->rcpt, "%s", row.rcpt);
 	return 0;
 }

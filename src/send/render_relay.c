@@ -219,6 +219,7 @@ render_relay(struct db *d, const struct conf *c, const struct token_key *k,
 		render_tagged(c, k, TOKEN_BOUNCE, msg_id, out->mail_from,
 		    sizeof out->mail_from);
 		snprintf(out->rcpt, sizeof out->rcpt, "%s", row.rcpt);
+		render_out_subject(out, subject);
 		rc = 0;
 	}
 	sqlite3_reset(st);

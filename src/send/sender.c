@@ -17,6 +17,8 @@
 #include "lib/timeutil.h"
 #include "lib/xmalloc.h"
 #include "send/prep.h"
+#include "send/relays.h"
+#include "send/smtp_auth.h"
 #include "store/journal.h"
 #include "store/queue.h"
 
@@ -25,6 +27,7 @@
 #endif
 
 #define SENDER_MAX_SESSIONS 64
+#define SENDER_MAX_SERVERS 16
 #define SENDER_RESERVE_PER_SESSION 64
 #define SENDER_REPLY_MAX 512
 /* outcomes reach the database in batches of this many, or this late */
@@ -43,6 +46,9 @@ struct sender_server {
 	char *ca_file;		/* NULL: the system's */
 	char *user;		/* NULL: no AUTH */
 	char *password;
+	char name[256];		/* host[:port], as queue and log show it */
+	int oauth2;		/* smtp.auth = "oauth2": login with o */
+	struct conf_oauth2 o;	/* its own copy (a reload frees the conf) */
 };
 
 /* A session's state, under its mutex. */
@@ -75,6 +81,9 @@ struct session {
 	int busy;		/* started, outcome not yet collected */
 	int abandoned;		/* its outcome is already recorded */
 	int srv_gen;		/* which server config srv copies */
+	int srv_idx;		/* ... of which server of the list */
+	int want_idx;		/* the server its next message goes to */
+	int srv_down;		/* its last transfer found the server away */
 	/* the session thread's while state is SESS_GO */
 	int64_t msg_id;
 	struct render_out out;
@@ -91,6 +100,8 @@ struct result {
 	int64_t id;
 	enum queue_outcome outcome;
 	char reply[SENDER_REPLY_MAX];
+	char server[256];	/* "" when no server took it */
+	char subject[256];
 };
 
 struct sender {
@@ -104,7 +115,10 @@ struct sender {
 	int64_t pool[SENDER_MAX_SESSIONS * SENDER_RESERVE_PER_SESSION];
 	struct result *results;
 	int nresults, results_cap;
-	struct sender_server server;	/* from the config */
+	/* from the config: smtp, or its list of fail-over servers */
+	struct sender_server servers[SENDER_MAX_SERVERS];
+	int nservers;
+	struct relays relays;		/* which of them may take mail now */
 	int server_gen;			/* bumped by each reconfigure */
 	int64_t next_start_ms;	/* rate limit */
 	int stopping;
@@ -212,7 +226,7 @@ static void sender_on_timer(struct loop *, void *);
 
 static void
 sender_add_result(struct sender *s, int64_t id, enum queue_outcome o,
-    const char *reply)
+    const char *reply, const char *server, const char *subject)
 {
 	struct result *r;
 
@@ -227,6 +241,8 @@ sender_add_result(struct sender *s, int64_t id, enum queue_outcome o,
 	r->id = id;
 	r->outcome = o;
 	snprintf(r->reply, sizeof r->reply, "%s", reply);
+	snprintf(r->server, sizeof r->server, "%s", server ? server : "");
+	snprintf(r->subject, sizeof r->subject, "%s", subject ? subject : "");
 	journal_done(&s->journal, id, (int)o, time_now(), r->reply);
 }
 
@@ -253,6 +269,10 @@ sender_classify(struct session *x, CURLcode rc, char *reply, size_t len)
 	long code = 0;
 
 	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &code);
+	/* away: no connection, or 421 (RFC 5321 4.2.2: closing) before the
+	 * message was handed over; another server of the list may take it */
+	x->srv_down = !x->body_done && (code == 421 ||
+	    rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST);
 	if (rc == CURLE_OK) {
 		snprintf(reply, len, "%s", x->reply);
 		return QUEUE_SENT;
@@ -273,6 +293,35 @@ sender_classify(struct session *x, CURLcode rc, char *reply, size_t len)
 	return QUEUE_TEMPFAIL;
 }
 
+/*
+ * A finished transfer's outcome (the loop thread). With a list of
+ * servers, one found away rests and the message, never handed over,
+ * goes back to the queue for the next server (no attempt counted).
+ */
+static void
+sender_outcome(struct sender *s, struct session *x)
+{
+	const char *who = x->srv.name;
+
+	if (s->nservers > 1 && x->srv_down) {
+		relays_failed(&s->relays, x->srv_idx, time_now());
+		log_warnx("smtp server %s is away (%s): resting it %llds, the "
+		    "next in the list takes its mail", who, x->result,
+		    (long long)relays_rest(s->relays.v[x->srv_idx].fails));
+		/* its start mark is on disk: should the release not reach the
+		 * database, recovery defers it rather than doubting it */
+		journal_done(&s->journal, x->msg_id, (int)QUEUE_TEMPFAIL,
+		    time_now(), x->result);
+		sender_add_release(s, x->msg_id, QUEUE_S_QUEUED);
+		return;
+	}
+	if (!x->srv_down)
+		relays_worked(&s->relays, x->srv_idx);
+	sender_add_result(s, x->msg_id, x->outcome, x->result,
+	    x->outcome == QUEUE_SENT || x->outcome == QUEUE_UNCERTAIN ||
+	    !x->srv_down ? who : NULL, x->out.subject);
+}
+
 /* Outcomes of the sessions that finished (the loop thread). */
 static void
 sender_collect(struct sender *s)
@@ -286,8 +335,7 @@ sender_collect(struct sender *s)
 		if (x->state == SESS_DONE) {
 			/* an abandoned one was recorded when it was given up */
 			if (!x->abandoned)
-				sender_add_result(s, x->msg_id, x->outcome,
-				    x->result);
+				sender_outcome(s, x);
 			x->state = SESS_IDLE;
 			x->busy = x->abandoned = 0;
 			x->msg_id = 0;
@@ -312,10 +360,13 @@ sender_prepare(struct session *x)
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, v->verify ? 2L : 0L);
 	if (v->ca_file)
 		curl_easy_setopt(e, CURLOPT_CAINFO, v->ca_file);
-	if (v->user) {
-		curl_easy_setopt(e, CURLOPT_USERNAME, v->user);
-		curl_easy_setopt(e, CURLOPT_PASSWORD, v->password);
-	}
+	/* set or cleared each time: the last server may have been another */
+	curl_easy_setopt(e, CURLOPT_USERNAME, v->user);
+	curl_easy_setopt(e, CURLOPT_PASSWORD, v->password);
+	curl_easy_setopt(e, CURLOPT_LOGIN_OPTIONS, NULL);
+	curl_easy_setopt(e, CURLOPT_XOAUTH2_BEARER, NULL);
+	if (v->oauth2)		/* OAuth2: user and token */
+		smtp_auth_bearer(e, &v->o, v->user, NULL, 0);
 	curl_easy_setopt(e, CURLOPT_MAIL_FROM, x->out.mail_from);
 	x->rcpt = curl_slist_append(NULL, x->out.rcpt);
 	curl_easy_setopt(e, CURLOPT_MAIL_RCPT, x->rcpt);
@@ -367,7 +418,30 @@ sender_server_free(struct sender_server *v)
 	free(v->ca_file);
 	free(v->user);
 	free(v->password);
+	free(v->o.token_url);
+	free(v->o.device_url);
+	free(v->o.client_id);
+	free(v->o.client_secret_file);
+	free(v->o.refresh_token_file);
+	free(v->o.scope);
 	memset(v, 0, sizeof *v);
+}
+
+static char *
+sender_dup(const char *p)
+{
+	return p ? xstrdup(p) : NULL;
+}
+
+static void
+sender_oauth2_copy(struct conf_oauth2 *to, const struct conf_oauth2 *o)
+{
+	to->token_url = sender_dup(o->token_url);
+	to->device_url = sender_dup(o->device_url);
+	to->client_id = sender_dup(o->client_id);
+	to->client_secret_file = sender_dup(o->client_secret_file);
+	to->refresh_token_file = sender_dup(o->refresh_token_file);
+	to->scope = sender_dup(o->scope);
 }
 
 static void
@@ -380,6 +454,10 @@ sender_server_copy(struct sender_server *to, const struct sender_server *v)
 	to->ca_file = v->ca_file ? xstrdup(v->ca_file) : NULL;
 	to->user = v->user ? xstrdup(v->user) : NULL;
 	to->password = v->password ? xstrdup(v->password) : NULL;
+	memcpy(to->name, v->name, sizeof to->name);
+	to->oauth2 = v->oauth2;
+	if (v->oauth2)
+		sender_oauth2_copy(&to->o, &v->o);
 }
 
 static int
@@ -429,9 +507,10 @@ static void
 sender_session_go(struct sender *s, struct session *x)
 {
 	/* idle: the loop thread may change what the thread reads */
-	if (x->srv_gen != s->server_gen) {
-		sender_server_copy(&x->srv, &s->server);
+	if (x->srv_gen != s->server_gen || x->srv_idx != x->want_idx) {
+		sender_server_copy(&x->srv, &s->servers[x->want_idx]);
 		x->srv_gen = s->server_gen;
+		x->srv_idx = x->want_idx;
 	}
 	pthread_mutex_lock(&x->mu);
 	x->body_done = 0;
@@ -505,6 +584,22 @@ sender_rate_ok(struct sender *s)
 	return 1;
 }
 
+/*
+ * The server the next message goes to: the first of the list that is not
+ * resting; -1 (with a timer set for the first to wake) when all rest.
+ */
+static int
+sender_pick_server(struct sender *s)
+{
+	int64_t now = time_now(), wake = 0;
+	int i = relays_pick(&s->relays, now, &wake);
+
+	if (i < 0)
+		loop_timer(s->loop, (wake > now ? wake - now : 1) * 1000,
+		    sender_on_timer, s);
+	return i;
+}
+
 /* Give the next rendered message to an idle session. */
 static struct session *
 sender_assign(struct sender *s)
@@ -518,6 +613,8 @@ sender_assign(struct sender *s)
 	for (i = 0; i < s->nsess && x == NULL; i++)
 		if (!s->sess[i].busy && s->sess[i].msg_id == 0)
 			x = &s->sess[i];
+	if (x && (x->want_idx = sender_pick_server(s)) < 0)
+		return NULL;	/* every server rests: the timer comes back */
 	while (x && (it = prep_pop(s->prep)) != NULL) {
 		queue_campaign_state(s->db, it->id, state, sizeof state);
 		/* only a campaign that is sending sends; others wait */
@@ -528,7 +625,8 @@ sender_assign(struct sender *s)
 		else if (it->failed) {
 			log_warnx("message %lld cannot be made: %s",
 			    (long long)it->id, it->err);
-			sender_add_result(s, it->id, QUEUE_PERMFAIL, it->err);
+			sender_add_result(s, it->id, QUEUE_PERMFAIL, it->err,
+			    NULL, NULL);
 		} else {
 			/* swap buffers: no copy of the message */
 			tmp = x->out;
@@ -584,7 +682,8 @@ sender_commit(struct sender *s, int force)
 	}
 	for (i = 0; rc == 0 && i < s->nresults; i++)
 		rc = queue_result(s->db, s->results[i].id,
-		    s->results[i].outcome, s->results[i].reply, &r, now);
+		    s->results[i].outcome, s->results[i].reply, &r, now,
+		    s->results[i].server, s->results[i].subject);
 	for (i = 0; rc == 0 && i < s->nreleases; i++)
 		rc = queue_release(s->db, s->releases[i].id,
 		    s->releases[i].state);
@@ -710,30 +809,77 @@ sender_on_timer(struct loop *l, void *arg)
 
 /* ---- life ---- */
 
+/* "host:port" of an smtp URL, for the queue and the log. */
+static void
+sender_server_name(const char *url, char *out, size_t len)
+{
+	const char *p = strstr(url, "://");
+	size_t n;
+
+	p = p ? p + 3 : url;
+	n = strcspn(p, "/");
+	snprintf(out, len, "%.*s", (int)n, p);
+}
+
+/* One server's settings from the config, its password read now. */
+static int
+sender_server_load(struct sender_server *v, const struct conf_server *cs,
+    const struct conf *c, char *err, size_t errlen)
+{
+	char *pw = NULL;
+
+	if (cs->auth != CONF_AUTH_OAUTH2 && *cs->password_file &&
+	    (pw = conf_read_password(cs->password_file, err, errlen)) == NULL)
+		return -1;
+	sender_server_free(v);
+	v->password = pw;
+	snprintf(v->url, sizeof v->url, "%s%s%s", cs->url,
+	    cs->url[strlen(cs->url) - 1] == '/' ? "" : "/", c->sender_domain);
+	sender_server_name(cs->url, v->name, sizeof v->name);
+	v->use_ssl = cs->tls == CONF_TLS_OFF ? (long)CURLUSESSL_NONE :
+	    cs->tls == CONF_TLS_REQUIRED ? (long)CURLUSESSL_ALL :
+	    (long)CURLUSESSL_TRY;
+	v->verify = cs->verify;
+	v->ca_file = *cs->ca_file ? xstrdup(cs->ca_file) : NULL;
+	v->user = *cs->user ? xstrdup(cs->user) : NULL;
+	if (cs->auth == CONF_AUTH_OAUTH2) {
+		v->oauth2 = 1;
+		sender_oauth2_copy(&v->o, &c->oauth2);
+		/* OAuth2 logs in as the mailbox: the sender when no user */
+		if (v->user == NULL)
+			v->user = xstrdup(c->sender_address);
+	}
+	return 0;
+}
+
 static int
 sender_configure(struct sender *s, const struct conf *c, char *err,
     size_t errlen)
 {
-	struct sender_server *v = &s->server;
-	char *pw = NULL;
+	struct sender_server v[SENDER_MAX_SERVERS];
+	int i, n = conf_nsmtp(c);
 
+	if (n > SENDER_MAX_SERVERS)
+		n = SENDER_MAX_SERVERS;
+	memset(v, 0, sizeof v);
+	for (i = 0; i < n; i++)
+		if (sender_server_load(&v[i], conf_smtp(c, i), c, err,
+		    errlen) == -1) {
+			while (i >= 0)
+				sender_server_free(&v[i--]);
+			return -1;
+		}
 	/* the caller frees the old config: never keep a pointer to it */
 	s->conf = c;
-	if (*c->smtp.password_file &&
-	    (pw = conf_read_password(c->smtp.password_file, err, errlen))
-	    == NULL)
-		return -1;
-	sender_server_free(v);
-	v->password = pw;
-	snprintf(v->url, sizeof v->url, "%s%s%s", c->smtp.url,
-	    c->smtp.url[strlen(c->smtp.url) - 1] == '/' ? "" : "/",
-	    c->sender_domain);
-	v->use_ssl = c->smtp.tls == CONF_TLS_OFF ? (long)CURLUSESSL_NONE :
-	    c->smtp.tls == CONF_TLS_REQUIRED ? (long)CURLUSESSL_ALL :
-	    (long)CURLUSESSL_TRY;
-	v->verify = c->smtp.verify;
-	v->ca_file = *c->smtp.ca_file ? xstrdup(c->smtp.ca_file) : NULL;
-	v->user = *c->smtp.user ? xstrdup(c->smtp.user) : NULL;
+	for (i = 0; i < s->nservers; i++)
+		sender_server_free(&s->servers[i]);
+	memcpy(s->servers, v, sizeof v);
+	if (s->nservers != n) {
+		if (s->nservers)
+			relays_free(&s->relays);
+		relays_init(&s->relays, n);
+	}
+	s->nservers = n;
 	/* sessions take it when they are next idle (sender_session_go) */
 	s->server_gen++;
 	return 0;
@@ -776,7 +922,10 @@ sender_free_parts(struct sender *s)
 	}
 	if (s->journal.path)
 		journal_close(&s->journal);
-	sender_server_free(&s->server);
+	for (i = 0; i < s->nservers; i++)
+		sender_server_free(&s->servers[i]);
+	if (s->nservers)
+		relays_free(&s->relays);
 	free(s->releases);
 	free(s->results);
 	free(s);
@@ -848,7 +997,8 @@ sender_abandon(struct sender *s)
 		if (sender_cut(x))
 			sender_add_result(s, x->msg_id, QUEUE_UNCERTAIN,
 			    "heraldd stopped while waiting for the reply to "
-			    "the end of DATA: it may have been delivered");
+			    "the end of DATA: it may have been delivered",
+			    x->srv.name, x->out.subject);
 		else
 			sender_add_release(s, x->msg_id, QUEUE_S_QUEUED);
 		/* its thread's own outcome, when it comes, is dropped */

@@ -173,7 +173,7 @@ queue_recover_done(struct db *d, const struct queue_journal *q,
 			continue;
 		if (queue_result(d, q->done[i].id,
 		    (enum queue_outcome)q->done[i].outcome, q->done[i].reply, r,
-		    q->done[i].at) == -1)
+		    q->done[i].at, NULL, NULL) == -1)
 			return -1;
 		n++;
 	}
@@ -353,7 +353,8 @@ queue_backoff(const struct queue_retry *r, int64_t attempts)
 
 int
 queue_result(struct db *d, int64_t id, enum queue_outcome o,
-    const char *reply, const struct queue_retry *r, int64_t now)
+    const char *reply, const struct queue_retry *r, int64_t now,
+    const char *server, const char *subject)
 {
 	sqlite3_stmt *st = db_cached(d, "SELECT attempts + 1, "
 	    "COALESCE(first_attempt, ?2) FROM message WHERE id = ?1");
@@ -382,7 +383,8 @@ queue_result(struct db *d, int64_t id, enum queue_outcome o,
 	    "next_attempt = ?4, transmitting = 0, claim_boot = NULL, "
 	    "attempts = ?6, first_attempt = ?7, "
 	    "updated = ?5, sent_at = CASE WHEN ?2 = 'sent' THEN ?5 "
-	    "ELSE sent_at END WHERE id = ?1");
+	    "ELSE sent_at END, server = COALESCE(?8, server), "
+	    "subject = COALESCE(?9, subject) WHERE id = ?1");
 	sqlite3_bind_int64(st, 1, id);
 	db_bind_text(st, 2, state);
 	db_bind_text(st, 3, reply ? reply : "");
@@ -390,6 +392,10 @@ queue_result(struct db *d, int64_t id, enum queue_outcome o,
 	sqlite3_bind_int64(st, 5, now);
 	sqlite3_bind_int64(st, 6, attempts);
 	sqlite3_bind_int64(st, 7, first);
+	if (server && *server)
+		db_bind_text(st, 8, server);
+	if (subject && *subject)
+		db_bind_text(st, 9, subject);
 	/* the contact log shows it through the contact_log view */
 	return db_step_done(d, st);
 }

@@ -118,9 +118,11 @@ int queue_reserve(struct db *d, const char *claim, int64_t now, int max,
  */
 void queue_campaign_state(struct db *d, int64_t id, char *buf, size_t len);
 /* Inside a caller's transaction: record an outcome of an attempt made at
- * time at (attempts + 1, backoff for a temporary failure). */
+ * time at (attempts + 1, backoff for a temporary failure), and, when not
+ * NULL, the server that answered and the Subject the message had. */
 int queue_result(struct db *d, int64_t id, enum queue_outcome o,
-    const char *reply, const struct queue_retry *r, int64_t at);
+    const char *reply, const struct queue_retry *r, int64_t at,
+    const char *server, const char *subject);
 /* Inside a caller's transaction: give back a reservation never started
  * (to state, "queued" or "cancelled"). */
 int queue_release(struct db *d, int64_t id, const char *state);

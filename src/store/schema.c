@@ -495,6 +495,13 @@ static const char *const schema_migrations[] = {
 "    WHERE NEW.kind = 'campaign' AND NEW.campaign_id IS NOT NULL"
 "    ON CONFLICT (campaign_id, state) DO UPDATE SET n = n + 1;"
 "END;",
+/*
+ * 10: what a sent message was (its Subject, as the recipient reads it)
+ * and which SMTP server took it (smtp as a list of fail-over servers):
+ * both written by the same transaction that records its outcome.
+ */
+"ALTER TABLE message ADD COLUMN subject TEXT;"
+"ALTER TABLE message ADD COLUMN server TEXT;",
 };
 
 #define SCHEMA_COUNT ((int)(sizeof schema_migrations / sizeof schema_migrations[0]))

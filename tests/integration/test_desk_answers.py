@@ -220,6 +220,9 @@ class DeskAnswersTest(unittest.TestCase):
             self.assertEqual([e["direction"] for e in thread], ["out", "in", "note"])
             self.assertEqual(thread[0]["campaign"], "invite")
             self.assertEqual(thread[0]["state"], "sent")
+            # the subject it was sent with, as the recipient read it
+            self.assertTrue(thread[0]["subject"], thread[0])
+            self.assertNotIn("{{", thread[0]["subject"])
             self.assertEqual(thread[1]["kind"], "reply")
             self.assertEqual(thread[1]["state"], "done")
             self.assertEqual(thread[1]["text"], QUESTION)
