@@ -13,7 +13,9 @@
 
 #include "cli/check_tls.h"
 #include "cli/cli.h"
+#include "cli/init_files.h"
 #include "in/imap.h"
+#include "lib/fsmode.h"
 #include "send/smtp_auth.h"
 #include "lib/token.h"
 #include "store/schema.h"
@@ -45,7 +47,8 @@ init_secret(const char *path, int *created)
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600))
 	    == -1)
 		return cli_fail(EX_CANTCREAT, "%s: %s", tmp, strerror(errno));
-	if (write(fd, hex, SECRET_BYTES * 2 + 1) != SECRET_BYTES * 2 + 1 ||
+	if (fsmode_share(fd, FSMODE_SECRET_SHARED) == -1 ||
+	    write(fd, hex, SECRET_BYTES * 2 + 1) != SECRET_BYTES * 2 + 1 ||
 	    fsync(fd) == -1 || close(fd) == -1 || rename(tmp, path) == -1) {
 		unlink(tmp);
 		return cli_fail(EX_CANTCREAT, "%s: %s", path, strerror(errno));
@@ -81,6 +84,8 @@ cmd_init(struct cli *c, int argc, char **argv)
 		return cli_fail(EX_USAGE, "unexpected \"%s\"", argv[optind]);
 	if ((rc = cli_load_conf(c)) != 0)
 		return rc;
+	if ((rc = init_dirs(c->conf)) != 0)
+		return rc;
 	existed = access(c->conf->database, F_OK) == 0;
 	if ((c->db = db_open(c->conf->database, 1, err, sizeof err)) == NULL)
 		return cli_fail(EX_CANTCREAT, "%s", err);
@@ -97,7 +102,7 @@ cmd_init(struct cli *c, int argc, char **argv)
 	    applied ? "upgraded" : "up to date");
 	printf("secret    %s: %s\n", c->conf->secret_file,
 	    created ? "created" : "kept");
-	return 0;
+	return init_templates(c->conf);
 }
 
 /* One line of the check report; returns 1 when the item failed. */
@@ -112,16 +117,15 @@ static int
 check_secret(const char *path)
 {
 	struct stat st;
-	char detail[4200];
+	char detail[4200], err[200];
 
 	if (stat(path, &st) == -1) {
 		snprintf(detail, sizeof detail, "%s: %s (run herald init)", path,
 		    strerror(errno));
 		return check_line("secret", 0, detail);
 	}
-	if (st.st_mode & 077) {
-		snprintf(detail, sizeof detail, "%s: readable by others "
-		    "(chmod 600)", path);
+	if (fsmode_secret_ok(&st, err, sizeof err) == -1) {
+		snprintf(detail, sizeof detail, "%s: %s", path, err);
 		return check_line("secret", 0, detail);
 	}
 	if (secret_load(path, detail, sizeof detail) == -1)

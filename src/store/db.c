@@ -1,14 +1,45 @@
 /* db: see db.h. */
 #include "store/db.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "lib/fsmode.h"
 #include "lib/log.h"
 #include "lib/xmalloc.h"
 
 #define DB_BUSY_TIMEOUT_MS 5000
+
+/*
+ * A new database is made here, empty, with its mode and group (fsmode.h)
+ * before SQLite writes anything to it: SQLite would make it 0644, and
+ * makes its -wal and -shm files with the mode of the database file.
+ * SQLite takes an empty file for a new database.
+ */
+static int
+db_create(const char *path, char *err, size_t errlen)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    FSMODE_PRIVATE);
+
+	if (fd == -1 && errno == EEXIST)
+		return 0;
+	if (fd == -1 || fsmode_share(fd, FSMODE_DB_SHARED) == -1) {
+		snprintf(err, errlen, "%s: cannot create database: %s", path,
+		    strerror(errno));
+		if (fd != -1) {
+			close(fd);
+			unlink(path);
+		}
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
 
 struct db *
 db_open(const char *path, int create, char *err, size_t errlen)
@@ -18,6 +49,8 @@ db_open(const char *path, int create, char *err, size_t errlen)
 	int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
 	char *msg = NULL;
 
+	if (create && db_create(path, err, errlen) == -1)
+		return NULL;
 	if (sqlite3_open_v2(path, &h, flags, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "%s: cannot open database: %s", path,
 		    h ? sqlite3_errmsg(h) : "out of memory");
