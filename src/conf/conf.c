@@ -244,6 +244,9 @@ conf_check_http_keys(struct conf_ctx *x, struct conf *c)
 
 	while (n > 0 && c->http_base_url[n - 1] == '/')
 		c->http_base_url[--n] = '\0';	/* links add "/u/..." */
+	if (n > 256)
+		return conf_fail(x, 0, "http.base_url", "longer than 256 "
+		    "octets: links in mail must stay short");
 	if (*c->http_listen && n == 0)
 		return conf_fail(x, 0, "http.base_url", "required with "
 		    "http.listen: the public URL links in mail point to");

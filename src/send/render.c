@@ -13,6 +13,7 @@
 #include "lib/xmalloc.h"
 #include "mail/compose.h"
 #include "mail/ical.h"
+#include "send/links.h"
 #include "store/contact.h"
 #include "store/event.h"
 #include "tmpl/tmpl.h"
@@ -283,6 +284,9 @@ render_lookup(void *ctx, const char *n)
 		return render_mailto(j, 2, TOKEN_MAYBE, "maybe");
 	if (strcmp(n, "unsubscribe") == 0)
 		return render_mailto(j, 3, TOKEN_UNSUBSCRIBE, "unsubscribe");
+	if (strncmp(n, "rsvp.link", 9) == 0 && j->has_event)
+		return links_rsvp_var(c, j->r->key, j->msg_id, n, j->addr[4],
+		    sizeof j->addr[4]);
 	return NULL;
 }
 
@@ -410,6 +414,7 @@ render_build(struct render_job *j, struct render_out *out, char *err,
 	struct tmpl_error te;
 	struct compose m;
 	struct buf cal, test_subject;
+	struct links_unsub unsub;
 	char reply[RENDER_ADDR_MAX];
 	const char *why;
 	int rc = -1;
@@ -438,6 +443,8 @@ render_build(struct render_job *j, struct render_out *out, char *err,
 	m.text = t.text;
 	m.html = t.html;
 	render_headers(&t, &m);
+	links_campaign_headers(r->db, r->conf, r->key, j->campaign_id,
+	    j->msg_id, &m, &unsub);
 	buf_init(&test_subject, TMPL_RENDER_MAX + 16);
 	if (j->test_rcpt) {
 		/* campaign test: the contact's message, to another address */

@@ -25,7 +25,8 @@ static const char *const tmpl_vars[] = {
 	"sender.name", "sender.address",
 	"event.name", "event.title", "event.start", "event.end",
 	"event.location", "list.name", "list.address", "campaign.name",
-	"rsvp.yes", "rsvp.no", "rsvp.maybe", "unsubscribe", NULL
+	"rsvp.yes", "rsvp.no", "rsvp.maybe", "unsubscribe",
+	"rsvp.link", "rsvp.link.yes", "rsvp.link.no", "rsvp.link.maybe", NULL
 };
 
 void
