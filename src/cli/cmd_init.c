@@ -10,6 +10,7 @@
 #include <curl/curl.h>
 #include <stdlib.h>
 
+#include "cli/check_web.h"
 #include "cli/cli.h"
 #include "in/imap.h"
 #include "lib/token.h"
@@ -230,6 +231,7 @@ cmd_check(struct cli *c, int argc, char **argv)
 		cli_warn_no_daemon(c, "nothing is sent or read until one "
 		    "starts (heraldd(8))");
 	}
+	check_web(c->conf, failed ? NULL : c->db);
 	if (failed)
 		return EX_CONFIG;
 	/* the servers last: a config problem is reported as one first */

@@ -537,6 +537,7 @@ render_preview(struct render *r, int64_t campaign_id, int64_t contact_id,
 		return render_message(r, msg_id, out, err, errlen);
 	memset(&j, 0, sizeof j);
 	j.r = r;
+	j.campaign_id = campaign_id;	/* its List-Unsubscribe (send/links.h) */
 	contact_init(&j.contact);
 	st = db_prepare(r->db, "SELECT k.template, k.name, COALESCE(l.name, ''), "
 	    "COALESCE(k.event_id, 0) FROM campaign k LEFT JOIN list l "

@@ -45,6 +45,7 @@ struct web {
 	char *cert, *pem_key;	/* TLS: PEM text, alive as long as mhd */
 	struct web_rate_slot rate[WEB_RATE_SLOTS];
 	struct buf page;
+	char prefix[260];	/* base_url's path ("/herald"), or "" */
 };
 
 /* One request: its form fields as the post processor found them. */
@@ -326,12 +327,29 @@ web_link(struct web *w, struct MHD_Connection *c, struct web_req *r,
 	return web_html(w, c, MHD_HTTP_OK);
 }
 
+/*
+ * base_url's path: a proxy that passes "/herald/u/..." on as it is
+ * and one that strips "/herald" both reach the same routes.
+ */
+static void
+web_prefix(struct web *w)
+{
+	const char *p = strstr(w->conf->http_base_url, "://");
+
+	p = p ? strchr(p + 3, '/') : NULL;
+	snprintf(w->prefix, sizeof w->prefix, "%s", p ? p : "");
+}
+
 static enum MHD_Result
 web_route(struct web *w, struct MHD_Connection *c, struct web_req *r,
     const char *url, const char *method)
 {
 	int get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
 	int post = strcmp(method, "POST") == 0;
+	size_t n = strlen(w->prefix);
+
+	if (n && strncmp(url, w->prefix, n) == 0 && url[n] == '/')
+		url += n;
 
 	if (r->limited)
 		return web_problem(w, c, "en", MHD_HTTP_TOO_MANY_REQUESTS);
@@ -343,6 +361,9 @@ web_route(struct web *w, struct MHD_Connection *c, struct web_req *r,
 		return get ? web_send(c, MHD_HTTP_OK, "text/plain; charset=utf-8",
 		    "ok\n", 3) : web_problem(w, c, "en",
 		    MHD_HTTP_METHOD_NOT_ALLOWED);
+	/* browsers ask for it on every page: nothing, and no error logged */
+	if (strcmp(url, "/favicon.ico") == 0)
+		return web_send(c, MHD_HTTP_NO_CONTENT, "image/x-icon", "", 0);
 	if (strncmp(url, "/u/", 3) == 0 || strncmp(url, "/r/", 3) == 0)
 		return web_link(w, c, r, url, post);
 	web_page_missing(&w->page);
@@ -477,6 +498,7 @@ web_start(const char *conf_path, const struct token_key *key, char *err,
 	if ((w->db = db_open(w->conf->database, 0, err, errlen)) == NULL)
 		goto fail;
 	sqlite3_busy_timeout(w->db->h, WEB_BUSY_MS);
+	web_prefix(w);
 	errno = 0;
 	if ((w->mhd = web_listen(w, err, errlen)) == NULL)
 		goto fail;
