@@ -111,7 +111,7 @@ class WebTest(unittest.TestCase):
                 w.ok("list", "create", "other", "--kind", "announce")
                 w.ok("list", "add", "other", "m1@net.example")
                 srv.imap_append(POST.replace("\n", "\r\n").encode())
-                w.start_daemon()
+                d = w.start_daemon()
                 wait_for(lambda: len(srv.sink_messages()) >= 3, 30, "three copies")
                 copy = [m for m in srv.sink_messages() if m.rcpt_to == ["m1@net.example"]][0]
                 msg = parse(copy.data)
@@ -184,6 +184,11 @@ class WebTest(unittest.TestCase):
                 self.assertEqual(state(w, "net", "m1@net.example"), "unsubscribed")
                 # logs never hold a token
                 self.assertNotIn(tok, w.daemon_log())
+                # heraldd stops cleanly, the listener with it (and under
+                # ASan, nothing leaked or overran)
+                d.terminate()
+                self.assertEqual(d.wait(60), 0, w.daemon_log()[-3000:])
+                self.assertNotIn("Sanitizer", w.daemon_log())
         finally:
             shutil.rmtree(sdir, ignore_errors=True)
 
@@ -396,7 +401,21 @@ class WebTest(unittest.TestCase):
             # unknown methods change nothing and are refused
             self.assertEqual(request(base + "/health", method="DELETE")[0], 405)
             self.assertEqual(request(base + "/health")[0], 200)
-            self.assertIsNone(w.daemon_log().find("AddressSanitizer") + 1 or None)
+            self.assertIsNone(w.daemons[0].poll())
+            self.assertNotIn("Sanitizer", w.daemon_log())
+
+    def test_config(self):
+        for http, why in (('listen = "127.0.0.1:8025";', "http.base_url: required"),
+                          ('listen = "localhost:8025"; base_url = "https://x.example";',
+                           "numeric"),
+                          ('listen = "127.0.0.1:99999"; base_url = "https://x.example";',
+                           "port"),
+                          ('base_url = "ftp://x.example";', "http:// or https://"),
+                          ('cert_file = "herald.conf";', "go together")):
+            with util.Workdir(init=False, extra="http = { %s };" % http) as w:
+                r = w.run("check")
+                self.assertNotEqual(r.returncode, 0)
+                self.assertIn(why, r.stderr + r.stdout)
 
     def test_rate_limit_and_https(self):
         port = harness.free_port()
