@@ -451,15 +451,20 @@ class Chromium:
         self.from_r, from_w = os.pipe()
 
         def fds():
-            os.dup2(to_r, 3)
-            os.dup2(from_w, 4)
+            # copies first: dup2 onto the same number would keep the
+            # pipe's close-on-exec, and one end may sit on 3 or 4
+            a, b = os.dup(to_r), os.dup(from_w)
+            os.dup2(a, 3)
+            os.dup2(b, 4)
+        err = open(os.path.join(self.prof, "stderr.txt"), "wb")
         self.proc = subprocess.Popen(
             [self.browser, "--headless", "--no-sandbox", "--disable-gpu",
              "--disable-background-networking", "--disable-component-update",
              "--disable-sync", "--no-first-run", "--user-data-dir=" + self.prof,
              "--remote-debugging-pipe", "--window-size=420,900", "about:blank"],
             preexec_fn=fds, close_fds=False, stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL)
+            stderr=err)
+        err.close()
         os.close(to_r)
         os.close(from_w)
         target = self.call("Target.createTarget", {"url": "about:blank"})["targetId"]
@@ -502,7 +507,11 @@ class Chromium:
         msg = {"id": self.next_id, "method": method, "params": params or {}}
         if session:
             msg["sessionId"] = self.session
-        os.write(self.to_w, json.dumps(msg).encode() + b"\0")
+        try:
+            os.write(self.to_w, json.dumps(msg).encode() + b"\0")
+        except BrokenPipeError:
+            with open(os.path.join(self.prof, "stderr.txt"), errors="replace") as f:
+                raise AssertionError("chromium exited: " + f.read()[-2000:])
         while True:
             m = self._read()
             if m.get("id") == self.next_id:
