@@ -37,7 +37,8 @@ now() { date +%s.%N; }
 
 # run MODE (quiet|loaded): sets rate, sent, ab_out
 run() {
-	d="$work/$1"
+	runs=$((${runs:-0} + 1))
+	d="$work/$runs-$1"
 	web=$(freeport)
 	mkdir -p "$d/templates"
 	cat > "$d/herald.conf" <<CONF
