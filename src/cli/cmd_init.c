@@ -12,6 +12,7 @@
 #include <stdlib.h>
 
 #include "cli/check_tls.h"
+#include "cli/check_web.h"
 #include "cli/cli.h"
 #include "cli/init_files.h"
 #include "in/imap.h"
@@ -429,6 +430,7 @@ cmd_check(struct cli *c, int argc, char **argv)
 	}
 	if (conf_unverified(c->conf))
 		printf("%-9s %-4s %s\n", "tls", "WARN", conf_unverified(c->conf));
+	check_web(c->conf, failed ? NULL : c->db);
 	if (failed)
 		return EX_CONFIG;
 	/* the servers last: a config problem is reported as one first */

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "lib/addr.h"
+#include "lib/hostport.h"
 #include "lib/text.h"
 #include "lib/timeutil.h"
 #include "lib/xmalloc.h"
@@ -25,7 +26,7 @@
 enum conf_type {
 	T_GROUP, T_STR, T_HSTR, T_PATH, T_PASSFILE, T_INT, T_BOOL, T_TLS,
 	T_SMTPURL, T_IMAPURL, T_ADDR, T_DOMAIN, T_DELIM, T_MAILBOX, T_TZ,
-	T_AUTH, T_OAUTHURL
+	T_AUTH, T_OAUTHURL, T_HTTPURL, T_LISTEN
 };
 
 struct conf_key {
@@ -97,6 +98,16 @@ static const struct conf_key conf_keys[] = {
 	{ "oauth2.refresh_token_file", T_PATH, S(oauth2.refresh_token_file), 0,
 	  "", 0, 0, 0 },
 	{ "oauth2.scope", T_HSTR, S(oauth2.scope), 0, "", 0, 0, 0 },
+	/* the web endpoint (src/web/), off while http.listen is "" */
+	{ "http", T_GROUP, NOFF, 0, NULL, 0, 0, 0 },
+	{ "http.listen", T_LISTEN, S(http_listen), 0, "", 0, 0, 0 },
+	{ "http.base_url", T_HTTPURL, S(http_base_url), 0, "", 0, 0, 0 },
+	{ "http.cert_file", T_PASSFILE, S(http_cert_file), 0, "", 0, 0, 0 },
+	{ "http.key_file", T_PASSFILE, S(http_key_file), 0, "", 0, 0, 0 },
+	{ "http.connections", T_INT, S(http_connections), 0, NULL, 512, 8,
+	    10000 },
+	{ "http.rate", T_INT, S(http_rate), 0, NULL, 60, 1, 100000 },
+	{ "http.timeout", T_INT, S(http_timeout), 0, NULL, 15, 1, 300 },
 };
 #undef S
 
@@ -281,6 +292,44 @@ conf_check_url(struct conf_ctx *x, int line, const char *key,
 	return rc;
 }
 
+/* http.listen ("ADDRESS:PORT") and http.base_url ("" or an http(s) URL). */
+static int
+conf_check_http(struct conf_ctx *x, const struct conf_key *k, int line,
+    const char *v)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	const char *why;
+
+	if (*v == '\0')
+		return 0;
+	if (k->type == T_HTTPURL)
+		return conf_check_url(x, line, k->name, v, "http", "https");
+	if (hostport_parse(v, &ss, &len, &why) == -1)
+		return conf_fail(x, line, k->name, "\"%s\": %s", v, why);
+	return 0;
+}
+
+/* The web endpoint's keys together: a listener needs its public URL. */
+static int
+conf_check_http_keys(struct conf_ctx *x, struct conf *c)
+{
+	size_t n = strlen(c->http_base_url);
+
+	while (n > 0 && c->http_base_url[n - 1] == '/')
+		c->http_base_url[--n] = '\0';	/* links add "/u/..." */
+	if (n > 256)
+		return conf_fail(x, 0, "http.base_url", "longer than 256 "
+		    "octets: links in mail must stay short");
+	if (*c->http_listen && n == 0)
+		return conf_fail(x, 0, "http.base_url", "required with "
+		    "http.listen: the public URL links in mail point to");
+	if (!*c->http_cert_file != !*c->http_key_file)
+		return conf_fail(x, 0, "http.cert_file", "http.cert_file and "
+		    "http.key_file go together");
+	return 0;
+}
+
 static int
 conf_check_string(struct conf_ctx *x, const struct conf_key *k, int line,
     const char *v)
@@ -294,6 +343,9 @@ conf_check_string(struct conf_ctx *x, const struct conf_key *k, int line,
 		return conf_check_url(x, line, k->name, v, "smtp", "smtps");
 	case T_IMAPURL:
 		return conf_check_url(x, line, k->name, v, "imap", "imaps");
+	case T_HTTPURL:
+	case T_LISTEN:
+		return conf_check_http(x, k, line, v);
 	case T_ADDR: {
 		char *a = addr_normalize(v, &why);
 
@@ -733,7 +785,9 @@ conf_check_relations(struct conf_ctx *x, struct conf *c)
 	if (c->smtp_retry_max > c->smtp_give_up)
 		return conf_fail(x, 0, "smtp.retry_max",
 		    "must not exceed smtp.give_up");
-	return conf_check_oauth2(x, c);
+	if (conf_check_oauth2(x, c) == -1)
+		return -1;
+	return conf_check_http_keys(x, c);
 }
 
 static char *

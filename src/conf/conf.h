@@ -70,6 +70,13 @@ struct conf {
 	 * name, or "" for the system's zone (time_system_zone) */
 	char *display_tz;
 	struct conf_oauth2 oauth2;
+	/* the web endpoint (src/web/web.h): off while http_listen is "" */
+	char *http_listen;		/* "ADDRESS:PORT" */
+	char *http_base_url;		/* public, no trailing '/'; "" none */
+	char *http_cert_file, *http_key_file;	/* "": plain HTTP */
+	int64_t http_connections;	/* at once, all addresses */
+	int64_t http_rate;		/* requests a minute per address */
+	int64_t http_timeout;		/* seconds a connection may idle */
 };
 
 /*

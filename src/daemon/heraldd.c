@@ -33,6 +33,7 @@
 #include "store/db.h"
 #include "store/queue.h"
 #include "store/schema.h"
+#include "web/web.h"
 
 #define DAEMON_TICK_MS 1000
 /*
@@ -62,6 +63,7 @@ struct daemon {
 	struct token_key key;
 	struct sender *sender;
 	struct ingest *ingest;
+	struct web *web;	/* NULL: http.listen is "" */
 	int nudge_fd;
 	int lock_fd;		/* flock on the database file itself */
 	int pid_fd;		/* DB.lock: the pid, for tools (fuser) */
@@ -496,6 +498,7 @@ daemon_close_db(struct daemon *d)
 static void
 daemon_close(struct daemon *d)
 {
+	web_stop(&d->web);
 	ingest_stop(&d->ingest);
 	sender_free(&d->sender);
 	if (d->nudge_fd != -1) {
@@ -542,6 +545,12 @@ daemon_start_workers(struct daemon *d)
 	}
 	/* the IMAP reader blocks in libetpan: it has a thread of its own */
 	if ((d->ingest = ingest_start(d->conf->path, err, sizeof err)) == NULL) {
+		log_warnx("%s", err);
+		return EX_CONFIG;
+	}
+	/* the links in mail: a thread of libmicrohttpd's (src/web/web.h) */
+	if (*d->conf->http_listen && (d->web = web_start(d->conf->path,
+	    &d->key, err, sizeof err)) == NULL) {
 		log_warnx("%s", err);
 		return EX_CONFIG;
 	}

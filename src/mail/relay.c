@@ -334,7 +334,14 @@ relay_list_fields(struct buf *out, const struct relay_headers *h)
 	rc |= buf_printf(out, "List-Id: <%s.%s>\r\n", h->list, h->lists_domain);
 	rc |= buf_printf(out, "List-Post: <mailto:%s@%s>\r\n", h->list,
 	    h->lists_domain);
-	rc |= buf_printf(out, "List-Unsubscribe: <%s>\r\n", h->unsubscribe);
+	if (h->unsubscribe_url)
+		/* RFC 8058: the URL first, and the POST that it takes */
+		rc |= buf_printf(out, "List-Unsubscribe: <%s>,\r\n <%s>\r\n"
+		    "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n",
+		    h->unsubscribe_url, h->unsubscribe);
+	else
+		rc |= buf_printf(out, "List-Unsubscribe: <%s>\r\n",
+		    h->unsubscribe);
 	rc |= buf_printf(out, "List-Help: <mailto:%s-request@%s?subject=help>"
 	    "\r\n", h->list, h->lists_domain);
 	rc |= buf_adds(out, "Precedence: list\r\n");

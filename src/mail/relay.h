@@ -26,6 +26,8 @@ struct relay_headers {
 	const char *subject;		/* the post's, decoded (NULL: none) */
 	const char *reply_to;		/* overrides both (NULL: none) */
 	const char *unsubscribe;	/* "mailto:..." for this member */
+	/* "https://.../u/TOKEN" (RFC 8058 one-click), or NULL: none */
+	const char *unsubscribe_url;
 	/* for a post that lacks them (RFC 5322 asks for both) */
 	int64_t date;			/* now */
 	const char *message_id;		/* the copy's own, without <> */

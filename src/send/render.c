@@ -13,6 +13,7 @@
 #include "lib/xmalloc.h"
 #include "mail/compose.h"
 #include "mail/ical.h"
+#include "send/links.h"
 #include "store/contact.h"
 #include "store/event.h"
 #include "store/rsvp.h"
@@ -53,7 +54,7 @@ struct render_job {
 	struct event event;
 	int has_event;
 	/* lookup scratch: values are built on demand into these */
-	char addr[6][RENDER_ADDR_MAX + 64];
+	char addr[7][RENDER_ADDR_MAX + 64];
 	struct render *r;
 };
 
@@ -260,7 +261,7 @@ render_offer_expires(struct render_job *j)
 	if (t == 0)
 		return NULL;
 	return time_format_people(t, j->event.tz, j->r->conf->display_tz,
-	    j->addr[4], sizeof j->addr[4]);
+	    j->addr[6], sizeof j->addr[6]);
 }
 
 static const char *
@@ -298,6 +299,9 @@ render_lookup(void *ctx, const char *n)
 		return render_mailto(j, 3, TOKEN_UNSUBSCRIBE, "unsubscribe");
 	if (strcmp(n, "rsvp.offer_expires") == 0 && j->has_event)
 		return render_offer_expires(j);
+	if (strncmp(n, "rsvp.link", 9) == 0 && j->has_event)
+		return links_rsvp_var(c, j->r->key, j->msg_id, n, j->addr[4],
+		    sizeof j->addr[4]);
 	return NULL;
 }
 
@@ -425,6 +429,7 @@ render_build(struct render_job *j, struct render_out *out, char *err,
 	struct tmpl_error te;
 	struct compose m;
 	struct buf cal, test_subject;
+	struct links_unsub unsub;
 	char reply[RENDER_ADDR_MAX];
 	const char *why;
 	int rc = -1;
@@ -453,6 +458,8 @@ render_build(struct render_job *j, struct render_out *out, char *err,
 	m.text = t.text;
 	m.html = t.html;
 	render_headers(&t, &m);
+	links_campaign_headers(r->db, r->conf, r->key, j->campaign_id,
+	    j->msg_id, &m, &unsub);
 	buf_init(&test_subject, TMPL_RENDER_MAX + 16);
 	if (j->test_rcpt) {
 		/* campaign test: the contact's message, to another address */
@@ -563,6 +570,7 @@ render_preview(struct render *r, int64_t campaign_id, int64_t contact_id,
 		return render_message(r, msg_id, out, err, errlen);
 	memset(&j, 0, sizeof j);
 	j.r = r;
+	j.campaign_id = campaign_id;	/* its List-Unsubscribe (send/links.h) */
 	contact_init(&j.contact);
 	st = db_prepare(r->db, "SELECT k.template, k.name, COALESCE(l.name, ''), "
 	    "COALESCE(k.event_id, 0) FROM campaign k LEFT JOIN list l "

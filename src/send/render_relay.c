@@ -10,6 +10,7 @@
 #include "lib/timeutil.h"
 #include "lib/xmalloc.h"
 #include "mail/relay.h"
+#include "send/links.h"
 #include "send/render.h"
 
 struct render_relay_row {
@@ -162,7 +163,7 @@ render_relay(struct db *d, const struct conf *c, const struct token_key *k,
 	struct relay_headers h;
 	sqlite3_stmt *st;
 	char unsub[RENDER_ADDR_MAX + 16], addr[RENDER_ADDR_MAX], *name, *subject;
-	char forward[RENDER_ADDR_MAX];
+	char forward[RENDER_ADDR_MAX], url[LINKS_URL_MAX];
 	const char *why;
 	int rc = -1;
 
@@ -209,6 +210,8 @@ render_relay(struct db *d, const struct conf *c, const struct token_key *k,
 		h.note = render_relay_note(d, msg_id);
 	}
 	h.unsubscribe = unsub;
+	h.unsubscribe_url = links_url(c, k, 'u', TOKEN_UNSUBSCRIBE, msg_id, url,
+	    sizeof url) == 0 ? url : NULL;
 	h.date = time_now();
 	h.message_id = row.message_id;
 	buf_reset(&out->data);

@@ -26,7 +26,8 @@ static const char *const tmpl_vars[] = {
 	"event.name", "event.title", "event.start", "event.end",
 	"event.location", "list.name", "list.address", "campaign.name",
 	"rsvp.yes", "rsvp.no", "rsvp.maybe", "rsvp.offer_expires",
-	"unsubscribe", NULL
+	"unsubscribe", "rsvp.link", "rsvp.link.yes", "rsvp.link.no",
+	"rsvp.link.maybe", NULL
 };
 
 void

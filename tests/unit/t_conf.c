@@ -181,8 +181,9 @@ test_built_limits(void)
 	fill(name, 900, "Coordinating Office ");	/* an atom phrase: 900 */
 	conf_free((c = loads(sender_name(conf, sizeof conf, name)), &c));
 	/*
-	 * The worst non-ASCII case: a 4-octet character across octet 45
-	 * cuts every encoded word at 43 octets; 285 still fit, 286 not.
+	 * A non-ASCII name: a 4-octet character across octet 45 cuts every
+	 * encoded word at 43 octets. Encoded words now fold between them
+	 * (issue 15), so 285 octets fit, and more: the 286th no longer fails.
 	 */
 	fill(name, 6 * 43, "\xf0\x9f\x98\x80" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 	    "\xe2\x82\xac");
@@ -190,7 +191,7 @@ test_built_limits(void)
 	CHECK(strlen(name) == 285);
 	conf_free((c = loads(sender_name(conf, sizeof conf, name)), &c));
 	strcat(name, "a");
-	fails(sender_name(conf, sizeof conf, name), ":3:", "sender.name");
+	conf_free((c = loads(sender_name(conf, sizeof conf, name)), &c));
 	base = saved;
 }
 
