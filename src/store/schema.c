@@ -502,6 +502,30 @@ static const char *const schema_migrations[] = {
  */
 "ALTER TABLE message ADD COLUMN subject TEXT;"
 "ALTER TABLE message ADD COLUMN server TEXT;",
+/*
+ * 11: an answer given on herald's web page (an RSVP link) says so:
+ * source 'web'. The table is made again for its CHECK, as in 6.
+ */
+"CREATE TABLE rsvp11 ("
+"  id INTEGER PRIMARY KEY,"
+"  event_id INTEGER NOT NULL REFERENCES event(id) ON DELETE CASCADE,"
+"  contact_id INTEGER REFERENCES contact(id) ON DELETE SET NULL,"
+"  answer TEXT NOT NULL CHECK (answer IN"
+"    ('yes','no','maybe','waitlist','none','offered','expired')),"
+"  source TEXT NOT NULL CHECK (source IN"
+"    ('reply','address','calendar','organiser','web')),"
+"  at INTEGER NOT NULL,"
+"  anon INTEGER,"
+"  seat TEXT NOT NULL DEFAULT '',"
+"  offered_at INTEGER,"
+"  UNIQUE (event_id, contact_id));"
+"INSERT INTO rsvp11 (id, event_id, contact_id, answer, source, at, anon,"
+"  seat, offered_at) SELECT id, event_id, contact_id, answer, source, at,"
+"  anon, seat, offered_at FROM rsvp;"
+"DROP TABLE rsvp;"
+"ALTER TABLE rsvp11 RENAME TO rsvp;"
+"CREATE INDEX rsvp_offered ON rsvp(answer, offered_at)"
+"  WHERE answer = 'offered';",
 };
 
 #define SCHEMA_COUNT ((int)(sizeof schema_migrations / sizeof schema_migrations[0]))

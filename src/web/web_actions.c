@@ -18,7 +18,7 @@
 #include "web/web_int.h"
 
 /* The rsvp table's source for an answer by link: see web_rsvp. */
-#define WEB_RSVP_SOURCE "address"
+#define WEB_RSVP_SOURCE "web"
 
 static void
 web_lang(struct web_target *t, const char *lang)
@@ -177,11 +177,7 @@ web_unsubscribe(struct db *d, const struct web_target *t, int undo)
 	return rc;
 }
 
-/*
- * The rsvp table's CHECK knows reply, address, calendar and organiser;
- * a link is the RSVP address's twin (the same token, the same person),
- * so it is stored as "address" until a migration adds "web".
- */
+/* An answer by link: source "web" (migration 11), the seats' rules. */
 int
 web_rsvp(struct db *d, const struct conf *c, const struct token_key *k,
     const struct web_target *t, const char *answer, const char **stored)

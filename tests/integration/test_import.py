@@ -573,6 +573,17 @@ DROP TABLE contact;
 ALTER TABLE contact3 RENAME TO contact;
 CREATE INDEX contact_org ON contact(org_id);
 -- what migrations 5 and later add, taken away so that init adds it again
+CREATE TABLE rsvp10 (id INTEGER PRIMARY KEY, event_id INTEGER NOT NULL
+  REFERENCES event(id) ON DELETE CASCADE, contact_id INTEGER
+  REFERENCES contact(id) ON DELETE SET NULL, answer TEXT NOT NULL,
+  source TEXT NOT NULL, at INTEGER NOT NULL, anon INTEGER,
+  seat TEXT NOT NULL DEFAULT '', offered_at INTEGER,
+  UNIQUE (event_id, contact_id));
+INSERT INTO rsvp10 SELECT id, event_id, contact_id, answer, source, at, anon,
+  seat, offered_at FROM rsvp;
+DROP TABLE rsvp;
+ALTER TABLE rsvp10 RENAME TO rsvp;
+CREATE INDEX rsvp_offered ON rsvp(answer, offered_at) WHERE answer = 'offered';
 ALTER TABLE message DROP COLUMN subject;
 ALTER TABLE message DROP COLUMN server;
 DROP TRIGGER campaign_count_insert;
@@ -643,7 +654,7 @@ INSERT INTO activity (at, direction, kind, contact_id, summary)
 """)
         # herald init upgrades: the pair must not make migration 4 fail
         w.ok("init")
-        self.assertEqual(w.sql("PRAGMA user_version")[0][0], 10)
+        self.assertEqual(w.sql("PRAGMA user_version")[0][0], 11)
         self.assertEqual(self.ncontacts(), 2)
 
     def snapshot(self):

@@ -294,6 +294,9 @@ class WebTest(unittest.TestCase):
                 ans = dict(w.sql("SELECT c.email, r.answer FROM rsvp r JOIN contact c "
                                  "ON c.id = r.contact_id"))
                 self.assertEqual(ans, {"ana@example.net": "yes", "zoe@example.net": "waitlist"})
+                # an answer given on the page says so
+                self.assertEqual({r[0] for r in w.sql("SELECT source FROM rsvp")},
+                                 {"web"})
                 # Ana changes her answer from the same link: Zoé gets the seat
                 st, _, page = request(ana["yes"], urllib.parse.urlencode(dict(hidden, a="no")))
                 self.assertEqual(st, 403)	# Zoé's page MAC is not Ana's
