@@ -9,6 +9,9 @@
 # libcurl4-gnutls-dev, not -openssl-dev: libetpan-dev depends on the
 # GnuTLS flavour and the two curl -dev packages conflict.
 #
+# python3-cryptography: tests/integration/harness.py makes the test CA
+# chain (root, intermediate, good and bad leaves) with it.
+#
 # python3-icalendar: tests/integration/test_desk_seats.py reads herald's
 # calendar updates and cancellations with it, a parser independent of
 # herald's own code.
@@ -16,7 +19,8 @@ set -eu
 export DEBIAN_FRONTEND=noninteractive
 pkgs="build-essential cmake pkg-config libcurl4-gnutls-dev libetpan-dev
 libsqlite3-dev libconfig-dev libcsv-dev nettle-dev libgnutls28-dev libjansson-dev
-postfix dovecot-imapd dovecot-lmtpd python3 python3-icalendar sqlite3 openssl
+postfix dovecot-imapd dovecot-lmtpd python3 python3-icalendar
+python3-cryptography sqlite3 openssl
 ca-certificates psmisc chromium
 $*"
 need=""
