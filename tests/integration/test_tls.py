@@ -126,6 +126,23 @@ class TlsTest(unittest.TestCase):
             r = w.run("check")
             self.assertRegex(r.stdout, r"done\s+ok\s+Handled: exists")
 
+    def test_daemon_creates_a_missing_done_folder(self):
+        # it used to read the whole mailbox again on every pass, saying
+        # "a batch was not recorded (database busy?)"
+        self.srv.imap_append(b"From: someone@example.net\r\n"
+                             b"To: office@example.org\r\n"
+                             b"Subject: hello\r\n"
+                             b"Message-ID: <done-1@example.net>\r\n\r\n"
+                             b"Hello.\r\n")
+        with self.workdir(done="Later") as w:
+            w.start_daemon()
+            self.assertTrue(w.wait_log("created the done folder Later", 30),
+                            w.daemon_log()[-2000:])
+            wait_for(lambda: self.srv.imap_messages("Later"), 20,
+                     "the message moved to Later")
+            self.assertEqual(self.srv.imap_messages("INBOX"), [])
+            self.assertNotIn("database busy", w.daemon_log())
+
     def test_refuses_the_clear_when_tls_required(self):
         # Postfix's plain port offers no STARTTLS
         with self.workdir(smtp_port=self.srv.postfix_port) as w:
