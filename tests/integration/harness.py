@@ -313,7 +313,7 @@ class Servers:
 
     def __init__(self, workdir, dovecot=True, sink=True, postfix=False,
                  sink_args=(), dovecot_tls=False, submission=False,
-                 oauth2_introspect=None):
+                 oauth2_introspect=None, oauth2_mechs="xoauth2 oauthbearer"):
         self.workdir = os.path.abspath(workdir)
         self.want_dovecot = dovecot or postfix   # Postfix delivers into it
         self.want_sink = sink
@@ -330,6 +330,7 @@ class Servers:
         # equivalent, STARTTLS + AUTH through Dovecot's SASL
         self.submission = submission
         self.oauth2_introspect = oauth2_introspect
+        self.oauth2_mechs = oauth2_mechs     # the SASL ones Dovecot offers
         self.imaps_port = self.submission_port = None
         self.tls_dir = os.path.join(self.workdir, "tls")
         self.tls_leaf, self.tls_chain = "good", True
@@ -434,7 +435,7 @@ class Servers:
             ssl = "ssl = required\nssl_cert = <%s\nssl_key = <%s\n" % (
                 self.served_cert(), os.path.join(self.tls_dir, "leaf.key"))
         if self.oauth2_introspect:
-            mechs += " xoauth2 oauthbearer"
+            mechs += " " + self.oauth2_mechs
             with open(os.path.join(d, "oauth2.conf"), "w") as f:
                 f.write("introspection_mode = post\n"
                         "introspection_url = %s\n"
@@ -443,8 +444,9 @@ class Servers:
                         "active_attribute = active\nactive_value = true\n"
                         % self.oauth2_introspect)
             passdb_oauth2 = ("passdb {\n  driver = oauth2\n"
-                             "  mechanisms = xoauth2 oauthbearer\n"
-                             "  args = %s/oauth2.conf\n}\n" % d)
+                             "  mechanisms = %s\n"
+                             "  args = %s/oauth2.conf\n}\n"
+                             % (self.oauth2_mechs, d))
         if self.dovecot_tls == "chain":
             # what public CAs issue: root -> intermediate -> server; the
             # server sends its certificate and the intermediate, the

@@ -103,6 +103,26 @@ class OAuth2Test(unittest.TestCase):
                              r"refused: HTTP 400: invalid_grant")
             self.assertNotIn("rt-wrong", r.stdout + r.stderr)
 
+    def test_imap_oauthbearer_where_only_that_is_offered(self):
+        sdir = tempfile.mkdtemp(prefix="herald-oauthbearer-")
+        try:
+            with harness.Servers(sdir, dovecot=True, sink=False,
+                                 dovecot_tls="required",
+                                 oauth2_introspect=self.ts.url("/introspect"),
+                                 oauth2_mechs="oauthbearer") as srv, \
+                    self.workdir() as w:
+                w.write("herald.conf", w.read("herald.conf").replace(
+                    "localhost:%d" % self.srv.imap_port,
+                    "localhost:%d" % srv.imap_port).replace(
+                    self.srv.ca_file, srv.ca_file))
+                r = w.run("check")
+                self.assertRegex(r.stdout, r"imap\s+ok\s+.*OAuth2",
+                                 r.stdout + r.stderr)
+                with open(os.path.join(srv.dovecot_dir, "dovecot.log")) as f:
+                    self.assertIn("method=OAUTHBEARER", f.read())
+        finally:
+            shutil.rmtree(sdir, ignore_errors=True)
+
     def test_survives_token_expiry_mid_run(self):
         contacts = [{"email": "t%d@example.org" % i, "name": "T%d" % i,
                      "organisation": "Org"} for i in range(2)]
