@@ -15,8 +15,12 @@ smtp_auth_setup(CURL *easy, const struct conf *c, char *err, size_t errlen)
 	char *token;
 	int rc;
 
-	if (c->smtp.auth != CONF_AUTH_OAUTH2)
+	if (c->smtp.auth != CONF_AUTH_OAUTH2) {
+		/* a reload may have turned OAuth2 off on a kept handle */
+		curl_easy_setopt(easy, CURLOPT_LOGIN_OPTIONS, NULL);
+		curl_easy_setopt(easy, CURLOPT_XOAUTH2_BEARER, NULL);
 		return 0;
+	}
 	curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &last);
 	token = oauth2_token(&c->oauth2, last == SMTP_AUTH_REFUSED, err, errlen);
 	curl_easy_setopt(easy, CURLOPT_USERNAME, *c->smtp.user ? c->smtp.user :
