@@ -11,6 +11,8 @@
 #
 # libmicrohttpd-dev: heraldd's web endpoint (one-click unsubscribe and
 # RSVP links) parses HTTP with it.
+# python3-cryptography: tests/integration/harness.py makes the test CA
+# chain (root, intermediate, good and bad leaves) with it.
 #
 # python3-icalendar: tests/integration/test_desk_seats.py reads herald's
 # calendar updates and cancellations with it, a parser independent of
@@ -20,7 +22,8 @@ export DEBIAN_FRONTEND=noninteractive
 pkgs="build-essential cmake pkg-config libcurl4-gnutls-dev libetpan-dev
 libsqlite3-dev libconfig-dev libcsv-dev nettle-dev libgnutls28-dev libjansson-dev
 libmicrohttpd-dev
-postfix dovecot-imapd dovecot-lmtpd python3 python3-icalendar sqlite3 openssl
+postfix dovecot-imapd dovecot-lmtpd python3 python3-icalendar
+python3-cryptography sqlite3 openssl
 ca-certificates psmisc chromium
 $*"
 need=""

@@ -277,7 +277,7 @@ sender_classify(struct session *x, CURLcode rc, char *reply, size_t len)
 		snprintf(reply, len, "%s", x->reply);
 		return QUEUE_SENT;
 	}
-	if (code >= 400 && code < 600) {
+	if (code >= 400 && code < 600 && rc != CURLE_LOGIN_DENIED) { /* a refused login is the session's fault: deferred */
 		snprintf(reply, len, "%s", *x->error_reply ? x->error_reply :
 		    curl_easy_strerror(rc));
 		return code >= 500 ? QUEUE_PERMFAIL : QUEUE_TEMPFAIL;

@@ -11,8 +11,12 @@
 int
 smtp_auth_setup(CURL *easy, const struct conf *c, char *err, size_t errlen)
 {
-	if (c->smtp.auth != CONF_AUTH_OAUTH2)
+	if (c->smtp.auth != CONF_AUTH_OAUTH2) {
+		/* a reload may have turned OAuth2 off on a kept handle */
+		curl_easy_setopt(easy, CURLOPT_LOGIN_OPTIONS, NULL);
+		curl_easy_setopt(easy, CURLOPT_XOAUTH2_BEARER, NULL);
 		return 0;
+	}
 	return smtp_auth_bearer(easy, &c->oauth2, *c->smtp.user ? c->smtp.user :
 	    c->sender_address, err, errlen);
 }

@@ -233,6 +233,77 @@ def parse_sink_dump(path):
     return out
 
 
+# ---------------------------------------------------------------- TLS
+
+def make_tls_set(d):
+    """A CA chain made at test time in d (python3-cryptography): root.pem,
+    inter.pem (issued by the root), and leaves issued by the intermediate,
+    all on the key leaf.key: leaf-good.pem (localhost, 127.0.0.1),
+    leaf-expired.pem, leaf-future.pem, leaf-wrongname.pem
+    (mail.example.net) and leaf-self.pem (self-signed). Kept if there."""
+    if os.path.exists(os.path.join(d, "leaf-self.pem")):
+        return
+    import datetime
+    import ipaddress
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+    os.makedirs(d, exist_ok=True)
+    now = datetime.datetime.now(datetime.timezone.utc)
+    day = datetime.timedelta(days=1)
+
+    def name(cn):
+        return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+
+    def cert(cn, key, issuer, issuer_key, ca, start, end, sans=()):
+        b = (x509.CertificateBuilder().subject_name(name(cn))
+             .issuer_name(issuer).public_key(key.public_key())
+             .serial_number(x509.random_serial_number())
+             .not_valid_before(start).not_valid_after(end)
+             .add_extension(x509.BasicConstraints(ca=ca, path_length=None),
+                            critical=True))
+        if sans:
+            b = b.add_extension(x509.SubjectAlternativeName(list(sans)),
+                                critical=False)
+            b = b.add_extension(x509.ExtendedKeyUsage(
+                [ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        return b.sign(issuer_key, hashes.SHA256())
+
+    def save(fname, c):
+        with open(os.path.join(d, fname), "wb") as f:
+            f.write(c.public_bytes(serialization.Encoding.PEM))
+
+    root_key, inter_key, leaf_key = (ec.generate_private_key(ec.SECP256R1())
+                                     for _ in range(3))
+    root = cert("herald test root", root_key, name("herald test root"),
+                root_key, True, now - day, now + 30 * day)
+    inter = cert("herald test intermediate", inter_key, root.subject,
+                 root_key, True, now - day, now + 30 * day)
+    local = (x509.DNSName("localhost"),
+             x509.IPAddress(ipaddress.ip_address("127.0.0.1")))
+    save("root.pem", root)
+    save("inter.pem", inter)
+    for fname, cn, start, end, sans in (
+            ("good", "localhost", now - day, now + 30 * day, local),
+            ("expired", "localhost", now - 30 * day, now - day, local),
+            ("future", "localhost", now + day, now + 30 * day, local),
+            ("wrongname", "mail.example.net", now - day, now + 30 * day,
+             (x509.DNSName("mail.example.net"),))):
+        save("leaf-%s.pem" % fname, cert(cn, leaf_key, inter.subject,
+                                         inter_key, False, start, end, sans))
+    save("leaf-self.pem", cert("localhost", leaf_key, name("localhost"),
+                               leaf_key, False, now - day, now + 30 * day,
+                               local))
+    with open(os.path.join(d, "leaf.key"), "wb") as f:
+        f.write(leaf_key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption()))
+    # Dovecot's login processes and Postfix's smtpd read them as root;
+    # the key stays private
+    os.chmod(os.path.join(d, "leaf.key"), 0o600)
+
+
 # ---------------------------------------------------------------- servers
 
 class Servers:
@@ -241,7 +312,8 @@ class Servers:
     Use as a context manager; stop() also runs at interpreter exit."""
 
     def __init__(self, workdir, dovecot=True, sink=True, postfix=False,
-                 sink_args=(), dovecot_tls=False):
+                 sink_args=(), dovecot_tls=False, submission=False,
+                 oauth2_introspect=None, oauth2_mechs="xoauth2 oauthbearer"):
         self.workdir = os.path.abspath(workdir)
         self.want_dovecot = dovecot or postfix   # Postfix delivers into it
         self.want_sink = sink
@@ -253,6 +325,15 @@ class Servers:
         self.imap_port = self.lmtp_port = None
         self.smtp_port = self.postfix_port = None
         self.ca_file = None
+        # dovecot_tls="required": ssl = required, IMAPS too, and the
+        # certificates of make_tls_set(); submission: Postfix's port 587
+        # equivalent, STARTTLS + AUTH through Dovecot's SASL
+        self.submission = submission
+        self.oauth2_introspect = oauth2_introspect
+        self.oauth2_mechs = oauth2_mechs     # the SASL ones Dovecot offers
+        self.imaps_port = self.submission_port = None
+        self.tls_dir = os.path.join(self.workdir, "tls")
+        self.tls_leaf, self.tls_chain = "good", True
         self._sink_proc = None
         self.dovecot_dir = os.path.join(self.workdir, "dovecot")
         self.sink_dir = os.path.join(self.workdir, "sink")
@@ -318,6 +399,7 @@ class Servers:
     def _save_state(self):
         state = {k: getattr(self, k) for k in (
             "imap_port", "lmtp_port", "smtp_port", "postfix_port",
+            "imaps_port", "submission_port",
             "imap_user", "imap_password", "ca_file", "sink_dump")}
         with open(self._state_file(), "w") as f:
             json.dump(state, f)
@@ -345,6 +427,26 @@ class Servers:
     def _write_dovecot_conf(self):
         d = self.dovecot_dir
         ssl = "ssl = no\n"
+        mechs = "plain login"
+        passdb_oauth2 = ""
+        if self.dovecot_tls == "required":
+            make_tls_set(self.tls_dir)
+            self.ca_file = os.path.join(self.tls_dir, "root.pem")
+            ssl = "ssl = required\nssl_cert = <%s\nssl_key = <%s\n" % (
+                self.served_cert(), os.path.join(self.tls_dir, "leaf.key"))
+        if self.oauth2_introspect:
+            mechs += " " + self.oauth2_mechs
+            with open(os.path.join(d, "oauth2.conf"), "w") as f:
+                f.write("introspection_mode = post\n"
+                        "introspection_url = %s\n"
+                        "force_introspection = yes\n"
+                        "username_attribute = username\n"
+                        "active_attribute = active\nactive_value = true\n"
+                        % self.oauth2_introspect)
+            passdb_oauth2 = ("passdb {\n  driver = oauth2\n"
+                             "  mechanisms = %s\n"
+                             "  args = %s/oauth2.conf\n}\n"
+                             % (self.oauth2_mechs, d))
         if self.dovecot_tls == "chain":
             # what public CAs issue: root -> intermediate -> server; the
             # server sends its certificate and the intermediate, the
@@ -354,7 +456,7 @@ class Servers:
             if not os.path.exists(cert):
                 self._make_chain(d, cert)
             ssl = "ssl = yes\nssl_cert = <%s\nssl_key = <%s/key.pem\n" % (cert, d)
-        elif self.dovecot_tls:
+        elif self.dovecot_tls and self.dovecot_tls != "required":
             self.ca_file = os.path.join(d, "cert.pem")
             if not os.path.exists(self.ca_file):
                 # Self-signed; the cert is its own CA (CA:TRUE from req -x509).
@@ -376,7 +478,7 @@ base_dir = {self._socket_dir(os.path.join(d, "run"))}
 state_dir = {d}/state
 log_path = {d}/dovecot.log
 {ssl}disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = {mechs}
 # Login processes run as 'dovecot'; without this: "UID 103 not permitted".
 first_valid_uid = 100
 # LMTP gets "office@example.org" from Postfix: drop the domain.
@@ -389,6 +491,7 @@ passdb {{
   driver = passwd-file
   args = scheme=PLAIN username_format=%n {d}/users
 }}
+{passdb_oauth2}
 userdb {{
   driver = static
   args = uid=dovecot gid=dovecot home={d}/mail/%n
@@ -399,7 +502,14 @@ service imap-login {{
     port = {self.imap_port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {self.imaps_port or 0}
+  }}
+}}
+# Postfix's submission service asks here (smtpd_sasl_type = dovecot)
+service auth {{
+  unix_listener auth-postfix {{
+    mode = 0666
   }}
 }}
 service lmtp {{
@@ -411,6 +521,30 @@ service lmtp {{
 """
         with open(os.path.join(d, "dovecot.conf"), "w") as f:
             f.write(conf)
+
+    def served_cert(self):
+        """The file the servers present: the chosen leaf (make_tls_set)
+        and, unless tls_chain is False, the intermediate after it."""
+        out = os.path.join(self.tls_dir, "served.pem")
+        with open(out, "w") as f:
+            for name in ["leaf-%s.pem" % self.tls_leaf] + (
+                    ["inter.pem"] if self.tls_chain else []):
+                with open(os.path.join(self.tls_dir, name)) as c:
+                    f.write(c.read())
+        return out
+
+    def set_tls(self, leaf="good", chain=True):
+        """Serve another certificate ("good", "expired", "future",
+        "wrongname", "self") with or without the intermediate, from
+        Dovecot (restarted) and Postfix (reloaded)."""
+        self.tls_leaf, self.tls_chain = leaf, chain
+        self.served_cert()
+        if listening(self.imap_port or 0):
+            self.restart_dovecot()
+        if self.postfix_port and listening(self.postfix_port):
+            run([POSTFIX, "-c", os.path.join(self.postfix_dir, "etc"),
+                 "reload"], os.path.join(self.postfix_dir, "reload.log"))
+            time.sleep(1.5)   # smtpd processes restart at their next session
 
     def _make_chain(self, d, out):
         log = os.path.join(d, "openssl.log")
@@ -499,6 +633,8 @@ service lmtp {{
         for attempt in range(5):
             if not fixed:
                 self.imap_port, self.lmtp_port = free_port(), free_port()
+                if self.dovecot_tls == "required":
+                    self.imaps_port = free_port()
             self._write_dovecot_conf()
             rc, out = run([DOVECOT, "-c", os.path.join(d, "dovecot.conf")],
                           os.path.join(d, "start.log"))
@@ -531,6 +667,9 @@ service lmtp {{
 
     def imap_connect(self, user="office"):
         c = imaplib.IMAP4("127.0.0.1", self.imap_port, timeout=10)
+        if self.dovecot_tls == "required":
+            import ssl
+            c.starttls(ssl.create_default_context(cafile=self.ca_file))
         c.login(user, self.users[user])
         return c
 
@@ -701,9 +840,27 @@ queue_run_delay = 1s
 minimal_backoff_time = 1s
 maximal_backoff_time = 2s
 """
+        if self.submission:
+            sasl = os.path.join(self._socket_dir(os.path.join(
+                self.dovecot_dir, "run")), "auth-postfix")
+            main += f"""smtpd_tls_chain_files = {os.path.join(self.tls_dir, "leaf.key")} {os.path.join(self.tls_dir, "served.pem")}
+smtpd_sasl_type = dovecot
+smtpd_sasl_path = {sasl}
+"""
+        submission = ""
+        if self.submission:
+            submission = (
+                "127.0.0.1:%d inet n - n - - smtpd\n"
+                "  -o smtpd_tls_security_level=encrypt\n"
+                "  -o smtpd_sasl_auth_enable=yes\n"
+                "  -o smtpd_tls_auth_only=yes\n"
+                "  -o smtpd_client_restrictions=permit_sasl_authenticated,reject\n"
+                "  -o smtpd_relay_restrictions=permit_sasl_authenticated,reject\n"
+                "tlsmgr unix - - n 1000? 1 tlsmgr\n"
+                % self.submission_port)
         master = f"""# written by tests/integration/harness.py; chroot n everywhere
 127.0.0.1:{self.postfix_port} inet n - n - - smtpd
-pickup    unix  n       -       n       60      1       pickup
+{submission}pickup    unix  n       -       n       60      1       pickup
 cleanup   unix  n       -       n       -       0       cleanup
 qmgr      unix  n       -       n       300     1       qmgr
 rewrite   unix  -       -       n       -       -       trivial-rewrite
@@ -736,6 +893,8 @@ postlog   unix-dgram n  -       n       -       1       postlogd
         for attempt in range(3):
             if self.postfix_port is None or attempt:
                 self.postfix_port = free_port()
+                if self.submission:
+                    self.submission_port = free_port()
             self._postfix_conf()
             rc, out = run([POSTFIX, "-c", etc, "start"],
                           os.path.join(p, "start.log"))
@@ -750,7 +909,9 @@ postlog   unix-dgram n  -       n       -       1       postlogd
             raise HarnessError("postfix did not start (rc %d): %s%s\n%s" % (
                 rc, out, why,
                 tail(os.path.join(p, "maillog"))))
-        wait_for(lambda: listening(self.postfix_port), 10, "postfix smtpd")
+        wait_for(lambda: listening(self.postfix_port) and (
+            not self.submission or listening(self.submission_port)),
+            10, "postfix smtpd")
 
     def stop_postfix(self):
         queue = os.path.realpath(os.path.join(self.postfix_dir, "queue"))
@@ -760,7 +921,8 @@ postlog   unix-dgram n  -       n       -       1       postlogd
         # same command line; ours runs in our queue directory.
         if kill_and_wait(pid, lambda pid: os.path.realpath(
                 "/proc/%d/cwd" % pid) == queue):
-            wait_closed(self.postfix_port)
+            wait_closed(*[p for p in (self.postfix_port, self.submission_port)
+                          if p])
 
     def wait_delivered(self, n, timeout=20, user="office"):
         """Wait until user's INBOX holds at least n messages (counts the

@@ -253,6 +253,44 @@ test_values(void)
 	conf_free(&c);
 }
 
+/* smtp.auth, imap.auth and the oauth2 group they need. */
+static void
+test_oauth2(void)
+{
+	struct conf *c = loads("");
+
+	if (c) {
+		CHECK(c->smtp.auth == CONF_AUTH_PASSWORD);
+		CHECK(c->imap.auth == CONF_AUTH_PASSWORD);
+		CHECK(conf_unverified(c) == NULL);
+	}
+	conf_free(&c);
+	fails_saying("smtp = { auth = \"token\"; };\n", ":3:", "smtp.auth",
+	    "\"password\" or \"oauth2\"");
+	fails_saying("imap = { auth = \"oauth2\"; };\n", NULL,
+	    "oauth2.token_url", "required by imap.auth");
+	fails_saying("smtp = { auth = \"oauth2\"; };\n"
+	    "oauth2 = { token_url = \"https://t.example/token\"; "
+	    "client_id = \"c\"; };\n", NULL, "oauth2.refresh_token_file",
+	    "herald oauth2 login");
+	fails("oauth2 = { token_url = \"ftp://t.example/\"; };\n", ":3:",
+	    "oauth2.token_url");
+	fails("oauth2 = { client_secret_file = \"/nonexistent/s\"; };\n",
+	    ":3:", "oauth2.client_secret_file");
+	c = loads("smtp = { auth = \"oauth2\"; tls = \"required\"; "
+	    "verify = false; };\n"
+	    "oauth2 = { token_url = \"https://t.example/token\"; "
+	    "client_id = \"c\"; refresh_token_file = \"rt\"; };\n");
+	if (c) {
+		CHECK(c->smtp.auth == CONF_AUTH_OAUTH2);
+		/* relative to the config's directory, and need not exist */
+		CHECK(c->oauth2.refresh_token_file[0] == '/');
+		CHECK(conf_unverified(c) && strstr(conf_unverified(c),
+		    "smtp.verify is false"));
+	}
+	conf_free(&c);
+}
+
 int
 main(void)
 {
@@ -273,6 +311,7 @@ main(void)
 	if (c)
 		CHECK_STR(c->display_tz, "Europe/Zurich");
 	conf_free(&c);
+	test_oauth2();
 	fails("smtp = { connections = \"four\"; };\n", ":3:", "smtp.connections");
 	fails("smtp = { connections = 0; };\n", ":3:", "smtp.connections");
 	fails("smtp = { connections = 1000; };\n", ":3:", "smtp.connections");
