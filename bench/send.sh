@@ -115,7 +115,7 @@ PY
 	$h contact import "$d/contacts.csv" --list all >/dev/null
 	$h campaign create bench --list all --template bench >/dev/null
 	size=$($h campaign preview bench 2>/dev/null | wc -c)
-	$h campaign send bench >/dev/null
+	$h campaign send bench >/dev/null 2>&1
 	t2=$(now)
 	"$heraldd" -f -c "$d/herald.conf" 2>"$d/heraldd.log" &
 	dpid=$!
@@ -154,7 +154,7 @@ printf '   heraldd/smtp-source %.2f (target 0.80), CPU %.1fx (target <= 2)\n' \
 # 2. into a private Postfix with the discard transport
 pf="$work/pf"
 pfport=$(freeport)
-mkdir -p "$pf/etc" "$pf/data"
+mkdir -p "$pf/etc" "$pf/data" "$pf/queue"
 chown postfix "$pf/data"
 for f in main.cf master.cf; do
 	sed -e "s|@DIR@|$pf|g" -e "s|@PORT@|$pfport|g" \
