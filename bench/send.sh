@@ -29,7 +29,8 @@ cleanup() {
 		/usr/sbin/postfix -c "$work/pf/etc" stop >/dev/null 2>&1
 	rm -rf "$work"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 1' INT TERM
 
 cmake -S "$top" -B "$top/build-bench" -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$top/build-bench" -j"$(nproc)" >/dev/null
