@@ -28,6 +28,7 @@ cleanup() {
 	[ -f "$work/pf/etc/main.cf" ] &&
 		/usr/sbin/postfix -c "$work/pf/etc" stop >/dev/null 2>&1
 	rm -rf "$work"
+	return 0
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
@@ -239,3 +240,7 @@ heraldd_run "$port" "$BIG"; expect sunk "$((3 * N + BIG))" "heraldd ($BIG)"
 printf '5. heraldd peak RSS: %.1f MB at %d messages, %.1f MB at %d (target <= 64, flat); %.0f msg/s at %d\n' \
 	"$(calc "$rss_n / 1024")" "$N" "$(calc "$rss / 1024")" "$BIG" "$hrate" "$BIG"
 echo "load after: $(uptime)"
+# the figures are out: leave with success whatever the clean-up says
+trap - EXIT
+cleanup || true
+exit 0
