@@ -274,9 +274,9 @@ status_answers_read(struct cli *c, const struct campaign *k,
 		    "SELECT r.answer FROM rsvp r CROSS JOIN message m "
 		    "ON m.contact_id = r.contact_id WHERE r.event_id = ?2 "
 		    "AND m.campaign_id = ?1 AND m.kind = 'campaign' "
-		    "UNION ALL SELECT r.answer FROM message m CROSS JOIN rsvp r "
-		    "ON r.anon = m.anon AND r.event_id = ?2 WHERE "
-		    "m.contact_id IS NULL AND m.anon IS NOT NULL AND "
+		    "UNION ALL SELECT r.answer FROM rsvp r CROSS JOIN message m "
+		    "ON m.anon = r.anon WHERE r.event_id = ?2 AND "
+		    "r.anon IS NOT NULL AND m.contact_id IS NULL AND "
 		    "m.campaign_id = ?1 AND m.kind = 'campaign') GROUP BY 1");
 		sqlite3_bind_int64(st, 1, k->id);
 		sqlite3_bind_int64(st, 2, k->event_id);

@@ -1,8 +1,9 @@
 /*
  * rfc2047: encoded-words for non-ASCII header text. libetpan decodes
- * them but has no encoder. Whole values are encoded (never a word in the
- * middle of a display name: clients then fail to decode names that sit
- * next to specials), as UTF-8 "B" words of at most 60 characters that
+ * them but has no encoder. Unstructured values (Subject) are encoded
+ * whole, display names by runs of words (rfc2047_encode_phrase: a plain
+ * word is left plain only when it is an atom, so no encoded word sits
+ * next to a special), as UTF-8 "B" words of at most 60 characters that
  * never split a UTF-8 sequence, folded with CRLF SP between words only
  * (the first word stays on the field's own line; no line of white
  * space alone).

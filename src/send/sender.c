@@ -514,6 +514,7 @@ sender_session_go(struct sender *s, struct session *x)
 	}
 	pthread_mutex_lock(&x->mu);
 	x->body_done = 0;
+	x->cut = 0;
 	x->busy = 1;
 	x->state = SESS_GO;
 	pthread_cond_signal(&x->go);

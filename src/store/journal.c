@@ -13,6 +13,16 @@
 
 #define JOURNAL_PENDING_MAX (16 * 1024 * 1024)
 #define JOURNAL_LINE_MAX 1024
+/*
+ * A new journal is written with this many bytes of zeros after its
+ * records, and records then overwrite them in place: the file's size
+ * and blocks do not change, so each journal_sync's fdatasync flushes
+ * data alone, without a file system journal commit for the size (on
+ * ext4, about half the cost of a sync of an append). journal_read skips
+ * the zeros.
+ */
+#define JOURNAL_PREALLOC (64 * 1024)
+static const char journal_zeros[JOURNAL_PREALLOC];
 
 /* The directory holding path, opened for fsync after renames. */
 static int
@@ -39,7 +49,7 @@ journal_open(struct journal *j, const char *path, int nosync)
 	memset(j, 0, sizeof *j);
 	j->fd = j->dir_fd = -1;
 	j->nosync = nosync;
-	if ((j->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+	if ((j->fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC,
 	    0600)) == -1 || fstat(j->fd, &sb) == -1 ||
 	    (j->dir_fd = journal_open_dir(path)) == -1) {
 		e = errno;
@@ -90,18 +100,20 @@ journal_done(struct journal *j, int64_t id, int outcome, int64_t at,
 	    (long long)at, clean);
 }
 
+/* Write p at offset at (over the zeros of a preallocated journal). */
 static int
-journal_write_all(int fd, const char *p, size_t n)
+journal_write_all(int fd, const char *p, size_t n, off_t at)
 {
 	ssize_t w;
 
 	while (n > 0) {
-		if ((w = write(fd, p, n)) == -1) {
+		if ((w = pwrite(fd, p, n, at)) == -1) {
 			if (errno == EINTR)
 				continue;
 			return -1;
 		}
 		p += w;
+		at += w;
 		n -= (size_t)w;
 	}
 	return 0;
@@ -110,17 +122,17 @@ journal_write_all(int fd, const char *p, size_t n)
 int
 journal_flush(struct journal *j)
 {
-	off_t end;
+	off_t end = (off_t)j->len;
 
 	if (j->pending.len == 0)
 		return 0;
 	if (j->fd == -1)
 		return -1;
-	end = lseek(j->fd, 0, SEEK_END);
 	j->dirty = 1;
-	if (journal_write_all(j->fd, j->pending.data, j->pending.len) == -1) {
+	if (journal_write_all(j->fd, j->pending.data, j->pending.len, end)
+	    == -1) {
 		/* no torn record may stay for the next append to join */
-		if (end >= 0 && ftruncate(j->fd, end) == -1) {
+		if (ftruncate(j->fd, end) == -1) {
 			close(j->fd);
 			j->fd = -1;	/* nothing may start any more */
 		}
@@ -153,7 +165,7 @@ journal_rotate(struct journal *j, const int64_t *ids, size_t n)
 {
 	char tmp[4200];
 	struct buf b;
-	size_t i;
+	size_t i, len;
 	int fd, rc;
 
 	if (journal_flush(j) == -1)
@@ -164,13 +176,18 @@ journal_rotate(struct journal *j, const int64_t *ids, size_t n)
 	 * after the rename.
 	 */
 	snprintf(tmp, sizeof tmp, "%s.new", j->path);
-	if ((fd = open(tmp, O_WRONLY | O_APPEND | O_CREAT | O_TRUNC |
-	    O_CLOEXEC, 0600)) == -1)
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0600)) == -1)
 		return -1;
 	buf_init(&b, JOURNAL_PENDING_MAX);
 	for (i = 0; i < n; i++)
 		buf_printf(&b, "S %lld\n", (long long)ids[i]);
-	rc = journal_write_all(fd, b.data ? b.data : "", b.len);
+	len = b.len;
+	rc = journal_write_all(fd, b.data ? b.data : "", b.len, 0);
+	/* zeros written, not a hole: their blocks exist before the sync */
+	if (rc == 0 && !j->nosync)
+		rc = journal_write_all(fd, journal_zeros, sizeof journal_zeros,
+		    (off_t)len);
 	/*
 	 * The marks of what is in flight must be on disk before the name
 	 * may point at them: a rename that reached the disk ahead of its
@@ -189,7 +206,7 @@ journal_rotate(struct journal *j, const int64_t *ids, size_t n)
 	}
 	close(j->fd);
 	j->fd = fd;
-	j->len = (int64_t)b.len;
+	j->len = (int64_t)len;
 	j->dirty = 0;
 	j->dir_dirty = 1;
 	buf_free(&b);
@@ -226,14 +243,23 @@ journal_read(const char *path,
     void (*cb)(void *, const struct journal_record *), void *arg)
 {
 	struct journal_record r;
-	char line[JOURNAL_LINE_MAX];
+	char *line = NULL, *p;
+	size_t size = 0;
+	ssize_t n;
 	FILE *f = fopen(path, "r");
 
 	if (f == NULL)
 		return errno == ENOENT ? 0 : -1;
-	while (fgets(line, sizeof line, f) != NULL)
-		if (journal_parse(line, &r) == 0)
+	while ((n = getline(&line, &size, f)) != -1) {
+		/* the zeros of a preallocated journal come before a record
+		 * only where a rotation's file was appended to after them */
+		for (p = line; p < line + n && *p == '\0'; p++)
+			;
+		if (p - line + JOURNAL_LINE_MAX > n &&
+		    journal_parse(p, &r) == 0)
 			cb(arg, &r);
+	}
+	free(line);
 	fclose(f);
 	return 0;
 }

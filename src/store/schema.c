@@ -461,13 +461,15 @@ static const char *const schema_migrations[] = {
  * state, kept by triggers, so in the very transactions that make the
  * rows or change their states (whoever writes them: the sender, the
  * CLI, recovery). campaign status reads these instead of counting a
- * million rows.
+ * million rows, and finds an erased person's messages from their
+ * answers through message_anon.
  */
 "CREATE TABLE campaign_count ("
 "  campaign_id INTEGER NOT NULL REFERENCES campaign(id) ON DELETE CASCADE,"
 "  state TEXT NOT NULL,"
 "  n INTEGER NOT NULL,"
 "  PRIMARY KEY (campaign_id, state)) WITHOUT ROWID;"
+"CREATE INDEX message_anon ON message(anon) WHERE anon IS NOT NULL;"
 "INSERT INTO campaign_count (campaign_id, state, n)"
 "  SELECT campaign_id, state, count(*) FROM message"
 "  WHERE kind = 'campaign' AND campaign_id IS NOT NULL"

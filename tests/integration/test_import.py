@@ -590,6 +590,7 @@ DROP TRIGGER campaign_count_insert;
 DROP TRIGGER campaign_count_delete;
 DROP TRIGGER campaign_count_update;
 DROP TABLE campaign_count;
+DROP INDEX message_anon;
 ALTER TABLE message DROP COLUMN anon;
 ALTER TABLE inbound DROP COLUMN anon;
 DROP INDEX rsvp_offered;
