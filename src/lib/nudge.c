@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -41,6 +42,12 @@ nudge_listen(const char *path)
 		close(fd);
 		return -1;
 	}
+	/*
+	 * Sending to it takes write permission, which the service's umask
+	 * (0027) leaves out: the organisers of its group nudge it too. The
+	 * directory decides who reaches it (private when there is no group).
+	 */
+	(void)chmod(path, 0660);
 	return fd;
 }
 

@@ -36,6 +36,12 @@ inbound = {{ authserv_id = "{authserv_id}"; }};
 # The office's own receiving server, as the tests' herald.conf names it.
 AUTHSERV_ID = "mx.example.org"
 
+# Test installations are private to the test's user: a machine with a
+# real "herald" group would otherwise share their files with it (0660),
+# and tests that check modes would see the group's. Tests of sharing set
+# HERALD_GROUP themselves (test_install.py).
+os.environ.setdefault("HERALD_GROUP", "")
+
 
 def auth(domain, eol="\r\n"):
     """The Authentication-Results field the office's own server adds to
