@@ -13,7 +13,9 @@
 static const struct cli_command commands[] = {
 	{ "init", NULL, cmd_init, "",
 	  "Create or upgrade the database and the token secret; check the "
-	  "config.", "Harmless when repeated.\n" },
+	  "config.", "Creates missing directories, and copies the installed "
+	  "templates when the\ntemplates directory has none. Harmless when "
+	  "repeated.\n" },
 	{ "check", NULL, cmd_check, "",
 	  "Report on the config, the database, the templates and the SMTP "
 	  "and IMAP servers (exit 69 when a server fails).", NULL },
