@@ -330,6 +330,34 @@ conf_check_http_keys(struct conf_ctx *x, struct conf *c)
 	return 0;
 }
 
+/*
+ * An OAuth2 endpoint: the client secret and tokens cross it, so plain
+ * http:// only to this host.
+ */
+static int
+conf_check_oauth2_url(struct conf_ctx *x, int line, const char *key,
+    const char *url)
+{
+	CURLU *u;
+	char *scheme = NULL, *host = NULL;
+	int rc;
+
+	if (conf_check_url(x, line, key, url, "http", "https") == -1)
+		return -1;
+	u = curl_url();
+	curl_url_set(u, CURLUPART_URL, url, 0);
+	curl_url_get(u, CURLUPART_SCHEME, &scheme, 0);
+	curl_url_get(u, CURLUPART_HOST, &host, 0);
+	rc = strcmp(scheme, "http") == 0 && strcmp(host, "127.0.0.1") != 0 &&
+	    strcmp(host, "localhost") != 0 && strcmp(host, "[::1]") != 0 ?
+	    conf_fail(x, line, key, "must be https:// (http:// only to "
+	    "this host): tokens and the client secret cross it") : 0;
+	curl_free(scheme);
+	curl_free(host);
+	curl_url_cleanup(u);
+	return rc;
+}
+
 static int
 conf_check_string(struct conf_ctx *x, const struct conf_key *k, int line,
     const char *v)
@@ -370,8 +398,7 @@ conf_check_string(struct conf_ctx *x, const struct conf_key *k, int line,
 			    "must be \"password\" or \"oauth2\"");
 		return 0;
 	case T_OAUTHURL:
-		return *v ? conf_check_url(x, line, k->name, v, "http",
-		    "https") : 0;
+		return *v ? conf_check_oauth2_url(x, line, k->name, v) : 0;
 	case T_TZ:
 		if (*v && !time_zone_valid(v))
 			return conf_fail(x, line, k->name,

@@ -275,6 +275,10 @@ test_oauth2(void)
 	    "herald oauth2 login");
 	fails("oauth2 = { token_url = \"ftp://t.example/\"; };\n", ":3:",
 	    "oauth2.token_url");
+	fails_saying("oauth2 = { token_url = \"http://t.example/\"; };\n",
+	    ":3:", "oauth2.token_url", "must be https://");
+	c = loads("oauth2 = { device_url = \"http://127.0.0.1:8080/d\"; };\n");
+	conf_free(&c);
 	fails("oauth2 = { client_secret_file = \"/nonexistent/s\"; };\n",
 	    ":3:", "oauth2.client_secret_file");
 	c = loads("smtp = { auth = \"oauth2\"; tls = \"required\"; "
