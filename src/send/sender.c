@@ -277,7 +277,9 @@ sender_classify(struct session *x, CURLcode rc, char *reply, size_t len)
 		snprintf(reply, len, "%s", x->reply);
 		return QUEUE_SENT;
 	}
-	if (code >= 400 && code < 600 && rc != CURLE_LOGIN_DENIED) { /* a refused login is the session's fault: deferred */
+	/* a refused login is the session's fault, not the message's:
+	 * deferred, never failed */
+	if (code >= 400 && code < 600 && rc != CURLE_LOGIN_DENIED) {
 		snprintf(reply, len, "%s", *x->error_reply ? x->error_reply :
 		    curl_easy_strerror(rc));
 		return code >= 500 ? QUEUE_PERMFAIL : QUEUE_TEMPFAIL;
@@ -398,6 +400,14 @@ sender_session_main(void *arg)
 		pthread_mutex_unlock(&x->mu);
 		sender_prepare(x);
 		rc = curl_easy_perform(x->easy);
+		if (rc == CURLE_LOGIN_DENIED && x->srv.oauth2) {
+			/* the token may have been revoked or expired early: once
+			 * more with a fresh one (smtp_auth_bearer sees the 535);
+			 * nothing of the message was sent before the login */
+			curl_slist_free_all(x->rcpt);
+			sender_prepare(x);
+			rc = curl_easy_perform(x->easy);
+		}
 		o = sender_classify(x, rc, reply, sizeof reply);
 		curl_slist_free_all(x->rcpt);
 		x->rcpt = NULL;

@@ -4,6 +4,7 @@ whether herald's access token is good, for IMAP and, through Dovecot's
 SASL, for Postfix's submission service. herald gets its refresh token
 with "herald oauth2 login" (the device grant), trades it for access
 tokens, and survives their being revoked mid-run."""
+import json
 import os
 import shutil
 import stat
@@ -154,6 +155,10 @@ class OAuth2Test(unittest.TestCase):
             self.assertEqual((st["state"], st["sent"]), ("done", 2),
                              "%s\n%s" % (st, w.daemon_log()[-3000:]))
             self.srv.wait_delivered(before + 4)
+            # retried at once with a fresh token: one attempt each
+            rows = json.loads(w.ok("queue", "--campaign", "second",
+                                   "--json").stdout)
+            self.assertEqual({r["attempts"] for r in rows}, {1}, rows)
             with open(os.path.join(self.srv.postfix_dir, "maillog")) as f:
                 self.assertIn("authentication failed", f.read())
             log = w.daemon_log()
