@@ -78,7 +78,10 @@ copy_file(const char *from, const char *dir, const char *name)
 	int in, out, rc = 0;
 	ssize_t n;
 
-	snprintf(to, sizeof to, "%s/%s", dir, name);
+	if ((size_t)snprintf(to, sizeof to, "%s/%s", dir, name) >= sizeof to) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
 	if ((in = open(from, O_RDONLY | O_CLOEXEC)) == -1)
 		return -1;
 	if ((out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
@@ -112,13 +115,14 @@ copy_dir(const char *from, const char *dir, char *err, size_t errlen)
 		return -1;
 	}
 	while (n != -1 && (e = readdir(d)) != NULL) {
-		snprintf(path, sizeof path, "%s/%s", from, e->d_name);
-		if (e->d_name[0] == '.' || stat(path, &st) == -1 ||
+		if (e->d_name[0] == '.' || (size_t)snprintf(path, sizeof path,
+		    "%s/%s", from, e->d_name) >= sizeof path ||
+		    stat(path, &st) == -1 ||
 		    !S_ISREG(st.st_mode))
 			continue;
 		if (copy_file(path, dir, e->d_name) == -1) {
-			snprintf(err, errlen, "%s/%s: %s", dir, e->d_name,
-			    strerror(errno));
+			snprintf(err, errlen, "%.*s/%s: %s", (int)(errlen / 2),
+			    dir, e->d_name, strerror(errno));
 			n = -1;
 		} else
 			n++;
@@ -136,8 +140,9 @@ remove_copy(const char *dir)
 	DIR *d = opendir(dir);
 
 	while (d && (e = readdir(d)) != NULL) {
-		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+		if ((size_t)snprintf(path, sizeof path, "%s/%s", dir,
+		    e->d_name) < sizeof path && strcmp(e->d_name, ".") != 0 &&
+		    strcmp(e->d_name, "..") != 0)
 			unlink(path);
 	}
 	if (d)

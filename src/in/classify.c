@@ -230,7 +230,9 @@ classify_answer(const struct in_msg *m, const struct classify_addr *to,
 	}
 	snprintf(r->rsvp, sizeof r->rsvp, "%s", rsvptext_name(a));
 	snprintf(r->kind, sizeof r->kind, "rsvp");
-	snprintf(r->why, sizeof r->why, "RSVP %s: %s%s", r->rsvp, why,
+	/* why is bounded; the explanation may be cut, never overrun */
+	snprintf(r->why, sizeof r->why, "RSVP %s: %.*s%s", r->rsvp,
+	    (int)(sizeof r->why - 64), why,
 	    r->needs_answer ? "; and a person should answer it" : "");
 }
 

@@ -30,9 +30,11 @@ log_stamp(char *buf, size_t len)
 	if (!log_stamps || clock_gettime(CLOCK_REALTIME, &ts) == -1 ||
 	    gmtime_r(&ts.tv_sec, &tm) == NULL)
 		return;
-	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ ",
+	/* a stamp cut short is still a stamp */
+	if ((size_t)snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ ",
 	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000);
+	    tm.tm_min, tm.tm_sec, (int)(ts.tv_nsec / 1000000)) >= len)
+		buf[0] = '\0';
 }
 
 void
