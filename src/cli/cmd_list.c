@@ -231,7 +231,7 @@ list_members_change(struct cli *c, int argc, char **argv, int add)
 	    NULL };
 	const char *role = "member";
 	struct list l;
-	int64_t id;
+	int64_t id = 0;
 	int ch, rc = 0, i, r;
 	long changed = 0;
 

@@ -102,8 +102,13 @@ classify_tagged(const struct classify_env *e, const char *tail,
 	const char *sa = e->conf->sender_address;
 	char fake[600];
 
-	snprintf(fake, sizeof fake, "%.*s%s%s", (int)(addr_at(sa) - sa), sa,
-	    e->conf->delimiter, tail);
+	/* too long to be an address of ours: not one */
+	if ((size_t)snprintf(fake, sizeof fake, "%.*s%s%s",
+	    (int)(addr_at(sa) - sa), sa, e->conf->delimiter, tail) >=
+	    sizeof fake) {
+		memset(a, 0, sizeof *a);
+		return 0;
+	}
 	return classify_ours(e, fake, a);
 }
 
