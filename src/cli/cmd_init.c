@@ -235,33 +235,41 @@ check_smtp_tagged(CURL *e, const struct conf *cf)
 
 /* What went wrong, in words: the certificate judged when TLS failed. */
 static void
-check_smtp_why(const struct conf *cf, CURLcode rc, long code, char *detail,
-    size_t len)
+check_smtp_why(const struct conf_server *v, CURLcode rc, long code,
+    char *detail, size_t len)
 {
 	char why[1500];
 
 	if (rc == CURLE_USE_SSL_FAILED)
 		snprintf(detail, len, "%s: the server offers no STARTTLS and "
 		    "smtp.tls is \"required\": herald will not send in the "
-		    "clear", cf->smtp.url);
+		    "clear", v->url);
 	else if ((rc == CURLE_PEER_FAILED_VERIFICATION ||
-	    rc == CURLE_SSL_CONNECT_ERROR) && cf->smtp.verify &&
-	    check_tls_smtp(cf->smtp.url, cf->smtp.ca_file, why, sizeof why)
-	    > 0)
-		snprintf(detail, len, "%s: %s", cf->smtp.url, why);
+	    rc == CURLE_SSL_CONNECT_ERROR) && v->verify &&
+	    check_tls_smtp(v->url, v->ca_file, why, sizeof why) > 0)
+		snprintf(detail, len, "%s: %s", v->url, why);
 	else
-		snprintf(detail, len, "%s: %s%s", cf->smtp.url,
+		snprintf(detail, len, "%s: %s%s", v->url,
 		    curl_easy_strerror(rc), code ? " (server reply)" : "");
+}
+
+/* The login user of server v: its own, or the sender for OAuth2. */
+static const char *
+check_smtp_login(const struct conf *cf, const struct conf_server *v)
+{
+	if (*v->user)
+		return v->user;
+	return v->auth == CONF_AUTH_OAUTH2 ? cf->sender_address : "";
 }
 
 /*
  * SMTP: connect, EHLO, STARTTLS and AUTH as the sender would
  * (CURLOPT_CONNECT_ONLY), then one RCPT TO a tagged address, so a
  * wrong port, certificate, password or address form shows here and not
- * in a campaign.
+ * in a campaign. v is one server of smtp (a list: each is judged).
  */
 static int
-check_smtp(const struct conf *cf)
+check_smtp_one(const struct conf *cf, const struct conf_server *v)
 {
 	char url[1200], detail[2000], err[512], *pw = NULL;
 	CURL *e = curl_easy_init();
@@ -269,54 +277,53 @@ check_smtp(const struct conf *cf)
 	long code = 0;
 	int tries, failed;
 
-	snprintf(url, sizeof url, "%s%s%s", cf->smtp.url,
-	    cf->smtp.url[strlen(cf->smtp.url) - 1] == '/' ? "" : "/",
-	    cf->sender_domain);
+	snprintf(url, sizeof url, "%s%s%s", v->url,
+	    v->url[strlen(v->url) - 1] == '/' ? "" : "/", cf->sender_domain);
 	curl_easy_setopt(e, CURLOPT_URL, url);
 	curl_easy_setopt(e, CURLOPT_CONNECT_ONLY, 1L);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, 10L);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT, 30L);
-	curl_easy_setopt(e, CURLOPT_USE_SSL, cf->smtp.tls == CONF_TLS_OFF ?
-	    (long)CURLUSESSL_NONE : cf->smtp.tls == CONF_TLS_REQUIRED ?
+	curl_easy_setopt(e, CURLOPT_USE_SSL, v->tls == CONF_TLS_OFF ?
+	    (long)CURLUSESSL_NONE : v->tls == CONF_TLS_REQUIRED ?
 	    (long)CURLUSESSL_ALL : (long)CURLUSESSL_TRY);
-	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, (long)cf->smtp.verify);
-	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, cf->smtp.verify ? 2L : 0L);
-	if (*cf->smtp.ca_file)
-		curl_easy_setopt(e, CURLOPT_CAINFO, cf->smtp.ca_file);
-	if (*cf->smtp.user && cf->smtp.auth == CONF_AUTH_PASSWORD) {
-		if (*cf->smtp.password_file && (pw = conf_read_password(
-		    cf->smtp.password_file, err, sizeof err)) == NULL) {
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, (long)v->verify);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, v->verify ? 2L : 0L);
+	if (*v->ca_file)
+		curl_easy_setopt(e, CURLOPT_CAINFO, v->ca_file);
+	if (*v->user && v->auth == CONF_AUTH_PASSWORD) {
+		if (*v->password_file && (pw = conf_read_password(
+		    v->password_file, err, sizeof err)) == NULL) {
 			curl_easy_cleanup(e);
 			return check_line("smtp", 0, err);
 		}
-		curl_easy_setopt(e, CURLOPT_USERNAME, cf->smtp.user);
+		curl_easy_setopt(e, CURLOPT_USERNAME, v->user);
 		curl_easy_setopt(e, CURLOPT_PASSWORD, pw ? pw : "");
 	}
 	/* OAuth2: a second try with a fresh token when the first is refused
-	 * (smtp_auth_setup sees the 535) */
+	 * (smtp_auth_bearer sees the 535) */
 	for (tries = 0; tries < 2; tries++) {
-		if (smtp_auth_setup(e, cf, err, sizeof err) == -1) {
+		if (v->auth == CONF_AUTH_OAUTH2 && smtp_auth_bearer(e,
+		    &cf->oauth2, check_smtp_login(cf, v), err, sizeof err)
+		    == -1) {
 			curl_easy_cleanup(e);
 			free(pw);
 			snprintf(detail, sizeof detail, "%s: OAuth2: %s",
-			    cf->smtp.url, err);
+			    v->url, err);
 			return check_line("smtp", 0, detail);
 		}
 		rc = curl_easy_perform(e);
 		curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &code);
-		if (rc != CURLE_LOGIN_DENIED || cf->smtp.auth != CONF_AUTH_OAUTH2)
+		if (rc != CURLE_LOGIN_DENIED || v->auth != CONF_AUTH_OAUTH2)
 			break;
 	}
 	if (rc == CURLE_OK)
 		snprintf(detail, sizeof detail, "%s: connected%s%s%s",
-		    cf->smtp.url, cf->smtp.tls == CONF_TLS_OFF ? "" :
-		    ", TLS verified", *cf->smtp.user || cf->smtp.auth ==
-		    CONF_AUTH_OAUTH2 ? ", logged in as " : "",
-		    *cf->smtp.user ? cf->smtp.user : cf->smtp.auth ==
-		    CONF_AUTH_OAUTH2 ? cf->sender_address : "");
+		    v->url, v->tls == CONF_TLS_OFF ? "" : ", TLS verified",
+		    *check_smtp_login(cf, v) ? ", logged in as " : "",
+		    check_smtp_login(cf, v));
 	else
-		check_smtp_why(cf, rc, code, detail, sizeof detail);
-	if (rc == CURLE_OK && cf->smtp.tls != CONF_TLS_OFF && !cf->smtp.verify)
+		check_smtp_why(v, rc, code, detail, sizeof detail);
+	if (rc == CURLE_OK && v->tls != CONF_TLS_OFF && !v->verify)
 		strncat(detail, " (certificate NOT verified)", sizeof detail -
 		    strlen(detail) - 1);
 	failed = check_line("smtp", rc == CURLE_OK, detail);
@@ -324,6 +331,17 @@ check_smtp(const struct conf *cf)
 		failed += check_smtp_tagged(e, cf);
 	curl_easy_cleanup(e);
 	free(pw);
+	return failed;
+}
+
+/* Every SMTP server: a fail-over server that fails is found now, too. */
+static int
+check_smtp(const struct conf *cf)
+{
+	int i, failed = 0;
+
+	for (i = 0; i < conf_nsmtp(cf); i++)
+		failed += check_smtp_one(cf, conf_smtp(cf, i));
 	return failed;
 }
 

@@ -110,6 +110,12 @@ class FailoverTest(unittest.TestCase):
                 b.clear_sink()
                 port = closed if first == "refused" else busy.port
                 two_servers(w, port, b.smtp_port)
+                # check judges every server of the list
+                out = w.run("check").stdout
+                self.assertRegex(out, r"(?m)^smtp\s+FAIL\s+smtp://127\.0\.0\.1:%d"
+                                 % port)
+                self.assertRegex(out, r"(?m)^smtp\s+ok\s+smtp://127\.0\.0\.1:%d: "
+                                 r"connected" % b.smtp_port)
                 setup_campaign(w, people(5))
                 w.start_daemon()
                 s = wait_done(w)
