@@ -283,9 +283,7 @@ check_smtp_one(const struct conf *cf, const struct conf_server *v)
 	curl_easy_setopt(e, CURLOPT_CONNECT_ONLY, 1L);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, 10L);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT, 30L);
-	curl_easy_setopt(e, CURLOPT_USE_SSL, v->tls == CONF_TLS_OFF ?
-	    (long)CURLUSESSL_NONE : v->tls == CONF_TLS_REQUIRED ?
-	    (long)CURLUSESSL_ALL : (long)CURLUSESSL_TRY);
+	curl_easy_setopt(e, CURLOPT_USE_SSL, conf_curl_use_ssl(v->tls));
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, (long)v->verify);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, v->verify ? 2L : 0L);
 	if (*v->ca_file)

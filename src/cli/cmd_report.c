@@ -201,12 +201,15 @@ report_seats(struct cli *c, struct rsection *s, const struct event *e)
 		ncat++;
 	}
 	sqlite3_finalize(st);
-	report_seat_row(b, "all", e->capacity, report_count(c, "SELECT "
-	    "count(*) FROM rsvp WHERE event_id = ?1 AND answer = 'yes'", e->id),
-	    report_count(c, "SELECT count(*) FROM rsvp WHERE event_id = ?1 "
-	    "AND answer = 'offered'", e->id), report_count(c, "SELECT "
-	    "count(*) FROM rsvp WHERE event_id = ?1 AND answer = 'waitlist'",
-	    e->id));
+	/* the whole event, in one pass over its answers */
+	st = report_query(c, "SELECT total(answer = 'yes'), "
+	    "total(answer = 'offered'), total(answer = 'waitlist') FROM rsvp "
+	    "WHERE event_id = ?1", e->id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		report_seat_row(b, "all", e->capacity,
+		    sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+		    sqlite3_column_int64(st, 2));
+	sqlite3_finalize(st);
 	if (e->capacity < 0 && ncat == 0)
 		b->note = xstrdup("No limit on seats: totals only.");
 }

@@ -738,13 +738,21 @@ conf_load_key(struct conf_ctx *x, config_t *cfg, struct conf *c,
 static int
 conf_url_mailbox_is(const char *url, const char *name)
 {
-	const char *p = strstr(url, "://");
-	const char *box = p ? strchr(p + 3, '/') : NULL;
+	CURLU *u = curl_url();
+	char *path = NULL;
+	const char *box = "INBOX";
+	int same;
 
-	box = box && box[1] ? box + 1 : "INBOX";
-	if (strcasecmp(box, "INBOX") == 0 && strcasecmp(name, "INBOX") == 0)
-		return 1;
-	return strcmp(box, name) == 0;
+	/* decoded, as the IMAP reader takes it (in/imap.c) */
+	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_PATH, &path, CURLU_URLDECODE) ==
+	    CURLUE_OK && path[0] == '/' && path[1] != '\0')
+		box = path + 1;
+	same = (strcasecmp(box, "INBOX") == 0 && strcasecmp(name, "INBOX")
+	    == 0) || strcmp(box, name) == 0;
+	curl_free(path);
+	curl_url_cleanup(u);
+	return same;
 }
 
 /*
@@ -865,6 +873,14 @@ conf_load_smtp_next(struct conf_ctx *x, config_t *cfg, struct conf *c)
 	}
 	x->smtp_elem = 0;
 	return rc;
+}
+
+long
+conf_curl_use_ssl(int tls)
+{
+	return tls == CONF_TLS_OFF ? (long)CURLUSESSL_NONE :
+	    tls == CONF_TLS_REQUIRED ? (long)CURLUSESSL_ALL :
+	    (long)CURLUSESSL_TRY;
 }
 
 const struct conf_server *

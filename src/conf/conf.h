@@ -93,6 +93,8 @@ void conf_free(struct conf **c);
 /* The SMTP servers in the order given: 0 is c->smtp; conf_nsmtp of them. */
 const struct conf_server *conf_smtp(const struct conf *c, int i);
 int conf_nsmtp(const struct conf *c);
+/* smtp.tls as libcurl's CURLOPT_USE_SSL value (CURLUSESSL_*). */
+long conf_curl_use_ssl(int tls);
 /*
  * The warning heraldd and "herald check" give at every start when TLS
  * is on but a server's certificate is not verified; NULL when all is

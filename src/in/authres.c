@@ -252,8 +252,8 @@ authres_resinfo(const char *p, struct authres_field *f, int *bad)
 		return authres_skip(q);
 	}
 	r = &f->results[f->nresults++];
-	strcpy(r->method, method);
-	strcpy(r->result, result);
+	snprintf(r->method, sizeof r->method, "%s", method);
+	snprintf(r->result, sizeof r->result, "%s", result);
 	r->nprops = 0;
 	r->broken = toolong || method[0] == '\0' || result[0] == '\0';
 	return authres_props(q, r);

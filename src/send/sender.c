@@ -847,9 +847,7 @@ sender_server_load(struct sender_server *v, const struct conf_server *cs,
 	snprintf(v->url, sizeof v->url, "%s%s%s", cs->url,
 	    cs->url[strlen(cs->url) - 1] == '/' ? "" : "/", c->sender_domain);
 	sender_server_name(cs->url, v->name, sizeof v->name);
-	v->use_ssl = cs->tls == CONF_TLS_OFF ? (long)CURLUSESSL_NONE :
-	    cs->tls == CONF_TLS_REQUIRED ? (long)CURLUSESSL_ALL :
-	    (long)CURLUSESSL_TRY;
+	v->use_ssl = conf_curl_use_ssl(cs->tls);
 	v->verify = cs->verify;
 	v->ca_file = *cs->ca_file ? xstrdup(cs->ca_file) : NULL;
 	v->user = *cs->user ? xstrdup(cs->user) : NULL;
