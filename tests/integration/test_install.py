@@ -425,9 +425,11 @@ class ModesTest(unittest.TestCase):
         # SQLite makes -wal and -shm with the database's mode; heraldd
         # keeps them while it runs
         self.w.start_daemon()
-        harness.wait_for(lambda: os.path.exists(self.w.path("herald.db.pid")),
-                         20, "heraldd's pidfile")
+        # the pidfile can come before the threads open the database:
+        # wait for the files themselves
         for n in ("herald.db-wal", "herald.db-shm"):
+            harness.wait_for(lambda: os.path.exists(self.w.path(n)),
+                             20, n)
             with self.subTest(n=n):
                 self.assertEqual(mode(self.w.path(n)), 0o660)
 
