@@ -131,8 +131,8 @@ PY
 	ab_out=$(grep -E "^(Complete requests|Failed requests|Requests per second|Non-2xx)" "$d/ab.txt" 2>/dev/null | tail -4 | tr -s ' ' | paste -sd';' || true)
 }
 
-# quiet, loaded, quiet again: the machine's other load drifts, so the
-# quiet rate is the mean of the runs on either side
+# quiet, loaded, the floor, quiet again: the machine's other load
+# drifts, so the quiet rate is the mean of the first and last runs
 run quiet
 quiet1=$rate
 quiet_sent=$sent

@@ -1,11 +1,10 @@
 /* conf: see conf.h. */
 #include "conf/conf.h"
+#include "conf/conf_int.h"
 
 #include <ctype.h>
 #include <curl/curl.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <sys/stat.h>
 #include <stdarg.h>
 #include <libconfig.h>
 #include <limits.h>
@@ -13,16 +12,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 #include "lib/addr.h"
-#include "lib/hostport.h"
 #include "lib/text.h"
-#include "lib/timeutil.h"
 #include "lib/xmalloc.h"
-#include "mail/compose.h"
-#include "conf/conf_int.h"
 
 
 #define S(f) offsetof(struct conf, f)

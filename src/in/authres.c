@@ -587,7 +587,8 @@ authres_conclude(const struct authres_state *st,
 		*ev = c->ev;
 		if (c == &st->dmarc || c == &st->dkim) {
 			ev->verdict = AUTHRES_PASS;
-			strcpy(ev->method, c == &st->dmarc ? "dmarc" : "dkim");
+			snprintf(ev->method, sizeof ev->method, "%s",
+			    c == &st->dmarc ? "dmarc" : "dkim");
 		}
 		return;
 	}

@@ -10,11 +10,11 @@
 #include "web/web.h"
 
 #include <arpa/inet.h>
-#include <sched.h>
 #include <ctype.h>
 #include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,7 +58,7 @@ struct web {
 	struct web_rate_slot rate[WEB_RATE_SLOTS];
 	struct buf page;
 	char prefix[260];	/* base_url's path ("/herald"), or "" */
-	int niced;		/* the listener's thread is SCHED_IDLE */
+	int idle;		/* the listener's thread is SCHED_IDLE */
 };
 
 /* One request: its form fields as the post processor found them. */
@@ -392,11 +392,11 @@ web_handle(void *cls, struct MHD_Connection *c, const char *url,
 	struct web_req *r = *con_cls;
 
 	(void)version;
-	if (!w->niced) {
+	if (!w->idle) {
 		/* the first request runs on the listener's thread: lower it */
 		struct sched_param sp = { 0 };
 
-		w->niced = 1;
+		w->idle = 1;
 		if (sched_setscheduler((pid_t)syscall(SYS_gettid), SCHED_IDLE,
 		    &sp) == -1)
 			log_warn("web: sched_setscheduler");

@@ -425,8 +425,8 @@ class ModesTest(unittest.TestCase):
         # SQLite makes -wal and -shm with the database's mode; heraldd
         # keeps them while it runs
         self.w.start_daemon()
-        # the pidfile can come before the threads open the database:
-        # wait for the files themselves
+        # SQLite makes them at the first read, which can come after
+        # heraldd writes its pidfile: wait for the files themselves
         for n in ("herald.db-wal", "herald.db-shm"):
             harness.wait_for(lambda: os.path.exists(self.w.path(n)),
                              20, n)
