@@ -7,9 +7,15 @@
  * transfer's result is checked: any failure makes it exit 1 and print no
  * rate, so a failing server cannot inflate the figure. Prints the rate
  * and the CPU time per message (user + system, in microseconds).
- *   curl_ceiling PORT N P
+ *   curl_ceiling PORT N P [threads]
+ * With "threads", each of the P connections has an easy handle on a
+ * thread of its own (curl_easy_perform in a loop), as heraldd's sessions
+ * do: the ceiling of that design, whose price is a thread switch for
+ * every SMTP reply.
  */
 #include <curl/curl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +31,10 @@ struct session {
 
 static char msg[4200];
 static size_t msglen;
+static char url[128];
+static struct curl_slist *rcpt;
+static atomic_int next, nfailed;
+static int total;
 
 static size_t
 ceiling_read(char *buf, size_t size, size_t n, void *arg)
@@ -39,21 +49,61 @@ ceiling_read(char *buf, size_t size, size_t n, void *arg)
 	return want;
 }
 
+static CURL *
+ceiling_easy(struct session *x)
+{
+	CURL *e = curl_easy_init();
+
+	x->easy = e;
+	x->off = 0;
+	curl_easy_setopt(e, CURLOPT_URL, url);
+	curl_easy_setopt(e, CURLOPT_MAIL_FROM, "office@example.org");
+	curl_easy_setopt(e, CURLOPT_MAIL_RCPT, rcpt);
+	curl_easy_setopt(e, CURLOPT_UPLOAD, 1L);
+	curl_easy_setopt(e, CURLOPT_READFUNCTION, ceiling_read);
+	curl_easy_setopt(e, CURLOPT_READDATA, x);
+	curl_easy_setopt(e, CURLOPT_PRIVATE, x);
+	curl_easy_setopt(e, CURLOPT_INFILESIZE_LARGE, (curl_off_t)msglen);
+	curl_easy_setopt(e, CURLOPT_UPLOAD_BUFFERSIZE, 16384L);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	return e;
+}
+
+/* One connection's thread: messages until all N are claimed. */
+static void *
+ceiling_thread(void *arg)
+{
+	struct session *x = arg;
+	CURLcode rc;
+
+	ceiling_easy(x);
+	while (atomic_fetch_add(&next, 1) < total) {
+		x->off = 0;
+		if ((rc = curl_easy_perform(x->easy)) != CURLE_OK) {
+			fprintf(stderr, "curl_ceiling: %s\n",
+			    curl_easy_strerror(rc));
+			atomic_fetch_add(&nfailed, 1);
+		}
+	}
+	curl_easy_cleanup(x->easy);
+	return NULL;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct session s[MAXP];
-	struct curl_slist *rcpt;
+	pthread_t th[MAXP];
 	struct timespec t0, t1;
 	CURLM *m;
-	char url[128];
-	int n, p, i, sent = 0, failed = 0, started = 0, running, left;
+	int threads, n, p, i, sent = 0, failed = 0, started = 0, running, left;
 	struct rusage ru;
 	double secs, cpu;
 
-	if (argc != 4 || (p = atoi(argv[3])) < 1 || p > MAXP)
+	if ((argc != 4 && argc != 5) || (p = atoi(argv[3])) < 1 || p > MAXP)
 		return 64;
-	n = atoi(argv[2]);
+	threads = argc == 5 && strcmp(argv[4], "threads") == 0;
+	total = n = atoi(argv[2]);
 	snprintf(url, sizeof url, "smtp://127.0.0.1:%s/example.org", argv[1]);
 	msglen = (size_t)snprintf(msg, sizeof msg, "From: office@example.org"
 	    "\r\nTo: delegate@example.net\r\nSubject: ceiling\r\n\r\n");
@@ -67,21 +117,16 @@ main(int argc, char **argv)
 	m = curl_multi_init();
 	curl_multi_setopt(m, CURLMOPT_MAX_HOST_CONNECTIONS, (long)p);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (i = 0; i < p && started < n; i++, started++) {
-		s[i].easy = curl_easy_init();
-		s[i].off = 0;
-		curl_easy_setopt(s[i].easy, CURLOPT_URL, url);
-		curl_easy_setopt(s[i].easy, CURLOPT_MAIL_FROM, "office@example.org");
-		curl_easy_setopt(s[i].easy, CURLOPT_MAIL_RCPT, rcpt);
-		curl_easy_setopt(s[i].easy, CURLOPT_UPLOAD, 1L);
-		curl_easy_setopt(s[i].easy, CURLOPT_READFUNCTION, ceiling_read);
-		curl_easy_setopt(s[i].easy, CURLOPT_READDATA, &s[i]);
-		curl_easy_setopt(s[i].easy, CURLOPT_PRIVATE, &s[i]);
-		curl_easy_setopt(s[i].easy, CURLOPT_INFILESIZE_LARGE,
-		    (curl_off_t)msglen);
-		curl_easy_setopt(s[i].easy, CURLOPT_UPLOAD_BUFFERSIZE, 16384L);
-		curl_multi_add_handle(m, s[i].easy);
+	if (threads) {
+		for (i = 0; i < p; i++)
+			pthread_create(&th[i], NULL, ceiling_thread, &s[i]);
+		for (i = 0; i < p; i++)
+			pthread_join(th[i], NULL);
+		sent = n;
+		failed = nfailed;
 	}
+	for (i = 0; !threads && i < p && started < n; i++, started++)
+		curl_multi_add_handle(m, ceiling_easy(&s[i]));
 	while (sent < n) {
 		CURLMsg *done;
 

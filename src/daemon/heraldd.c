@@ -31,6 +31,7 @@
 #include "send/sched.h"
 #include "send/sender.h"
 #include "store/db.h"
+#include "store/journal.h"
 #include "store/queue.h"
 #include "store/schema.h"
 #include "web/web.h"
@@ -248,6 +249,9 @@ watchdog_main(void *arg)
 	log_warnx("stop: still busy %d s after the signal (a silent SMTP "
 	    "server?): settling this daemon's messages and exiting",
 	    w->stop_ms / 1000);
+	/* no session may start a transaction the recovery below would
+	 * think never began */
+	journal_freeze();
 	if ((db = db_open(w->database, 0, err, sizeof err)) == NULL)
 		log_warnx("stop: %s", err);
 	else if ((n = queue_recover(db, w->claim, 1, w->journal,

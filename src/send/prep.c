@@ -1,8 +1,6 @@
 /* prep: see prep.h. */
 #include "send/prep.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +10,7 @@
 #include "lib/log.h"
 #include "lib/xmalloc.h"
 #include "store/db.h"
+#include "store/queue.h"
 
 /* How far ahead the thread renders: enough to keep every session busy,
  * and no more than PREP_AHEAD_BYTES of messages (a 3 MB post relayed to
@@ -29,11 +28,13 @@ struct prep {
 	pthread_mutex_t mu;
 	pthread_cond_t work;		/* ids to render, or a command */
 	pthread_cond_t done;		/* a reconfigure was applied */
-	int wake[2];			/* pipe: thread -> loop */
+	pthread_cond_t ready_cv;	/* items ready, or closed */
 	struct db *db;			/* the thread's own connection */
 	struct render *render;
 	const struct conf *conf, *new_conf;
 	int stop;
+	int closed;			/* prep_take gives NULL */
+	int held;			/* taken, not let go */
 	int recheck;			/* a batch came: templates on disk? */
 	/* ids waiting, a ring */
 	int64_t ids[PREP_IDS_MAX];
@@ -69,6 +70,7 @@ prep_render_one(struct prep *p, int64_t id, struct prep_item *it)
 	it->id = id;
 	it->failed = rc == -1;
 	it->skip = rc == RENDER_SKIP;
+	queue_campaign_of(p->db, id, &it->campaign_id, &it->exempt);
 }
 
 /*
@@ -110,7 +112,7 @@ prep_room(const struct prep *p)
  * runs (the loop thread never touches it; a reconfigure is applied here
  * too), so a template is never freed while another thread renders it,
  * and the loop thread's only part is setting p->recheck under p->mu.
- * Items come back a batch at a time: one lock round and one pipe byte
+ * Items come back a batch at a time: one lock round and one wake-up
  * per batch, not per message.
  */
 static void *
@@ -153,8 +155,7 @@ prep_main(void *arg)
 			p->ready[(p->rhead + p->rcount++) % PREP_AHEAD] = its[i];
 			p->ready_bytes += its[i]->out.data.len;
 		}
-		/* a full pipe already means "wake up" */
-		(void)!write(p->wake[1], "r", 1);
+		pthread_cond_broadcast(&p->ready_cv);
 	}
 	pthread_mutex_unlock(&p->mu);
 	return NULL;
@@ -170,23 +171,16 @@ prep_new(const struct conf *c, const struct token_key *key, char *err,
 		free(p);
 		return NULL;
 	}
-	if (pipe2(p->wake, O_CLOEXEC | O_NONBLOCK) == -1) {
-		snprintf(err, errlen, "pipe: %s", strerror(errno));
-		db_close(&p->db);
-		free(p);
-		return NULL;
-	}
 	p->conf = c;
 	p->render = render_new(p->db, c, key);
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->work, NULL);
 	pthread_cond_init(&p->done, NULL);
+	pthread_cond_init(&p->ready_cv, NULL);
 	if (pthread_create(&p->thread, NULL, prep_main, p) != 0) {
 		snprintf(err, errlen, "cannot start the render thread");
 		render_free(&p->render);
 		db_close(&p->db);
-		close(p->wake[0]);
-		close(p->wake[1]);
 		free(p);
 		return NULL;
 	}
@@ -231,19 +225,12 @@ prep_free(struct prep **pp)
 		prep_item_free(p->spare[--p->nspare]);
 	render_free(&p->render);
 	db_close(&p->db);
-	close(p->wake[0]);
-	close(p->wake[1]);
 	pthread_mutex_destroy(&p->mu);
 	pthread_cond_destroy(&p->work);
 	pthread_cond_destroy(&p->done);
+	pthread_cond_destroy(&p->ready_cv);
 	free(p);
 	*pp = NULL;
-}
-
-int
-prep_fd(const struct prep *p)
-{
-	return p->wake[0];
 }
 
 void
@@ -273,21 +260,53 @@ prep_backlog(const struct prep *p)
 }
 
 struct prep_item *
-prep_pop(struct prep *p)
+prep_take(struct prep *p, int *backlog)
 {
 	struct prep_item *it = NULL;
 
-	/* the loop drains the wake pipe when it fires (sender_on_prep) */
 	pthread_mutex_lock(&p->mu);
-	if (p->rcount > 0) {
+	while (p->rcount == 0 && !p->closed)
+		pthread_cond_wait(&p->ready_cv, &p->mu);
+	if (!p->closed) {
 		it = p->ready[p->rhead];
 		p->rhead = (p->rhead + 1) % PREP_AHEAD;
 		p->rcount--;
 		p->ready_bytes -= it->out.data.len;
+		p->held++;
 		pthread_cond_signal(&p->work);	/* room to render ahead */
 	}
+	*backlog = p->count + p->rcount + p->rendering;
 	pthread_mutex_unlock(&p->mu);
 	return it;
+}
+
+void
+prep_let_go(struct prep *p)
+{
+	pthread_mutex_lock(&p->mu);
+	p->held--;
+	pthread_mutex_unlock(&p->mu);
+}
+
+int
+prep_held(const struct prep *p)
+{
+	struct prep *q = (struct prep *)p;
+	int n;
+
+	pthread_mutex_lock(&q->mu);
+	n = q->held;
+	pthread_mutex_unlock(&q->mu);
+	return n;
+}
+
+void
+prep_close(struct prep *p)
+{
+	pthread_mutex_lock(&p->mu);
+	p->closed = 1;
+	pthread_cond_broadcast(&p->ready_cv);
+	pthread_mutex_unlock(&p->mu);
 }
 
 void

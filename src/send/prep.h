@@ -1,9 +1,9 @@
 /*
  * prep: renders reserved messages ahead, on a thread of its own with its
  * own database connection, so the second core builds the next messages
- * while the poll loop drives SMTP. The sender hands it ids; it hands back
- * finished messages (or the reason one cannot be made), in order, and
- * wakes the loop through a pipe.
+ * while the sessions drive SMTP. The sender hands it ids; the sessions
+ * take finished messages (or the reason one cannot be made), in order,
+ * each from its own thread.
  */
 #ifndef HERALD_PREP_H
 #define HERALD_PREP_H
@@ -20,6 +20,9 @@ struct prep_item {
 	int64_t id;
 	int failed;			/* 1: err says why */
 	int skip;			/* not to be sent at all: cancel it */
+	int64_t campaign_id;		/* 0: none */
+	int exempt;			/* a notice or test copy: goes unless
+					 * its campaign is cancelled */
 	char err[512];
 	struct render_out out;
 };
@@ -28,8 +31,6 @@ struct prep_item {
 struct prep *prep_new(const struct conf *c, const struct token_key *key,
     char *err, size_t errlen);
 void prep_free(struct prep **p);
-/* The descriptor that becomes readable when items are ready. */
-int prep_fd(const struct prep *p);
 /*
  * Queue ids for rendering (copied): a batch. Before rendering it, the
  * thread compares the templates it has loaded with the disk and loads
@@ -38,8 +39,19 @@ int prep_fd(const struct prep *p);
 void prep_push(struct prep *p, const int64_t *ids, int n);
 /* Ids queued but not yet taken by prep_pop (rendered or not). */
 int prep_backlog(const struct prep *p);
-/* Next finished item, or NULL. Give it back with prep_recycle. */
-struct prep_item *prep_pop(struct prep *p);
+/*
+ * The next finished item, waiting for one; NULL once prep_close was
+ * called. *backlog receives the ids left after it (rendered or not).
+ * Give the item back with prep_recycle, and once its message is
+ * recorded, call prep_let_go.
+ */
+struct prep_item *prep_take(struct prep *p, int *backlog);
+/* The session that took an item is done with its message (recorded). */
+void prep_let_go(struct prep *p);
+/* Items taken and not yet let go: messages a session holds. */
+int prep_held(const struct prep *p);
+/* Wake every prep_take, now and from now on, with NULL. */
+void prep_close(struct prep *p);
 void prep_recycle(struct prep *p, struct prep_item *it);
 /* Drop every id not yet popped; they are copied into ids (max n). */
 int prep_drain(struct prep *p, int64_t *ids, int n);

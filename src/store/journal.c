@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/log.h"
 #include "lib/xmalloc.h"
 
 #define JOURNAL_PENDING_MAX (16 * 1024 * 1024)
@@ -16,7 +17,7 @@
 /*
  * A new journal is written with this many bytes of zeros after its
  * records, and records then overwrite them in place: the file's size
- * and blocks do not change, so each journal_sync's fdatasync flushes
+ * and blocks do not change, so each start's fdatasync flushes
  * data alone, without a file system journal commit for the size (on
  * ext4, about half the cost of a sync of an append). journal_read skips
  * the zeros.
@@ -40,6 +41,10 @@ journal_open_dir(const char *path)
 	return fd;
 }
 
+/* The process's open journal, for journal_freeze (the watchdog). */
+static pthread_mutex_t journal_live_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct journal *journal_live;
+
 int
 journal_open(struct journal *j, const char *path, int nosync)
 {
@@ -60,15 +65,26 @@ journal_open(struct journal *j, const char *path, int nosync)
 	}
 	j->len = sb.st_size;
 	/* a file just created has a name that is not durable yet */
-	j->dir_dirty = j->dirty = 1;
+	j->dir_dirty = 1;
 	j->path = xstrdup(path);
 	buf_init(&j->pending, JOURNAL_PENDING_MAX);
+	pthread_mutex_init(&j->mu, NULL);
+	pthread_cond_init(&j->synced_cv, NULL);
+	pthread_mutex_lock(&journal_live_mu);
+	journal_live = j;
+	pthread_mutex_unlock(&journal_live_mu);
 	return 0;
 }
 
 void
 journal_close(struct journal *j)
 {
+	size_t i;
+
+	pthread_mutex_lock(&journal_live_mu);
+	if (journal_live == j)
+		journal_live = NULL;
+	pthread_mutex_unlock(&journal_live_mu);
 	if (j->fd > 0)
 		close(j->fd);
 	if (j->dir_fd > 0)
@@ -77,28 +93,57 @@ journal_close(struct journal *j)
 	free(j->path);
 	j->path = NULL;
 	buf_free(&j->pending);
+	for (i = 0; i < j->nopen; i++)
+		free(j->open[i].done);
+	free(j->open);
+	j->open = NULL;
+	j->nopen = j->open_cap = 0;
+	pthread_mutex_destroy(&j->mu);
+	pthread_cond_destroy(&j->synced_cv);
 }
 
 void
-journal_start(struct journal *j, int64_t id)
+journal_freeze(void)
 {
-	buf_printf(&j->pending, "S %lld\n", (long long)id);
+	pthread_mutex_lock(&journal_live_mu);
+	if (journal_live) {
+		pthread_mutex_lock(&journal_live->mu);
+		journal_live->frozen = 1;
+		pthread_mutex_unlock(&journal_live->mu);
+	}
+	pthread_mutex_unlock(&journal_live_mu);
 }
 
-void
-journal_done(struct journal *j, int64_t id, int outcome, int64_t at,
-    const char *reply)
+/* ---- the marks not settled (under j->mu) ---- */
+
+static struct journal_open *
+journal_find(struct journal *j, int64_t id)
 {
-	char clean[JOURNAL_LINE_MAX / 2];
 	size_t i;
 
-	/* one record, one line: the reply is kept printable */
-	for (i = 0; reply[i] && i < sizeof clean - 1; i++)
-		clean[i] = reply[i] < 0x20 || reply[i] == 0x7f ? '?' : reply[i];
-	clean[i] = '\0';
-	buf_printf(&j->pending, "D %lld %d %lld %s\n", (long long)id, outcome,
-	    (long long)at, clean);
+	/* the newest are at the end, and most lookups are for them */
+	for (i = j->nopen; i > 0; i--)
+		if (j->open[i - 1].id == id)
+			return &j->open[i - 1];
+	return NULL;
 }
+
+static struct journal_open *
+journal_add(struct journal *j, int64_t id)
+{
+	struct journal_open *o;
+
+	if (j->nopen == j->open_cap) {
+		j->open_cap = j->open_cap ? j->open_cap * 2 : 256;
+		j->open = xrealloc(j->open, j->open_cap * sizeof *j->open);
+	}
+	o = &j->open[j->nopen++];
+	o->id = id;
+	o->done = NULL;
+	return o;
+}
+
+/* ---- writing ---- */
 
 /* Write p at offset at (over the zeros of a preallocated journal). */
 static int
@@ -119,8 +164,9 @@ journal_write_all(int fd, const char *p, size_t n, off_t at)
 	return 0;
 }
 
-int
-journal_flush(struct journal *j)
+/* write(2) what is pending (under j->mu). */
+static int
+journal_write_pending(struct journal *j)
 {
 	off_t end = (off_t)j->len;
 
@@ -128,7 +174,6 @@ journal_flush(struct journal *j)
 		return 0;
 	if (j->fd == -1)
 		return -1;
-	j->dirty = 1;
 	if (journal_write_all(j->fd, j->pending.data, j->pending.len, end)
 	    == -1) {
 		/* no torn record may stay for the next append to join */
@@ -136,6 +181,7 @@ journal_flush(struct journal *j)
 			close(j->fd);
 			j->fd = -1;	/* nothing may start any more */
 		}
+		buf_reset(&j->pending);
 		return -1;
 	}
 	j->len = end + (off_t)j->pending.len;
@@ -143,74 +189,225 @@ journal_flush(struct journal *j)
 	return 0;
 }
 
-int
-journal_sync(struct journal *j)
+/*
+ * Make the mark durable, and the file's name after a rotation (under
+ * j->mu). One thread syncs at a time, outside the lock;
+ * the others wait for it, and one whose bytes it covered is done: a
+ * group commit. A rotation waits for a sync in progress, so the file
+ * and its length cannot change under one; a thread waiting for a sync
+ * when a rotation came finds its mark in the new file (the open marks).
+ */
+static int
+journal_sync_to(struct journal *j, const struct journal_mark *m)
 {
-	if (j->fd == -1)
-		return -1;
-	if (j->nosync)
-		return 0;
-	/* the data first: a name without its start marks is no journal */
-	if (j->dirty && fdatasync(j->fd) == -1)
-		return -1;
-	j->dirty = 0;
-	if (j->dir_dirty && fsync(j->dir_fd) == -1)
-		return -1;
-	j->dir_dirty = 0;
+	/* after a rotation the new file holds the marks, synced: only its
+	 * name is left to sync */
+	while ((j->gen == m->gen && j->synced < m->end) || j->dir_dirty) {
+		int64_t target = j->len;
+		int dir = j->dir_dirty, rc = 0;
+
+		if (j->syncing) {
+			pthread_cond_wait(&j->synced_cv, &j->mu);
+			continue;
+		}
+		if (j->fd == -1)
+			return -1;
+		j->syncing = 1;
+		pthread_mutex_unlock(&j->mu);
+		/* the data first: a name without its start marks is no
+		 * journal */
+		if (!j->nosync)
+			rc = fdatasync(j->fd) == -1 || (dir &&
+			    fsync(j->dir_fd) == -1) ? -1 : 0;
+		pthread_mutex_lock(&j->mu);
+		j->syncing = 0;
+		pthread_cond_broadcast(&j->synced_cv);
+		if (rc == -1)
+			return -1;
+		if (target > j->synced)
+			j->synced = target;
+		if (dir)
+			j->dir_dirty = 0;
+		/* for the power-cut test: what a crash could not take away */
+		log_debug("journal: %lld bytes durable", (long long)j->synced);
+	}
 	return 0;
 }
 
 int
-journal_rotate(struct journal *j, const int64_t *ids, size_t n)
+journal_start(struct journal *j, int64_t id, struct journal_mark *m)
 {
-	char tmp[4200];
+	struct journal_open *o;
+	int rc = -1;
+
+	pthread_mutex_lock(&j->mu);
+	if (!j->frozen) {
+		buf_printf(&j->pending, "S %lld\n", (long long)id);
+		if (journal_write_pending(j) == 0) {
+			/* on disk now, durable or not: remembered until
+			 * settled, so that no rotation drops it */
+			if ((o = journal_find(j, id)) == NULL)
+				journal_add(j, id);
+			else {
+				free(o->done);
+				o->done = NULL;
+			}
+			m->end = j->len;
+			m->gen = j->gen;
+			rc = 0;
+		}
+	}
+	pthread_mutex_unlock(&j->mu);
+	return rc;
+}
+
+int
+journal_durable(struct journal *j, const struct journal_mark *m)
+{
+	int rc;
+
+	pthread_mutex_lock(&j->mu);
+	rc = journal_sync_to(j, m);
+	pthread_mutex_unlock(&j->mu);
+	return rc;
+}
+
+void
+journal_done(struct journal *j, int64_t id, int outcome, int64_t at,
+    const char *reply)
+{
+	char clean[JOURNAL_LINE_MAX / 2], line[JOURNAL_LINE_MAX];
+	struct journal_open *o;
+	size_t i;
+
+	/* one record, one line: the reply is kept printable */
+	for (i = 0; reply[i] && i < sizeof clean - 1; i++)
+		clean[i] = reply[i] < 0x20 || reply[i] == 0x7f ? '?' : reply[i];
+	clean[i] = '\0';
+	snprintf(line, sizeof line, "D %lld %d %lld %s\n", (long long)id,
+	    outcome, (long long)at, clean);
+	pthread_mutex_lock(&j->mu);
+	buf_adds(&j->pending, line);
+	if ((o = journal_find(j, id)) == NULL)
+		o = journal_add(j, id);
+	free(o->done);
+	o->done = xstrdup(line);
+	pthread_mutex_unlock(&j->mu);
+}
+
+int
+journal_flush(struct journal *j)
+{
+	int rc;
+
+	pthread_mutex_lock(&j->mu);
+	rc = journal_write_pending(j);
+	pthread_mutex_unlock(&j->mu);
+	return rc;
+}
+
+void
+journal_settle(struct journal *j, const int64_t *ids, size_t n)
+{
+	struct journal_open *o;
+	size_t i;
+
+	pthread_mutex_lock(&j->mu);
+	for (i = 0; i < n; i++)
+		if ((o = journal_find(j, ids[i])) != NULL) {
+			free(o->done);
+			*o = j->open[--j->nopen];
+		}
+	pthread_mutex_unlock(&j->mu);
+}
+
+/* The new journal's records: each open mark, the start before the
+ * outcome (the last record of an id wins). */
+static void
+journal_records(const struct journal *j, struct buf *b)
+{
+	size_t i;
+
+	for (i = 0; i < j->nopen; i++) {
+		buf_printf(b, "S %lld\n", (long long)j->open[i].id);
+		if (j->open[i].done)
+			buf_adds(b, j->open[i].done);
+	}
+}
+
+/* Write the new journal beside the old one, synced; its fd or -1. */
+static int
+journal_write_new(const struct journal *j, const char *tmp, size_t *len)
+{
 	struct buf b;
-	size_t i, len;
 	int fd, rc;
 
-	if (journal_flush(j) == -1)
-		return -1;
-	/*
-	 * Written beside, renamed over: the descriptor follows the file, so
-	 * appends go to the new journal with no second open that could fail
-	 * after the rename.
-	 */
-	snprintf(tmp, sizeof tmp, "%s.new", j->path);
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 	    0600)) == -1)
 		return -1;
 	buf_init(&b, JOURNAL_PENDING_MAX);
-	for (i = 0; i < n; i++)
-		buf_printf(&b, "S %lld\n", (long long)ids[i]);
-	len = b.len;
+	journal_records(j, &b);
+	*len = b.len;
 	rc = journal_write_all(fd, b.data ? b.data : "", b.len, 0);
 	/* zeros written, not a hole: their blocks exist before the sync */
 	if (rc == 0 && !j->nosync)
 		rc = journal_write_all(fd, journal_zeros, sizeof journal_zeros,
-		    (off_t)len);
+		    (off_t)b.len);
 	/*
 	 * The marks of what is in flight must be on disk before the name
 	 * may point at them: a rename that reached the disk ahead of its
 	 * data would forget transactions that may have been delivered.
-	 * The directory is synced lazily, by the journal_sync that must
-	 * come before any further start (the old journal, still named
-	 * until then, holds every mark the new one does).
 	 */
 	if (rc == 0 && !j->nosync && fdatasync(fd) == -1)
 		rc = -1;
-	if (rc == -1 || rename(tmp, j->path) == -1) {
-		buf_free(&b);
+	buf_free(&b);
+	if (rc == -1) {
 		close(fd);
 		unlink(tmp);
 		return -1;
 	}
+	return fd;
+}
+
+int
+journal_rotate(struct journal *j)
+{
+	char tmp[4200];
+	size_t len;
+	int fd, rc = -1;
+
+	pthread_mutex_lock(&j->mu);
+	/* never under a sync: it holds the old descriptor and length */
+	while (j->syncing)
+		pthread_cond_wait(&j->synced_cv, &j->mu);
+	if (j->fd == -1)
+		goto out;
+	/*
+	 * Written beside, renamed over: the descriptor follows the file, so
+	 * appends go to the new journal with no second open that could fail
+	 * after the rename. The directory is synced lazily, by the sync
+	 * that must come before any further start (the old journal, still
+	 * named until then, holds every mark the new one does).
+	 */
+	snprintf(tmp, sizeof tmp, "%s.new", j->path);
+	if ((fd = journal_write_new(j, tmp, &len)) == -1)
+		goto out;
+	if (rename(tmp, j->path) == -1) {
+		close(fd);
+		unlink(tmp);
+		goto out;
+	}
 	close(j->fd);
 	j->fd = fd;
-	j->len = (int64_t)len;
-	j->dirty = 0;
+	j->len = j->synced = (int64_t)len;
 	j->dir_dirty = 1;
-	buf_free(&b);
-	return 0;
+	j->gen++;
+	/* the open marks hold every outcome the pending records did */
+	buf_reset(&j->pending);
+	rc = 0;
+out:
+	pthread_mutex_unlock(&j->mu);
+	return rc;
 }
 
 static int

@@ -311,21 +311,40 @@ queue_reserve(struct db *d, const char *claim, int64_t now, int max,
 }
 
 void
-queue_campaign_state(struct db *d, int64_t id, char *buf, size_t len)
+queue_campaign_of(struct db *d, int64_t id, int64_t *campaign, int *exempt)
 {
 	/* a notice (say, a seat freed) goes even after its campaign is done,
 	 * a test copy (campaign test) while it is a draft */
-	sqlite3_stmt *st = db_cached(d, "SELECT CASE WHEN m.kind IN "
-	    "('notice', 'test') "
-	    "AND COALESCE(k.state, '') != 'cancelled' THEN 'sending' ELSE "
-	    "COALESCE(k.state, 'sending') END "
-	    "FROM message m LEFT JOIN campaign k ON k.id = m.campaign_id "
-	    "WHERE m.id = ?");
+	sqlite3_stmt *st = db_cached(d, "SELECT COALESCE(campaign_id, 0), "
+	    "kind IN ('notice', 'test') FROM message WHERE id = ?");
 
 	sqlite3_bind_int64(st, 1, id);
-	snprintf(buf, len, "%s", sqlite3_step(st) == SQLITE_ROW ?
-	    db_col_text(st, 0) : "gone");
+	*campaign = 0;
+	*exempt = 0;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*campaign = sqlite3_column_int64(st, 0);
+		*exempt = sqlite3_column_int(st, 1);
+	}
 	sqlite3_reset(st);
+}
+
+int
+queue_holds(struct db *d, struct queue_hold **v, int *cap)
+{
+	sqlite3_stmt *st = db_cached(d, "SELECT id, state = 'cancelled' "
+	    "FROM campaign WHERE state != 'sending'");
+	int n = 0, rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == *cap) {
+			*cap = *cap ? *cap * 2 : 16;
+			*v = xrealloc(*v, (size_t)*cap * sizeof **v);
+		}
+		(*v)[n].campaign_id = sqlite3_column_int64(st, 0);
+		(*v)[n++].cancelled = sqlite3_column_int(st, 1);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? n : -1;
 }
 
 int
@@ -351,15 +370,15 @@ queue_backoff(const struct queue_retry *r, int64_t attempts)
 	return wait < r->retry_max ? wait : r->retry_max;
 }
 
-int
-queue_result(struct db *d, int64_t id, enum queue_outcome o,
-    const char *reply, const struct queue_retry *r, int64_t now,
-    const char *server, const char *subject)
+/* A temporary failure's next state: deferred with a backoff, or failed
+ * once it has been retried long enough. */
+static const char *
+queue_retry_state(struct db *d, int64_t id, const struct queue_retry *r,
+    int64_t now, int64_t *next)
 {
 	sqlite3_stmt *st = db_cached(d, "SELECT attempts + 1, "
 	    "COALESCE(first_attempt, ?2) FROM message WHERE id = ?1");
-	const char *state;
-	int64_t attempts = 1, first = now, next = 0;
+	int64_t attempts = 1, first = now;
 
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, now);
@@ -368,34 +387,44 @@ queue_result(struct db *d, int64_t id, enum queue_outcome o,
 		first = sqlite3_column_int64(st, 1);
 	}
 	sqlite3_reset(st);
+	*next = now + queue_backoff(r, attempts);
+	if (now - first >= r->give_up || *next - first > r->give_up)
+		return QUEUE_S_FAILED;
+	return QUEUE_S_DEFERRED;
+}
+
+int
+queue_result(struct db *d, int64_t id, enum queue_outcome o,
+    const char *reply, const struct queue_retry *r, int64_t now,
+    const char *server, const char *subject)
+{
+	sqlite3_stmt *st;
+	const char *state;
+	int64_t next = 0;
+
+	/* only a retry needs the row's history: the others, nearly every
+	 * outcome, are one UPDATE */
 	switch (o) {
 	case QUEUE_SENT: state = QUEUE_S_SENT; break;
 	case QUEUE_PERMFAIL: state = QUEUE_S_FAILED; break;
 	case QUEUE_UNCERTAIN: state = QUEUE_S_UNCERTAIN; break;
-	default:
-		state = QUEUE_S_DEFERRED;
-		next = now + queue_backoff(r, attempts);
-		if (now - first >= r->give_up || next - first > r->give_up)
-			state = QUEUE_S_FAILED;	/* give up: retried long enough */
-		break;
+	default: state = queue_retry_state(d, id, r, now, &next); break;
 	}
 	st = db_cached(d, "UPDATE message SET state = ?2, last_reply = ?3, "
 	    "next_attempt = ?4, transmitting = 0, claim_boot = NULL, "
-	    "attempts = ?6, first_attempt = ?7, "
-	    "updated = ?5, sent_at = CASE WHEN ?2 = 'sent' THEN ?5 "
-	    "ELSE sent_at END, server = COALESCE(?8, server), "
-	    "subject = COALESCE(?9, subject) WHERE id = ?1");
+	    "attempts = attempts + 1, first_attempt = COALESCE(first_attempt, "
+	    "?5), updated = ?5, sent_at = CASE WHEN ?2 = 'sent' THEN ?5 "
+	    "ELSE sent_at END, server = COALESCE(?6, server), "
+	    "subject = COALESCE(?7, subject) WHERE id = ?1");
 	sqlite3_bind_int64(st, 1, id);
 	db_bind_text(st, 2, state);
 	db_bind_text(st, 3, reply ? reply : "");
 	sqlite3_bind_int64(st, 4, next);
 	sqlite3_bind_int64(st, 5, now);
-	sqlite3_bind_int64(st, 6, attempts);
-	sqlite3_bind_int64(st, 7, first);
-	if (server && *server)
-		db_bind_text(st, 8, server);
-	if (subject && *subject)
-		db_bind_text(st, 9, subject);
+	/* NULL bound, not left out: a cached statement keeps the last
+	 * row's values (sqlite3_reset does not clear them) */
+	db_bind_text(st, 6, server && *server ? server : NULL);
+	db_bind_text(st, 7, subject && *subject ? subject : NULL);
 	/* the contact log shows it through the contact_log view */
 	return db_step_done(d, st);
 }

@@ -5,10 +5,11 @@
  * A row is sent only after two things are on record: its reservation
  * (state 'sending', claim_boot = the claiming daemon's identity, see
  * queue_claim_id), committed with an fsync, and its start mark, written
- * to the sender's journal (store/journal.h) and made durable with an
- * fdatasync before the SMTP transaction begins. Outcomes go to the
- * journal at once and to the database in batches, each commit synced
- * before the journal forgets the marks it settles.
+ * to the sender's journal (store/journal.h) before the SMTP transaction
+ * begins and made durable with an fdatasync before the end of its DATA
+ * can be sent. Outcomes go to the journal at once and to the database
+ * in batches, each commit synced before the journal forgets the marks
+ * it settles.
  *
  * Recovery (queue_recover) touches only rows whose claimer no longer
  * holds the lock: at start, heraldd holds the database's lock, so every
@@ -18,8 +19,10 @@
  *  - the journal has its start (or transmitting = 1) but no outcome: the
  *    transaction may have reached the end of DATA -> 'uncertain', never
  *    re-sent silently (at most one per SMTP session);
- *  - neither: it never started -> queued. The start marks were durable
- *    before anything was sent, so this holds after a power cut too;
+ *  - neither: it never reached the end of DATA -> queued (a server drops
+ *    a DATA that did not end). A process that died left its marks in the
+ *    page cache, and a power cut can take only marks that were not yet
+ *    durable, which no final dot followed; so this holds after both;
  *  - neither, but claimed in an earlier boot by a daemon that did not
  *    sync its journal (a benchmark's HERALD_JOURNAL_NOSYNC, or a herald
  *    before durable journals): marks may have been lost -> 'uncertain'.
@@ -112,11 +115,24 @@ long queue_recover(struct db *d, const char *claim, int mine,
 int queue_reserve(struct db *d, const char *claim, int64_t now, int max,
     int64_t *ids);
 /*
- * The state of the campaign a reserved row belongs to ("sending" when it
- * has none), into buf: the sender checks it before each start, so a
- * pause or a cancel holds back what was reserved but not started.
+ * The campaign of message id (0: none) and whether the message is exempt
+ * from its campaign's holds: a notice or a test copy, which go unless the
+ * campaign is cancelled.
  */
-void queue_campaign_state(struct db *d, int64_t id, char *buf, size_t len);
+void queue_campaign_of(struct db *d, int64_t id, int64_t *campaign,
+    int *exempt);
+/* A campaign whose messages must not start: any state but 'sending'. */
+struct queue_hold {
+	int64_t campaign_id;
+	int cancelled;		/* its reserved messages are cancelled */
+};
+/*
+ * Every such campaign into *v (grown as needed, *cap its size): the
+ * sender checks each message against them before it starts, so a pause
+ * or a cancel holds back what was reserved but not started. Returns
+ * how many, or -1.
+ */
+int queue_holds(struct db *d, struct queue_hold **v, int *cap);
 /* Inside a caller's transaction: record an outcome of an attempt made at
  * time at (attempts + 1, backoff for a temporary failure), and, when not
  * NULL, the server that answered and the Subject the message had. */
