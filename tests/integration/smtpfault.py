@@ -49,6 +49,8 @@ class _Handler(socketserver.StreamRequestHandler):
                 self.reply("250 2.1.0 Ok")
             elif verb == "RCPT":
                 rcpt = cmd[8:].strip().strip("<>").split(">")[0].lower()
+                if srv.stall_rcpt.get(rcpt):
+                    time.sleep(srv.stall_rcpt[rcpt])
                 code = srv.rcpt_reply(rcpt)
                 if code.startswith("250"):
                     rcpts.append(rcpt)
@@ -106,11 +108,13 @@ class FaultServer:
     permfail: recipients answered 550; hang_after_dot: seconds to wait
     after the final dot before hanging up without a reply; hang_for: the
     same for these recipients only ({rcpt: seconds}); delay: seconds
-    before the reply to the final dot."""
+    before the reply to the final dot; stall_rcpt: seconds to wait before
+    answering RCPT for these recipients ({rcpt: seconds})."""
 
     def __init__(self, tempfail=None, permfail=(), hang_after_dot=0, delay=0,
-                 port=0, hang_for=None):
+                 port=0, hang_for=None, stall_rcpt=None):
         self.hang_for = {k.lower(): v for k, v in (hang_for or {}).items()}
+        self.stall_rcpt = {k.lower(): v for k, v in (stall_rcpt or {}).items()}
         self.tempfail = {k.lower(): v for k, v in (tempfail or {}).items()}
         self.permfail = {x.lower() for x in permfail}
         self.hang_after_dot = hang_after_dot

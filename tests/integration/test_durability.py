@@ -171,6 +171,40 @@ class PowerCutTest(unittest.TestCase):
                 w.close()
 
 
+    def test_a_mark_not_yet_durable_never_reached_the_end_of_data(self):
+        # One session: its first message's start mark is written, then
+        # RCPT stalls, so the mark is not synced yet (that comes before
+        # the last bytes of DATA). A power cut takes the mark: the message
+        # never ended its DATA, so it is queued again and sent once, not
+        # held as uncertain.
+        n = 3
+        first = people(n)[0]["email"]
+        with FaultServer(stall_rcpt={first: 30}) as srv:
+            w = util.Workdir(smtp_port=srv.port, connections=1)
+            try:
+                setup_campaign(w, people(n))
+                p = start_daemon(w, {"HERALD_TEST_BOOT_ID": "boot-before"})
+                wait_for(lambda: any(c.startswith("RCPT") and first in c.lower()
+                                     for c in srv.commands), 20, "the stalled RCPT")
+                time.sleep(0.3)
+                p.send_signal(signal.SIGKILL)
+                p.wait()
+                journal = w.path("herald.db.journal")
+                with open(journal, "rb") as f:
+                    self.assertIn(b"S ", f.read(), "the mark was written")
+                synced = re.findall(r"journal: (\d+) bytes durable", w.daemon_log())
+                os.truncate(journal, int(synced[-1]) if synced else 0)
+                srv.stall_rcpt = {}
+                start_daemon(w, {"HERALD_TEST_BOOT_ID": "boot-after"})
+                s = wait_done(w, timeout=60)
+                self.assertEqual(s["uncertain"], 0, s)
+                self.assertEqual(s["sent"], n, s)
+                delivered = sorted(r for _, r, _ in srv.messages)
+                self.assertEqual(delivered, sorted(c["email"] for c in people(n)))
+            finally:
+                w.close()
+
+
 class SilentServerStopTest(unittest.TestCase):
     def test_sigterm_while_server_is_silent_after_the_dot(self):
         # HERALD_TEST_STOP_S=6 scales the real budget (45 s wait, 55 s

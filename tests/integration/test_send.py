@@ -276,6 +276,35 @@ class FaultTest(unittest.TestCase):
                 if m["state"] == "sent":
                     self.assertIn(m["email"], delivered, "recorded sent, never arrived")
 
+    def test_kill9_with_eight_session_threads(self):
+        # each session takes its messages and writes its marks on its own
+        # thread: killed anywhere, nothing is lost or doubled, and at most
+        # one message per session per kill is in doubt
+        n, conns = 400, 8
+        with FaultServer(delay=0.005) as srv:
+            w = self.workdir(srv.port, connections=conns)
+            setup_campaign(w, people(n))
+            kills = 0
+            for target in (60, 170, 290):
+                p = w.start_daemon()
+                wait_for(lambda: len(srv.messages) >= target, 60, "progress")
+                p.send_signal(signal.SIGKILL)
+                p.wait()
+                kills += 1
+            w.start_daemon()
+            s = wait_done(w, timeout=120)
+            rows = queue(w)
+            uncertain = [m for m in rows if m["state"] == "uncertain"]
+            self.assertLessEqual(len(uncertain), conns * kills, uncertain)
+            self.assertEqual(s["sent"] + s["uncertain"], n, s)
+            delivered = [r for _, r, _ in srv.messages]
+            self.assertEqual(len(delivered), len(set(delivered)), "doubled")
+            sent = {m["email"] for m in rows if m["state"] == "sent"}
+            self.assertLessEqual(sent, set(delivered), "recorded sent, never arrived")
+            self.assertLessEqual(set(delivered) - sent,
+                                 {m["email"] for m in uncertain},
+                                 "arrived, but neither sent nor uncertain")
+
     def test_sigterm_finishes_in_flight(self):
         with FaultServer(delay=1.5) as srv:
             w = self.workdir(srv.port, connections=2)
