@@ -37,7 +37,7 @@ void prep_free(struct prep **p);
  * edited ones again (render_recheck).
  */
 void prep_push(struct prep *p, const int64_t *ids, int n);
-/* Ids queued but not yet taken by prep_pop (rendered or not). */
+/* Ids queued but not yet taken by prep_take (rendered or not). */
 int prep_backlog(const struct prep *p);
 /*
  * The next finished item, waiting for one; NULL once prep_close was

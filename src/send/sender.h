@@ -2,10 +2,11 @@
  * sender: heraldd's SMTP client. smtp.connections sessions, each a
  * libcurl easy handle on a thread of its own, keep their connections
  * open between messages (one recipient per transaction, so the reply is
- * that recipient's). The poll loop's thread does all the bookkeeping,
- * following store/queue.h: reserve durably, mark the start, then hand
- * the message to an idle session; results are committed in batches.
- * See docs/design.md "The sender's threads".
+ * that recipient's). Each session takes its next rendered message,
+ * marks its start and sends it on its own thread (session.c); the poll
+ * loop's thread reserves rows durably, keeps the campaigns on hold and
+ * commits the outcomes in batches (sender.c), following store/queue.h.
+ * See docs/design.md "One poll loop, and the sender's threads".
  */
 #ifndef HERALD_SENDER_H
 #define HERALD_SENDER_H
