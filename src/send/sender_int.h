@@ -78,6 +78,8 @@ struct session {
 	/* the session thread's alone */
 	int srv_gen;		/* which server config srv copies */
 	int srv_idx;		/* ... of which server of the list */
+	int prepared_gen;	/* the copy curl's options were set from */
+	int prepared_idx;
 	int srv_down;		/* its last transfer found the server away */
 	struct render_out out;
 	size_t offset;

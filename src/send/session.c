@@ -169,10 +169,12 @@ session_classify(struct session *x, CURLcode rc, char *reply, size_t len)
 	return QUEUE_TEMPFAIL;
 }
 
-/* Per-message options; the connection itself stays open in the easy
- * handle between messages. */
+/* The server's options, set again only when the session's copy of the
+ * server changed (a reload, another server of the list): curl keeps
+ * them between transfers, and parsing the URL for every message is
+ * wasted work. */
 static void
-session_prepare(struct session *x)
+session_prepare_server(struct session *x)
 {
 	const struct sender_server *v = &x->srv;
 	CURL *e = x->easy;
@@ -181,6 +183,7 @@ session_prepare(struct session *x)
 	curl_easy_setopt(e, CURLOPT_USE_SSL, v->use_ssl);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, v->verify);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, v->verify ? 2L : 0L);
+	/* never set to NULL: that would take curl's default CA file away */
 	if (v->ca_file)
 		curl_easy_setopt(e, CURLOPT_CAINFO, v->ca_file);
 	/* set or cleared each time: the last server may have been another */
@@ -188,7 +191,21 @@ session_prepare(struct session *x)
 	curl_easy_setopt(e, CURLOPT_PASSWORD, v->password);
 	curl_easy_setopt(e, CURLOPT_LOGIN_OPTIONS, NULL);
 	curl_easy_setopt(e, CURLOPT_XOAUTH2_BEARER, NULL);
-	if (v->oauth2)		/* OAuth2: user and token */
+	x->prepared_gen = x->srv_gen;
+	x->prepared_idx = x->srv_idx;
+}
+
+/* Per-message options; the connection itself stays open in the easy
+ * handle between messages. */
+static void
+session_prepare(struct session *x)
+{
+	const struct sender_server *v = &x->srv;
+	CURL *e = x->easy;
+
+	if (x->prepared_gen != x->srv_gen || x->prepared_idx != x->srv_idx)
+		session_prepare_server(x);
+	if (v->oauth2)		/* OAuth2: user and a token, fresh if need be */
 		smtp_auth_bearer(e, &v->o, v->user, NULL, 0);
 	curl_easy_setopt(e, CURLOPT_MAIL_FROM, x->out.mail_from);
 	x->rcpt = curl_slist_append(NULL, x->out.rcpt);
@@ -494,7 +511,7 @@ session_init(struct sender *s, struct session *x)
 	x->s = s;
 	x->easy = e;
 	x->fd = -1;
-	x->srv_gen = -1;
+	x->srv_gen = x->prepared_gen = -1;
 	render_out_init(&x->out);
 	pthread_mutex_init(&x->mu, NULL);
 	pthread_cond_init(&x->wake, NULL);
