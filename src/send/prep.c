@@ -22,6 +22,8 @@
 #define PREP_IDS_MAX 8192
 /* Rendered in one read transaction and handed back together. */
 #define PREP_BATCH 16
+/* Fewer ready than this: render whatever fits, even less than a batch. */
+#define PREP_LOW 16
 
 struct prep {
 	pthread_t thread;
@@ -92,7 +94,8 @@ prep_render_batch(struct prep *p, const int64_t *ids, struct prep_item **its,
 		sqlite3_exec(p->db->h, "COMMIT", NULL, NULL, NULL);
 }
 
-/* How many ids the next batch may take (under p->mu). */
+/* How many ids the next batch may take (under p->mu): a whole batch,
+ * or what there is when few are ready. */
 static int
 prep_room(const struct prep *p)
 {
@@ -101,7 +104,11 @@ prep_room(const struct prep *p)
 	if (p->ready_bytes >= PREP_AHEAD_BYTES)
 		return 0;
 	n = n < p->count ? n : p->count;
-	return n < PREP_BATCH ? n : PREP_BATCH;
+	if (n > PREP_BATCH)
+		n = PREP_BATCH;
+	if (n < PREP_BATCH && n < p->count && p->rcount > PREP_LOW)
+		return 0;
+	return n;
 }
 
 /*
@@ -273,19 +280,15 @@ prep_take(struct prep *p, int *backlog)
 		p->rcount--;
 		p->ready_bytes -= it->out.data.len;
 		p->held++;
-		pthread_cond_signal(&p->work);	/* room to render ahead */
+		/* room for a whole batch, or running low: render ahead (a
+		 * wake-up per message would render batches of one) */
+		if (PREP_AHEAD - p->rcount - p->rendering >= PREP_BATCH ||
+		    p->rcount <= PREP_LOW)
+			pthread_cond_signal(&p->work);
 	}
 	*backlog = p->count + p->rcount + p->rendering;
 	pthread_mutex_unlock(&p->mu);
 	return it;
-}
-
-void
-prep_let_go(struct prep *p)
-{
-	pthread_mutex_lock(&p->mu);
-	p->held--;
-	pthread_mutex_unlock(&p->mu);
 }
 
 int
@@ -310,10 +313,11 @@ prep_close(struct prep *p)
 }
 
 void
-prep_recycle(struct prep *p, struct prep_item *it)
+prep_done(struct prep *p, struct prep_item *it)
 {
 	prep_item_shrink(it);
 	pthread_mutex_lock(&p->mu);
+	p->held--;
 	if (p->nspare < PREP_AHEAD + 1)
 		p->spare[p->nspare++] = it;
 	else

@@ -42,17 +42,15 @@ int prep_backlog(const struct prep *p);
 /*
  * The next finished item, waiting for one; NULL once prep_close was
  * called. *backlog receives the ids left after it (rendered or not).
- * Give the item back with prep_recycle, and once its message is
- * recorded, call prep_let_go.
+ * Give it back with prep_done once its message is recorded.
  */
 struct prep_item *prep_take(struct prep *p, int *backlog);
-/* The session that took an item is done with its message (recorded). */
-void prep_let_go(struct prep *p);
-/* Items taken and not yet let go: messages a session holds. */
+/* The session that took it is done with it (its outcome handed in). */
+void prep_done(struct prep *p, struct prep_item *it);
+/* Items taken and not yet done: messages a session holds. */
 int prep_held(const struct prep *p);
 /* Wake every prep_take, now and from now on, with NULL. */
 void prep_close(struct prep *p);
-void prep_recycle(struct prep *p, struct prep_item *it);
 /* Drop every id not yet popped; they are copied into ids (max n). */
 int prep_drain(struct prep *p, int64_t *ids, int n);
 /* Switch to a new config between two renders; returns when done. */

@@ -483,11 +483,9 @@ session_main(void *arg)
 			tmp = x->out;
 			x->out = it->out;
 			it->out = tmp;
-			prep_recycle(s->prep, it);
 			session_send(x, id);
-		} else
-			prep_recycle(s->prep, it);
-		prep_let_go(s->prep);
+		}
+		prep_done(s->prep, it);
 	}
 	return NULL;
 }
