@@ -2,8 +2,11 @@
 # bench/send.sh: every sending figure of issue 15 in one run, each
 # against its reference on the same machine at the same time:
 #   1. N personalised 4 KB messages into Postfix's smtp-sink: heraldd
-#      against smtp-source -d -s 4 (and bare libcurl, bench/curl_ceiling.c),
-#      messages per second and CPU time per message;
+#      against smtp-source -d -s 4 (and bare libcurl, bench/curl_ceiling.c,
+#      with one multi handle and with a thread per connection as heraldd
+#      has), messages per second and CPU time per message; and heraldd
+#      with HERALD_JOURNAL_NOSYNC=1, which shows what the durable start
+#      marks cost (for comparison only: it does not survive a power cut);
 #   2. the same into a private, real Postfix (bench/postfix/, started with
 #      postfix -c DIR, discard transport): heraldd against smtp-source,
 #      both with 4 connections;
@@ -38,7 +41,7 @@ cmake --build "$top/build-bench" -j"$(nproc)" >/dev/null
 herald="$top/build-bench/herald"
 heraldd="$top/build-bench/heraldd"
 cc -O2 -o "$work/curl_ceiling" "$top/bench/curl_ceiling.c" \
-	$(pkg-config --cflags --libs libcurl)
+	$(pkg-config --cflags --libs libcurl) -lpthread
 tck=$(getconf CLK_TCK)
 
 now() { date +%s.%N; }
@@ -144,12 +147,22 @@ sink_src=$rate sink_src_cpu=$cpu
 set -- $("$work/curl_ceiling" "$port" "$N" 4)
 curl_rate=$1 curl_cpu=$2
 expect sunk "$((2 * N))" curl_ceiling
-heraldd_run "$port" "$N"; expect sunk "$((3 * N))" heraldd
+set -- $("$work/curl_ceiling" "$port" "$N" 4 threads)
+curlt_rate=$1 curlt_cpu=$2
+expect sunk "$((3 * N))" "curl_ceiling threads"
+heraldd_run "$port" "$N"; expect sunk "$((4 * N))" heraldd
 sink_h=$hrate sink_h_cpu=$hcpu rss_n=$rss
+export HERALD_JOURNAL_NOSYNC=1
+heraldd_run "$port" "$N"
+unset HERALD_JOURNAL_NOSYNC
+expect sunk "$((5 * N))" "heraldd, no sync"
+ns_h=$hrate ns_h_cpu=$hcpu
 printf '1. smtp-sink, %d messages of %d bytes, 4 connections\n' "$N" "$size"
 printf '   smtp-source -d -s 4: %6.0f msg/s  %4.0f µs CPU/msg\n' "$sink_src" "$sink_src_cpu"
 printf '   bare libcurl:        %6.0f msg/s  %4.0f µs CPU/msg\n' "$curl_rate" "$curl_cpu"
+printf '   ... a thread each:   %6.0f msg/s  %4.0f µs CPU/msg\n' "$curlt_rate" "$curlt_cpu"
 printf '   heraldd:             %6.0f msg/s  %4.0f µs CPU/msg\n' "$sink_h" "$sink_h_cpu"
+printf '   heraldd, no sync:    %6.0f msg/s  %4.0f µs CPU/msg (comparison only)\n' "$ns_h" "$ns_h_cpu"
 printf '   heraldd/smtp-source %.2f (target 0.80), CPU %.1fx (target <= 2)\n' \
 	"$(calc "$sink_h / $sink_src")" "$(calc "$sink_h_cpu / $sink_src_cpu")"
 
@@ -236,7 +249,7 @@ printf '4. campaign status --json, %d messages: %.0f ms (target < 50); sqlite3 G
 rm -rf "$d"
 
 # 5. peak RSS, flat from N to BIG
-heraldd_run "$port" "$BIG"; expect sunk "$((3 * N + BIG))" "heraldd ($BIG)"
+heraldd_run "$port" "$BIG"; expect sunk "$((5 * N + BIG))" "heraldd ($BIG)"
 printf '5. heraldd peak RSS: %.1f MB at %d messages, %.1f MB at %d (target <= 64, flat); %.0f msg/s at %d\n' \
 	"$(calc "$rss_n / 1024")" "$N" "$(calc "$rss / 1024")" "$BIG" "$hrate" "$BIG"
 echo "load after: $(uptime)"
