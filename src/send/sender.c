@@ -151,7 +151,7 @@ sender_refill(struct sender *s, int64_t now)
 	int max = s->nsess * SENDER_RESERVE_PER_SESSION, n;
 
 	if (atomic_load(&s->stopping) || now < s->idle_until ||
-	    prep_backlog(s->prep) > max / 4)
+	    prep_backlog(s->prep) > s->low_water)
 		return;
 	n = queue_reserve(s->db, s->claim, now, max, s->pool);
 	/* the comparison: outcome commits as unsynced as before */
@@ -410,6 +410,8 @@ sender_new(struct db *d, const struct conf *c, const struct token_key *key,
 	sender_load_holds(s);
 	n = (int)(c->smtp_connections < SENDER_MAX_SESSIONS ?
 	    c->smtp_connections : SENDER_MAX_SESSIONS);
+	/* set before any session runs: they read it, never s->nsess */
+	s->low_water = n * SENDER_RESERVE_PER_SESSION / 4;
 	for (s->nsess = 0; s->nsess < n; s->nsess++)
 		if (session_init(s, &s->sess[s->nsess]) == -1) {
 			snprintf(err, errlen, "cannot start an SMTP session's "

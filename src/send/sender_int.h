@@ -123,7 +123,8 @@ struct sender {
 	atomic_int poked;	/* a byte is in done_pipe, unread */
 	atomic_int stopping;
 	struct session sess[SENDER_MAX_SESSIONS];
-	int nsess;
+	int nsess;		/* the loop thread's */
+	int low_water;		/* fewer ids left than this: reserve more */
 	int64_t pool[SENDER_MAX_SESSIONS * SENDER_RESERVE_PER_SESSION];
 	int need_pump;		/* poked: pump after the round */
 	int64_t idle_until;	/* nothing due before this (seconds) */

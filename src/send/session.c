@@ -476,7 +476,7 @@ session_main(void *arg)
 
 	while ((it = prep_take(s->prep, &backlog)) != NULL) {
 		/* running low: the loop thread reserves more */
-		if (backlog <= s->nsess * SENDER_RESERVE_PER_SESSION / 4)
+		if (backlog <= s->low_water)
 			sender_poke(s);
 		id = it->id;
 		if (session_admit(x, it)) {
