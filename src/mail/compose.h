@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "lib/buf.h"
+#include "mail/qpcache.h"
 
 #define COMPOSE_MAX_EXTRA 16
 
@@ -37,6 +38,9 @@ struct compose {
 	const char *html;		/* or NULL */
 	const char *calendar;		/* iCalendar (METHOD:REQUEST) or NULL */
 	const char *calendar_method;	/* its METHOD; NULL: REQUEST */
+	/* remembers encoded body lines across messages (mail/qpcache.h), or
+	 * NULL; the bytes are the same either way */
+	struct qpcache *qpcache;
 };
 
 /* Append the message to out. -1 with *err set on refusal or overflow. */

@@ -43,6 +43,9 @@ struct render {
 	struct render_cached cache[RENDER_CACHE];
 	int ncache, next_evict;
 	unsigned epoch;
+	/* the bodies' encoded lines: a pure function of each line, so it
+	 * outlives template reloads and config changes */
+	struct qpcache *qp;
 };
 
 /* Everything one message needs, read from the database. */
@@ -66,6 +69,7 @@ render_new(struct db *d, const struct conf *c, const struct token_key *key)
 	r->db = d;
 	r->conf = c;
 	r->key = key;
+	r->qp = qpcache_new();
 	return r;
 }
 
@@ -88,6 +92,7 @@ render_free(struct render **rp)
 	if (*rp == NULL)
 		return;
 	render_reset(*rp, NULL);
+	qpcache_free(&(*rp)->qp);
 	free(*rp);
 	*rp = NULL;
 }
@@ -457,6 +462,7 @@ render_build(struct render_job *j, struct render_out *out, char *err,
 	m.date = time_now();
 	m.text = t.text;
 	m.html = t.html;
+	m.qpcache = r->qp;
 	render_headers(&t, &m);
 	links_campaign_headers(r->db, r->conf, r->key, j->campaign_id,
 	    j->msg_id, &m, &unsub);
