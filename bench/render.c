@@ -5,9 +5,9 @@
  * one struct render for the whole run. Built and driven by
  * bench/render.sh.
  *
- *   render CONF campaign        time the queued messages as they are
- *   render CONF relay LIST FILE queue one post (FILE) to LIST's members
- *                               first, then time its copies
+ *   render CONF time            time the queued messages as they are
+ *   render CONF post LIST FILE  queue one post (FILE) to LIST's members,
+ *                               as the ingester would
  *   render CONF dump ID         write message ID's bytes to stdout
  *
  * The messages are rendered three times over (nothing is sent, so they
@@ -208,7 +208,7 @@ main(int argc, char **argv)
 	int rc;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: render CONF campaign | relay LIST FILE "
+		fprintf(stderr, "usage: render CONF time | post LIST FILE "
 		    "| dump ID\n");
 		return 2;
 	}
@@ -218,10 +218,11 @@ main(int argc, char **argv)
 		fprintf(stderr, "render: %s\n", err);
 		return 1;
 	}
-	if (strcmp(argv[2], "relay") == 0 && argc == 5)
-		bench_post(d, c, &key, argv[3], argv[4]);
 	r = render_new(d, c, &key);
-	if (strcmp(argv[2], "dump") == 0 && argc == 4)
+	if (strcmp(argv[2], "post") == 0 && argc == 5) {
+		bench_post(d, c, &key, argv[3], argv[4]);
+		rc = 0;
+	} else if (strcmp(argv[2], "dump") == 0 && argc == 4)
 		rc = bench_dump(r, strtoll(argv[3], NULL, 10));
 	else {
 		ids = bench_ids(d, &n);

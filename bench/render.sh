@@ -4,29 +4,62 @@
 #   1. N personalised 4 KB campaign messages, bench/send.sh's template and
 #      contacts (a non-ASCII name: quoted-printable bodies);
 #   2. one 4 KB post relayed to N members, bench/relay.sh's post.
-#   sh bench/render.sh [N]        N=10000 by default
-# Builds a Release tree in build-rel. Keep N small on a shared machine.
+#   sh bench/render.sh [N]             N=10000 by default
+#   BASE=REV sh bench/render.sh [N]    the same for git revision REV too,
+#        on the same databases, the two taking turns (before/after)
+# Builds Release trees in build-rel (and build-base-REV). The timing runs
+# on CPU ${CPU:-0} (taskset): on a shared 2-core machine the two cores
+# can differ by 2x, so compare figures from the same one, and from one
+# run (with BASE) when the machine is busy.
 # WRAP="perf record -g -o /tmp/r.data" runs the timing under a profiler;
-# KEEP=1 keeps the work directory (its path goes to stderr). The timing
-# runs on CPU ${CPU:-0} (taskset): on a shared 2-core machine the two
-# cores can differ by 2x, so compare figures from the same one.
+# KEEP=1 keeps the work directory (its path goes to stderr).
 set -eu
 N=${1:-10000}
 WRAP=${WRAP:-}
 CPU=${CPU:-0}
+BASE=${BASE:-}
 top=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d /tmp/herald-render.XXXXXX)
 if [ -n "${KEEP:-}" ]; then echo "work: $work" >&2
 else trap 'rm -rf "$work"' EXIT; fi
 trap 'exit 1' INT TERM
+
+# build SRC BUILDDIR OUT: the tree's library, and bench/render.c (this
+# tree's) linked against it
+build() {
+	nice -n 10 cmake -S "$1" -B "$2" -DCMAKE_BUILD_TYPE=Release >/dev/null
+	nice -n 10 cmake --build "$2" -j2 --target herald heraldcore >/dev/null
+	# shellcheck disable=SC2046
+	nice -n 10 cc -O2 -std=c17 -D_GNU_SOURCE -I"$1/src" -o "$3" \
+		"$top/bench/render.c" "$2/libheraldcore.a" \
+		$(pkg-config --libs libcurl libetpan sqlite3 libconfig nettle \
+		gnutls jansson libmicrohttpd | sed 's/-specs=[^ ]*//g') \
+		-lcsv -lpthread -lm
+}
+build "$top" "$top/build-rel" "$work/render"
+if [ -n "$BASE" ]; then
+	rev=$(git -C "$top" rev-parse --short "$BASE")
+	mkdir -p "$work/base-src"
+	git -C "$top" archive "$rev" | tar -x -C "$work/base-src"
+	build "$work/base-src" "$top/build-base-$rev" "$work/render-base"
+fi
 b="$top/build-rel"
-nice -n 10 cmake -S "$top" -B "$b" -DCMAKE_BUILD_TYPE=Release >/dev/null
-nice -n 10 cmake --build "$b" -j2 --target herald heraldcore >/dev/null
-# shellcheck disable=SC2046
-nice -n 10 cc -O2 -std=c17 -D_GNU_SOURCE -I"$top/src" -o "$work/render" \
-	"$top/bench/render.c" "$b/libheraldcore.a" \
-	$(pkg-config --libs libcurl libetpan sqlite3 libconfig nettle gnutls \
-	jansson libmicrohttpd | sed 's/-specs=[^ ]*//g') -lcsv -lpthread -lm
+
+# timing CONF LABEL: after and (with BASE) before, taking turns
+timing() {
+	if [ -n "$BASE" ]; then
+		printf '%s before: ' "$2"
+		taskset -c "$CPU" $WRAP "$work/render-base" "$1" time
+	fi
+	printf '%s after:  ' "$2"
+	taskset -c "$CPU" $WRAP "$work/render" "$1" time
+	if [ -n "$BASE" ]; then
+		printf '%s before: ' "$2"
+		taskset -c "$CPU" $WRAP "$work/render-base" "$1" time
+		printf '%s after:  ' "$2"
+		taskset -c "$CPU" $WRAP "$work/render" "$1" time
+	fi
+}
 
 d="$work/camp"
 mkdir -p "$d/templates"
@@ -59,8 +92,7 @@ $h list create all --kind announce >/dev/null
 $h contact import "$d/contacts.csv" --list all >/dev/null
 $h campaign create bench --list all --template bench >/dev/null
 $h campaign send bench >/dev/null 2>&1
-printf 'campaign: '
-taskset -c "$CPU" $WRAP "$work/render" "$d/herald.conf" campaign
+timing "$d/herald.conf" campaign
 
 d="$work/relay"
 mkdir -p "$d"
@@ -88,5 +120,5 @@ $h init >/dev/null
 $h list create net --kind relay --owner ana@redes.org --post-check none \
 	>/dev/null
 $h contact import "$d/members.csv" --list net >/dev/null
-printf 'relay:    '
-taskset -c "$CPU" $WRAP "$work/render" "$d/herald.conf" relay net "$d/post.eml" 2>/dev/null
+"$work/render" "$d/herald.conf" post net "$d/post.eml" 2>/dev/null
+timing "$d/herald.conf" relay

@@ -14,6 +14,7 @@
 #include "mail/compose.h"
 #include "mail/ical.h"
 #include "send/links.h"
+#include "send/render_int.h"
 #include "store/contact.h"
 #include "store/event.h"
 #include "store/rsvp.h"
@@ -46,6 +47,7 @@ struct render {
 	/* the bodies' encoded lines: a pure function of each line, so it
 	 * outlives template reloads and config changes */
 	struct qpcache *qp;
+	struct render_relay_cache *relay;	/* the post being fanned out */
 };
 
 /* Everything one message needs, read from the database. */
@@ -70,6 +72,7 @@ render_new(struct db *d, const struct conf *c, const struct token_key *key)
 	r->conf = c;
 	r->key = key;
 	r->qp = qpcache_new();
+	r->relay = render_relay_cache_new();
 	return r;
 }
 
@@ -93,6 +96,7 @@ render_free(struct render **rp)
 		return;
 	render_reset(*rp, NULL);
 	qpcache_free(&(*rp)->qp);
+	render_relay_cache_free(&(*rp)->relay);
 	free(*rp);
 	*rp = NULL;
 }
@@ -543,8 +547,8 @@ render_message(struct render *r, int64_t msg_id, struct render_out *out,
 	out->subject[0] = '\0';
 	switch (render_is_relay(r, msg_id)) {
 	case 1:
-		return render_relay(r->db, r->conf, r->key, msg_id, out, err,
-		    errlen);
+		return render_relay_cached(r->relay, r->db, r->conf, r->key,
+		    msg_id, out, err, errlen);
 	case 2:
 		return render_auto(r->db, r->conf, r->key, msg_id, out, err,
 		    errlen);
