@@ -7,7 +7,8 @@
 #   sh bench/render.sh [N]             N=10000 by default
 #   BASE=REV sh bench/render.sh [N]    the same for git revision REV too,
 #        on the same databases, the two taking turns (before/after)
-# Builds Release trees in build-rel (and build-base-REV). The timing runs
+# Builds Release trees in build-rel (and build-base-REV/build, from the
+# revision's files in build-base-REV/tree). The timing runs
 # on CPU ${CPU:-0} (taskset): on a shared 2-core machine the two cores
 # can differ by 2x, so compare figures from the same one, and from one
 # run (with BASE) when the machine is busy.
@@ -39,9 +40,12 @@ build() {
 build "$top" "$top/build-rel" "$work/render"
 if [ -n "$BASE" ]; then
 	rev=$(git -C "$top" rev-parse --short "$BASE")
-	mkdir -p "$work/base-src"
-	git -C "$top" archive "$rev" | tar -x -C "$work/base-src"
-	build "$work/base-src" "$top/build-base-$rev" "$work/render-base"
+	bb="$top/build-base-$rev"
+	if [ ! -f "$bb/tree/CMakeLists.txt" ]; then
+		mkdir -p "$bb/tree"
+		git -C "$top" archive "$rev" | tar -x -C "$bb/tree"
+	fi
+	build "$bb/tree" "$bb/build" "$work/render-base"
 fi
 b="$top/build-rel"
 

@@ -171,6 +171,8 @@ compose_crlf(const char *s)
 	size_t n;
 
 	buf_init(&b, (size_t)1 << 30);
+	/* LF becomes CRLF: a line of 40 bytes on average, say */
+	(void)buf_reserve(&b, strlen(s) + strlen(s) / 32 + 16);
 	while (*s) {
 		n = strcspn(s, "\r\n");
 		buf_add(&b, s, n);
@@ -249,10 +251,13 @@ compose_qp(const struct compose *m, const char *body, int crlf,
     struct buf *enc)
 {
 	char *text = crlf ? compose_crlf(body) : NULL;
+	size_t n = strlen(text ? text : body);
 	int rc;
 
-	rc = qpcache_encode(m->qpcache, text ? text : body,
-	    strlen(text ? text : body), enc);
+	/* QP adds a soft break per 73 bytes and 2 bytes per escaped byte */
+	if (n > 0)
+		(void)buf_reserve(enc, n + n / 8 + 64);
+	rc = qpcache_encode(m->qpcache, text ? text : body, n, enc);
 	free(text);
 	return rc;
 }

@@ -328,10 +328,15 @@ render_job_clear(struct render_job *j)
 		event_clear(&j->event);
 }
 
-/* Read what the job needs; event_id and contact_id come back. */
+/*
+ * Read what the job needs; event_id and contact_id come back. *kind: 1
+ * for a relayed post, 2 for an automatic answer (then nothing else is
+ * read: those are rendered apart), 0 for campaign mail. One statement
+ * for both, as this runs for every message.
+ */
 static int
 render_job_load_row(struct render *r, struct render_job *j, int64_t msg_id,
-    int64_t *event_id, int64_t *contact_id)
+    int64_t *event_id, int64_t *contact_id, int *kind)
 {
 	sqlite3_stmt *st = db_cached(r->db, "SELECT m.id, "
 	    "COALESCE(m.campaign_id, 0), COALESCE(m.followup_id, 0), "
@@ -340,7 +345,9 @@ render_job_load_row(struct render *r, struct render_job *j, int64_t msg_id,
 	    "COALESCE(k.name, ''), "
 	    "COALESCE(l.name, ''), COALESCE(k.event_id, 0), "
 	    "COALESCE(m.contact_id, 0), "
-	    "CASE WHEN m.kind = 'test' THEN m.rcpt END FROM message m "
+	    "CASE WHEN m.kind = 'test' THEN m.rcpt END, "
+	    "CASE m.kind WHEN 'relay' THEN 1 WHEN 'auto' THEN 2 ELSE 0 END "
+	    "FROM message m "
 	    "LEFT JOIN message p ON p.id = m.parent_id "
 	    "LEFT JOIN followup f ON f.id = m.followup_id "
 	    "LEFT JOIN campaign k ON k.id = m.campaign_id "
@@ -349,7 +356,9 @@ render_job_load_row(struct render *r, struct render_job *j, int64_t msg_id,
 	int rc;
 
 	sqlite3_bind_int64(st, 1, msg_id);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	*kind = 0;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW &&
+	    (*kind = sqlite3_column_int(st, 11)) == 0) {
 		j->msg_id = sqlite3_column_int64(st, 0);
 		j->campaign_id = sqlite3_column_int64(st, 1);
 		j->followup_id = sqlite3_column_int64(st, 2);
@@ -521,44 +530,28 @@ render_out_subject(struct render_out *out, const char *subject)
 	out->subject[n] = '\0';
 }
 
-/* 1: a relayed post, 2: an automatic answer, 0: campaign mail. */
-static int
-render_is_relay(struct render *r, int64_t msg_id)
-{
-	sqlite3_stmt *st = db_cached(r->db, "SELECT CASE kind WHEN 'relay' "
-	    "THEN 1 WHEN 'auto' THEN 2 ELSE 0 END FROM message WHERE id = ?");
-	int relay = 0;
-
-	sqlite3_bind_int64(st, 1, msg_id);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		relay = sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
-	return relay;
-}
-
 int
 render_message(struct render *r, int64_t msg_id, struct render_out *out,
     char *err, size_t errlen)
 {
 	struct render_job j;
 	int64_t event_id = 0, contact_id = 0;
-	int rc = -1;
+	int kind, rc = -1;
 
 	out->subject[0] = '\0';
-	switch (render_is_relay(r, msg_id)) {
-	case 1:
-		return render_relay_cached(r->relay, r->db, r->conf, r->key,
-		    msg_id, out, err, errlen);
-	case 2:
-		return render_auto(r->db, r->conf, r->key, msg_id, out, err,
-		    errlen);
-	}
 	memset(&j, 0, sizeof j);
 	j.r = r;
 	contact_init(&j.contact);
-	if (render_job_load_row(r, &j, msg_id, &event_id, &contact_id) == -1)
+	if (render_job_load_row(r, &j, msg_id, &event_id, &contact_id, &kind)
+	    == -1)
 		snprintf(err, errlen, "message %lld not found",
 		    (long long)msg_id);
+	else if (kind == 1)
+		rc = render_relay_cached(r->relay, r->db, r->conf, r->key,
+		    msg_id, out, err, errlen);
+	else if (kind == 2)
+		rc = render_auto(r->db, r->conf, r->key, msg_id, out, err,
+		    errlen);
 	else if ((rc = render_job_finish_load(r, &j, event_id, contact_id,
 	    err, errlen)) == 0)
 		rc = render_build(&j, out, err, errlen);
