@@ -32,6 +32,7 @@ struct render_relay_row {
 	 * in hex ("" when not known), when they came */
 	int64_t raw_len, received_at;
 	char hash[72];
+	int owner_below;	/* owns a relay list below this one */
 };
 
 struct render_relay_cache {
@@ -88,6 +89,19 @@ render_relay_fields(const char *raw, size_t len, char **name, char **subject)
 		*subject = xstrdup("");
 }
 
+/* Column i into dst[len], cut if need be (snprintf costs more). */
+static void
+render_relay_col(sqlite3_stmt *st, int i, char *dst, size_t len)
+{
+	const char *s = db_col_text(st, i);	/* text first, then its bytes */
+	size_t n = (size_t)sqlite3_column_bytes(st, i);
+
+	if (n >= len)
+		n = len - 1;
+	memcpy(dst, s, n);
+	dst[n] = '\0';
+}
+
 static int
 render_relay_row(struct db *d, int64_t msg_id, struct render_relay_row *r)
 {
@@ -99,7 +113,16 @@ render_relay_row(struct db *d, int64_t msg_id, struct render_relay_row *r)
 	    "lower(i.rcpt_addr) LIKE l.name || '-owner@%', m.message_id, "
 	    /* length() of a blob does not read it */
 	    "COALESCE((SELECT length(raw) FROM inbound_raw WHERE inbound_id = "
-	    "m.post_id), -1), i.hash, i.received_at "
+	    "m.post_id), -1), i.hash, i.received_at, "
+	    /*
+	     * Does the recipient own a relay list whose parent the post came
+	     * to? One level: only a copy of the post to its own list, and
+	     * lists right below it (fanout_forward forwards to those alone).
+	     */
+	    "i.list_id = m.list_id AND EXISTS (SELECT 1 FROM list b JOIN "
+	    "membership o ON o.list_id = b.id WHERE b.parent_id = m.list_id "
+	    "AND b.kind = 'relay' AND o.contact_id = m.contact_id AND "
+	    "o.role = 'owner') "
 	    "FROM message m JOIN list l ON l.id = m.list_id "
 	    "JOIN inbound i ON i.id = m.post_id "
 	    "LEFT JOIN contact c ON c.id = m.contact_id "
@@ -112,41 +135,22 @@ render_relay_row(struct db *d, int64_t msg_id, struct render_relay_row *r)
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		r->msg_id = msg_id;
 		r->post_id = sqlite3_column_int64(st, 0);
-		snprintf(r->list, sizeof r->list, "%s", db_col_text(st, 1));
-		snprintf(r->kind, sizeof r->kind, "%s", db_col_text(st, 2));
-		snprintf(r->rcpt, sizeof r->rcpt, "%s", db_col_text(st, 3));
-		snprintf(r->poster, sizeof r->poster, "%s", db_col_text(st, 4));
-		snprintf(r->tag, sizeof r->tag, "%s", db_col_text(st, 5));
-		snprintf(r->reply_to, sizeof r->reply_to, "%s", db_col_text(st, 6));
+		render_relay_col(st, 1, r->list, sizeof r->list);
+		render_relay_col(st, 2, r->kind, sizeof r->kind);
+		render_relay_col(st, 3, r->rcpt, sizeof r->rcpt);
+		render_relay_col(st, 4, r->poster, sizeof r->poster);
+		render_relay_col(st, 5, r->tag, sizeof r->tag);
+		render_relay_col(st, 6, r->reply_to, sizeof r->reply_to);
 		r->receives = sqlite3_column_int(st, 7);
 		r->to_owners = sqlite3_column_int(st, 8);
-		snprintf(r->message_id, sizeof r->message_id, "%s",
-		    db_col_text(st, 9));
+		render_relay_col(st, 9, r->message_id, sizeof r->message_id);
 		r->raw_len = sqlite3_column_int64(st, 10);
-		snprintf(r->hash, sizeof r->hash, "%s", db_col_text(st, 11));
+		render_relay_col(st, 11, r->hash, sizeof r->hash);
 		r->received_at = sqlite3_column_int64(st, 12);
+		r->owner_below = sqlite3_column_int(st, 13);
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? 0 : -1;
-}
-
-/* Does this copy's recipient own a relay list whose parent it came to? */
-static int
-render_relay_owner_below(struct db *d, int64_t msg_id)
-{
-	/* one level: only a copy of the post to its own list, and lists
-	 * right below it (fanout_forward forwards to those alone) */
-	sqlite3_stmt *st = db_cached(d, "SELECT 1 FROM message m JOIN inbound i "
-	    "ON i.id = m.post_id AND i.list_id = m.list_id JOIN list c "
-	    "ON c.parent_id = m.list_id AND c.kind = 'relay' JOIN membership o "
-	    "ON o.list_id = c.id AND o.contact_id = m.contact_id AND "
-	    "o.role = 'owner' WHERE m.id = ? LIMIT 1");
-	int yes;
-
-	sqlite3_bind_int64(st, 1, msg_id);
-	yes = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_reset(st);
-	return yes;
 }
 
 /*
@@ -313,7 +317,7 @@ render_relay_headers(struct db *d, const struct conf *c,
 	 */
 	h->reply_to = NULL;
 	h->note = NULL;
-	if (render_relay_owner_below(d, row->msg_id)) {
+	if (row->owner_below) {
 		render_tagged(c, k, TOKEN_REPLY, row->msg_id, forward,
 		    RENDER_ADDR_MAX);
 		h->reply_to = forward;
