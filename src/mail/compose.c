@@ -162,27 +162,25 @@ compose_fields(const struct compose *m)
 /*
  * Bodies are sent with CRLF; libetpan's QP encoder keeps line breaks.
  * LF, CRLF and a lone CR all become CRLF; runs between them are copied
- * whole.
+ * whole. Into b, emptied first.
  */
-static char *
-compose_crlf(const char *s)
+static void
+compose_crlf(const char *s, struct buf *b)
 {
-	struct buf b;
-	size_t n;
+	size_t n = strlen(s);
 
-	buf_init(&b, (size_t)1 << 30);
-	/* LF becomes CRLF: a line of 40 bytes on average, say */
-	(void)buf_reserve(&b, strlen(s) + strlen(s) / 32 + 16);
+	buf_reset(b);
+	/* LF becomes CRLF: a line of 32 bytes on average, say */
+	(void)buf_reserve(b, n + n / 32 + 16);
 	while (*s) {
 		n = strcspn(s, "\r\n");
-		buf_add(&b, s, n);
+		buf_add(b, s, n);
 		s += n;
 		if (*s == '\0')
 			break;
-		buf_add(&b, "\r\n", 2);
+		buf_add(b, "\r\n", 2);
 		s += s[0] == '\r' && s[1] == '\n' ? 2 : 1;
 	}
-	return buf_steal(&b);
 }
 
 /*
@@ -245,21 +243,26 @@ compose_part(const char *type, const char *method, int i)
 	return part;
 }
 
-/* body (its line ends made CRLF when crlf is set) quoted-printable, to enc. */
+/*
+ * body (its line ends made CRLF, through tmp, when crlf is set)
+ * quoted-printable, to enc (emptied first).
+ */
 static int
 compose_qp(const struct compose *m, const char *body, int crlf,
-    struct buf *enc)
+    struct buf *tmp, struct buf *enc)
 {
-	char *text = crlf ? compose_crlf(body) : NULL;
-	size_t n = strlen(text ? text : body);
-	int rc;
+	size_t n;
 
+	if (crlf) {
+		compose_crlf(body, tmp);
+		body = tmp->data ? tmp->data : "";
+	}
+	n = strlen(body);
+	buf_reset(enc);
 	/* QP adds a soft break per 73 bytes and 2 bytes per escaped byte */
 	if (n > 0)
 		(void)buf_reserve(enc, n + n / 8 + 64);
-	rc = qpcache_encode(m->qpcache, text ? text : body, n, enc);
-	free(text);
-	return rc;
+	return qpcache_encode(m->qpcache, body, n, enc);
 }
 
 /*
@@ -312,22 +315,25 @@ compose_write_tree(const struct compose *m, const struct buf enc[3],
 int
 compose_build(const struct compose *m, struct buf *out, const char **err)
 {
-	struct buf enc[3];
+	struct buf own[COMPOSE_SCRATCH], *b = m->scratch ? m->scratch : own;
 	int i, rc = 0;
 
 	if (compose_check(m, err) == -1)
 		return -1;
-	for (i = 0; i < 3; i++)
-		buf_init(&enc[i], (size_t)1 << 30);
+	if (b == own)
+		for (i = 0; i < COMPOSE_SCRATCH; i++)
+			buf_init(&own[i], (size_t)1 << 30);
 	/* the calendar goes as it is: ical writes CRLF already */
-	if (compose_qp(m, m->text, 1, &enc[0]) == -1 ||
-	    compose_qp(m, m->html ? m->html : "", 1, &enc[1]) == -1 ||
-	    compose_qp(m, m->calendar ? m->calendar : "", 0, &enc[2]) == -1) {
+	if (compose_qp(m, m->text, 1, &b[3], &b[0]) == -1 ||
+	    compose_qp(m, m->html ? m->html : "", 1, &b[3], &b[1]) == -1 ||
+	    compose_qp(m, m->calendar ? m->calendar : "", 0, &b[3], &b[2]) ==
+	    -1) {
 		*err = "MIME writer failed";
 		rc = -1;
 	} else
-		rc = compose_write_tree(m, enc, out, err);
-	for (i = 0; i < 3; i++)
-		buf_free(&enc[i]);
+		rc = compose_write_tree(m, b, out, err);
+	if (b == own)
+		for (i = 0; i < COMPOSE_SCRATCH; i++)
+			buf_free(&own[i]);
 	return rc;
 }

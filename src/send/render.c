@@ -22,6 +22,7 @@
 
 #define RENDER_CACHE 16
 #define RENDER_MESSAGE_MAX (4 * 1024 * 1024)
+#define RENDER_SCRATCH_KEEP (256 * 1024)
 
 /* A loaded template; checked: the epoch when its files were last statted. */
 struct render_cached {
@@ -48,6 +49,7 @@ struct render {
 	 * outlives template reloads and config changes */
 	struct qpcache *qp;
 	struct render_relay_cache *relay;	/* the post being fanned out */
+	struct buf scratch[COMPOSE_SCRATCH];	/* compose's, kept */
 };
 
 /* Everything one message needs, read from the database. */
@@ -58,6 +60,7 @@ struct render_job {
 	struct contact contact;
 	struct event event;
 	int has_event;
+	int has_attrs;		/* contact.attrs read (on first use) */
 	/* lookup scratch: values are built on demand into these */
 	char addr[7][RENDER_ADDR_MAX + 64];
 	struct render *r;
@@ -67,12 +70,15 @@ struct render *
 render_new(struct db *d, const struct conf *c, const struct token_key *key)
 {
 	struct render *r = xcalloc(1, sizeof *r);
+	int i;
 
 	r->db = d;
 	r->conf = c;
 	r->key = key;
 	r->qp = qpcache_new();
 	r->relay = render_relay_cache_new();
+	for (i = 0; i < COMPOSE_SCRATCH; i++)
+		buf_init(&r->scratch[i], (size_t)1 << 30);
 	return r;
 }
 
@@ -92,11 +98,15 @@ render_reset(struct render *r, const struct conf *c)
 void
 render_free(struct render **rp)
 {
+	int i;
+
 	if (*rp == NULL)
 		return;
 	render_reset(*rp, NULL);
 	qpcache_free(&(*rp)->qp);
 	render_relay_cache_free(&(*rp)->relay);
+	for (i = 0; i < COMPOSE_SCRATCH; i++)
+		buf_free(&(*rp)->scratch[i]);
 	free(*rp);
 	*rp = NULL;
 }
@@ -225,8 +235,14 @@ render_lookup_contact(struct render_job *j, const char *n)
 {
 	const struct contact *c = &j->contact;
 
-	if (strncmp(n, "attr.", 5) == 0)
+	if (strncmp(n, "attr.", 5) == 0) {
+		/* most templates use none: read only when one is asked for */
+		if (!j->has_attrs) {
+			contact_load_attrs(j->r->db, &j->contact);
+			j->has_attrs = 1;
+		}
 		return contact_attr_get(c, n + 5);
+	}
 	if (strcmp(n, "name") == 0)
 		return c->name;
 	if (strcmp(n, "email") == 0)
@@ -381,7 +397,7 @@ render_job_finish_load(struct render *r, struct render_job *j,
     int64_t event_id, int64_t contact_id, char *err, size_t errlen)
 {
 	if (contact_id == 0 ||
-	    contact_get_id(r->db, contact_id, &j->contact) != 1) {
+	    contact_get_id_bare(r->db, contact_id, &j->contact) != 1) {
 		snprintf(err, errlen, "the contact is gone (erased)");
 		return RENDER_SKIP;
 	}
@@ -437,6 +453,21 @@ render_headers(const struct tmpl_rendered *t, struct compose *m)
 	}
 }
 
+/*
+ * compose's buffers are kept for the next message, but not one grown
+ * for an unusually large message: the render thread's memory stays
+ * that of ordinary ones.
+ */
+static void
+render_scratch_trim(struct render *r)
+{
+	int i;
+
+	for (i = 0; i < COMPOSE_SCRATCH; i++)
+		if (r->scratch[i].size > RENDER_SCRATCH_KEEP)
+			buf_free(&r->scratch[i]);
+}
+
 static int
 render_build(struct render_job *j, struct render_out *out, char *err,
     size_t errlen)
@@ -476,6 +507,7 @@ render_build(struct render_job *j, struct render_out *out, char *err,
 	m.text = t.text;
 	m.html = t.html;
 	m.qpcache = r->qp;
+	m.scratch = r->scratch;
 	render_headers(&t, &m);
 	links_campaign_headers(r->db, r->conf, r->key, j->campaign_id,
 	    j->msg_id, &m, &unsub);
@@ -506,6 +538,7 @@ render_build(struct render_job *j, struct render_out *out, char *err,
 	buf_free(&cal);
 	buf_free(&test_subject);
 	tmpl_rendered_clear(&t);
+	render_scratch_trim(r);
 	if (rc == 0) {
 		render_tagged(r->conf, r->key, TOKEN_BOUNCE, j->msg_id,
 		    out->mail_from, sizeof out->mail_from);
