@@ -210,13 +210,15 @@ compose_write(void *arg, const char *s, size_t len)
 	const struct buf *b;
 	size_t i;
 
-	if (len == 1 && s >= compose_slot && s < compose_slot + 3) {
-		i = (size_t)(s - compose_slot);
-		b = &k->enc[i];
-		k->seen[i]++;
-		s = b->data ? b->data : "";
-		len = b->len;
-	}
+	/* == only: < between pointers to different objects is undefined */
+	for (i = 0; len == 1 && i < 3; i++)
+		if (s == &compose_slot[i]) {
+			b = &k->enc[i];
+			k->seen[i]++;
+			s = b->data ? b->data : "";
+			len = b->len;
+			break;
+		}
 	if (buf_add(k->out, s, len) == -1) {
 		k->full = 1;
 		return 0;
