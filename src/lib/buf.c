@@ -31,7 +31,7 @@ buf_reset(struct buf *b)
 		b->data[0] = '\0';
 }
 
-static int
+int
 buf_reserve(struct buf *b, size_t extra)
 {
 	size_t need, nsize;
@@ -46,6 +46,7 @@ buf_reserve(struct buf *b, size_t extra)
 		nsize *= 2;
 	b->data = xrealloc(b->data, nsize);
 	b->size = nsize;
+	b->data[b->len] = '\0';	/* a C string even before anything is added */
 	return 0;
 }
 

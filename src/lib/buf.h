@@ -20,6 +20,12 @@ struct buf {
 void buf_init(struct buf *b, size_t cap);
 void buf_free(struct buf *b);
 void buf_reset(struct buf *b);
+/*
+ * Room for extra more bytes (and the NUL) without another allocation,
+ * when the size to come is known: growing by doubling from nothing
+ * costs a realloc and a copy per doubling.
+ */
+int buf_reserve(struct buf *b, size_t extra);
 int buf_add(struct buf *b, const void *data, size_t len);
 int buf_adds(struct buf *b, const char *s);
 int buf_addc(struct buf *b, char c);

@@ -8,6 +8,7 @@
 
 #include "lib/text.h"
 #include "lib/xmalloc.h"
+#include "mail/qpcache.h"
 #include "mail/rfc2047.h"
 
 /* a value this long encodes within COMPOSE_HEADER_MAX, folded */
@@ -161,30 +162,73 @@ compose_fields(const struct compose *m)
 /*
  * Bodies are sent with CRLF; libetpan's QP encoder keeps line breaks.
  * LF, CRLF and a lone CR all become CRLF; runs between them are copied
- * whole.
+ * whole. Into b, emptied first.
  */
-static char *
-compose_crlf(const char *s)
+static void
+compose_crlf(const char *s, struct buf *b)
 {
-	struct buf b;
-	size_t n;
+	size_t n = strlen(s);
 
-	buf_init(&b, (size_t)1 << 30);
+	buf_reset(b);
+	/* LF becomes CRLF: a line of 32 bytes on average, say */
+	(void)buf_reserve(b, n + n / 32 + 16);
 	while (*s) {
 		n = strcspn(s, "\r\n");
-		buf_add(&b, s, n);
+		buf_add(b, s, n);
 		s += n;
 		if (*s == '\0')
 			break;
-		buf_add(&b, "\r\n", 2);
+		buf_add(b, "\r\n", 2);
 		s += s[0] == '\r' && s[1] == '\n' ? 2 : 1;
 	}
-	return buf_steal(&b);
 }
 
+/*
+ * The bodies do not go through libetpan's writer: it would copy them a
+ * byte at a time (mailimf_string_write_driver looks at each byte for
+ * line ends), and they are encoded already. Each part's body is instead
+ * one byte of compose_slot, which no other text libetpan writes can
+ * point into; the writer hands that byte to compose_sink, which puts
+ * the part's encoded body there. The bytes are those libetpan would
+ * write for the encoded body itself (compose_build checks every slot
+ * was met exactly once).
+ */
+static const char compose_slot[3] = { 'T', 'H', 'C' };
+
+struct compose_sink {
+	struct buf *out;
+	const struct buf *enc;	/* [3]: text, HTML, calendar */
+	int seen[3];
+	int full;
+};
+
+/* libetpan's do_write: 1 on success, 0 on failure. */
+static int
+compose_write(void *arg, const char *s, size_t len)
+{
+	struct compose_sink *k = arg;
+	const struct buf *b;
+	size_t i;
+
+	/* == only: < between pointers to different objects is undefined */
+	for (i = 0; len == 1 && i < 3; i++)
+		if (s == &compose_slot[i]) {
+			b = &k->enc[i];
+			k->seen[i]++;
+			s = b->data ? b->data : "";
+			len = b->len;
+			break;
+		}
+	if (buf_add(k->out, s, len) == -1) {
+		k->full = 1;
+		return 0;
+	}
+	return 1;
+}
+
+/* A text part whose body, already quoted-printable, is slot i. */
 static struct mailmime *
-compose_part(const char *type, const char *method, const char *body,
-    int encoding)
+compose_part(const char *type, const char *method, int i)
 {
 	struct mailmime_content *ct = mailmime_content_new_with_str(type);
 	struct mailmime *part;
@@ -194,54 +238,104 @@ compose_part(const char *type, const char *method, const char *body,
 	if (method)
 		clist_append(ct->ct_parameters,
 		    mailmime_param_new_with_data("method", (char *)method));
-	part = mailmime_new_empty(ct, mailmime_fields_new_encoding(encoding));
-	mailmime_set_body_text(part, (char *)body, strlen(body));
+	part = mailmime_new_empty(ct, mailmime_fields_new_encoding(
+	    MAILMIME_MECHANISM_QUOTED_PRINTABLE));
+	mailmime_set_body_text(part, (char *)&compose_slot[i], 1);
+	part->mm_data.mm_single->dt_encoded = 1;
 	return part;
+}
+
+/*
+ * body (its line ends made CRLF, through tmp, when crlf is set)
+ * quoted-printable, to enc (emptied first).
+ */
+static int
+compose_qp(const struct compose *m, const char *body, int crlf,
+    struct buf *tmp, struct buf *enc)
+{
+	size_t n;
+
+	if (crlf) {
+		compose_crlf(body, tmp);
+		body = tmp->data ? tmp->data : "";
+	}
+	n = strlen(body);
+	buf_reset(enc);
+	/* QP adds a soft break per 73 bytes and 2 bytes per escaped byte */
+	if (n > 0)
+		(void)buf_reserve(enc, n + n / 8 + 64);
+	return qpcache_encode(m->qpcache, body, n, enc);
+}
+
+/*
+ * The MIME tree: text/plain alone, or multipart/alternative with the
+ * HTML and calendar parts.
+ */
+static struct mailmime *
+compose_tree(const struct compose *m)
+{
+	struct mailmime *msg = mailmime_new_message_data(NULL), *alt;
+
+	mailmime_set_imf_fields(msg, compose_fields(m));
+	if (!m->html && !m->calendar) {
+		mailmime_smart_add_part(msg, compose_part("text/plain", NULL, 0));
+		return msg;
+	}
+	alt = mailmime_multiple_new("multipart/alternative");
+	mailmime_smart_add_part(alt, compose_part("text/plain", NULL, 0));
+	if (m->html)
+		mailmime_smart_add_part(alt, compose_part("text/html", NULL, 1));
+	if (m->calendar)
+		mailmime_smart_add_part(alt, compose_part("text/calendar",
+		    m->calendar_method ? m->calendar_method : "REQUEST", 2));
+	mailmime_smart_add_part(msg, alt);
+	return msg;
+}
+
+/* Write the tree through compose_sink: 0, or -1 with *err. */
+static int
+compose_write_tree(const struct compose *m, const struct buf enc[3],
+    struct buf *out, const char **err)
+{
+	struct compose_sink k = { out, enc, { 0, 0, 0 }, 0 };
+	struct mailmime *msg = compose_tree(m);
+	size_t start = out->len;
+	int col = 0, r;
+
+	r = mailmime_write_driver(compose_write, &k, &col, msg);
+	mailmime_free(msg);
+	if (r == MAILIMF_NO_ERROR && k.seen[0] == 1 &&
+	    k.seen[1] == (m->html != NULL) && k.seen[2] == (m->calendar != NULL))
+		return 0;
+	*err = k.full ? "message too large" : "MIME writer failed";
+	out->len = start;
+	if (out->data)
+		out->data[start] = '\0';
+	return -1;
 }
 
 int
 compose_build(const struct compose *m, struct buf *out, const char **err)
 {
-	struct mailmime *msg, *alt = NULL;
-	char *text, *html = NULL;
-	MMAPString *s;
-	int col = 0, rc = 0;
+	struct buf own[COMPOSE_SCRATCH], *b = m->scratch ? m->scratch : own;
+	int i, rc = 0;
 
 	if (compose_check(m, err) == -1)
 		return -1;
-	msg = mailmime_new_message_data(NULL);
-	mailmime_set_imf_fields(msg, compose_fields(m));
-	text = compose_crlf(m->text);
-	if (m->html)
-		html = compose_crlf(m->html);
-	if (m->html || m->calendar) {
-		alt = mailmime_multiple_new("multipart/alternative");
-		mailmime_smart_add_part(alt, compose_part("text/plain", NULL, text,
-		    MAILMIME_MECHANISM_QUOTED_PRINTABLE));
-		if (html)
-			mailmime_smart_add_part(alt, compose_part("text/html", NULL,
-			    html, MAILMIME_MECHANISM_QUOTED_PRINTABLE));
-		if (m->calendar)
-			mailmime_smart_add_part(alt, compose_part("text/calendar",
-			    m->calendar_method ? m->calendar_method : "REQUEST",
-			    m->calendar,
-			    MAILMIME_MECHANISM_QUOTED_PRINTABLE));
-		mailmime_smart_add_part(msg, alt);
-	} else
-		mailmime_smart_add_part(msg, compose_part("text/plain", NULL, text,
-		    MAILMIME_MECHANISM_QUOTED_PRINTABLE));
-	s = mmap_string_new("");
-	if (mailmime_write_mem(s, &col, msg) != MAILIMF_NO_ERROR) {
+	if (b == own)
+		for (i = 0; i < COMPOSE_SCRATCH; i++)
+			buf_init(&own[i], (size_t)1 << 30);
+	/* the calendar goes as it is: ical writes CRLF already */
+	if (compose_qp(m, m->text, 1, &b[3], &b[0]) == -1 ||
+	    compose_qp(m, m->html ? m->html : "", 1, &b[3], &b[1]) == -1 ||
+	    compose_qp(m, m->calendar ? m->calendar : "", 0, &b[3], &b[2]) ==
+	    -1) {
 		*err = "MIME writer failed";
 		rc = -1;
-	} else if (buf_add(out, s->str, s->len) == -1) {
-		*err = "message too large";
-		rc = -1;
-	}
-	mmap_string_free(s);
-	/* the builder does not own the bodies: free them after the tree */
-	mailmime_free(msg);
-	free(text);
-	free(html);
+	} else
+		rc = compose_write_tree(m, b, out, err);
+	if (b == own)
+		for (i = 0; i < COMPOSE_SCRATCH; i++)
+			buf_free(&own[i]);
 	return rc;
 }

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "lib/buf.h"
+#include "mail/qpcache.h"
 
 #define COMPOSE_MAX_EXTRA 16
 
@@ -37,7 +38,15 @@ struct compose {
 	const char *html;		/* or NULL */
 	const char *calendar;		/* iCalendar (METHOD:REQUEST) or NULL */
 	const char *calendar_method;	/* its METHOD; NULL: REQUEST */
+	/* remembers encoded body lines across messages (mail/qpcache.h), or
+	 * NULL; the bytes are the same either way */
+	struct qpcache *qpcache;
+	/* COMPOSE_SCRATCH buffers (buf_init'd, capped at 1 GB or more) kept
+	 * by the caller from one message to the next, so that the bodies'
+	 * working copies are not allocated anew each time; or NULL */
+	struct buf *scratch;
 };
+#define COMPOSE_SCRATCH 4
 
 /* Append the message to out. -1 with *err set on refusal or overflow. */
 int compose_build(const struct compose *m, struct buf *out, const char **err);

@@ -193,15 +193,17 @@ relay_is_mime(const char *line, size_t len)
  * MIME-Version, which the copy says itself.
  */
 static int
-relay_copy_fields(struct buf *out, const char *h, size_t n,
-    const struct relay_headers *rh, struct buf *mime)
+relay_copy_fields(struct buf *out, const char *h, size_t n, const char *tag,
+    const char *subject, struct buf *mime, int *date, int *mid)
 {
 	struct buf *to = out;
-	const char *tag = rh->tag ? rh->tag : "";
 	size_t i = 0, start, end;
 	/* a continuation line before any field belongs to nothing: dropped */
-	int drop = 1, rc = 0, date = 0, mid = 0, tagged = *tag == '\0' ||
-	    relay_has_tag(rh->subject, tag);
+	int drop = 1, rc = 0, tagged;
+
+	tag = tag ? tag : "";
+	tagged = *tag == '\0' || relay_has_tag(subject, tag);
+	*date = *mid = 0;
 
 	while (i < n) {
 		start = i;
@@ -222,8 +224,8 @@ relay_copy_fields(struct buf *out, const char *h, size_t n,
 		if (to == mime && relay_is_field(h + start, end - start,
 		    "MIME-Version"))
 			drop = 1;
-		date |= relay_is_field(h + start, end - start, "Date");
-		mid |= relay_is_field(h + start, end - start, "Message-ID");
+		*date |= relay_is_field(h + start, end - start, "Date");
+		*mid |= relay_is_field(h + start, end - start, "Message-ID");
 		if (!drop && !tagged &&
 		    relay_is_field(h + start, end - start, "Subject")) {
 			const char *v = (const char *)memchr(h + start, ':',
@@ -245,7 +247,6 @@ relay_copy_fields(struct buf *out, const char *h, size_t n,
 	}
 	if (!tagged)		/* no subject at all */
 		rc |= relay_tag_field(out, tag, 0);
-	rc |= relay_missing_fields(out, rh, date, mid);
 	return rc ? -1 : 0;
 }
 
@@ -372,11 +373,13 @@ relay_build_noted(const char *raw, size_t len, size_t hend, size_t body,
 {
 	struct buf mime;
 	char b[40];
-	int rc = 0;
+	int rc = 0, date, mid;
 
 	buf_init(&mime, 64 * 1024);
 	relay_boundary(raw, len, b, sizeof b);
-	rc |= relay_copy_fields(out, raw, hend, h, &mime);
+	rc |= relay_copy_fields(out, raw, hend, h->tag, h->subject, &mime, &date,
+	    &mid);
+	rc |= relay_missing_fields(out, h, date, mid);
 	rc |= buf_printf(out, "MIME-Version: 1.0\r\nContent-Type: "
 	    "multipart/mixed; boundary=\"%s\"\r\n\r\n--%s\r\n"
 	    "Content-Type: text/plain; charset=utf-8\r\n"
@@ -396,14 +399,62 @@ relay_build_noted(const char *raw, size_t len, size_t hend, size_t body,
 	return rc ? -1 : 0;
 }
 
+void
+relay_prep_free(struct relay_prep *p)
+{
+	buf_free(&p->fields);
+	buf_free(&p->body);
+}
+
+int
+relay_prep_init(struct relay_prep *p, const char *raw, size_t len,
+    const char *tag, const char *subject)
+{
+	/* a post of header fields only is valid (RFC 5322): an empty body */
+	size_t body, hend = relay_header_end(raw, len, &body);
+	int rc = 0;
+
+	/* bare LFs made CRLF at most double the size */
+	buf_init(&p->fields, 2 * hend + 64 * 1024);
+	buf_init(&p->body, 2 * (len - body) + 8);
+	rc |= relay_copy_fields(&p->fields, raw, hend, tag, subject, NULL,
+	    &p->has_date, &p->has_mid);
+	rc |= buf_add(&p->body, "\r\n", 2);
+	rc |= relay_crlf(&p->body, raw + body, len - body);
+	if (p->body.len < 2 ||
+	    memcmp(p->body.data + p->body.len - 2, "\r\n", 2) != 0)
+		rc |= buf_add(&p->body, "\r\n", 2);
+	if (rc) {
+		relay_prep_free(p);
+		return -1;
+	}
+	return 0;
+}
+
+int
+relay_prep_build(const struct relay_prep *p, const struct relay_headers *h,
+    struct buf *out, const char **err)
+{
+	if (relay_list_fields(out, h) == -1 ||
+	    buf_add(out, p->fields.data, p->fields.len) == -1 ||
+	    relay_missing_fields(out, h, p->has_date, p->has_mid) == -1 ||
+	    buf_add(out, p->body.data, p->body.len) == -1) {
+		*err = "the post cannot be relayed (header or size)";
+		return -1;
+	}
+	return 0;
+}
+
 int
 relay_build(const char *raw, size_t len, const struct relay_headers *h,
     struct buf *out, const char **err)
 {
-	/* a post of header fields only is valid (RFC 5322): an empty body */
-	size_t body, hend = relay_header_end(raw, len, &body);
+	struct relay_prep p;
+	size_t body, hend;
+	int rc;
 
 	if (h->note) {
+		hend = relay_header_end(raw, len, &body);
 		if (relay_list_fields(out, h) == -1 ||
 		    relay_build_noted(raw, len, hend, body, h, out) == -1) {
 			*err = "the post cannot be relayed (header or size)";
@@ -411,17 +462,11 @@ relay_build(const char *raw, size_t len, const struct relay_headers *h,
 		}
 		return 0;
 	}
-	if (relay_list_fields(out, h) == -1 ||
-	    relay_copy_fields(out, raw, hend, h, NULL) == -1 ||
-	    buf_add(out, "\r\n", 2) == -1 ||
-	    relay_crlf(out, raw + body, len - body) == -1) {
+	if (relay_prep_init(&p, raw, len, h->tag, h->subject) == -1) {
 		*err = "the post cannot be relayed (header or size)";
 		return -1;
 	}
-	if (out->len < 2 || memcmp(out->data + out->len - 2, "\r\n", 2) != 0)
-		if (buf_add(out, "\r\n", 2) == -1) {
-			*err = "the post is too large";
-			return -1;
-		}
-	return 0;
+	rc = relay_prep_build(&p, h, out, err);
+	relay_prep_free(&p);
+	return rc;
 }

@@ -42,6 +42,26 @@ struct relay_headers {
 /* Append the member's copy of raw to out. -1 with *err on refusal. */
 int relay_build(const char *raw, size_t len, const struct relay_headers *h,
     struct buf *out, const char **err);
+
+/*
+ * A post made ready once for all its copies to one list, for copies
+ * without a note: its fields rewritten and tagged, its body with CRLF
+ * line ends. relay_prep_build adds what differs per member (the list
+ * fields, a Date and Message-ID for a post that lacks them); the bytes
+ * are relay_build's. tag and subject are relay_headers' and must be the
+ * same as those given to relay_prep_build. The struct owns its buffers.
+ */
+struct relay_prep {
+	struct buf fields;	/* the post's own fields, rewritten */
+	struct buf body;	/* the blank line, then the body */
+	int has_date, has_mid;	/* the post has a Date, a Message-ID */
+};
+/* 0, or -1 (nothing to free) when the post is too large. */
+int relay_prep_init(struct relay_prep *p, const char *raw, size_t len,
+    const char *tag, const char *subject);
+void relay_prep_free(struct relay_prep *p);
+int relay_prep_build(const struct relay_prep *p, const struct relay_headers *h,
+    struct buf *out, const char **err);
 /* Does the decoded subject hold "[tag]" already (any case)? */
 int relay_has_tag(const char *subject, const char *tag);
 /* The loop marker header's name. */

@@ -14,6 +14,7 @@
 #include "mail/compose.h"
 #include "mail/ical.h"
 #include "send/links.h"
+#include "send/render_int.h"
 #include "store/contact.h"
 #include "store/event.h"
 #include "store/rsvp.h"
@@ -21,6 +22,7 @@
 
 #define RENDER_CACHE 16
 #define RENDER_MESSAGE_MAX (4 * 1024 * 1024)
+#define RENDER_SCRATCH_KEEP (256 * 1024)
 
 /* A loaded template; checked: the epoch when its files were last statted. */
 struct render_cached {
@@ -43,6 +45,11 @@ struct render {
 	struct render_cached cache[RENDER_CACHE];
 	int ncache, next_evict;
 	unsigned epoch;
+	/* the bodies' encoded lines: a pure function of each line, so it
+	 * outlives template reloads and config changes */
+	struct qpcache *qp;
+	struct render_relay_cache *relay;	/* the post being fanned out */
+	struct buf scratch[COMPOSE_SCRATCH];	/* compose's, kept */
 };
 
 /* Everything one message needs, read from the database. */
@@ -53,6 +60,7 @@ struct render_job {
 	struct contact contact;
 	struct event event;
 	int has_event;
+	int has_attrs;		/* contact.attrs read (on first use) */
 	/* lookup scratch: values are built on demand into these */
 	char addr[7][RENDER_ADDR_MAX + 64];
 	struct render *r;
@@ -62,10 +70,15 @@ struct render *
 render_new(struct db *d, const struct conf *c, const struct token_key *key)
 {
 	struct render *r = xcalloc(1, sizeof *r);
+	int i;
 
 	r->db = d;
 	r->conf = c;
 	r->key = key;
+	r->qp = qpcache_new();
+	r->relay = render_relay_cache_new();
+	for (i = 0; i < COMPOSE_SCRATCH; i++)
+		buf_init(&r->scratch[i], (size_t)1 << 30);
 	return r;
 }
 
@@ -85,9 +98,15 @@ render_reset(struct render *r, const struct conf *c)
 void
 render_free(struct render **rp)
 {
+	int i;
+
 	if (*rp == NULL)
 		return;
 	render_reset(*rp, NULL);
+	qpcache_free(&(*rp)->qp);
+	render_relay_cache_free(&(*rp)->relay);
+	for (i = 0; i < COMPOSE_SCRATCH; i++)
+		buf_free(&(*rp)->scratch[i]);
 	free(*rp);
 	*rp = NULL;
 }
@@ -216,8 +235,14 @@ render_lookup_contact(struct render_job *j, const char *n)
 {
 	const struct contact *c = &j->contact;
 
-	if (strncmp(n, "attr.", 5) == 0)
+	if (strncmp(n, "attr.", 5) == 0) {
+		/* most templates use none: read only when one is asked for */
+		if (!j->has_attrs) {
+			contact_load_attrs(j->r->db, &j->contact);
+			j->has_attrs = 1;
+		}
 		return contact_attr_get(c, n + 5);
+	}
 	if (strcmp(n, "name") == 0)
 		return c->name;
 	if (strcmp(n, "email") == 0)
@@ -319,10 +344,15 @@ render_job_clear(struct render_job *j)
 		event_clear(&j->event);
 }
 
-/* Read what the job needs; event_id and contact_id come back. */
+/*
+ * Read what the job needs; event_id and contact_id come back. *kind: 1
+ * for a relayed post, 2 for an automatic answer (then nothing else is
+ * read: those are rendered apart), 0 for campaign mail. One statement
+ * for both, as this runs for every message.
+ */
 static int
 render_job_load_row(struct render *r, struct render_job *j, int64_t msg_id,
-    int64_t *event_id, int64_t *contact_id)
+    int64_t *event_id, int64_t *contact_id, int *kind)
 {
 	sqlite3_stmt *st = db_cached(r->db, "SELECT m.id, "
 	    "COALESCE(m.campaign_id, 0), COALESCE(m.followup_id, 0), "
@@ -331,7 +361,9 @@ render_job_load_row(struct render *r, struct render_job *j, int64_t msg_id,
 	    "COALESCE(k.name, ''), "
 	    "COALESCE(l.name, ''), COALESCE(k.event_id, 0), "
 	    "COALESCE(m.contact_id, 0), "
-	    "CASE WHEN m.kind = 'test' THEN m.rcpt END FROM message m "
+	    "CASE WHEN m.kind = 'test' THEN m.rcpt END, "
+	    "CASE m.kind WHEN 'relay' THEN 1 WHEN 'auto' THEN 2 ELSE 0 END "
+	    "FROM message m "
 	    "LEFT JOIN message p ON p.id = m.parent_id "
 	    "LEFT JOIN followup f ON f.id = m.followup_id "
 	    "LEFT JOIN campaign k ON k.id = m.campaign_id "
@@ -340,7 +372,9 @@ render_job_load_row(struct render *r, struct render_job *j, int64_t msg_id,
 	int rc;
 
 	sqlite3_bind_int64(st, 1, msg_id);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	*kind = 0;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW &&
+	    (*kind = sqlite3_column_int(st, 11)) == 0) {
 		j->msg_id = sqlite3_column_int64(st, 0);
 		j->campaign_id = sqlite3_column_int64(st, 1);
 		j->followup_id = sqlite3_column_int64(st, 2);
@@ -363,7 +397,7 @@ render_job_finish_load(struct render *r, struct render_job *j,
     int64_t event_id, int64_t contact_id, char *err, size_t errlen)
 {
 	if (contact_id == 0 ||
-	    contact_get_id(r->db, contact_id, &j->contact) != 1) {
+	    contact_get_id_bare(r->db, contact_id, &j->contact) != 1) {
 		snprintf(err, errlen, "the contact is gone (erased)");
 		return RENDER_SKIP;
 	}
@@ -419,6 +453,21 @@ render_headers(const struct tmpl_rendered *t, struct compose *m)
 	}
 }
 
+/*
+ * compose's buffers are kept for the next message, but not one grown
+ * for an unusually large message: the render thread's memory stays
+ * that of ordinary ones.
+ */
+static void
+render_scratch_trim(struct render *r)
+{
+	int i;
+
+	for (i = 0; i < COMPOSE_SCRATCH; i++)
+		if (r->scratch[i].size > RENDER_SCRATCH_KEEP)
+			buf_free(&r->scratch[i]);
+}
+
 static int
 render_build(struct render_job *j, struct render_out *out, char *err,
     size_t errlen)
@@ -457,6 +506,8 @@ render_build(struct render_job *j, struct render_out *out, char *err,
 	m.date = time_now();
 	m.text = t.text;
 	m.html = t.html;
+	m.qpcache = r->qp;
+	m.scratch = r->scratch;
 	render_headers(&t, &m);
 	links_campaign_headers(r->db, r->conf, r->key, j->campaign_id,
 	    j->msg_id, &m, &unsub);
@@ -487,6 +538,7 @@ render_build(struct render_job *j, struct render_out *out, char *err,
 	buf_free(&cal);
 	buf_free(&test_subject);
 	tmpl_rendered_clear(&t);
+	render_scratch_trim(r);
 	if (rc == 0) {
 		render_tagged(r->conf, r->key, TOKEN_BOUNCE, j->msg_id,
 		    out->mail_from, sizeof out->mail_from);
@@ -511,44 +563,28 @@ render_out_subject(struct render_out *out, const char *subject)
 	out->subject[n] = '\0';
 }
 
-/* 1: a relayed post, 2: an automatic answer, 0: campaign mail. */
-static int
-render_is_relay(struct render *r, int64_t msg_id)
-{
-	sqlite3_stmt *st = db_cached(r->db, "SELECT CASE kind WHEN 'relay' "
-	    "THEN 1 WHEN 'auto' THEN 2 ELSE 0 END FROM message WHERE id = ?");
-	int relay = 0;
-
-	sqlite3_bind_int64(st, 1, msg_id);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		relay = sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
-	return relay;
-}
-
 int
 render_message(struct render *r, int64_t msg_id, struct render_out *out,
     char *err, size_t errlen)
 {
 	struct render_job j;
 	int64_t event_id = 0, contact_id = 0;
-	int rc = -1;
+	int kind, rc = -1;
 
 	out->subject[0] = '\0';
-	switch (render_is_relay(r, msg_id)) {
-	case 1:
-		return render_relay(r->db, r->conf, r->key, msg_id, out, err,
-		    errlen);
-	case 2:
-		return render_auto(r->db, r->conf, r->key, msg_id, out, err,
-		    errlen);
-	}
 	memset(&j, 0, sizeof j);
 	j.r = r;
 	contact_init(&j.contact);
-	if (render_job_load_row(r, &j, msg_id, &event_id, &contact_id) == -1)
+	if (render_job_load_row(r, &j, msg_id, &event_id, &contact_id, &kind)
+	    == -1)
 		snprintf(err, errlen, "message %lld not found",
 		    (long long)msg_id);
+	else if (kind == 1)
+		rc = render_relay_cached(r->relay, r->db, r->conf, r->key,
+		    msg_id, out, err, errlen);
+	else if (kind == 2)
+		rc = render_auto(r->db, r->conf, r->key, msg_id, out, err,
+		    errlen);
 	else if ((rc = render_job_finish_load(r, &j, event_id, contact_id,
 	    err, errlen)) == 0)
 		rc = render_build(&j, out, err, errlen);

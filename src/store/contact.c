@@ -179,7 +179,7 @@ contact_attr_get(const struct contact *c, const char *key)
 	return NULL;
 }
 
-static void
+void
 contact_load_attrs(struct db *d, struct contact *c)
 {
 	sqlite3_stmt *st = db_cached(d, "SELECT key, value FROM contact_attr "
@@ -197,7 +197,7 @@ contact_load_attrs(struct db *d, struct contact *c)
 	"FROM contact c LEFT JOIN organisation o ON o.id = c.org_id "
 
 static int
-contact_fill(struct db *d, sqlite3_stmt *st, struct contact *c)
+contact_fill_as(struct db *d, sqlite3_stmt *st, struct contact *c, int attrs)
 {
 	int rc = sqlite3_step(st);
 
@@ -217,10 +217,17 @@ contact_fill(struct db *d, sqlite3_stmt *st, struct contact *c)
 	}
 	sqlite3_reset(st);
 	if (rc == SQLITE_ROW) {
-		contact_load_attrs(d, c);
+		if (attrs)
+			contact_load_attrs(d, c);
 		return 1;
 	}
 	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+contact_fill(struct db *d, sqlite3_stmt *st, struct contact *c)
+{
+	return contact_fill_as(d, st, c, 1);
 }
 
 int
@@ -241,6 +248,16 @@ contact_get_id(struct db *d, int64_t id, struct contact *c)
 
 	sqlite3_bind_int64(st, 1, id);
 	return contact_fill(d, st, c);
+}
+
+int
+contact_get_id_bare(struct db *d, int64_t id, struct contact *c)
+{
+	sqlite3_stmt *st = db_cached(d, "SELECT " CONTACT_COLUMNS
+	    "WHERE c.id = ?");
+
+	sqlite3_bind_int64(st, 1, id);
+	return contact_fill_as(d, st, c, 0);
 }
 
 static int

@@ -67,6 +67,13 @@ int contact_get(struct db *d, const char *email, struct contact *c);
 /* Same, by id. */
 int contact_get_id(struct db *d, int64_t id, struct contact *c);
 /*
+ * contact_get_id without the attributes (nattrs 0), for a caller that
+ * may need none (a template without contact.attr.*): one statement less;
+ * contact_load_attrs reads them when they are wanted after all.
+ */
+int contact_get_id_bare(struct db *d, int64_t id, struct contact *c);
+void contact_load_attrs(struct db *d, struct contact *c);
+/*
  * Insert or update from a change set: NULL or "" fields set nothing.
  * When the contact exists and overwrite is 0 it is left unchanged.
  * *result tells what happened; returns the contact id or -1.

@@ -189,6 +189,8 @@ tmpl_render_part(const struct tmpl *t, tmpl_lookup_fn *lookup, void *ctx,
 	struct buf b;
 
 	buf_init(&b, cap);
+	/* about the source's size: spares the doublings from 64 bytes up */
+	(void)buf_reserve(&b, t->len < cap ? t->len : cap);
 	if (tmpl_render(t, lookup, ctx, &b, err) == -1) {
 		buf_free(&b);
 		return -1;

@@ -413,6 +413,55 @@ test_has_tag(void)
 	CHECK(!relay_has_tag("[net", "net"));
 }
 
+/*
+ * A post made ready once (relay_prep) gives every member the copy that
+ * relay_build gives: their own unsubscribe address, Date and Message-ID.
+ */
+static void
+test_prep_serves_every_member(void)
+{
+	static const char *const posts[] = {
+		"From: Ana <ana@redes.org>\r\nSubject: News\r\n"
+		    "DKIM-Signature: a=b;\r\n c=d\r\n\r\nHello\r\n",
+		"From: Ana <ana@redes.org>\nSubject: =?UTF-8?B?w6k=?=\n\n"
+		    "no date\nbare\rends",
+		"Subject: only a header\r\n",
+	};
+	const char *unsub[] = { "mailto:office+u1-a@example.org",
+	    "mailto:office+u2-b@example.org" };
+	struct relay_prep p;
+	struct relay_headers h;
+	struct buf a, b;
+	const char *why;
+	size_t i, k;
+
+	for (i = 0; i < sizeof posts / sizeof posts[0]; i++) {
+		h = headers("Ana", "net", i == 1 ? "\xc3\xa9" : "News");
+		CHECK(relay_prep_init(&p, posts[i], strlen(posts[i]), h.tag,
+		    h.subject) == 0);
+		for (k = 0; k < 2; k++) {
+			h.unsubscribe = unsub[k];
+			h.date = 1700000000 + (int64_t)k;
+			h.message_id = k ? "m2-x@example.org" : "m1-y@example.org";
+			copy(&a, posts[i], &h);
+			buf_init(&b, 1 << 20);
+			CHECK(relay_prep_build(&p, &h, &b, &why) == 0);
+			buf_add(&b, "", 1);
+			CHECK(a.len == b.len && memcmp(a.data, b.data, a.len) == 0);
+			buf_free(&a);
+			buf_free(&b);
+		}
+		relay_prep_free(&p);
+	}
+	/* a post too large for the copy is refused, nothing left to free */
+	buf_init(&b, 16);
+	h = headers("Ana", "", "News");
+	CHECK(relay_prep_init(&p, posts[0], strlen(posts[0]), "", "News") == 0);
+	CHECK(relay_prep_build(&p, &h, &b, &why) == -1);
+	relay_prep_free(&p);
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -430,5 +479,6 @@ main(void)
 	test_date_and_message_id_when_missing();
 	test_note_goes_first_in_its_own_part();
 	test_has_tag();
+	test_prep_serves_every_member();
 	return check_done("t_relay");
 }
