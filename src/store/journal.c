@@ -206,7 +206,9 @@ journal_sync_to(struct journal *j, const struct journal_mark *m)
 		int64_t target = j->len;
 		int dir = j->dir_dirty, rc = 0;
 
-		if (j->syncing) {
+		/* a rotation waiting goes first: sessions syncing one
+		 * after another would otherwise starve it */
+		if (j->syncing || j->rotating) {
 			pthread_cond_wait(&j->synced_cv, &j->mu);
 			continue;
 		}
@@ -377,7 +379,9 @@ journal_rotate(struct journal *j)
 	int fd, rc = -1;
 
 	pthread_mutex_lock(&j->mu);
-	/* never under a sync: it holds the old descriptor and length */
+	/* never under a sync: it holds the old descriptor and length; and
+	 * no new sync starts while it waits (journal_sync_to) */
+	j->rotating = 1;
 	while (j->syncing)
 		pthread_cond_wait(&j->synced_cv, &j->mu);
 	if (j->fd == -1)
@@ -406,6 +410,8 @@ journal_rotate(struct journal *j)
 	buf_reset(&j->pending);
 	rc = 0;
 out:
+	j->rotating = 0;
+	pthread_cond_broadcast(&j->synced_cv);
 	pthread_mutex_unlock(&j->mu);
 	return rc;
 }

@@ -53,6 +53,7 @@ struct journal {
 	int frozen;		/* the stop watchdog reads it: no start */
 	int dir_dirty;		/* renamed since the directory was synced */
 	int syncing;		/* a thread is in fdatasync */
+	int rotating;		/* a rotation waits for that sync */
 	int64_t len;		/* bytes in the file */
 	int64_t synced;		/* bytes known durable */
 	int64_t gen;		/* rotations so far */
