@@ -22,8 +22,6 @@
 #define PREP_IDS_MAX 8192
 /* Rendered in one read transaction and handed back together. */
 #define PREP_BATCH 16
-/* Fewer ready than this: render whatever fits, even less than a batch. */
-#define PREP_LOW 16
 
 struct prep {
 	pthread_t thread;
@@ -94,8 +92,7 @@ prep_render_batch(struct prep *p, const int64_t *ids, struct prep_item **its,
 		sqlite3_exec(p->db->h, "COMMIT", NULL, NULL, NULL);
 }
 
-/* How many ids the next batch may take (under p->mu): a whole batch,
- * or what there is when few are ready. */
+/* How many ids the next batch may take (under p->mu). */
 static int
 prep_room(const struct prep *p)
 {
@@ -106,8 +103,6 @@ prep_room(const struct prep *p)
 	n = n < p->count ? n : p->count;
 	if (n > PREP_BATCH)
 		n = PREP_BATCH;
-	if (n < PREP_BATCH && n < p->count && p->rcount > PREP_LOW)
-		return 0;
 	return n;
 }
 
@@ -280,11 +275,7 @@ prep_take(struct prep *p, int *backlog)
 		p->rcount--;
 		p->ready_bytes -= it->out.data.len;
 		p->held++;
-		/* room for a whole batch, or running low: render ahead (a
-		 * wake-up per message would render batches of one) */
-		if (PREP_AHEAD - p->rcount - p->rendering >= PREP_BATCH ||
-		    p->rcount <= PREP_LOW)
-			pthread_cond_signal(&p->work);
+		pthread_cond_signal(&p->work);	/* room to render ahead */
 	}
 	*backlog = p->count + p->rcount + p->rendering;
 	pthread_mutex_unlock(&p->mu);
