@@ -10,7 +10,6 @@
 #include "lib/log.h"
 #include "lib/xmalloc.h"
 #include "store/db.h"
-#include "store/queue.h"
 
 /* How far ahead the thread renders: enough to keep every session busy,
  * and no more than PREP_AHEAD_BYTES of messages (a 3 MB post relayed to
@@ -70,7 +69,6 @@ prep_render_one(struct prep *p, int64_t id, struct prep_item *it)
 	it->id = id;
 	it->failed = rc == -1;
 	it->skip = rc == RENDER_SKIP;
-	queue_campaign_of(p->db, id, &it->campaign_id, &it->exempt);
 }
 
 /*

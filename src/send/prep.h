@@ -20,9 +20,6 @@ struct prep_item {
 	int64_t id;
 	int failed;			/* 1: err says why */
 	int skip;			/* not to be sent at all: cancel it */
-	int64_t campaign_id;		/* 0: none */
-	int exempt;			/* a notice or test copy: goes unless
-					 * its campaign is cancelled */
 	char err[512];
 	struct render_out out;
 };

@@ -345,14 +345,16 @@ render_job_clear(struct render_job *j)
 }
 
 /*
- * Read what the job needs; event_id and contact_id come back. *kind: 1
+ * Read what the job needs; event_id and contact_id come back, and out's
+ * campaign and exemption for every kind. *kind: 1
  * for a relayed post, 2 for an automatic answer (then nothing else is
  * read: those are rendered apart), 0 for campaign mail. One statement
  * for both, as this runs for every message.
  */
 static int
 render_job_load_row(struct render *r, struct render_job *j, int64_t msg_id,
-    int64_t *event_id, int64_t *contact_id, int *kind)
+    struct render_out *out, int64_t *event_id, int64_t *contact_id,
+    int *kind)
 {
 	sqlite3_stmt *st = db_cached(r->db, "SELECT m.id, "
 	    "COALESCE(m.campaign_id, 0), COALESCE(m.followup_id, 0), "
@@ -362,7 +364,8 @@ render_job_load_row(struct render *r, struct render_job *j, int64_t msg_id,
 	    "COALESCE(l.name, ''), COALESCE(k.event_id, 0), "
 	    "COALESCE(m.contact_id, 0), "
 	    "CASE WHEN m.kind = 'test' THEN m.rcpt END, "
-	    "CASE m.kind WHEN 'relay' THEN 1 WHEN 'auto' THEN 2 ELSE 0 END "
+	    "CASE m.kind WHEN 'relay' THEN 1 WHEN 'auto' THEN 2 ELSE 0 END, "
+	    "m.kind IN ('notice', 'test') "
 	    "FROM message m "
 	    "LEFT JOIN message p ON p.id = m.parent_id "
 	    "LEFT JOIN followup f ON f.id = m.followup_id "
@@ -373,8 +376,15 @@ render_job_load_row(struct render *r, struct render_job *j, int64_t msg_id,
 
 	sqlite3_bind_int64(st, 1, msg_id);
 	*kind = 0;
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW &&
-	    (*kind = sqlite3_column_int(st, 11)) == 0) {
+	out->campaign_id = 0;
+	out->exempt = 0;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		/* every kind: the sender's hold check needs them */
+		out->campaign_id = sqlite3_column_int64(st, 1);
+		out->exempt = sqlite3_column_int(st, 12);
+		*kind = sqlite3_column_int(st, 11);
+	}
+	if (rc == SQLITE_ROW && *kind == 0) {
 		j->msg_id = sqlite3_column_int64(st, 0);
 		j->campaign_id = sqlite3_column_int64(st, 1);
 		j->followup_id = sqlite3_column_int64(st, 2);
@@ -575,8 +585,8 @@ render_message(struct render *r, int64_t msg_id, struct render_out *out,
 	memset(&j, 0, sizeof j);
 	j.r = r;
 	contact_init(&j.contact);
-	if (render_job_load_row(r, &j, msg_id, &event_id, &contact_id, &kind)
-	    == -1)
+	if (render_job_load_row(r, &j, msg_id, out, &event_id, &contact_id,
+	    &kind) == -1)
 		snprintf(err, errlen, "message %lld not found",
 		    (long long)msg_id);
 	else if (kind == 1)

@@ -28,6 +28,11 @@ struct render_out {
 	/* its Subject in UTF-8, cut to fit, for the queue and the contact's
 	 * thread ("" when not known) */
 	char subject[256];
+	/* its campaign (0: none), and whether it is exempt from the
+	 * campaign's holds (a notice or a test copy): the sender checks
+	 * them before it starts the message */
+	int64_t campaign_id;
+	int exempt;
 };
 /* Keep subject as out's (cut at a character, never inside one). */
 void render_out_subject(struct render_out *out, const char *subject);

@@ -250,11 +250,11 @@ session_admit(struct session *x, const struct prep_item *it)
 	int i;
 
 	pthread_mutex_lock(&s->mu);
-	for (i = 0; it->campaign_id && i < s->nholds; i++)
-		if (s->holds[i].campaign_id == it->campaign_id) {
+	for (i = 0; it->out.campaign_id && i < s->nholds; i++)
+		if (s->holds[i].campaign_id == it->out.campaign_id) {
 			if (s->holds[i].cancelled)
 				held = QUEUE_S_CANCELLED;
-			else if (!it->exempt)
+			else if (!it->out.exempt)
 				held = QUEUE_S_QUEUED;
 			break;
 		}

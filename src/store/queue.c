@@ -310,24 +310,6 @@ queue_reserve(struct db *d, const char *claim, int64_t now, int max,
 	return n;
 }
 
-void
-queue_campaign_of(struct db *d, int64_t id, int64_t *campaign, int *exempt)
-{
-	/* a notice (say, a seat freed) goes even after its campaign is done,
-	 * a test copy (campaign test) while it is a draft */
-	sqlite3_stmt *st = db_cached(d, "SELECT COALESCE(campaign_id, 0), "
-	    "kind IN ('notice', 'test') FROM message WHERE id = ?");
-
-	sqlite3_bind_int64(st, 1, id);
-	*campaign = 0;
-	*exempt = 0;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		*campaign = sqlite3_column_int64(st, 0);
-		*exempt = sqlite3_column_int(st, 1);
-	}
-	sqlite3_reset(st);
-}
-
 int
 queue_holds(struct db *d, struct queue_hold **v, int *cap)
 {

@@ -114,13 +114,6 @@ long queue_recover(struct db *d, const char *claim, int mine,
  */
 int queue_reserve(struct db *d, const char *claim, int64_t now, int max,
     int64_t *ids);
-/*
- * The campaign of message id (0: none) and whether the message is exempt
- * from its campaign's holds: a notice or a test copy, which go unless the
- * campaign is cancelled.
- */
-void queue_campaign_of(struct db *d, int64_t id, int64_t *campaign,
-    int *exempt);
 /* A campaign whose messages must not start: any state but 'sending'. */
 struct queue_hold {
 	int64_t campaign_id;
