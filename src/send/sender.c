@@ -227,26 +227,41 @@ sender_settle(struct sender *s, struct sender_batch *b)
 /*
  * Outcomes and releases reach the database in one transaction; then the
  * journal need only hold what is not settled. With force 0 this waits
- * for a full batch or SENDER_BATCH_MS.
+ * for a full batch or SENDER_BATCH_MS. Until then the outcomes stay in
+ * s->in, so that only the first of a batch wakes the loop
+ * (sender_handed_in): taking each into s->mine as it came made every
+ * outcome the first of a new batch, and every message woke the loop.
  */
 static void
 sender_commit(struct sender *s, int force)
 {
 	struct sender_batch *b = &s->mine;
+	int64_t now = loop_now_ms(), age;
+	int wait;
 
 	pthread_mutex_lock(&s->mu);
-	if (b->nresults + b->nreleases == 0 &&
-	    s->in.nresults + s->in.nreleases > 0)
-		s->batch_ms = loop_now_ms();
-	batch_take(b, &s->in);
-	pthread_mutex_unlock(&s->mu);
-	if (b->nresults == 0 && b->nreleases == 0)
-		return;
-	if (!force && b->nresults < SENDER_BATCH && b->nreleases == 0 &&
-	    loop_now_ms() - s->batch_ms < SENDER_BATCH_MS) {
-		loop_timer(s->loop, SENDER_BATCH_MS - (loop_now_ms() -
-		    s->batch_ms), sender_on_timer, s);
-		return;
+	if (s->in.nresults + s->in.nreleases == 0) {
+		pthread_mutex_unlock(&s->mu);
+		if (b->nresults + b->nreleases == 0)
+			return;
+	} else {
+		if (s->batch_ms == 0)
+			s->batch_ms = now;
+		age = now - s->batch_ms;
+		/* a failed batch waits for its own timer, not for this one */
+		wait = !force && b->nresults + b->nreleases == 0 &&
+		    s->in.nresults < SENDER_BATCH && s->in.nreleases == 0 &&
+		    age < SENDER_BATCH_MS;
+		if (!wait) {
+			batch_take(b, &s->in);
+			s->batch_ms = 0;
+		}
+		pthread_mutex_unlock(&s->mu);
+		if (wait) {
+			loop_timer(s->loop, SENDER_BATCH_MS - age,
+			    sender_on_timer, s);
+			return;
+		}
 	}
 	if (sender_record(s, b) == -1) {
 		loop_timer(s->loop, 500, sender_on_timer, s);
@@ -281,10 +296,15 @@ sender_on_done(struct loop *l, int fd, int revents, void *arg)
 
 	(void)l;
 	(void)revents;
-	/* cleared first: a poke from now on writes a byte again */
-	atomic_store(&s->poked, 0);
+	/*
+	 * Drained first, cleared after: a poke made between the two writes
+	 * nothing, and the pump after this round sees what it was for. The
+	 * other order let a poke's byte be drained with the flag left set,
+	 * and no poke woke the loop again (the sessions idled until a timer).
+	 */
 	while (read(fd, drain, sizeof drain) > 0)
 		;
+	atomic_store(&s->poked, 0);
 	s->need_pump = 1;
 }
 
