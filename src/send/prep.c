@@ -83,11 +83,11 @@ prep_render_batch(struct prep *p, const int64_t *ids, struct prep_item **its,
 {
 	int i, tx;
 
-	tx = sqlite3_exec(p->db->h, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+	tx = db_begin_read(p->db) == 0;
 	for (i = 0; i < n; i++)
 		prep_render_one(p, ids[i], its[i]);
 	if (tx)
-		sqlite3_exec(p->db->h, "COMMIT", NULL, NULL, NULL);
+		db_end_read(p->db);
 }
 
 /* How many ids the next batch may take (under p->mu). */

@@ -93,14 +93,20 @@ db_close(struct db **dp)
 	*dp = NULL;
 }
 
+/*
+ * A fixed statement run from the cache: BEGIN and COMMIT come once per
+ * batch in the sender and the render thread, and sqlite3_exec would
+ * parse them again every time.
+ */
 static int
-db_exec(struct db *d, const char *sql)
+db_run(struct db *d, const char *sql)
 {
-	char *msg = NULL;
+	sqlite3_stmt *st = db_cached(d, sql);
+	int rc = sqlite3_step(st);
 
-	if (sqlite3_exec(d->h, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		log_warnx("%s: %s: %s", d->path, sql, msg ? msg : "?");
-		sqlite3_free(msg);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		log_warnx("%s: %s: %s", d->path, sql, sqlite3_errmsg(d->h));
 		return -1;
 	}
 	return 0;
@@ -109,16 +115,36 @@ db_exec(struct db *d, const char *sql)
 int
 db_begin(struct db *d)
 {
-	if (db_exec(d, "BEGIN IMMEDIATE") == -1)
+	if (db_run(d, "BEGIN IMMEDIATE") == -1)
 		return -1;
 	d->in_tx = 1;
 	return 0;
 }
 
 int
+db_begin_read(struct db *d)
+{
+	sqlite3_stmt *st = db_cached(d, "BEGIN");
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* The end of db_begin_read's transaction (nothing to keep or undo). */
+void
+db_end_read(struct db *d)
+{
+	sqlite3_stmt *st = db_cached(d, "COMMIT");
+
+	sqlite3_step(st);
+	sqlite3_reset(st);
+}
+
+int
 db_commit(struct db *d)
 {
-	if (db_exec(d, "COMMIT") == -1) {
+	if (db_run(d, "COMMIT") == -1) {
 		db_rollback(d);
 		return -1;
 	}

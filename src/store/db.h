@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DB_CACHE_MAX 64
+#define DB_CACHE_MAX 128
 
 struct db {
 	sqlite3 *h;
@@ -30,6 +30,9 @@ void db_close(struct db **d);
 
 int db_begin(struct db *d);		/* BEGIN IMMEDIATE */
 int db_commit(struct db *d);
+/* A read transaction (BEGIN, deferred): one snapshot for many reads. */
+int db_begin_read(struct db *d);
+void db_end_read(struct db *d);
 void db_rollback(struct db *d);
 
 /* Prepare or die: a bad statement is a programming error. */
