@@ -248,7 +248,8 @@ sender_commit(struct sender *s, int force)
 		if (s->batch_ms == 0)
 			s->batch_ms = now;
 		age = now - s->batch_ms;
-		/* a failed batch waits for its own timer, not for this one */
+		/* after a failed batch, the new outcomes join it and the
+		 * whole is tried again now */
 		wait = !force && b->nresults + b->nreleases == 0 &&
 		    s->in.nresults < SENDER_BATCH && s->in.nreleases == 0 &&
 		    age < SENDER_BATCH_MS;
