@@ -94,18 +94,25 @@ db_close(struct db **dp)
 }
 
 /*
- * A fixed statement run from the cache: BEGIN and COMMIT come once per
- * batch in the sender and the render thread, and sqlite3_exec would
- * parse them again every time.
+ * A fixed statement (BEGIN, COMMIT) run from the cache; its result code.
+ * They come once per batch in the sender and the render thread, and
+ * sqlite3_exec would parse them again every time.
  */
 static int
-db_run(struct db *d, const char *sql)
+db_step_fixed(struct db *d, const char *sql)
 {
 	sqlite3_stmt *st = db_cached(d, sql);
 	int rc = sqlite3_step(st);
 
 	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
+	return rc;
+}
+
+/* db_step_fixed, a failure logged. */
+static int
+db_run(struct db *d, const char *sql)
+{
+	if (db_step_fixed(d, sql) != SQLITE_DONE) {
 		log_warnx("%s: %s: %s", d->path, sql, sqlite3_errmsg(d->h));
 		return -1;
 	}
@@ -121,24 +128,18 @@ db_begin(struct db *d)
 	return 0;
 }
 
+/* Quiet: a read that cannot share a snapshot takes its own. */
 int
 db_begin_read(struct db *d)
 {
-	sqlite3_stmt *st = db_cached(d, "BEGIN");
-	int rc = sqlite3_step(st);
-
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return db_step_fixed(d, "BEGIN") == SQLITE_DONE ? 0 : -1;
 }
 
 /* The end of db_begin_read's transaction (nothing to keep or undo). */
 void
 db_end_read(struct db *d)
 {
-	sqlite3_stmt *st = db_cached(d, "COMMIT");
-
-	sqlite3_step(st);
-	sqlite3_reset(st);
+	(void)db_step_fixed(d, "COMMIT");
 }
 
 int
