@@ -18,7 +18,8 @@
  * their own threads. One fdatasync covers every mark written before it
  * began (a group commit), and the marks of transactions under way pile
  * up while their MAIL, RCPT and DATA replies come: the sessions share
- * most syncs. Outcome marks need no sync: one lost to a power cut leaves
+ * many syncs. A mark no sync in progress covers gets a sync of its own
+ * at once, beside the others. Outcome marks need no sync: one lost to a power cut leaves
  * a start mark without an outcome, which recovery doubts.
  *
  * The journal remembers the marks of the messages not yet settled in
@@ -52,10 +53,12 @@ struct journal {
 	int nosync;		/* benchmarks only: no fdatasync/fsync */
 	int frozen;		/* the stop watchdog reads it: no start */
 	int dir_dirty;		/* renamed since the directory was synced */
-	int syncing;		/* a thread is in fdatasync */
+	int nsyncing;		/* threads in fdatasync or fsync */
+	int dir_syncing;	/* one of them syncs the directory */
 	int rotating;		/* a rotation waits for that sync */
 	int64_t len;		/* bytes in the file */
 	int64_t synced;		/* bytes known durable */
+	int64_t sync_cover;	/* bytes the syncs begun so far cover */
 	int64_t gen;		/* rotations so far */
 	struct buf pending;	/* outcome records not yet written */
 	struct journal_open *open;
