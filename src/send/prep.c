@@ -101,6 +101,14 @@ prep_room(const struct prep *p)
 	n = n < p->count ? n : p->count;
 	if (n > PREP_BATCH)
 		n = PREP_BATCH;
+	/*
+	 * Room for part of a batch, more ids waiting, and a batch still
+	 * ready: wait for a whole batch's room. Woken for each message
+	 * taken, the thread rendered them one at a time, each in its own
+	 * read transaction, with a thread switch for every message.
+	 */
+	if (n < PREP_BATCH && n < p->count && p->rcount >= PREP_BATCH)
+		return 0;
 	return n;
 }
 
@@ -273,7 +281,8 @@ prep_take(struct prep *p, int *backlog)
 		p->rcount--;
 		p->ready_bytes -= it->out.data.len;
 		p->held++;
-		pthread_cond_signal(&p->work);	/* room to render ahead */
+		if (prep_room(p) > 0)	/* room to render ahead */
+			pthread_cond_signal(&p->work);
 	}
 	*backlog = p->count + p->rcount + p->rendering;
 	pthread_mutex_unlock(&p->mu);
