@@ -41,6 +41,43 @@ journal_open_dir(const char *path)
 	return fd;
 }
 
+/* ---- descriptors for syncing (under j->mu) ---- */
+
+/*
+ * A descriptor of the journal's file of its own for one sync: a spare,
+ * or a new one. Linux reports a write-back error to each open file once
+ * (errseq): syncs in parallel through one descriptor could see a
+ * failure reported to one of them only, and the other would take bytes
+ * lost for durable. The journal's own descriptor writes; these sync.
+ * Opened by name: no rotation runs while a sync does.
+ */
+static int
+journal_spare_take(struct journal *j)
+{
+	if (j->nspare > 0)
+		return j->spare_fds[--j->nspare];
+	return open(j->path, O_WRONLY | O_CLOEXEC);
+}
+
+static void
+journal_spare_give(struct journal *j, int fd)
+{
+	if (j->nspare == j->spare_cap) {
+		j->spare_cap = j->spare_cap ? j->spare_cap * 2 : 8;
+		j->spare_fds = xrealloc(j->spare_fds,
+		    (size_t)j->spare_cap * sizeof *j->spare_fds);
+	}
+	j->spare_fds[j->nspare++] = fd;
+}
+
+/* They name the file of one rotation: closed when it is replaced. */
+static void
+journal_spares_close(struct journal *j)
+{
+	while (j->nspare > 0)
+		close(j->spare_fds[--j->nspare]);
+}
+
 /* The process's open journal, for journal_freeze (the watchdog). */
 static pthread_mutex_t journal_live_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct journal *journal_live;
@@ -85,6 +122,10 @@ journal_close(struct journal *j)
 	if (journal_live == j)
 		journal_live = NULL;
 	pthread_mutex_unlock(&journal_live_mu);
+	journal_spares_close(j);
+	free(j->spare_fds);
+	j->spare_fds = NULL;
+	j->spare_cap = 0;
 	if (j->fd > 0)
 		close(j->fd);
 	if (j->dir_fd > 0)
@@ -209,12 +250,12 @@ journal_sync_to(struct journal *j, const struct journal_mark *m)
 		 * only its name may be left to sync */
 		int need = j->gen == m->gen && j->synced < m->end;
 		int data = need && j->sync_cover < m->end;
-		int dir = j->dir_dirty && !j->dir_syncing, rc = 0;
+		int dir = j->dir_dirty && !j->dir_syncing, rc = 0, fd = -1;
 		int64_t target = j->len;
 
 		if (!need && !j->dir_dirty)
 			return 0;
-		if (j->fd == -1)
+		if (j->fd == -1 || (need && j->broken))
 			return -1;
 		/* a rotation waiting goes first: sessions syncing one after
 		 * another would otherwise starve it */
@@ -222,6 +263,8 @@ journal_sync_to(struct journal *j, const struct journal_mark *m)
 			pthread_cond_wait(&j->synced_cv, &j->mu);
 			continue;
 		}
+		if (data && !j->nosync && (fd = journal_spare_take(j)) == -1)
+			return -1;	/* out of descriptors: nothing lost */
 		j->nsyncing++;
 		if (data && target > j->sync_cover)
 			j->sync_cover = target;
@@ -229,22 +272,29 @@ journal_sync_to(struct journal *j, const struct journal_mark *m)
 			j->dir_syncing = 1;
 		pthread_mutex_unlock(&j->mu);
 		if (!j->nosync)
-			rc = (data && fdatasync(j->fd) == -1) ||
+			rc = (data && fdatasync(fd) == -1) ||
 			    (dir && fsync(j->dir_fd) == -1) ? -1 : 0;
 		pthread_mutex_lock(&j->mu);
+		if (fd != -1)
+			journal_spare_give(j, fd);
 		j->nsyncing--;
 		if (dir)
 			j->dir_syncing = 0;
-		pthread_cond_broadcast(&j->synced_cv);
 		if (rc == -1) {
-			/* the waiters it covered try for themselves */
+			/* its bytes may be lost whatever later syncs say */
+			j->broken = 1;
 			j->sync_cover = j->synced;
-			return -1;
+		} else {
+			/* one that began before the failure proves nothing
+			 * the failure may have taken */
+			if (data && target > j->synced && !j->broken)
+				j->synced = target;
+			if (dir)
+				j->dir_dirty = 0;
 		}
-		if (data && target > j->synced)
-			j->synced = target;
-		if (dir)
-			j->dir_dirty = 0;
+		pthread_cond_broadcast(&j->synced_cv);
+		if (rc == -1)
+			return -1;
 		/* for the power-cut test: what a crash could not take away */
 		log_debug("journal: %lld bytes durable", (long long)j->synced);
 	}
@@ -257,7 +307,7 @@ journal_start(struct journal *j, int64_t id, struct journal_mark *m)
 	int rc = -1;
 
 	pthread_mutex_lock(&j->mu);
-	if (!j->frozen) {
+	if (!j->frozen && !j->broken) {
 		buf_printf(&j->pending, "S %lld\n", (long long)id);
 		if (journal_write_pending(j) == 0) {
 			/* on disk now, durable or not: remembered until
@@ -416,8 +466,11 @@ journal_rotate(struct journal *j)
 		goto out;
 	}
 	close(j->fd);
+	journal_spares_close(j);
 	j->fd = fd;
 	j->len = j->synced = j->sync_cover = (int64_t)len;
+	/* every open mark is in the new file, synced */
+	j->broken = 0;
 	j->dir_dirty = 1;
 	j->gen++;
 	/* the open marks hold every outcome the pending records did */

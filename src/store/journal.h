@@ -19,7 +19,13 @@
  * began (a group commit), and the marks of transactions under way pile
  * up while their MAIL, RCPT and DATA replies come: the sessions share
  * many syncs. A mark no sync in progress covers gets a sync of its own
- * at once, beside the others. Outcome marks need no sync: one lost to a power cut leaves
+ * at once, beside the others, each through a descriptor of its own: the
+ * kernel reports a write-back error once per open file, so two syncs
+ * sharing one could both succeed, one having lost the other's bytes. A
+ * failed sync breaks the journal: what it was to make durable may be
+ * gone, and a later sync that succeeds does not bring it back; no start
+ * counts, and no mark becomes durable, until the next rotation has
+ * written every open mark into a new file. Outcome marks need no sync: one lost to a power cut leaves
  * a start mark without an outcome, which recovery doubts.
  *
  * The journal remembers the marks of the messages not yet settled in
@@ -55,6 +61,10 @@ struct journal {
 	int dir_dirty;		/* renamed since the directory was synced */
 	int nsyncing;		/* threads in fdatasync or fsync */
 	int dir_syncing;	/* one of them syncs the directory */
+	int broken;		/* a sync failed: nothing counts until a
+				 * rotation has written the marks anew */
+	int *spare_fds;		/* descriptors of the file for syncing */
+	int nspare, spare_cap;
 	int rotating;		/* a rotation waits for that sync */
 	int64_t len;		/* bytes in the file */
 	int64_t synced;		/* bytes known durable */
