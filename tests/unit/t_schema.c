@@ -19,6 +19,7 @@ test_migrate(const char *path)
 {
 	char err[512];
 	struct db *d = db_open(path, 1, err, sizeof err);
+	sqlite3_stmt *st;
 
 	CHECK(d != NULL);
 	CHECK(schema_version(d) == 0);
@@ -29,6 +30,22 @@ test_migrate(const char *path)
 	CHECK(schema_migrate(d, err, sizeof err) == 0);
 	CHECK(schema_check(d, err, sizeof err) == 0);
 	CHECK(db_int_query(d, "PRAGMA foreign_keys", NULL) == 1);
+	/* 12: message's states checked without an IN list, and still
+	 * checked */
+	CHECK(db_int_query(d, "SELECT count(*) FROM sqlite_schema WHERE "
+	    "name = 'message' AND sql LIKE '%state = ''cancelled'')%' AND "
+	    "sql NOT LIKE '%state IN%'", NULL) == 1);
+	st = db_prepare(d, "PRAGMA integrity_check");
+	CHECK(sqlite3_step(st) == SQLITE_ROW);
+	CHECK_STR(db_col_text(st, 0), "ok");
+	sqlite3_finalize(st);
+	CHECK(sqlite3_exec(d->h, "INSERT INTO message (rcpt, token, message_id,"
+	    " state, created, updated) VALUES ('a@x', 't', 'm', 'sent', 1, 1)",
+	    NULL, NULL, NULL) == SQLITE_OK);
+	CHECK((sqlite3_exec(d->h, "UPDATE message SET state = 'gone'", NULL,
+	    NULL, NULL) & 0xff) == SQLITE_CONSTRAINT);
+	CHECK(sqlite3_exec(d->h, "DELETE FROM message", NULL, NULL, NULL) ==
+	    SQLITE_OK);
 	CHECK(db_int_query(d, "SELECT count(*) FROM sqlite_master WHERE "
 	    "type = 'table' AND name IN ('contact','organisation','list',"
 	    "'membership','event','campaign','followup','message','inbound',"
