@@ -66,36 +66,9 @@ timing() {
 }
 
 d="$work/camp"
-mkdir -p "$d/templates"
-cat > "$d/herald.conf" <<CONF
-database = "herald.db";
-templates = "templates";
-sender = { name = "Coordinating Office"; address = "office@example.org"; };
-lists_domain = "lists.example.org";
-smtp = { url = "smtp://127.0.0.1:25"; tls = "off"; connections = 4; };
-CONF
-/usr/bin/python3 - "$d" "$N" <<'PY'
-import sys, csv
-d, n = sys.argv[1], int(sys.argv[2])
-para = ("The coordinating office invites your organisation to take part in "
-        "the summit of networks; this paragraph pads the message to the size "
-        "of a real invitation with practical details. ")
-with open(d + "/templates/bench.txt", "w") as f:
-    f.write("Subject: Invitation for {{contact.name}}\n\nDear {{contact.name}},\n\n")
-    f.write((para + "\n") * 19)
-    f.write("\nYour organisation: {{contact.organisation}}\n")
-with open(d + "/contacts.csv", "w", newline="") as f:
-    w = csv.writer(f)
-    w.writerow(["email", "name", "organisation"])
-    for i in range(n):
-        w.writerow(["person%d@example.net" % i, "Persón %d" % i, "Org %d" % (i % 500)])
-PY
-h="$b/herald -c $d/herald.conf"
-$h init >/dev/null
-$h list create all --kind announce >/dev/null
-$h contact import "$d/contacts.csv" --list all >/dev/null
-$h campaign create bench --list all --template bench >/dev/null
-$h campaign send bench >/dev/null 2>&1
+. "$top/bench/lib.sh"
+herald="$b/herald"
+bench_campaign "$d" "smtp://127.0.0.1:25" "$N"
 timing "$d/herald.conf" campaign
 
 d="$work/relay"

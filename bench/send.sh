@@ -43,18 +43,14 @@ heraldd="$top/build-bench/heraldd"
 cc -O2 -o "$work/curl_ceiling" "$top/bench/curl_ceiling.c" \
 	$(pkg-config --cflags --libs libcurl) -lpthread
 tck=$(getconf CLK_TCK)
+. "$top/bench/lib.sh"
 
 now() { date +%s.%N; }
 die() { echo "send.sh: $*" >&2; exit 1; }
 calc() { echo "$*" | bc -l; }
-freeport() {
-	/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-# messages a sink has received, from its last counter line (smtp-sink -c)
-sunk() {
-	c=$(tr '\r' '\n' <"$work/sink.count" | sed -n '$s/.*mesg=\([0-9]*\).*/\1/p')
-	echo "${c:-0}"
-}
+freeport() { bench_freeport; }
+# messages a sink has received (smtp-sink -c)
+sunk() { bench_sunk "$work/sink.count"; }
 # messages the private Postfix has accepted and discarded
 pfdone() {
 	c=$(grep -c 'status=sent' "$work/pf/maillog" 2>/dev/null || true)
@@ -90,37 +86,9 @@ sleep 0.5
 # rss (kB), size. Timed from heraldd's start to the last 'sent' row.
 heraldd_run() {
 	d="$work/h$2"
-	mkdir -p "$d/templates"
-	cat > "$d/herald.conf" <<CONF
-database = "herald.db";
-templates = "templates";
-sender = { name = "Coordinating Office"; address = "office@example.org"; };
-lists_domain = "lists.example.org";
-smtp = { url = "smtp://127.0.0.1:$1"; tls = "off"; connections = 4; };
-CONF
-	/usr/bin/python3 - "$d" "$2" <<'PY'
-import sys, csv
-d, n = sys.argv[1], int(sys.argv[2])
-para = ("The coordinating office invites your organisation to take part in "
-        "the summit of networks; this paragraph pads the message to the size "
-        "of a real invitation with practical details. ")
-with open(d + "/templates/bench.txt", "w") as f:
-    f.write("Subject: Invitation for {{contact.name}}\n\nDear {{contact.name}},\n\n")
-    f.write((para + "\n") * 19)
-    f.write("\nYour organisation: {{contact.organisation}}\n")
-with open(d + "/contacts.csv", "w", newline="") as f:
-    w = csv.writer(f)
-    w.writerow(["email", "name", "organisation"])
-    for i in range(n):
-        w.writerow(["person%d@example.net" % i, "Persón %d" % i, "Org %d" % (i % 500)])
-PY
+	bench_campaign "$d" "smtp://127.0.0.1:$1" "$2"
 	h="$herald -c $d/herald.conf"
-	$h init >/dev/null
-	$h list create all --kind announce >/dev/null
-	$h contact import "$d/contacts.csv" --list all >/dev/null
-	$h campaign create bench --list all --template bench >/dev/null
 	size=$($h campaign preview bench 2>/dev/null | wc -c)
-	$h campaign send bench >/dev/null 2>&1
 	t2=$(now)
 	"$heraldd" -f -c "$d/herald.conf" 2>"$d/heraldd.log" &
 	dpid=$!

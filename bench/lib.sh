@@ -1,0 +1,51 @@
+# bench/lib.sh: what several bench scripts share (sourced, not run).
+
+# bench_campaign DIR URL N: in DIR, a herald.conf sending to URL with 4
+# connections, an invitation template of about 4 KB and N contacts (a
+# non-ASCII name each, so quoted-printable bodies and encoded headers),
+# a list of them all, and campaign "bench" sent (its N messages queued).
+# Uses $herald. The same messages for bench/send.sh, cpu.sh and render.sh.
+bench_campaign() {
+	mkdir -p "$1/templates"
+	cat > "$1/herald.conf" <<CONF
+database = "herald.db";
+templates = "templates";
+sender = { name = "Coordinating Office"; address = "office@example.org"; };
+lists_domain = "lists.example.org";
+smtp = { url = "$2"; tls = "off"; connections = 4; };
+CONF
+	/usr/bin/python3 - "$1" "$3" <<'PY'
+import sys, csv
+d, n = sys.argv[1], int(sys.argv[2])
+para = ("The coordinating office invites your organisation to take part in "
+        "the summit of networks; this paragraph pads the message to the size "
+        "of a real invitation with practical details. ")
+with open(d + "/templates/bench.txt", "w") as f:
+    f.write("Subject: Invitation for {{contact.name}}\n\nDear {{contact.name}},\n\n")
+    f.write((para + "\n") * 19)
+    f.write("\nYour organisation: {{contact.organisation}}\n")
+with open(d + "/contacts.csv", "w", newline="") as f:
+    w = csv.writer(f)
+    w.writerow(["email", "name", "organisation"])
+    for i in range(n):
+        w.writerow(["person%d@example.net" % i, "Persón %d" % i, "Org %d" % (i % 500)])
+PY
+	set -- "$herald" -c "$1/herald.conf" "$1"
+	"$1" "$2" "$3" init >/dev/null
+	"$1" "$2" "$3" list create all --kind announce >/dev/null
+	"$1" "$2" "$3" contact import "$4/contacts.csv" --list all >/dev/null
+	"$1" "$2" "$3" campaign create bench --list all --template bench >/dev/null
+	"$1" "$2" "$3" campaign send bench >/dev/null 2>&1
+}
+
+# bench_freeport: a TCP port free on loopback now
+bench_freeport() {
+	/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# bench_sunk FILE: messages an smtp-sink started with -c has received,
+# from its last counter line (a line caught half written reads short)
+bench_sunk() {
+	c=$(tr '\r' '\n' <"$1" | sed -n '$s/.*mesg=\([0-9]*\).*/\1/p')
+	echo "${c:-0}"
+}
