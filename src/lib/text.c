@@ -60,6 +60,13 @@ text_header_safe(const char *s, const char **why)
 	unsigned cp;
 
 	while (len > 0) {
+		/* printable ASCII, nearly every byte of a header: no decoding
+		 * (each message's headers pass here seven times) */
+		if (*p >= 0x20 && *p < 0x7f) {
+			p++;
+			len--;
+			continue;
+		}
 		if ((n = text_utf8_next(p, len, &cp)) == 0) {
 			*why = "invalid UTF-8";
 			return 0;

@@ -92,6 +92,8 @@ main(void)
 		CHECK(!text_header_safe("bad \xff utf8", &why));
 		CHECK(!text_header_safe("\xc0\xaf", &why));		/* overlong */
 		CHECK(!text_header_safe("\xed\xa0\x80", &why));	/* surrogate */
+		CHECK(!text_header_safe("del\x7f", &why));
+		CHECK(!text_header_safe("nel\xc2\x85", &why));	/* C1 */
 		CHECK(text_utf8_valid("\xf0\x9f\x98\x80", 4));
 		CHECK(!text_utf8_valid("\xf0\x9f\x98", 3));
 		CHECK(text_width("Jos\xc3\xa9") == 4);
