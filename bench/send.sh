@@ -137,6 +137,9 @@ printf '   heraldd:             %6.0f msg/s  %4.0f µs CPU/msg\n' "$sink_h" "$si
 printf '   heraldd, no sync:    %6.0f msg/s  %4.0f µs CPU/msg (comparison only)\n' "$ns_h" "$ns_h_cpu"
 printf '   heraldd/smtp-source %.2f (target 0.80), CPU %.1fx (target <= 2)\n' \
 	"$(calc "$sink_h / $sink_src")" "$(calc "$sink_h_cpu / $sink_src_cpu")"
+# against libcurl itself, which heraldd must use: what is heraldd's own
+printf '   heraldd/libcurl with a thread each %.2f, CPU %.1fx\n' \
+	"$(calc "$sink_h / $curlt_rate")" "$(calc "$sink_h_cpu / $curlt_cpu")"
 
 # 2. into a private Postfix with the discard transport
 pf="$work/pf"
