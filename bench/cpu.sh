@@ -32,13 +32,8 @@ trap 'exit 1' INT TERM
 command -v valgrind >/dev/null 2>&1 ||
 	apt-get install -y -q valgrind >/dev/null
 
-cmake -S "$top" -B "$top/build-bench" -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$top/build-bench" -j"$(nproc)" >/dev/null
-herald="$top/build-bench/herald"
-heraldd="$top/build-bench/heraldd"
-cc -O2 -o "$work/curl_ceiling" "$top/bench/curl_ceiling.c" \
-	$(pkg-config --cflags --libs libcurl) -lpthread
 . "$top/bench/lib.sh"
+bench_build "$top" "$work"
 
 die() { echo "cpu.sh: $*" >&2; exit 1; }
 # cg NAME COMMAND...: COMMAND under callgrind, its profile in NAME.cg
@@ -60,14 +55,9 @@ incl() {
 }
 per() { awk -v a="${1:-0}" -v n="$N" 'BEGIN { printf "%.0f", a / n }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-expect() {
-	i=0
-	while [ "$(bench_sunk "$work/sink.count")" -lt "$1" ] && [ "$i" -lt 100 ]; do
-		sleep 0.1; i=$((i + 1))
-	done
-	[ "$(bench_sunk "$work/sink.count")" -eq "$1" ] ||
-		die "$2: $(bench_sunk "$work/sink.count") messages in the sink, expected $1"
-}
+sunk() { bench_sunk "$work/sink.count"; }
+# expect N WHO: the sink holds N messages, no more
+expect() { bench_expect sunk "$@"; }
 
 port=$(bench_freeport)
 /usr/sbin/smtp-sink -u nobody -c 127.0.0.1:"$port" 1024 >"$work/sink.count" &
@@ -86,12 +76,10 @@ bench_campaign "$d" "smtp://127.0.0.1:$port" "$N"
 valgrind -q --tool=callgrind --callgrind-out-file="$work/heraldd.cg" \
 	"$heraldd" -f -c "$d/herald.conf" 2>"$d/heraldd.log" &
 dpid=$!
-while [ "$(sqlite3 "$d/herald.db" "SELECT count(*) FROM message WHERE state IN ('queued','sending','deferred')")" != 0 ]; do
-	sleep 0.2
-done
+bench_drain "$d/herald.db"
 kill "$dpid"; wait "$dpid" 2>/dev/null || true
 dpid=
-sent=$(sqlite3 "$d/herald.db" "SELECT count(*) FROM message WHERE state = 'sent'")
+sent=$(bench_sent "$d/herald.db")
 [ "$sent" -eq "$N" ] || die "heraldd: $sent of $N sent"
 expect "$((3 * N))" heraldd
 

@@ -49,3 +49,40 @@ bench_sunk() {
 	c=$(tr '\r' '\n' <"$1" | sed -n '$s/.*mesg=\([0-9]*\).*/\1/p')
 	echo "${c:-0}"
 }
+
+# bench_build TOP WORK: Release herald and heraldd in TOP/build-bench
+# (sets herald, heraldd), and bench/curl_ceiling.c as WORK/curl_ceiling
+bench_build() {
+	cmake -S "$1" -B "$1/build-bench" -DCMAKE_BUILD_TYPE=Release >/dev/null
+	cmake --build "$1/build-bench" -j"$(nproc)" >/dev/null
+	herald="$1/build-bench/herald"
+	heraldd="$1/build-bench/heraldd"
+	# shellcheck disable=SC2046
+	cc -O2 -o "$2/curl_ceiling" "$1/bench/curl_ceiling.c" \
+		$(pkg-config --cflags --libs libcurl) -lpthread
+}
+
+# bench_expect COUNTER N WHO: the command COUNTER (it prints a count)
+# reaches N within 30 s, and no more; else the script fails naming WHO
+bench_expect() {
+	i=0
+	while [ "$($1)" -lt "$2" ] && [ "$i" -lt 300 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+	[ "$($1)" -eq "$2" ] || {
+		echo "$(basename "$0"): $3: $($1) messages arrived, expected $2" >&2
+		exit 1
+	}
+}
+
+# bench_drain DB: wait until heraldd has no message of DB left to send
+bench_drain() {
+	while [ "$(sqlite3 "$1" "SELECT count(*) FROM message WHERE state IN ('queued','sending','deferred')")" != 0 ]; do
+		sleep 0.1
+	done
+}
+
+# bench_sent DB: the messages of DB sent
+bench_sent() {
+	sqlite3 "$1" "SELECT count(*) FROM message WHERE state = 'sent'"
+}

@@ -36,14 +36,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-cmake -S "$top" -B "$top/build-bench" -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$top/build-bench" -j"$(nproc)" >/dev/null
-herald="$top/build-bench/herald"
-heraldd="$top/build-bench/heraldd"
-cc -O2 -o "$work/curl_ceiling" "$top/bench/curl_ceiling.c" \
-	$(pkg-config --cflags --libs libcurl) -lpthread
-tck=$(getconf CLK_TCK)
 . "$top/bench/lib.sh"
+bench_build "$top" "$work"
+tck=$(getconf CLK_TCK)
 
 now() { date +%s.%N; }
 die() { echo "send.sh: $*" >&2; exit 1; }
@@ -57,13 +52,7 @@ pfdone() {
 	echo "${c:-0}"
 }
 # expect COUNTER N WHO: COUNTER (sunk or pfdone) reaches N, and no more
-expect() {
-	i=0
-	while [ "$($1)" -lt "$2" ] && [ "$i" -lt 300 ]; do
-		sleep 0.1; i=$((i + 1))
-	done
-	[ "$($1)" -eq "$2" ] || die "$3: $($1) messages arrived, expected $2"
-}
+expect() { bench_expect "$@"; }
 # src PORT N: smtp-source -d -s 4 with 4 KB messages; sets rate, cpu (µs
 # per message, user + system)
 src() {
@@ -92,15 +81,13 @@ heraldd_run() {
 	t2=$(now)
 	"$heraldd" -f -c "$d/herald.conf" 2>"$d/heraldd.log" &
 	dpid=$!
-	while [ "$(sqlite3 "$d/herald.db" "SELECT count(*) FROM message WHERE state IN ('queued','sending','deferred')")" != 0 ]; do
-		sleep 0.1
-	done
+	bench_drain "$d/herald.db"
 	t3=$(now)
 	rss=$(awk '/VmHWM/ {print $2}' /proc/$dpid/status)
 	ticks=$(awk '{ print $14 + $15 }' /proc/$dpid/stat)
 	kill "$dpid"; wait "$dpid" 2>/dev/null || true
 	dpid=
-	sent=$(sqlite3 "$d/herald.db" "SELECT count(*) FROM message WHERE state = 'sent'")
+	sent=$(bench_sent "$d/herald.db")
 	[ "$sent" -eq "$2" ] || die "heraldd: $sent of $2 sent"
 	hrate=$(calc "$sent / ($t3 - $t2)")
 	hcpu=$(calc "$ticks / $tck / $sent * 1000000")

@@ -281,9 +281,9 @@ journal_sync_to(struct journal *j, const struct journal_mark *m)
 		if (dir)
 			j->dir_syncing = 0;
 		if (rc == -1) {
-			/* its bytes may be lost whatever later syncs say */
+			/* its bytes may be lost whatever later syncs say; no
+			 * sync starts again before the rotation that mends it */
 			j->broken = 1;
-			j->sync_cover = j->synced;
 		} else {
 			/* one that began before the failure proves nothing
 			 * the failure may have taken */

@@ -25,8 +25,9 @@
  * failed sync breaks the journal: what it was to make durable may be
  * gone, and a later sync that succeeds does not bring it back; no start
  * counts, and no mark becomes durable, until the next rotation has
- * written every open mark into a new file. Outcome marks need no sync: one lost to a power cut leaves
- * a start mark without an outcome, which recovery doubts.
+ * written every open mark into a new file. Outcome marks need no sync:
+ * one lost to a power cut leaves a start mark without an outcome, which
+ * recovery doubts.
  *
  * The journal remembers the marks of the messages not yet settled in
  * the database. After each batch commit the sender settles its ids and

@@ -563,6 +563,21 @@ schema_version(struct db *d)
 	return (int)db_int_query(d, "PRAGMA user_version", NULL);
 }
 
+/*
+ * A migration that rewrote the schema's text (writable_schema) leaves
+ * the schema's version as it was: bumped after every migration, so that
+ * each connection, this one too, reads the schema again.
+ */
+static int
+schema_bump(struct db *d)
+{
+	char pragma[64];
+
+	snprintf(pragma, sizeof pragma, "PRAGMA schema_version=%lld",
+	    (long long)db_int_query(d, "PRAGMA schema_version", NULL) + 1);
+	return sqlite3_exec(d->h, pragma, NULL, NULL, NULL);
+}
+
 /* A migration in one transaction; 1 applied, 0 done already, -1. */
 static int
 schema_apply_locked(struct db *d, int to, char *err, size_t errlen)
@@ -583,24 +598,11 @@ schema_apply_locked(struct db *d, int to, char *err, size_t errlen)
 	snprintf(pragma, sizeof pragma, "PRAGMA user_version=%d", to);
 	if (sqlite3_exec(d->h, schema_migrations[to - 1], NULL, NULL, &msg)
 	    != SQLITE_OK ||
-	    sqlite3_exec(d->h, pragma, NULL, NULL, &msg) != SQLITE_OK) {
+	    sqlite3_exec(d->h, pragma, NULL, NULL, &msg) != SQLITE_OK ||
+	    schema_bump(d) != SQLITE_OK) {
 		snprintf(err, errlen, "%s: migration %d: %s", d->path, to,
 		    msg ? msg : db_errmsg(d));
 		sqlite3_free(msg);
-		db_rollback(d);
-		return -1;
-	}
-	/*
-	 * A migration that rewrote the schema's text (writable_schema)
-	 * leaves the schema's version as it was: bumped here, after every
-	 * migration, so that each connection, this one too, reads the
-	 * schema again.
-	 */
-	snprintf(pragma, sizeof pragma, "PRAGMA schema_version=%lld",
-	    (long long)db_int_query(d, "PRAGMA schema_version", NULL) + 1);
-	if (sqlite3_exec(d->h, pragma, NULL, NULL, NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "%s: migration %d: %s", d->path, to,
-		    db_errmsg(d));
 		db_rollback(d);
 		return -1;
 	}
