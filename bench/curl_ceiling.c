@@ -7,11 +7,17 @@
  * transfer's result is checked: any failure makes it exit 1 and print no
  * rate, so a failing server cannot inflate the figure. Prints the rate
  * and the CPU time per message (user + system, in microseconds).
- *   curl_ceiling PORT N P [threads]
+ *   curl_ceiling PORT N P [threads | journal FILE]
  * With "threads", each of the P connections has an easy handle on a
  * thread of its own (curl_easy_perform in a loop), as heraldd's sessions
  * do: the ceiling of that design, whose price is a thread switch for
- * every SMTP reply.
+ * every SMTP reply. "journal" is "threads" under herald's crash rule
+ * (store/queue.h), through herald's own journal (store/journal.c) in
+ * FILE: a start mark written before each transaction and made durable
+ * before the last bytes of its DATA, the outcome after it, and the
+ * journal rotated every JOURNAL_BATCH outcomes as heraldd's batch
+ * commits do. No database: the ceiling a durable sender built on
+ * libcurl has on this disk.
  */
 #include <curl/curl.h>
 #include <pthread.h>
@@ -22,12 +28,22 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "store/journal.h"
+
 #define MAXP 64
+#define JOURNAL_BATCH 128
 
 struct session {
 	CURL *easy;
 	size_t off;
+	struct journal_mark mark;	/* "journal": this message's start */
+	int durable;
 };
+
+static struct journal *journal;	/* "journal" mode, else NULL */
+static pthread_mutex_t batch_mu = PTHREAD_MUTEX_INITIALIZER;
+static int64_t batch[JOURNAL_BATCH];
+static size_t nbatch;
 
 static char msg[4200];
 static size_t msglen;
@@ -44,6 +60,12 @@ ceiling_read(char *buf, size_t size, size_t n, void *arg)
 
 	if (want > left)
 		want = left;
+	/* as heraldd's session_read: the end of DATA waits for the mark */
+	if (journal && want == left && !x->durable) {
+		if (journal_durable(journal, &x->mark) == -1)
+			return CURL_READFUNC_ABORT;
+		x->durable = 1;
+	}
 	memcpy(buf, msg + x->off, want);
 	x->off += want;
 	return want;
@@ -69,21 +91,51 @@ ceiling_easy(struct session *x)
 	return e;
 }
 
+/*
+ * The outcome of message id into the journal; every JOURNAL_BATCH, the
+ * settling and rotation that follow a batch commit in heraldd.
+ */
+static void
+ceiling_done(int64_t id)
+{
+	journal_done(journal, id, 0, 0, "250 2.0.0 Ok: queued");
+	pthread_mutex_lock(&batch_mu);
+	batch[nbatch++] = id;
+	if (nbatch == JOURNAL_BATCH) {
+		if (journal_flush(journal) == -1)
+			atomic_fetch_add(&nfailed, 1);
+		journal_settle(journal, batch, nbatch);
+		if (journal_rotate(journal) == -1)
+			atomic_fetch_add(&nfailed, 1);
+		nbatch = 0;
+	}
+	pthread_mutex_unlock(&batch_mu);
+}
+
 /* One connection's thread: messages until all N are claimed. */
 static void *
 ceiling_thread(void *arg)
 {
 	struct session *x = arg;
 	CURLcode rc;
+	int id;
 
 	ceiling_easy(x);
-	while (atomic_fetch_add(&next, 1) < total) {
+	while ((id = atomic_fetch_add(&next, 1)) < total) {
 		x->off = 0;
+		x->durable = 0;
+		if (journal && journal_start(journal, id + 1, &x->mark) == -1) {
+			fprintf(stderr, "curl_ceiling: journal_start failed\n");
+			atomic_fetch_add(&nfailed, 1);
+			continue;
+		}
 		if ((rc = curl_easy_perform(x->easy)) != CURLE_OK) {
 			fprintf(stderr, "curl_ceiling: %s\n",
 			    curl_easy_strerror(rc));
 			atomic_fetch_add(&nfailed, 1);
 		}
+		if (journal)
+			ceiling_done(id + 1);
 	}
 	curl_easy_cleanup(x->easy);
 	return NULL;
@@ -93,6 +145,7 @@ int
 main(int argc, char **argv)
 {
 	struct session s[MAXP];
+	struct journal j;
 	pthread_t th[MAXP];
 	struct timespec t0, t1;
 	CURLM *m;
@@ -100,9 +153,19 @@ main(int argc, char **argv)
 	struct rusage ru;
 	double secs, cpu;
 
-	if ((argc != 4 && argc != 5) || (p = atoi(argv[3])) < 1 || p > MAXP)
+	if (argc < 4 || argc > 6 || (p = atoi(argv[3])) < 1 || p > MAXP)
 		return 64;
 	threads = argc == 5 && strcmp(argv[4], "threads") == 0;
+	if (argc == 6 && strcmp(argv[4], "journal") != 0)
+		return 64;
+	if (argc == 6) {
+		if (journal_open(&j, argv[5], 0) == -1) {
+			perror(argv[5]);
+			return 1;
+		}
+		journal = &j;
+		threads = 1;
+	}
 	total = n = atoi(argv[2]);
 	snprintf(url, sizeof url, "smtp://127.0.0.1:%s/example.org", argv[1]);
 	msglen = (size_t)snprintf(msg, sizeof msg, "From: office@example.org"
@@ -158,6 +221,8 @@ main(int argc, char **argv)
 		    failed, n);
 		return 1;
 	}
+	if (journal)
+		journal_close(journal);
 	getrusage(RUSAGE_SELF, &ru);
 	cpu = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
 	    (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;

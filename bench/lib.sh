@@ -52,13 +52,15 @@ bench_sunk() {
 
 # bench_build TOP WORK: Release herald and heraldd in TOP/build-bench
 # (sets herald, heraldd), and bench/curl_ceiling.c as WORK/curl_ceiling
+# (with herald's journal, from the same build's library)
 bench_build() {
 	cmake -S "$1" -B "$1/build-bench" -DCMAKE_BUILD_TYPE=Release >/dev/null
 	cmake --build "$1/build-bench" -j"$(nproc)" >/dev/null
 	herald="$1/build-bench/herald"
 	heraldd="$1/build-bench/heraldd"
 	# shellcheck disable=SC2046
-	cc -O2 -o "$2/curl_ceiling" "$1/bench/curl_ceiling.c" \
+	cc -O2 -std=c17 -D_GNU_SOURCE -I"$1/src" -o "$2/curl_ceiling" \
+		"$1/bench/curl_ceiling.c" "$1/build-bench/libheraldcore.a" \
 		$(pkg-config --cflags --libs libcurl) -lpthread
 }
 

@@ -27,10 +27,8 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM
 [ "$M" -eq 0 ] || dpkg -s mlmmj >/dev/null 2>&1 ||
 	apt-get install -y -q mlmmj >/dev/null
-cmake -S "$top" -B "$top/build-bench" -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$top/build-bench" -j"$(nproc)" >/dev/null
-cc -O2 -o "$work/curl_ceiling" "$top/bench/curl_ceiling.c" \
-	$(pkg-config --cflags --libs libcurl)
+. "$top/bench/lib.sh"
+bench_build "$top" "$work"
 /usr/bin/python3 "$top/tests/integration/harness.py" start "$work/srv" \
 	--no-sink >/dev/null
 . "$work/srv/servers.env"
@@ -86,6 +84,10 @@ expect "$work/sink.count" "$N" "smtp-source"
 set -- $("$work/curl_ceiling" "$port" "$N" 4)
 ceiling=$1
 expect "$work/sink.count" "$((2 * N))" "curl_ceiling"
+# and under herald's crash rule: a durable start mark for each message
+set -- $("$work/curl_ceiling" "$port" "$N" 4 journal "$work/ceiling.journal")
+durable=$1
+expect "$work/sink.count" "$((3 * N))" "curl_ceiling journal"
 
 # heraldd: the post arrives by IMAP, the copies go to the sink
 cat > "$work/herald.conf" <<CONF
@@ -119,18 +121,22 @@ t3=$(now)
 rss=$(awk '/VmHWM/ {print $2}' /proc/$dpid/status)
 kill "$dpid"; wait "$dpid" 2>/dev/null || true; dpid=
 # "sent" in the database must mean N more copies in the sink
-expect "$work/sink.count" "$((3 * N))" "heraldd"
+expect "$work/sink.count" "$((4 * N))" "heraldd"
 
 if [ "$M" -eq 0 ]; then
-	/usr/bin/python3 - "$N" "$t0" "$t1" "$t2" "$t3" "$rss" "$ceiling" <<'PY'
+	/usr/bin/python3 - "$N" "$t0" "$t1" "$t2" "$t3" "$rss" "$ceiling" \
+	    "$durable" <<'PY'
 import sys
 n = int(sys.argv[1])
 t = list(map(float, sys.argv[2:6]))
 src, her, cur = n / (t[1] - t[0]), n / (t[3] - t[2]), float(sys.argv[7])
+dur = float(sys.argv[8])
 print("N=%d  smtp-source: %.0f msg/s  libcurl alone: %.0f msg/s  heraldd relay: %.0f msg/s"
       % (n, src, cur, her))
+print("      libcurl with durable start marks: %.0f msg/s" % dur)
 print("      heraldd/smtp-source %.2f (target 0.80)  heraldd/libcurl %.2f"
-      "  peak RSS %.1f MB" % (her / src, her / cur, int(sys.argv[6]) / 1024))
+      "  heraldd/durable libcurl %.2f  peak RSS %.1f MB"
+      % (her / src, her / cur, her / dur, int(sys.argv[6]) / 1024))
 PY
 	exit 0
 fi

@@ -3,13 +3,15 @@
 # against its reference on the same machine at the same time:
 #   1. N personalised 4 KB messages into Postfix's smtp-sink: heraldd
 #      against smtp-source -d -s 4 (and bare libcurl, bench/curl_ceiling.c,
-#      with one multi handle and with a thread per connection as heraldd
-#      has), messages per second and CPU time per message; and heraldd
+#      with one multi handle, with a thread per connection as heraldd
+#      has, and with that and herald's journal: a durable start mark per
+#      message, the crash rule of store/queue.h, no database), messages
+#      per second and CPU time per message; and heraldd
 #      with HERALD_JOURNAL_NOSYNC=1, which shows what the durable start
 #      marks cost (for comparison only: it does not survive a power cut);
 #   2. the same into a private, real Postfix (bench/postfix/, started with
-#      postfix -c DIR, discard transport): heraldd against smtp-source,
-#      both with 4 connections;
+#      postfix -c DIR, discard transport): heraldd against smtp-source
+#      and libcurl with durable start marks, all with 4 connections;
 #   3. one post relayed to N members (bench/relay.sh, mlmmj left out);
 #   4. campaign status --json on a campaign of S messages, against
 #      sqlite3's own GROUP BY over the rows;
@@ -109,17 +111,21 @@ expect sunk "$((2 * N))" curl_ceiling
 set -- $("$work/curl_ceiling" "$port" "$N" 4 threads)
 curlt_rate=$1 curlt_cpu=$2
 expect sunk "$((3 * N))" "curl_ceiling threads"
-heraldd_run "$port" "$N"; expect sunk "$((4 * N))" heraldd
+set -- $("$work/curl_ceiling" "$port" "$N" 4 journal "$work/ceiling.journal")
+curlj_rate=$1 curlj_cpu=$2
+expect sunk "$((4 * N))" "curl_ceiling journal"
+heraldd_run "$port" "$N"; expect sunk "$((5 * N))" heraldd
 sink_h=$hrate sink_h_cpu=$hcpu rss_n=$rss
 export HERALD_JOURNAL_NOSYNC=1
 heraldd_run "$port" "$N"
 unset HERALD_JOURNAL_NOSYNC
-expect sunk "$((5 * N))" "heraldd, no sync"
+expect sunk "$((6 * N))" "heraldd, no sync"
 ns_h=$hrate ns_h_cpu=$hcpu
 printf '1. smtp-sink, %d messages of %d bytes, 4 connections\n' "$N" "$size"
 printf '   smtp-source -d -s 4: %6.0f msg/s  %4.0f µs CPU/msg\n' "$sink_src" "$sink_src_cpu"
 printf '   bare libcurl:        %6.0f msg/s  %4.0f µs CPU/msg\n' "$curl_rate" "$curl_cpu"
 printf '   ... a thread each:   %6.0f msg/s  %4.0f µs CPU/msg\n' "$curlt_rate" "$curlt_cpu"
+printf '   ... durable marks:   %6.0f msg/s  %4.0f µs CPU/msg\n' "$curlj_rate" "$curlj_cpu"
 printf '   heraldd:             %6.0f msg/s  %4.0f µs CPU/msg\n' "$sink_h" "$sink_h_cpu"
 printf '   heraldd, no sync:    %6.0f msg/s  %4.0f µs CPU/msg (comparison only)\n' "$ns_h" "$ns_h_cpu"
 printf '   heraldd/smtp-source %.2f (target 0.80), CPU %.1fx (target <= 2)\n' \
@@ -127,6 +133,10 @@ printf '   heraldd/smtp-source %.2f (target 0.80), CPU %.1fx (target <= 2)\n' \
 # against libcurl itself, which heraldd must use: what is heraldd's own
 printf '   heraldd/libcurl with a thread each %.2f, CPU %.1fx\n' \
 	"$(calc "$sink_h / $curlt_rate")" "$(calc "$sink_h_cpu / $curlt_cpu")"
+# and against libcurl under the same crash rule: what heraldd adds to
+# what any durable sender on libcurl must do
+printf '   heraldd/libcurl with durable start marks %.2f, CPU %.1fx\n' \
+	"$(calc "$sink_h / $curlj_rate")" "$(calc "$sink_h_cpu / $curlj_cpu")"
 
 # 2. into a private Postfix with the discard transport
 pf="$work/pf"
@@ -146,13 +156,19 @@ until /usr/bin/python3 -c "import socket,sys; socket.create_connection(('127.0.0
 done
 src "$pfport" "$N"; expect pfdone "$N" "smtp-source into Postfix"
 pf_src=$rate pf_src_cpu=$cpu
-heraldd_run "$pfport" "$N"; expect pfdone "$((2 * N))" "heraldd into Postfix"
+rm -f "$work/ceiling.journal"
+set -- $("$work/curl_ceiling" "$pfport" "$N" 4 journal "$work/ceiling.journal")
+pf_curlj=$1 pf_curlj_cpu=$2
+expect pfdone "$((2 * N))" "curl_ceiling journal into Postfix"
+heraldd_run "$pfport" "$N"; expect pfdone "$((3 * N))" "heraldd into Postfix"
 pf_h=$hrate pf_h_cpu=$hcpu
 /usr/sbin/postfix -c "$pf/etc" stop >/dev/null 2>&1 || true
 printf '2. a private Postfix (discard transport), %d messages, 4 connections\n' "$N"
 printf '   smtp-source -d -s 4: %6.0f msg/s  %4.0f µs CPU/msg\n' "$pf_src" "$pf_src_cpu"
+printf '   durable libcurl:     %6.0f msg/s  %4.0f µs CPU/msg\n' "$pf_curlj" "$pf_curlj_cpu"
 printf '   heraldd:             %6.0f msg/s  %4.0f µs CPU/msg\n' "$pf_h" "$pf_h_cpu"
-printf '   heraldd/smtp-source %.2f (target 0.85)\n' "$(calc "$pf_h / $pf_src")"
+printf '   heraldd/smtp-source %.2f (target 0.85); heraldd/libcurl with durable marks %.2f\n' \
+	"$(calc "$pf_h / $pf_src")" "$(calc "$pf_h / $pf_curlj")"
 
 # 3. a relayed post to N members (bench/relay.sh; mlmmj left out)
 echo "3. relay of one post to $N members"
@@ -211,7 +227,7 @@ printf '4. campaign status --json, %d messages: %.0f ms (target < 50); sqlite3 G
 rm -rf "$d"
 
 # 5. peak RSS, flat from N to BIG
-heraldd_run "$port" "$BIG"; expect sunk "$((5 * N + BIG))" "heraldd ($BIG)"
+heraldd_run "$port" "$BIG"; expect sunk "$((6 * N + BIG))" "heraldd ($BIG)"
 printf '5. heraldd peak RSS: %.1f MB at %d messages, %.1f MB at %d (target <= 64, flat); %.0f msg/s at %d\n' \
 	"$(calc "$rss_n / 1024")" "$N" "$(calc "$rss / 1024")" "$BIG" "$hrate" "$BIG"
 echo "load after: $(uptime)"
