@@ -16,8 +16,12 @@
  * FILE: a start mark written before each transaction and made durable
  * before the last bytes of its DATA, the outcome after it, and the
  * journal rotated every JOURNAL_BATCH outcomes as heraldd's batch
- * commits do. No database: the ceiling a durable sender built on
- * libcurl has on this disk.
+ * commits do. And each message goes, as a campaign's do, to an address
+ * of its own from a return path of its own (a tag like heraldd's bounce
+ * tokens): a real MTA resolves and caches each address, so constant
+ * ones, as smtp-source sends, cost it less (Postfix here: a sixth of its
+ * rate). No database: the ceiling of a durable campaign sender built on
+ * libcurl, on this disk.
  */
 #include <curl/curl.h>
 #include <pthread.h>
@@ -38,6 +42,8 @@ struct session {
 	size_t off;
 	struct journal_mark mark;	/* "journal": this message's start */
 	int durable;
+	char from[80];			/* "journal": its own addresses */
+	struct curl_slist *to;
 };
 
 static struct journal *journal;	/* "journal" mode, else NULL */
@@ -78,6 +84,7 @@ ceiling_easy(struct session *x)
 
 	x->easy = e;
 	x->off = 0;
+	x->to = NULL;
 	curl_easy_setopt(e, CURLOPT_URL, url);
 	curl_easy_setopt(e, CURLOPT_MAIL_FROM, "office@example.org");
 	curl_easy_setopt(e, CURLOPT_MAIL_RCPT, rcpt);
@@ -112,6 +119,23 @@ ceiling_done(int64_t id)
 	pthread_mutex_unlock(&batch_mu);
 }
 
+/* Message id's own return path and recipient, as a campaign's. */
+static int
+ceiling_addresses(struct session *x, int id)
+{
+	char to[64];
+
+	snprintf(x->from, sizeof x->from,
+	    "office+b%x-3f9c2a7d41e8b6c05d1a9e72@example.org", id);
+	snprintf(to, sizeof to, "person%d@example.net", id);
+	curl_slist_free_all(x->to);
+	if ((x->to = curl_slist_append(NULL, to)) == NULL)
+		return -1;
+	curl_easy_setopt(x->easy, CURLOPT_MAIL_FROM, x->from);
+	curl_easy_setopt(x->easy, CURLOPT_MAIL_RCPT, x->to);
+	return 0;
+}
+
 /* One connection's thread: messages until all N are claimed. */
 static void *
 ceiling_thread(void *arg)
@@ -124,6 +148,10 @@ ceiling_thread(void *arg)
 	while ((id = atomic_fetch_add(&next, 1)) < total) {
 		x->off = 0;
 		x->durable = 0;
+		if (journal && ceiling_addresses(x, id) == -1) {
+			atomic_fetch_add(&nfailed, 1);
+			continue;
+		}
 		if (journal && journal_start(journal, id + 1, &x->mark) == -1) {
 			fprintf(stderr, "curl_ceiling: journal_start failed\n");
 			atomic_fetch_add(&nfailed, 1);
@@ -138,6 +166,7 @@ ceiling_thread(void *arg)
 			ceiling_done(id + 1);
 	}
 	curl_easy_cleanup(x->easy);
+	curl_slist_free_all(x->to);
 	return NULL;
 }
 
