@@ -310,9 +310,17 @@ prep_close(struct prep *p)
 	pthread_mutex_unlock(&p->mu);
 }
 
-void
+static int
+prep_idle_locked(const struct prep *p)
+{
+	return p->held == 0 && p->count + p->rcount + p->rendering == 0;
+}
+
+int
 prep_done(struct prep *p, struct prep_item *it)
 {
+	int last;
+
 	prep_item_shrink(it);
 	pthread_mutex_lock(&p->mu);
 	p->held--;
@@ -320,7 +328,21 @@ prep_done(struct prep *p, struct prep_item *it)
 		p->spare[p->nspare++] = it;
 	else
 		prep_item_free(it);
+	last = prep_idle_locked(p);
 	pthread_mutex_unlock(&p->mu);
+	return last;
+}
+
+int
+prep_idle(const struct prep *p)
+{
+	struct prep *q = (struct prep *)p;
+	int idle;
+
+	pthread_mutex_lock(&q->mu);
+	idle = prep_idle_locked(q);
+	pthread_mutex_unlock(&q->mu);
+	return idle;
 }
 
 int

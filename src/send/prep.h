@@ -42,10 +42,15 @@ int prep_backlog(const struct prep *p);
  * Give it back with prep_done once its message is recorded.
  */
 struct prep_item *prep_take(struct prep *p, int *backlog);
-/* The session that took it is done with it (its outcome handed in). */
-void prep_done(struct prep *p, struct prep_item *it);
+/*
+ * The session that took it is done with it (its outcome handed in).
+ * Returns 1 when that was the last: no id is queued, rendered or held.
+ */
+int prep_done(struct prep *p, struct prep_item *it);
 /* Items taken and not yet done: messages a session holds. */
 int prep_held(const struct prep *p);
+/* 1 when no id is queued, rendered or held. */
+int prep_idle(const struct prep *p);
 /* Wake every prep_take, now and from now on, with NULL. */
 void prep_close(struct prep *p);
 /* Drop every id not yet popped; they are copied into ids (max n). */

@@ -227,7 +227,9 @@ sender_settle(struct sender *s, struct sender_batch *b)
 /*
  * Outcomes and releases reach the database in one transaction; then the
  * journal need only hold what is not settled. With force 0 this waits
- * for a full batch or SENDER_BATCH_MS. Until then the outcomes stay in
+ * for a full batch or SENDER_BATCH_MS, unless no message is left in
+ * flight or ahead (nothing more could join the batch: the end of a
+ * campaign shows in the database at once). Until then the outcomes stay in
  * s->in, so that only the first of a batch wakes the loop
  * (sender_handed_in): taking each into s->mine as it came made every
  * outcome the first of a new batch, and every message woke the loop.
@@ -237,7 +239,7 @@ sender_commit(struct sender *s, int force)
 {
 	struct sender_batch *b = &s->mine;
 	int64_t now = loop_now_ms(), age;
-	int wait;
+	int wait, idle = prep_idle(s->prep);
 
 	pthread_mutex_lock(&s->mu);
 	if (s->in.nresults + s->in.nreleases == 0) {
@@ -252,7 +254,7 @@ sender_commit(struct sender *s, int force)
 		 * whole is tried again now */
 		wait = !force && b->nresults + b->nreleases == 0 &&
 		    s->in.nresults < SENDER_BATCH && s->in.nreleases == 0 &&
-		    age < SENDER_BATCH_MS;
+		    age < SENDER_BATCH_MS && !idle;
 		if (!wait) {
 			batch_take(b, &s->in);
 			s->batch_ms = 0;

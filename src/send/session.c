@@ -485,7 +485,9 @@ session_main(void *arg)
 			it->out = tmp;
 			session_send(x, id);
 		}
-		prep_done(s->prep, it);
+		/* the last outcome: no other will join its batch */
+		if (prep_done(s->prep, it))
+			sender_poke(s);
 	}
 	return NULL;
 }
