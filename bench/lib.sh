@@ -77,15 +77,23 @@ bench_expect() {
 	}
 }
 
-# bench_drain DB: wait until heraldd has no message of DB left to send.
-# One process looking every 5 ms: a sqlite3 started every 100 ms added
-# 50 ms on average to heraldd's timed runs, a few per cent of them.
+# bench_drain DB [KIND]: wait until DB has messages (of KIND, when given)
+# and none of them is left to send. One process looking every 5 ms, and
+# only for whether one is left, not how many (a count of 100,000 rows
+# each time would take the processor heraldd is timed on): a sqlite3
+# started every 100 ms added 50 ms on average to each timed run.
 bench_drain() {
-	/usr/bin/python3 - "$1" <<'PY'
+	/usr/bin/python3 - "$1" "${2:-}" <<'PY'
 import sqlite3, sys, time
 con = sqlite3.connect(sys.argv[1], timeout=10)
-q = "SELECT count(*) FROM message WHERE state IN ('queued','sending','deferred')"
-while con.execute(q).fetchone()[0] != 0:
+kind = " AND kind = ?" if sys.argv[2] else ""
+args = (sys.argv[2],) if sys.argv[2] else ()
+made = "SELECT EXISTS (SELECT 1 FROM message WHERE true" + kind + ")"
+left = ("SELECT EXISTS (SELECT 1 FROM message WHERE state IN "
+        "('queued', 'sending', 'deferred')" + kind + ")")
+while not con.execute(made, args).fetchone()[0]:
+    time.sleep(0.005)
+while con.execute(left, args).fetchone()[0]:
     time.sleep(0.005)
 PY
 }

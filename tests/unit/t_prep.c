@@ -69,7 +69,7 @@ test_idle(struct conf *c)
 		CHECK(it[i] != NULL && it[i]->id == ids[i] && it[i]->failed);
 		CHECK(backlog == 2 - i);
 	}
-	/* all taken, two still held by their sessions */
+	/* all taken, all three still held by their sessions */
 	CHECK(prep_held(p) == 3 && !prep_idle(p));
 	CHECK(prep_done(p, it[1]) == 0);
 	CHECK(prep_done(p, it[0]) == 0);
@@ -83,6 +83,14 @@ test_idle(struct conf *c)
 	it[0] = prep_take(p, &backlog);
 	CHECK(it[0] != NULL && !prep_idle(p));
 	CHECK(prep_done(p, it[0]) == 1);
+	/* mid-campaign: nothing held, but ids still ahead */
+	prep_push(p, ids, 2);
+	it[0] = prep_take(p, &backlog);
+	CHECK(it[0] != NULL && backlog == 1);
+	CHECK(prep_done(p, it[0]) == 0 && !prep_idle(p));
+	it[1] = prep_take(p, &backlog);
+	CHECK(it[1] != NULL && backlog == 0);
+	CHECK(prep_done(p, it[1]) == 1 && prep_idle(p));
 	prep_close(p);
 	prep_free(&p);
 }
@@ -93,6 +101,8 @@ main(void)
 	char cmd[300];
 	struct conf *c;
 
+	/* a broken render thread would leave prep_take waiting forever */
+	alarm(20);
 	if (mkdtemp(dir) == NULL)
 		return 1;
 	c = setup();
