@@ -203,18 +203,16 @@ main(int argc, char **argv)
 
 	if (argc < 4 || argc > 6 || (p = atoi(argv[3])) < 1 || p > MAXP)
 		return 64;
-	if (argc == 5 && strcmp(argv[4], "threads") != 0)
+	/* the mode, and for "journal" its file: nothing else */
+	if (argc > 4 && strcmp(argv[4], argc == 5 ? "threads" : "journal"))
 		return 64;
-	threads = argc == 5;
-	if (argc == 6 && strcmp(argv[4], "journal") != 0)
-		return 64;
+	threads = argc > 4;
 	if (argc == 6) {
 		if (journal_open(&j, argv[5], 0) == -1) {
 			perror(argv[5]);
 			return 1;
 		}
 		journal = &j;
-		threads = 1;
 	}
 	total = n = atoi(argv[2]);
 	snprintf(url, sizeof url, "smtp://127.0.0.1:%s/example.org", argv[1]);

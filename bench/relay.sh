@@ -32,10 +32,7 @@ bench_build "$top" "$work"
 /usr/bin/python3 "$top/tests/integration/harness.py" start "$work/srv" \
 	--no-sink >/dev/null
 . "$work/srv/servers.env"
-freeport() {
-	/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-port=$(freeport)
+port=$(bench_freeport)
 # -c: the sink writes its running counters (sess= quit= mesg=, a line
 # ended by CR each time a "." arrives) to sink.count, so what it really
 # received can be checked against what each sender claims to have sent
@@ -44,22 +41,11 @@ sink=$!
 sleep 0.5
 now() { date +%s.%N; }
 die() { echo "relay.sh: $*" >&2; exit 1; }
-# messages a sink has received so far, from its last counter line (a line
-# caught half written reads short, never long)
-sunk() {
-	c=$(tr '\r' '\n' <"$1" | sed -n '$s/.*mesg=\([0-9]*\).*/\1/p')
-	echo "${c:-0}"
-}
-# the sink must hold exactly $2 messages: waits a little for the last
-# counter line, then fails naming who fell short (or sent more)
-expect() {
-	i=0
-	while [ "$(sunk "$1")" -lt "$2" ] && [ "$i" -lt 20 ]; do
-		sleep 0.1; i=$((i + 1))
-	done
-	[ "$(sunk "$1")" -eq "$2" ] ||
-		die "$3: the sink holds $(sunk "$1") messages, expected $2"
-}
+# what the main sink and mlmmj's have received (bench/lib.sh)
+sunk() { bench_sunk "$work/sink.count"; }
+msunk() { bench_sunk "$work/msink.count"; }
+# expect N WHO: the main sink holds exactly N messages
+expect() { bench_expect sunk "$@"; }
 
 # the post (about 4 KB) and the members
 /usr/bin/python3 - "$work" "$N" <<'PY'
@@ -79,15 +65,15 @@ t0=$(now)
 /usr/sbin/smtp-source -d -s 4 -m "$N" -l 4096 -f a@x.org -t b@y.org \
 	127.0.0.1:"$port"
 t1=$(now)
-expect "$work/sink.count" "$N" "smtp-source"
+expect "$N" "smtp-source"
 # what libcurl alone reaches here (bench/curl_ceiling.c): herald's ceiling
 set -- $("$work/curl_ceiling" "$port" "$N" 4)
 ceiling=$1
-expect "$work/sink.count" "$((2 * N))" "curl_ceiling"
+expect "$((2 * N))" "curl_ceiling"
 # and under herald's crash rule: a durable start mark for each message
 set -- $("$work/curl_ceiling" "$port" "$N" 4 journal "$work/ceiling.journal")
 durable=$1
-expect "$work/sink.count" "$((3 * N))" "curl_ceiling journal"
+expect "$((3 * N))" "curl_ceiling journal"
 
 # heraldd: the post arrives by IMAP, the copies go to the sink
 cat > "$work/herald.conf" <<CONF
@@ -122,7 +108,7 @@ t3=$(now)
 rss=$(awk '/VmHWM/ {print $2}' /proc/$dpid/status)
 kill "$dpid"; wait "$dpid" 2>/dev/null || true; dpid=
 # "sent" in the database must mean N more copies in the sink
-expect "$work/sink.count" "$((4 * N))" "heraldd"
+expect "$((4 * N))" "heraldd"
 
 if [ "$M" -eq 0 ]; then
 	/usr/bin/python3 - "$N" "$t0" "$t1" "$t2" "$t3" "$rss" "$ceiling" \
@@ -145,7 +131,7 @@ fi
 # mlmmj: the same post to the first M members, into a sink of its own that
 # also dumps every transaction (MAIL FROM and each RCPT TO), so its copies
 # are counted apart and checked one per member after the run
-mport=$(freeport)
+mport=$(bench_freeport)
 mkdir "$work/msink"; chown nobody "$work/msink"
 /usr/sbin/smtp-sink -u nobody -c -D "$work/msink/dump" 127.0.0.1:"$mport" \
 	1024 >"$work/msink.count" &
@@ -175,13 +161,13 @@ t4=$(now)
 # when the sink has all M, given up when no mlmmj process has run for a
 # while (about 0.25 s) and copies are still missing
 idle=0
-while [ "$(sunk "$work/msink.count")" -lt "$M" ] && [ "$idle" -lt 5 ]; do
+while [ "$(msunk)" -lt "$M" ] && [ "$idle" -lt 5 ]; do
 	if pgrep -f "mlmmj-(process|send).*$ml" >/dev/null; then idle=0
 	else idle=$((idle + 1)); fi
 	sleep 0.05
 done
 t5=$(now)
-got=$(sunk "$work/msink.count")
+got=$(msunk)
 if [ "$got" -ne "$M" ]; then
 	find "$ml/queue" "$ml/requeue" -type f >&2
 	[ -f "$ml/mlmmj.operation.log" ] && tail "$ml/mlmmj.operation.log" >&2

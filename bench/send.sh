@@ -67,6 +67,13 @@ src() {
 	cpu=$(awk -v n="$2" '{ print ($1 + $2) / n * 1e6 }' "$work/time")
 }
 
+# durable PORT: bare libcurl under herald's crash rule, N messages to
+# PORT with a journal of its own; prints its rate and CPU per message
+durable() {
+	rm -f "$work/ceiling.journal"
+	"$work/curl_ceiling" "$1" "$N" 4 journal "$work/ceiling.journal"
+}
+
 port=$(freeport)
 /usr/sbin/smtp-sink -u nobody -c 127.0.0.1:"$port" 1024 >"$work/sink.count" &
 sink=$!
@@ -111,7 +118,7 @@ expect sunk "$((2 * N))" curl_ceiling
 set -- $("$work/curl_ceiling" "$port" "$N" 4 threads)
 curlt_rate=$1 curlt_cpu=$2
 expect sunk "$((3 * N))" "curl_ceiling threads"
-set -- $("$work/curl_ceiling" "$port" "$N" 4 journal "$work/ceiling.journal")
+set -- $(durable "$port")
 curlj_rate=$1 curlj_cpu=$2
 expect sunk "$((4 * N))" "curl_ceiling journal"
 heraldd_run "$port" "$N"; expect sunk "$((5 * N))" heraldd
@@ -156,8 +163,7 @@ until /usr/bin/python3 -c "import socket,sys; socket.create_connection(('127.0.0
 done
 src "$pfport" "$N"; expect pfdone "$N" "smtp-source into Postfix"
 pf_src=$rate pf_src_cpu=$cpu
-rm -f "$work/ceiling.journal"
-set -- $("$work/curl_ceiling" "$pfport" "$N" 4 journal "$work/ceiling.journal")
+set -- $(durable "$pfport")
 pf_curlj=$1 pf_curlj_cpu=$2
 expect pfdone "$((2 * N))" "curl_ceiling journal into Postfix"
 heraldd_run "$pfport" "$N"; expect pfdone "$((3 * N))" "heraldd into Postfix"
